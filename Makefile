@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else serves them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+# gettext compiles the French catalogue; installed from Debian's packages when missing.
+system-deps:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+
+compilemessages: install
+	cd src/cocity && ../../$(BIN)/cocity compilemessages --ignore '.venv' >/dev/null
+
+messages: install
+	cd src/cocity && ../../$(BIN)/cocity makemessages -l fr --no-obsolete --no-location --ignore 'static/*'
+
+demo: compilemessages
+	$(BIN)/cocity migrate --noinput
+	$(BIN)/cocity demo-data
+	@echo
+	@echo "  cocity demo: http://$(HOST):$(PORT)/"
+	@echo "  log in as:   amina@demo.cocity.localhost  /  cocity-demo"
+	@echo "  staff admin: admin@demo.cocity.localhost  /  cocity-demo  (http://$(HOST):$(PORT)/admin/)"
+	@echo
+	$(BIN)/cocity runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: compilemessages
+	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
+
+from cocity.core.text import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(value: str) -> SafeString:
+    return mark_safe(render_markdown(value))  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters changed (pagination keeps the filters)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

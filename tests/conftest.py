@@ -1,0 +1,69 @@
+import socket
+
+import pytest
+from pytest_factoryboy import register
+
+from tests import factories
+
+register(factories.UserFactory)
+register(factories.TerritoryFactory)
+register(factories.TopicFactory)
+register(factories.OrganisationFactory)
+register(factories.OrganisationMembershipFactory)
+register(factories.SpaceFactory)
+register(factories.SpaceMembershipFactory)
+
+
+@pytest.fixture(autouse=True)
+def _no_outgoing_network(monkeypatch):
+    """Tests are hermetic: any connection to a host other than this machine fails loudly."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):  # type: ignore[no-untyped-def]
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "localhost", "::1")
+            and "/" not in host
+        ):
+            raise RuntimeError(f"Tests must not reach the network (tried {address!r}).")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_clean_cache(settings):
+    from django.core.cache import cache
+    from django.utils import translation
+
+    translation.activate("en")
+    cache.clear()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def assert_same_query_count(django_assert_num_queries, client):
+    """Render a page with few rows and with many: the number of queries must not change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def check(url: str, make_rows, few: int = 1, many: int = 50, client_=None):  # type: ignore[no-untyped-def]
+        c = client_ or client
+        make_rows(few)
+        c.get(url)  # warm caches (sessions, content types)
+        with CaptureQueriesContext(connection) as small:
+            response = c.get(url)
+        assert response.status_code == 200
+        make_rows(many - few)
+        with CaptureQueriesContext(connection) as large:
+            response = c.get(url)
+        assert response.status_code == 200
+        assert len(small) == len(large), (
+            f"{url}: {len(small)} queries with {few} rows but {len(large)} with {many}:\n"
+            + "\n".join(q["sql"] for q in large.captured_queries)
+        )
+        return len(large)
+
+    return check
