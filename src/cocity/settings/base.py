@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cocity.core",
     "cocity.accounts",
     "cocity.network",
+    "cocity.insights",
 ]
 
 MIDDLEWARE = [

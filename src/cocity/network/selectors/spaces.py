@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Organisation, Space
+from ..models import Organisation, Space
 
 
 def spaces_visible_to(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
