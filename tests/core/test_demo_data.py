@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+from cocity.network.models import Organisation, Space, SpaceMembership, Territory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_builds_the_seed_network_and_is_idempotent() -> None:
+    call_command("demo_data", verbosity=0)
+    counts = (Territory.objects.count(), Space.objects.count(), SpaceMembership.objects.count())
+    call_command("demo_data", verbosity=0)
+    assert (
+        Territory.objects.count(),
+        Space.objects.count(),
+        SpaceMembership.objects.count(),
+    ) == counts
+
+    labs = Space.objects.filter(kind=Space.Kind.LAB, parent__slug="fairville")
+    assert sorted(lab.territory.name for lab in labs) == [
+        "Athens",
+        "Berlin",
+        "Brussels",
+        "Cairo",
+        "Dakar",
+        "London",
+        "Marseille",
+    ]
+    assert Space.objects.get(slug="enabler-series").parent.slug == "dialogues-in-coproduction"
+    assert Space.objects.get(slug="cities-of-equality-drafting").visibility == "members"
+    working_groups = Space.objects.filter(parent__slug="eurocities-social-affairs")
+    assert working_groups.count() == 3
+    assert Organisation.objects.filter(kind=Organisation.Kind.LOCAL_GOVERNMENT).count() >= 5
+    marseille = Territory.objects.get(code="FR-MRS")
+    assert (
+        Territory.objects.filter(path__startswith=marseille.path, kind="neighbourhood").count() >= 3
+    )
+    # Every space keeps at least one admin.
+    for space in Space.objects.all():
+        assert space.memberships.filter(role="admin").exists(), space.slug
