@@ -18,11 +18,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: system-deps $(STAMP)
+NODE_STAMP := node_modules/.package-lock.json
 
-# gettext compiles the French catalogue; installed from Debian's packages when missing.
+# axe-core (accessibility checks in the browser tests), pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: system-deps $(STAMP) $(NODE_STAMP)
+
+# From Debian's packages when missing: gettext compiles the French catalogue; chromium runs the
+# browser tests (never a browser downloaded by Playwright); npm installs axe-core.
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
 compilemessages: install
 	cd src/cocity && ../../$(BIN)/cocity compilemessages --ignore '.venv' >/dev/null
@@ -52,5 +62,12 @@ pytest: compilemessages
 
 test: lint typecheck pytest
 
+# Load benchmark (not part of `make test`): generated data in PostgreSQL, gunicorn with the
+# production settings, wrk at 50 connections; see docs/benchmarks.md. BENCH_ARGS="--scale 0.1".
+BENCH_ARGS ?=
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

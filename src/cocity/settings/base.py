@@ -25,10 +25,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    # Before allauth, so its templates (allauth/layouts, allauth/elements) override allauth's.
+    "cocity.accounts",
     "allauth",
     "allauth.account",
     "cocity.core",
-    "cocity.accounts",
     "cocity.network",
     "cocity.insights",
 ]
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "cocity.core.middleware.TimezoneMiddleware",
     "cocity.core.middleware.SecurityHeadersMiddleware",
+    "cocity.core.ratelimit.PostRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "cocity.urls"
@@ -182,6 +184,11 @@ COCITY_CSP = (
 # --- Product settings ------------------------------------------------------------------------
 COCITY_SITE_NAME = env.str("COCITY_SITE_NAME", default="cocity")
 COCITY_PAGE_SIZE = env.int("COCITY_PAGE_SIZE", default=20)
+# Writes (POST, PUT, PATCH, DELETE) per signed-in person, or per IP address for visitors:
+# "<count>/<s|m|h|d>"; empty switches it off. See cocity/core/ratelimit.py.
+COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="60/m")
+# The load benchmark's minimal view (/bench/ceiling/); never on in a real installation.
+COCITY_BENCHMARK_VIEWS = env.bool("COCITY_BENCHMARK_VIEWS", default=False)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = {}  # the rate-limit tests switch them back on explicitly
+COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="")  # likewise
+# The browser tests' server writes mail to files (TEST_EMAIL_BACKEND=...filebased...) here.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.str(
     "DATABASE_URL", default=""
 ):
