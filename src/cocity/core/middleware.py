@@ -32,7 +32,10 @@ class TimezoneMiddleware:
                 timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class SecurityHeadersMiddleware:
