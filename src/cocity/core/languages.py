@@ -1,10 +1,11 @@
 """Languages people speak and write in (not only the interface languages)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # The languages of the cities cocity serves first; more can be added without a migration.
-SPOKEN_LANGUAGES: list[tuple[str, str]] = [
+SPOKEN_LANGUAGES: list[tuple[str, str | Promise]] = [
     ("ar", _("Arabic")),
     ("de", _("German")),
     ("el", _("Greek")),
@@ -12,6 +13,7 @@ SPOKEN_LANGUAGES: list[tuple[str, str]] = [
     ("es", _("Spanish")),
     ("fr", _("French")),
     ("it", _("Italian")),
+    ("ko", _("Korean")),
     ("nl", _("Dutch")),
     ("pl", _("Polish")),
     ("pt", _("Portuguese")),

@@ -192,7 +192,7 @@ class Organisation(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
     logo_alt = models.CharField(_("logo text alternative"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="OrganisationMembership", related_name="organisations"
     )
 
@@ -286,7 +286,7 @@ class Space(models.Model):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), related_name="spaces", blank=True
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SpaceMembership", related_name="spaces"
     )
     created_by = models.ForeignKey(

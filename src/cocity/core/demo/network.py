@@ -553,7 +553,7 @@ PEOPLE = [
         "BE-BRU-01-1",
         False,
     ),
-    ("minjun", "Min-jun Park", ["en"], "Asia/Seoul", "KR-DJN", None, False),
+    ("minjun", "Min-jun Park", ["ko", "en"], "Asia/Seoul", "KR-DJN", None, False),
     ("admin", "Platform admin", ["en", "fr"], "Europe/Brussels", "BE-BRU", None, True),
 ]
 
