@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "cocity.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import export_sections
+
+        export_sections.register_all()

@@ -1,5 +1,11 @@
+import zoneinfo
+from functools import cache
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from cocity.core.languages import SPOKEN_LANGUAGES
+from cocity.core.text import clean_plain_text
 
 
 class SignupExtraForm(forms.Form):
@@ -12,6 +18,111 @@ class SignupExtraForm(forms.Form):
         help_text=_("Shown on your contributions. You can change it later."),
     )
 
+    def clean_display_name(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("display_name", ""))
+
     def signup(self, request, user) -> None:  # type: ignore[no-untyped-def]
         user.display_name = self.cleaned_data.get("display_name", "")
         user.save(update_fields=["display_name"])
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class TerritoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:  # type: ignore[no-untyped-def]
+        if obj.parent_id and obj.parent is not None:
+            return f"{obj.name} ({obj.parent.name})"
+        return obj.name
+
+
+class ProfileForm(forms.Form):
+    """The public profile: the view passes ``cleaned_data`` to ``services.profile_update``."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        required=False,
+        help_text=_("Shown on your profile and your contributions."),
+    )
+    bio = forms.CharField(
+        label=_("About me"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("A few words others see on your profile. Markdown is allowed."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=SPOKEN_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("We use them to suggest dialogues and events you can follow."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Dates and times are shown in this zone."),
+    )
+    home_city = TerritoryChoiceField(
+        label=_("Home city"),
+        queryset=None,
+        required=False,
+        empty_label=_("(none)"),
+    )
+    home_neighbourhood = TerritoryChoiceField(
+        label=_("Home neighbourhood or district"),
+        queryset=None,
+        required=False,
+        empty_label=_("(none)"),
+        help_text=_("It must be in your home city."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from cocity.network.models import Territory
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
+            ("", _("(not set)")),
+            *time_zone_choices(),
+        ]
+        self.fields["home_city"].queryset = (  # type: ignore[attr-defined]
+            Territory.objects.filter(kind=Territory.Kind.CITY)
+            .select_related("parent")
+            .order_by("name", "id")
+        )
+        self.fields["home_neighbourhood"].queryset = (  # type: ignore[attr-defined]
+            Territory.objects.filter(
+                kind__in=[Territory.Kind.NEIGHBOURHOOD, Territory.Kind.DISTRICT]
+            )
+            .select_related("parent")
+            .order_by("path")
+        )
+
+    def clean_display_name(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("display_name", ""))
+
+    def clean_bio(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("bio", ""))
+
+
+class DeleteAccountForm(forms.Form):
+    confirm_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("Type the e-mail address of your account to confirm."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm_email(self) -> str:
+        value = self.cleaned_data["confirm_email"].strip()
+        if self.user is not None and value.lower() != self.user.email.lower():
+            raise forms.ValidationError(
+                _("This is not the e-mail address of your account."), code="confirm_mismatch"
+            )
+        return value
