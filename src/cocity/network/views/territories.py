@@ -1,8 +1,50 @@
-from django.http import Http404
+"""Places (territories) and topics: read-only pages; staff keep the lists in the admin."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cocity.core.pagination import paginate
+
+from ..selectors import organisations as organisation_selectors
+from ..selectors import territories as selectors
+
+SPACES_ON_PAGE = 12
 
 
-def _todo(*args, **kwargs):  # placeholder, replaced by the real views
-    raise Http404
+@require_http_methods(["GET", "HEAD"])
+def territory_list(request: HttpRequest) -> HttpResponse:
+    page_obj = paginate(request, selectors.countries())
+    context = {"page_obj": page_obj, "rows": selectors.countries_with_cities(list(page_obj))}
+    return render(request, "network/territory_list.html", context)
 
 
-territory_list = territory_detail = topic_detail = _todo
+@require_http_methods(["GET", "HEAD"])
+def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
+    territory = selectors.territory_by_code(code)
+    if territory.code != code:  # one address per place: /places/be-bru/ -> /places/BE-BRU/
+        return redirect(territory, permanent=True)
+    organisations = paginate(request, organisation_selectors.organisations_in_territory(territory))
+    spaces = Paginator(
+        selectors.spaces_in_territory(territory, user=request.user), SPACES_ON_PAGE
+    ).get_page(request.GET.get("spaces_page"))
+    context = {
+        "territory": territory,
+        "ancestors": selectors.territory_ancestors(territory),
+        "children": list(selectors.territory_children(territory)),
+        "page_obj": organisations,
+        "spaces_page": spaces,
+    }
+    return render(request, "network/territory_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = selectors.topic_by_slug(slug)
+    context = {
+        "topic": topic,
+        "narrower": list(selectors.topic_narrower(topic)),
+        "page_obj": paginate(request, selectors.spaces_with_topic(topic, user=request.user)),
+    }
+    return render(request, "network/topic_detail.html", context)

@@ -1,0 +1,76 @@
+"""Reads for places (territories) and topics. Ancestors come from the materialised path in one
+query; lists never issue a query per row."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ..models import Space, Territory, Topic
+from .spaces import spaces_visible_to
+
+
+@dataclass
+class CountryWithCities:
+    country: Territory
+    cities: list[Territory] = field(default_factory=list)
+
+
+def countries() -> QuerySet[Territory]:
+    return Territory.objects.filter(kind=Territory.Kind.COUNTRY).order_by("name", "code")
+
+
+def countries_with_cities(country_page: list[Territory]) -> list[CountryWithCities]:
+    """The given countries, each with its cities (one query for all the cities)."""
+    rows = {country.pk: CountryWithCities(country) for country in country_page}
+    cities = (
+        Territory.objects.filter(kind=Territory.Kind.CITY, parent_id__in=list(rows))
+        .annotate(child_count=Count("children"))
+        .order_by("name", "code")
+    )
+    for city in cities:
+        rows[city.parent_id].cities.append(city)  # type: ignore[index]
+    return list(rows.values())
+
+
+def territory_by_code(code: str) -> Territory:
+    return get_object_or_404(Territory.objects.select_related("parent"), code=code.upper())
+
+
+def territory_ancestors(territory: Territory) -> list[Territory]:
+    """From the country down to the parent, read from the path in one query."""
+    codes = [code for code in territory.path.split("/") if code][:-1]
+    if not codes:
+        return []
+    return list(Territory.objects.filter(code__in=codes).order_by("depth"))
+
+
+def territory_children(territory: Territory) -> QuerySet[Territory]:
+    return territory.children.order_by("name", "code")
+
+
+def spaces_in_territory(territory: Territory, *, user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+    """Spaces this viewer may see whose territory lies anywhere in this territory's subtree."""
+    return (
+        spaces_visible_to(user)
+        .filter(territory__path__startswith=territory.path)
+        .select_related("territory")
+        .order_by("-created_at", "id")
+    )
+
+
+def topic_by_slug(slug: str) -> Topic:
+    return get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+
+
+def topic_narrower(topic: Topic) -> QuerySet[Topic]:
+    return topic.children.order_by("name")
+
+
+def spaces_with_topic(topic: Topic, *, user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+    return (
+        spaces_visible_to(user)
+        .filter(topics=topic)
+        .select_related("territory")
+        .order_by("-created_at", "id")
+    )
