@@ -1,0 +1,98 @@
+"""Data for the browser tests, written into the live server's database (run as a subprocess by
+``server.seed(scenario, key=value...)``, which parses the JSON printed on the last line).
+
+    python -m tests.browser.seed network
+"""
+
+import json
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from typing import Any
+
+PASSWORD = "correct horse battery"
+
+
+def person(**options: str) -> dict[str, Any]:
+    from tests.factories import UserFactory
+
+    tag = secrets.token_hex(4)
+    user = UserFactory(
+        email=options.get("email", f"person-{tag}@example.org"),
+        display_name=options.get("display_name", f"Person {tag}"),
+    )
+    return {"id": user.pk, "email": user.email, "password": PASSWORD}
+
+
+def network(**options: str) -> dict[str, Any]:
+    """An organisation, a territory tree, a topic and two public spaces (open, on request)."""
+    from cocity.network.models import Role, Space, Territory
+    from tests.factories import (
+        OrganisationFactory,
+        OrganisationMembershipFactory,
+        SpaceFactory,
+        SpaceMembershipFactory,
+        TerritoryFactory,
+        TopicFactory,
+        UserFactory,
+    )
+
+    tag = secrets.token_hex(3).upper()
+    country = TerritoryFactory(name="Belgium", code=f"B{tag}", kind=Territory.Kind.COUNTRY)
+    city = TerritoryFactory(
+        name="Brussels", code=f"B{tag}-BRU", kind=Territory.Kind.CITY, parent=country
+    )
+    topic = TopicFactory(name="Housing", slug=f"housing-{tag.lower()}")
+    organisation = OrganisationFactory(
+        name=f"Tenants Union {tag}",
+        slug=f"tenants-union-{tag.lower()}",
+        home_territory=city,
+        description="We help **tenants** organise.",
+    )
+    admin = UserFactory(display_name=f"Admin {tag}", email=f"admin-{tag.lower()}@example.org")
+    OrganisationMembershipFactory(organisation=organisation, user=admin, role=Role.ADMIN)
+    open_space = SpaceFactory(
+        name=f"Open kitchen {tag}",
+        slug=f"open-kitchen-{tag.lower()}",
+        join_policy=Space.JoinPolicy.OPEN,
+        territory=city,
+        description="Cooking together on Thursdays.",
+        created_by=admin,
+    )
+    open_space.topics.add(topic)
+    open_space.organisations.add(organisation)
+    request_space = SpaceFactory(
+        name=f"Housing lab {tag}",
+        slug=f"housing-lab-{tag.lower()}",
+        join_policy=Space.JoinPolicy.REQUEST,
+        territory=city,
+        created_by=admin,
+    )
+    for space in (open_space, request_space):
+        SpaceMembershipFactory(space=space, user=admin, role=Role.ADMIN)
+    return {
+        "open_space": open_space.slug,
+        "request_space": request_space.slug,
+        "organisation": organisation.slug,
+        "territory": city.code,
+        "topic": topic.slug,
+        "admin": {"id": admin.pk, "email": admin.email, "password": PASSWORD},
+    }
+
+
+SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {"person": person, "network": network}
+
+
+def main(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocity.settings.test")
+    import django
+
+    django.setup()
+    scenario, *pairs = argv
+    options = dict(pair.split("=", 1) for pair in pairs)
+    print(json.dumps(SCENARIOS[scenario](**options)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
