@@ -112,13 +112,15 @@ def is_org_admin(user, organisation: Organisation) -> bool:  # type: ignore[no-u
 is_signed_in = rules.is_authenticated
 
 # Spaces ------------------------------------------------------------------------------------
-can_view_space = is_space_public | is_space_member | is_staff
+can_view_space = is_space_public | is_space_member | is_owning_org_admin | is_staff
 rules.add_perm("network.view_space", can_view_space)
-rules.add_perm("network.view_space_members", is_space_public | is_space_member | is_staff)
+rules.add_perm("network.view_space_members", can_view_space)
 rules.add_perm("network.add_space", is_signed_in)
 rules.add_perm("network.change_space", is_space_admin | is_owning_org_admin | is_staff)
 rules.add_perm("network.manage_space_members", is_space_admin | is_owning_org_admin | is_staff)
-rules.add_perm("network.join_space", is_signed_in & is_space_open & ~is_space_member)
+rules.add_perm(
+    "network.join_space", is_signed_in & is_space_public & is_space_open & ~is_space_member
+)
 rules.add_perm(
     "network.request_join_space",
     is_signed_in & is_space_public & is_space_by_request & ~is_space_member,

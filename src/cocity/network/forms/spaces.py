@@ -1,0 +1,194 @@
+"""Forms about spaces: they parse and tidy input; the services decide and write."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core.text import clean_plain_text
+
+from ..models import Organisation, Role, Space, Territory, Topic
+
+
+class TerritoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Territory) -> str:  # type: ignore[override]
+        return f"{'— ' * obj.depth}{obj.name}"
+
+
+class SpaceFilterForm(forms.Form):
+    """The directory's filters. Unknown values are ignored rather than reported."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Space.Kind.choices]
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("All topics"),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("All organisations"),
+    )
+    city = forms.ModelChoiceField(
+        label=_("City"),
+        required=False,
+        queryset=Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name"),
+        to_field_name="code",
+        empty_label=_("All cities"),
+    )
+
+    def clean_q(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("q") or "")
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as keyword arguments for ``selectors.spaces.space_list``."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "kind": data.get("kind") or "",
+            "topic": data.get("topic"),
+            "organisation": data.get("organisation"),
+            "city": data.get("city"),
+            "query": data.get("q") or "",
+        }
+
+
+class ServiceErrorsMixin:
+    fields: dict[str, forms.Field]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal next to the field it is about (or above the form)."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)  # type: ignore[attr-defined]
+        else:
+            self.add_error(None, error)  # type: ignore[attr-defined]
+
+
+class SpaceForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Space.Kind.choices)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=300,
+        required=False,
+        help_text=_("One or two sentences shown in lists."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("You can use Markdown: *emphasis*, **bold**, lists and links."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see this space"),
+        choices=Space.Visibility.choices,
+        initial=Space.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+        help_text=_("A members-only space is invisible to everyone else."),
+    )
+    join_policy = forms.ChoiceField(
+        label=_("Who can join"),
+        choices=Space.JoinPolicy.choices,
+        initial=Space.JoinPolicy.REQUEST,
+        widget=forms.RadioSelect,
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Part of"),
+        required=False,
+        queryset=Space.objects.none(),
+        empty_label=_("Not part of another space"),
+        help_text=_("Only spaces you manage are offered."),
+    )
+    territory = TerritoryChoiceField(
+        label=_("Territory"),
+        required=False,
+        queryset=Territory.objects.order_by("path"),
+        empty_label=_("No particular place"),
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Owning organisations"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organisations where you are an editor or admin."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        required=False,
+        queryset=Topic.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        parents: QuerySet[Space],
+        organisations: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
+
+    def clean_name(self) -> str:
+        name = clean_plain_text(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("Give the space a name."))
+        return name
+
+    def clean_summary(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("summary") or "")
+
+    def clean_description(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("description") or "")
+
+    @staticmethod
+    def initial_for(space: Space) -> dict[str, Any]:
+        return {
+            "name": space.name,
+            "kind": space.kind,
+            "summary": space.summary,
+            "description": space.description,
+            "visibility": space.visibility,
+            "join_policy": space.join_policy,
+            "parent": space.parent_id,
+            "territory": space.territory_id,
+            "organisations": list(space.organisations.all()),
+            "topics": list(space.topics.all()),
+        }
+
+
+class JoinRequestForm(ServiceErrorsMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Message to the space's admins (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say who you are and why you would like to join."),
+    )
+
+    def clean_message(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("message") or "")
+
+
+class InvitationForm(ServiceErrorsMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
