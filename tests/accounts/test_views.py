@@ -361,3 +361,14 @@ def test_delete_account_as_sole_admin_is_refused_with_names(
     assert user.deleted_at is None and user.is_active
     assert SpaceMembership.objects.filter(pk=membership.pk).exists()
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_time_zone_choices_are_real_zone_names(client, user) -> None:
+    from cocity.accounts.forms import ProfileForm
+
+    zones = dict(ProfileForm().fields["time_zone"].choices)
+    assert "Europe/Paris" in zones and "UTC" in zones
+    assert "localtime" not in zones and "Factory" not in zones
+    assert "EST5EDT" in dict(
+        ProfileForm(initial={"time_zone": "EST5EDT"}).fields["time_zone"].choices
+    )

@@ -28,7 +28,10 @@ class SignupExtraForm(forms.Form):
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    """IANA zone names people recognise ("Europe/Paris", "UTC"), without the system's aliases
+    such as "localtime" or "Factory"."""
+    names = (name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC")
+    return [(name, name) for name in sorted(names) if not name.startswith(("posix", "right/"))]
 
 
 class TerritoryChoiceField(forms.ModelChoiceField):
@@ -84,10 +87,11 @@ class ProfileForm(forms.Form):
         from cocity.network.models import Territory
 
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
-            ("", _("(not set)")),
-            *time_zone_choices(),
-        ]
+        zones = [("", _("(not set)")), *time_zone_choices()]
+        current = (self.initial or {}).get("time_zone")
+        if current and current not in dict(zones):  # an alias set elsewhere: keep it choosable
+            zones.append((current, current))
+        self.fields["time_zone"].choices = zones  # type: ignore[attr-defined]
         self.fields["home_city"].queryset = (  # type: ignore[attr-defined]
             Territory.objects.filter(kind=Territory.Kind.CITY)
             .select_related("parent")
