@@ -1,0 +1,332 @@
+"""Spatial segregation: contiguity from boundaries, spatial dissimilarity, spatial proximity.
+
+Numbers only (numpy, scipy, shapely); no Django. Memory stays O(units + neighbour pairs): the
+contiguity is a ``scipy.sparse`` CSR matrix built from a shapely ``STRtree`` bulk query, and
+spatial proximity is summed in blocks of rows (all pairs, exactly) or over the pairs within a
+distance cutoff (``scipy.spatial.cKDTree``), never as a dense units x units matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+import shapely
+from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
+from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
+
+from .indices import FloatArray, _share, check_single, dissimilarity
+
+Contiguity = Literal["queen", "rook"]
+Progress = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def check_polygons(geometries: Sequence[object] | NDArray[np.object_]) -> NDArray[np.object_]:
+    """Return the geometries as a shapely array; ValueError naming the first bad one."""
+    geoms = np.asarray(geometries, dtype=object)
+    if geoms.ndim != 1:
+        raise ValueError("geometries must be a flat sequence.")
+    missing = shapely.is_missing(geoms)
+    if np.any(missing):
+        raise ValueError(f"geometry {int(np.flatnonzero(missing)[0])} is missing.")
+    kinds = shapely.get_type_id(geoms)
+    polygonal = (kinds == shapely.GeometryType.POLYGON) | (
+        kinds == shapely.GeometryType.MULTIPOLYGON
+    )
+    if not np.all(polygonal):
+        raise ValueError(f"geometry {int(np.flatnonzero(~polygonal)[0])} is not a polygon.")
+    empty = shapely.is_empty(geoms)
+    if np.any(empty):
+        raise ValueError(f"geometry {int(np.flatnonzero(empty)[0])} is empty.")
+    valid = shapely.is_valid(geoms)
+    if not np.all(valid):
+        bad = int(np.flatnonzero(~valid)[0])
+        raise ValueError(f"geometry {bad} is invalid: {shapely.is_valid_reason(geoms[bad])}.")
+    return geoms
+
+
+def contiguity(
+    geometries: Sequence[object] | NDArray[np.object_],
+    kind: Contiguity = "queen",
+    *,
+    validate: bool = True,
+) -> sparse.csr_matrix:
+    """Binary, symmetric contiguity weights (CSR, zero diagonal) from polygon boundaries.
+
+    queen: two units are neighbours when their polygons share at least one point;
+    rook: when they share a stretch of boundary of positive length (a common edge), so units
+    meeting only at a corner are queen but not rook neighbours.
+
+    Candidate pairs come from one vectorised ``STRtree.query(..., predicate="intersects")``
+    (a spatial index, not n^2 checks); rook then keeps the pairs whose boundaries intersect in a
+    line (DE-9IM boundary/boundary dimension 1, or overlapping interiors).
+    """
+    if kind not in ("queen", "rook"):
+        raise ValueError("contiguity must be 'queen' or 'rook'.")
+    geoms = check_polygons(geometries) if validate else np.asarray(geometries, dtype=object)
+    n = geoms.shape[0]
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = left < right  # each unordered pair once, no self pairs
+    left, right = left[keep], right[keep]
+    if kind == "rook" and left.size:
+        de9im = np.asarray(shapely.relate(geoms[left], geoms[right]), dtype="U9")
+        cells = de9im.view("U1").reshape(-1, 9)
+        codes = (cells[:, 4] == "1") | (cells[:, 0] == "2")
+        left, right = left[codes], right[codes]
+    rows = np.concatenate([left, right])
+    cols = np.concatenate([right, left])
+    data = np.ones(rows.shape[0], dtype=np.float64)
+    weights = sparse.csr_matrix((data, (rows, cols)), shape=(n, n))
+    weights.sum_duplicates()
+    return weights
+
+
+def square_grid(nx: int, ny: int, size: float = 100.0) -> NDArray[np.object_]:
+    """nx * ny square polygons of side ``size``, row by row from the origin (built with numpy)."""
+    ix, iy = np.meshgrid(np.arange(nx, dtype=np.float64), np.arange(ny, dtype=np.float64))
+    x0 = ix.ravel() * size
+    y0 = iy.ravel() * size
+    corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], dtype=np.float64) * size
+    coords = np.empty((x0.size, 5, 2))
+    coords[:, :, 0] = x0[:, None] + corners[:, 0]
+    coords[:, :, 1] = y0[:, None] + corners[:, 1]
+    return np.asarray(shapely.polygons(coords), dtype=object)
+
+
+def hex_grid(nx: int, ny: int, size: float = 100.0) -> NDArray[np.object_]:
+    """nx * ny pointy-top hexagons of circumradius ``size`` in offset rows (built with numpy).
+
+    Neighbouring hexagons always share an edge, so queen and rook contiguity coincide.
+    """
+    width = np.sqrt(3.0) * size
+    ix, iy = np.meshgrid(np.arange(nx, dtype=np.float64), np.arange(ny, dtype=np.float64))
+    cx = ix.ravel() * width + (iy.ravel() % 2) * width / 2
+    cy = iy.ravel() * 1.5 * size
+    angles = np.deg2rad(np.array([30, 90, 150, 210, 270, 330, 30], dtype=np.float64))
+    # Rounding makes the shared vertices of neighbours bit-identical.
+    dx = np.round(np.cos(angles) * size, 9)
+    dy = np.round(np.sin(angles) * size, 9)
+    coords = np.empty((cx.size, 7, 2))
+    coords[:, :, 0] = np.round(cx[:, None] + dx, 6)
+    coords[:, :, 1] = np.round(cy[:, None] + dy, 6)
+    return np.asarray(shapely.polygons(coords), dtype=object)
+
+
+# --------------------------------------------------------------------------- spatial dissimilarity
+
+
+def spatial_dissimilarity(
+    group: ArrayLike,
+    total: ArrayLike,
+    weights: sparse.spmatrix,
+    *,
+    standardize: bool = False,
+) -> float:
+    """Morrill's spatial dissimilarity, in the reference library's form.
+
+    SD = D - sum_ij c_ij |p_i - p_j| / sum_ij c_ij, with c the contiguity weights (binary by
+    default, row-standardised with ``standardize=True``), summed over the stored neighbour
+    pairs only.
+    """
+    x, t = check_single(group, total)
+    w = sparse.csr_matrix(weights, dtype=np.float64)
+    if w.shape != (x.shape[0], x.shape[0]):
+        raise ValueError(f"weights are {w.shape}, expected {x.shape[0]} x {x.shape[0]} units.")
+    if standardize:
+        row_sums = np.asarray(w.sum(axis=1)).ravel()
+        scale = np.zeros_like(row_sums)
+        np.divide(1.0, row_sums, out=scale, where=row_sums > 0)
+        w = sparse.csr_matrix(sparse.diags(scale) @ w)
+    den = float(w.data.sum())
+    if den <= 0:
+        raise ValueError("no unit has a neighbour: spatial dissimilarity is undefined.")
+    coo = w.tocoo()
+    p = _share(x, t)
+    num = float(np.sum(coo.data * np.abs(p[coo.row] - p[coo.col])))
+    return dissimilarity(x, t) - num / den
+
+
+# --------------------------------------------------------------------------- spatial proximity
+
+
+def centroids_and_areas(
+    geometries: Sequence[object] | NDArray[np.object_],
+) -> tuple[FloatArray, FloatArray]:
+    """Centroid coordinates (n x 2) and areas (n) of the polygons."""
+    geoms = np.asarray(geometries, dtype=object)
+    cent = shapely.centroid(geoms)
+    xy = np.column_stack([shapely.get_x(cent), shapely.get_y(cent)]).astype(np.float64)
+    return xy, np.asarray(shapely.area(geoms), dtype=np.float64)
+
+
+def _check_points(xy: ArrayLike, areas: ArrayLike, n: int) -> tuple[FloatArray, FloatArray]:
+    pts = np.asarray(xy, dtype=np.float64)
+    a = np.asarray(areas, dtype=np.float64)
+    if pts.shape != (n, 2) or a.shape != (n,):
+        raise ValueError(f"coordinates must be {n} x 2 and areas {n} long.")
+    if not (np.all(np.isfinite(pts)) and np.all(np.isfinite(a))) or np.any(a < 0):
+        raise ValueError("coordinates and areas must be finite, areas non-negative.")
+    return pts, a
+
+
+def _sp_from_sums(sums: FloatArray, x: FloatArray, y: FloatArray, t: FloatArray) -> float:
+    """SP = (X Pxx + Y Pyy) / (T Ptt) from the three quadratic forms v' C v."""
+    big_x, big_y, big_t = x.sum(), y.sum(), t.sum()
+    pxx = sums[0] / big_x**2
+    pyy = sums[1] / big_y**2
+    ptt = sums[2] / big_t**2
+    return float((big_x * pxx + big_y * pyy) / (big_t * ptt))
+
+
+def spatial_proximity(
+    group: ArrayLike,
+    total: ArrayLike,
+    xy: ArrayLike,
+    areas: ArrayLike,
+    *,
+    alpha: float = 0.6,
+    beta: float = 0.5,
+    kernel: Literal["reference", "exponential"] = "reference",
+    scale: float = 1.0,
+    cutoff: float | None = None,
+    block_size: int = 2048,
+    progress: Progress | None = None,
+) -> float:
+    """Spatial proximity SP = (X Pxx + Y Pyy) / (T Ptt), with Pvv = sum_ij v_i v_j c_ij / V^2.
+
+    ``kernel="reference"`` reproduces ``segregation.singlegroup.SpatialProximity`` exactly:
+    d_ij is the distance between centroids divided by the sum of unit j's distances to every
+    unit, c_ij = 1 - exp(-d_ij) off the diagonal and c_ii = 1 - exp(-(alpha a_i)^beta). Every
+    pair is needed (its weights grow with distance), so it is summed exactly in blocks of
+    ``block_size`` rows: O(n^2) time, O(n * block_size) memory.
+
+    ``kernel="exponential"`` is Massey and Denton's decay c_ij = exp(-d_ij / scale) with
+    d_ii = (alpha a_i)^beta. It fades with distance, so with ``cutoff`` only the pairs closer
+    than ``cutoff`` are summed (each dropped pair weighs less than exp(-cutoff / scale)); this
+    runs in O(n + pairs within the cutoff), found with a k-d tree.
+    """
+    x, t = check_single(group, total)
+    n = x.shape[0]
+    pts, a = _check_points(xy, areas, n)
+    if alpha < 0 or beta < 0:
+        raise ValueError("alpha and beta must be non-negative.")
+    y = t - x
+    v = np.vstack([x, y, t])  # 3 x n
+    if kernel == "reference":
+        if cutoff is not None:
+            raise ValueError("the reference kernel grows with distance: it cannot be cut off.")
+        sums = _reference_proximity_sums(v, pts, a, alpha, beta, block_size, progress)
+    elif kernel == "exponential":
+        if scale <= 0:
+            raise ValueError("scale must be positive.")
+        self_c = np.exp(-((alpha * a) ** beta) / scale)
+        if cutoff is None:
+            sums = _exponential_sums_exact(v, pts, self_c, scale, block_size, progress)
+        else:
+            if cutoff <= 0:
+                raise ValueError("cutoff must be positive.")
+            sums = _exponential_sums_cutoff(v, pts, self_c, scale, cutoff, block_size, progress)
+    else:
+        raise ValueError("kernel must be 'reference' or 'exponential'.")
+    return _sp_from_sums(sums, x, y, t)
+
+
+def _blocks(n: int, size: int) -> list[tuple[int, int]]:
+    size = max(1, int(size))
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+def _reference_proximity_sums(
+    v: FloatArray,
+    pts: FloatArray,
+    a: FloatArray,
+    alpha: float,
+    beta: float,
+    block_size: int,
+    progress: Progress | None,
+) -> FloatArray:
+    n = pts.shape[0]
+    blocks = _blocks(n, block_size)
+    steps = 2 * len(blocks)
+    # Pass 1: S_j = sum_k d_jk (the reference divides column j of the distances by it).
+    col_sums = np.empty(n)
+    for step, (start, stop) in enumerate(blocks):
+        col_sums[start:stop] = cdist(pts[start:stop], pts).sum(axis=1)
+        if progress:
+            progress(step + 1, steps)
+    inv = np.zeros(n)
+    np.divide(1.0, col_sums, out=inv, where=col_sums > 0)
+    # Pass 2: sum_ij v_i v_j (1 - exp(-d_ij / S_j)) = V^2 - sum_ij v_i v_j exp(-d_ij / S_j),
+    # taking the columns j in blocks; the diagonal is replaced afterwards.
+    decayed = np.zeros(3)
+    for step, (start, stop) in enumerate(blocks):
+        e = cdist(pts, pts[start:stop])  # n x b, column j is unit start + j
+        e *= -inv[start:stop]
+        np.exp(e, out=e)
+        decayed += np.einsum("kj,kj->k", v @ e, v[:, start:stop])
+        if progress:
+            progress(len(blocks) + step + 1, steps)
+    self_c = 1 - np.exp(-((alpha * a) ** beta))
+    totals = v.sum(axis=1)
+    # Off the diagonal: (V^2 - sum v_i^2) - (decayed - sum v_i^2 exp(-0)) = V^2 - decayed.
+    off = totals**2 - decayed
+    return np.asarray(off + v**2 @ self_c, dtype=np.float64)
+
+
+def _exponential_sums_exact(
+    v: FloatArray,
+    pts: FloatArray,
+    self_c: FloatArray,
+    scale: float,
+    block_size: int,
+    progress: Progress | None,
+) -> FloatArray:
+    n = pts.shape[0]
+    blocks = _blocks(n, block_size)
+    sums = np.zeros(3)
+    for step, (start, stop) in enumerate(blocks):
+        e = cdist(pts, pts[start:stop])
+        e *= -1.0 / scale
+        np.exp(e, out=e)
+        idx = np.arange(start, stop)
+        e[idx, idx - start] = 0.0  # the diagonal is added below
+        sums += np.einsum("kj,kj->k", v @ e, v[:, start:stop])
+        if progress:
+            progress(step + 1, len(blocks))
+    return np.asarray(sums + v**2 @ self_c, dtype=np.float64)
+
+
+def _exponential_sums_cutoff(
+    v: FloatArray,
+    pts: FloatArray,
+    self_c: FloatArray,
+    scale: float,
+    cutoff: float,
+    block_size: int,
+    progress: Progress | None,
+) -> FloatArray:
+    n = pts.shape[0]
+    tree = cKDTree(pts)
+    sums = np.zeros(3)
+    chunk = max(block_size * 32, 1)
+    blocks = _blocks(n, chunk)
+    for step, (start, stop) in enumerate(blocks):
+        sub = cKDTree(pts[start:stop])
+        pairs = sub.sparse_distance_matrix(tree, cutoff, output_type="ndarray")
+        i = pairs["i"] + start
+        j = pairs["j"]
+        off = i != j
+        i, j, d = i[off], j[off], pairs["v"][off]
+        c = np.exp(-d / scale)
+        for k in range(3):
+            sums[k] += float(np.sum(v[k, i] * v[k, j] * c))
+        if progress:
+            progress(step + 1, len(blocks))
+    return np.asarray(sums + v**2 @ self_c, dtype=np.float64)
