@@ -220,9 +220,7 @@ class TestMembers:
     def test_membership_of_another_organisation_is_refused(self, user, user_factory):
         mine, theirs = create(user), create(user_factory(), name="Other")
         with pytest.raises(ValidationError, match="no longer a member"):
-            organisation_member_remove(
-                organisation=mine, membership_id=theirs.memberships.get().pk
-            )
+            organisation_member_remove(organisation=mine, membership_id=theirs.memberships.get().pk)
         assert theirs.memberships.exists()
 
 

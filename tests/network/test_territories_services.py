@@ -67,7 +67,7 @@ class TestCreate:
         assert not Territory.objects.exists()
 
     def test_city_cannot_sit_under_a_city(self):
-        country, city, *_ = city_with_neighbourhoods()
+        _country, city, *_ = city_with_neighbourhoods()
         with pytest.raises(ValidationError, match="cannot be part of a city"):
             territory_create(name="Other", code="FR-X", kind="city", parent=city)
 
@@ -80,7 +80,7 @@ class TestCreate:
 
 class TestUpdate:
     def test_new_code_moves_every_descendant_path(self):
-        country, city, district, hoods = city_with_neighbourhoods()
+        _country, city, _district, _hoods = city_with_neighbourhoods()
         territory_update(territory=city, code="FR-MAR")
         paths = dict(Territory.objects.values_list("code", "path"))
         assert paths["FR-MAR"] == "FR/FR-MAR/"
@@ -88,7 +88,7 @@ class TestUpdate:
         assert paths["FR-MRS-03-1"] == "FR/FR-MAR/FR-MRS-03/FR-MRS-03-1/"
 
     def test_new_parent_moves_descendants_and_depth(self):
-        country, city, district, hoods = city_with_neighbourhoods()
+        country, _city, district, _hoods = city_with_neighbourhoods()
         other_city = territory_create(name="Aix", code="FR-AIX", kind="city", parent=country)
         territory_update(territory=district, parent=other_city)
         hood = Territory.objects.get(code="FR-MRS-03-1")
@@ -96,26 +96,26 @@ class TestUpdate:
         assert hood.depth == 3
 
     def test_neighbourhood_moved_up_under_city_changes_depth(self):
-        country, city, district, hoods = city_with_neighbourhoods()
+        _country, city, _district, hoods = city_with_neighbourhoods()
         territory_update(territory=hoods[0], parent=city)
         hood = Territory.objects.get(pk=hoods[0].pk)
         assert (hood.path, hood.depth) == ("FR/FR-MRS/FR-MRS-03-1/", 2)
 
     def test_kind_change_refused_when_children_do_not_fit(self):
-        country, city, district, hoods = city_with_neighbourhoods()
+        _country, city, district, _hoods = city_with_neighbourhoods()
         with pytest.raises(ValidationError) as error:
             territory_update(territory=district, kind="neighbourhood", parent=city)
         assert "kind" in error.value.message_dict
         assert Territory.objects.get(pk=district.pk).kind == "district"
 
     def test_cannot_move_under_own_descendant(self):
-        country, city, district, hoods = city_with_neighbourhoods()
+        _country, city, _district, _hoods = city_with_neighbourhoods()
         other = territory_create(name="Other", code="XX", kind="country")
         territory_update(territory=city, parent=other)
         assert Territory.objects.get(code="FR-MRS-03").path.startswith("XX/FR-MRS/")
 
     def test_bad_code_on_update_writes_nothing(self):
-        country, city, district, hoods = city_with_neighbourhoods()
+        _country, city, _district, _hoods = city_with_neighbourhoods()
         with pytest.raises(ValidationError):
             territory_update(territory=city, code="no good")
         assert Territory.objects.get(pk=city.pk).code == "FR-MRS"
@@ -167,7 +167,7 @@ class TestLoadCommand:
         assert Territory.objects.get(code="BE").name == "Belgique"
 
     def test_parent_from_the_database_and_moved_subtree(self, tmp_path, capsys):
-        country, city, district, hoods = city_with_neighbourhoods()
+        _country, _city, _district, _hoods = city_with_neighbourhoods()
         path = tmp_path / "places.csv"
         path.write_text(
             "code,name,kind,parent_code\n"

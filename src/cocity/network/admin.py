@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .forms.organisations import LogoField
 from .forms.territories import TerritoryAdminForm
 from .models import (
     Invitation,
@@ -21,7 +22,6 @@ from .models import (
     Territory,
     Topic,
 )
-from .services.organisations import validate_logo
 from .services.territories import territory_update
 
 
@@ -62,6 +62,8 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 class OrganisationAdminForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = (
@@ -75,12 +77,8 @@ class OrganisationAdminForm(forms.ModelForm):
             "logo_alt",
             "created_at",
         )
-
-    def clean_logo(self) -> Any:
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "content_type"):  # a new upload
-            validate_logo(logo)
-        return logo
+        # Checks type, size and SVG before Pillow reads the upload, with a clear message.
+        field_classes = {"logo": LogoField}
 
 
 class OrganisationMembershipInline(admin.TabularInline):
