@@ -179,7 +179,11 @@ def space_join(request: HttpRequest, slug: str) -> HttpResponse:
                     else _("This space takes new members by invitation only.")
                 )
         except ValidationError as error:
-            if state.perms["request_join_space"] and action != "withdraw":
+            if (
+                state.perms["request_join_space"]
+                and state.pending_request is None
+                and action != "withdraw"
+            ):
                 form.add_service_error(error)
             else:
                 messages.error(request, _error_text(error))
