@@ -94,7 +94,7 @@ class Territory(models.Model):
     def clean(self) -> None:
         super().clean()
         self.code = (self.code or "").strip().upper()
-        allowed = self.ALLOWED_PARENTS.get(self.Kind(self.kind), ()) if self.kind else ()
+        allowed = self.ALLOWED_PARENTS.get(self.kind, ())  # type: ignore[call-overload]
         if self.parent is None and allowed:
             raise ValidationError(
                 {
