@@ -1,0 +1,146 @@
+"""axe-core on every main page (WCAG 2.2 AA rule set: no serious or critical violation), and
+every page at 320 CSS pixels wide without horizontal scrolling (WCAG 1.4.10 Reflow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .helpers import log_in, view_is_built
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+
+RUN_AXE_JS = """
+async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
+  }));
+}
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: Callable[[dict[str, Any]], str]
+    signed_in: bool = False
+    status: int = 200
+    view: tuple[str, str] | None = None  # skipped while this view is a placeholder
+
+
+NETWORK = "cocity.network.views."
+PAGES = [
+    Page("home", lambda d: "/"),
+    Page("login", lambda d: "/accounts/login/"),
+    Page("signup", lambda d: "/accounts/signup/"),
+    Page("password reset", lambda d: "/accounts/password/reset/"),
+    Page("spaces", lambda d: "/spaces/", view=(NETWORK + "spaces", "space_list")),
+    Page(
+        "a space",
+        lambda d: f"/spaces/{d['network']['open_space']}/",
+        view=(NETWORK + "spaces", "space_detail"),
+    ),
+    Page(
+        "a space, signed in",
+        lambda d: f"/spaces/{d['network']['open_space']}/",
+        signed_in=True,
+        view=(NETWORK + "spaces", "space_detail"),
+    ),
+    Page(
+        "new space",
+        lambda d: "/spaces/new/",
+        signed_in=True,
+        view=(NETWORK + "spaces", "space_create"),
+    ),
+    Page(
+        "organisations",
+        lambda d: "/organisations/",
+        view=(NETWORK + "organisations", "organisation_list"),
+    ),
+    Page(
+        "an organisation",
+        lambda d: f"/organisations/{d['network']['organisation']}/",
+        view=(NETWORK + "organisations", "organisation_detail"),
+    ),
+    Page(
+        "new organisation",
+        lambda d: "/organisations/new/",
+        signed_in=True,
+        view=(NETWORK + "organisations", "organisation_create"),
+    ),
+    Page("places", lambda d: "/places/", view=(NETWORK + "territories", "territory_list")),
+    Page(
+        "a place",
+        lambda d: f"/places/{d['network']['territory']}/",
+        view=(NETWORK + "territories", "territory_detail"),
+    ),
+    Page(
+        "a topic",
+        lambda d: f"/topics/{d['network']['topic']}/",
+        view=(NETWORK + "territories", "topic_detail"),
+    ),
+    Page(
+        "a profile",
+        lambda d: f"/people/{d['network']['admin']['id']}/",
+        view=("cocity.accounts.views", "profile"),
+    ),
+    Page(
+        "my profile (edit)",
+        lambda d: "/me/",
+        signed_in=True,
+        view=("cocity.accounts.views", "me"),
+    ),
+    Page("not found", lambda d: "/no-such-page/", status=404),
+]
+
+
+@pytest.fixture(scope="session")
+def site_data(server: Any) -> dict[str, Any]:
+    return {"network": server.seed("network"), "person": server.seed("person")}
+
+
+def _open(page: Any, spec: Page, site_data: dict[str, Any]) -> None:
+    if spec.view and not view_is_built(*spec.view):
+        pytest.skip(f"{spec.name}: the page is not built yet")
+    if spec.signed_in:
+        person = site_data["person"]
+        log_in(page, person["email"], person["password"])
+    response = page.goto(spec.path(site_data))
+    assert response is not None and response.status == spec.status, spec.path(site_data)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_no_serious_accessibility_violation(
+    axe_page: Any, axe_source: str, site_data: dict[str, Any], spec: Page
+) -> None:
+    _open(axe_page, spec, site_data)
+    axe_page.add_script_tag(content=axe_source)
+    violations = axe_page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']})\n    " + "\n    ".join(v["nodes"])
+        for v in blocking
+    )
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_no_horizontal_scrolling_at_320_pixels(
+    page: Any, site_data: dict[str, Any], spec: Page
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    _open(page, spec, site_data)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > 320:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                 .filter(el => el.getBoundingClientRect().right > 320.5)
+                 .slice(0, 8).map(el => el.tagName.toLowerCase() + '.' + el.className
+                   + ' right=' + Math.round(el.getBoundingClientRect().right))"""
+        )
+        pytest.fail(f"{spec.name}: {width}px wide at 320px; too wide: {culprits}")
