@@ -188,7 +188,7 @@ def draw_systematic(
 
 
 def _null_values(
-    statistic: Statistic,
+    statistics: Sequence[Statistic],
     counts: NDArray[np.int64],
     permutations: int,
     seed: int | None,
@@ -196,6 +196,7 @@ def _null_values(
     progress: Progress | None,
     workers: int,
 ) -> FloatArray:
+    """permutations x statistics: every statistic evaluated on the same random allocations."""
     if null == "permutation":
         if counts.sum() >= _HYPERGEOMETRIC_LIMIT:
             raise ValueError(
@@ -210,10 +211,10 @@ def _null_values(
     children = np.random.SeedSequence(seed).spawn(len(sizes))
     done = [0]
 
-    def run(index: int) -> list[float]:
+    def run(index: int) -> list[list[float]]:
         rng = np.random.default_rng(children[index])
         draws = draw(counts, sizes[index], rng)
-        values = [statistic(d) for d in draws]
+        values = [[float(stat(d)) for stat in statistics] for d in draws]
         done[0] += sizes[index]
         if progress:
             progress(done[0], permutations)
@@ -221,7 +222,49 @@ def _null_values(
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         batches = list(pool.map(run, range(len(sizes))))
-    return np.array([v for batch in batches for v in batch], dtype=np.float64)
+    return np.array([row for batch in batches for row in batch], dtype=np.float64).reshape(
+        permutations, len(statistics)
+    )
+
+
+def permutation_tests(
+    statistics: dict[str, Statistic],
+    counts: ArrayLike,
+    *,
+    permutations: int = 99,
+    seed: int | None = None,
+    null: Null = "permutation",
+    progress: Progress | None = None,
+    workers: int = 2,
+) -> dict[str, PermutationResult]:
+    """Several indices tested on the same random allocations (one draw, many statistics).
+
+    p_value = (1 + #{null >= observed}) / (permutations + 1) (one-sided: more segregated than
+    chance); p_value_two_sided = min(1, 2 * the smaller of both one-sided add-one p-values).
+    """
+    if permutations < 1:
+        raise ValueError("permutations must be at least 1.")
+    c = check_integer_counts(counts)
+    names = list(statistics)
+    observed = {name: float(statistics[name](c)) for name in names}
+    values = _null_values(
+        [statistics[name] for name in names], c, permutations, seed, null, progress, workers
+    )
+    results = {}
+    for column, name in enumerate(names):
+        null_values = values[:, column]
+        greater = (1 + int(np.sum(null_values >= observed[name]))) / (permutations + 1)
+        less = (1 + int(np.sum(null_values <= observed[name]))) / (permutations + 1)
+        results[name] = PermutationResult(
+            statistic=observed[name],
+            null=null_values,
+            p_value=greater,
+            p_value_two_sided=min(1.0, 2 * min(greater, less)),
+            permutations=permutations,
+            seed=seed,
+            null_kind=null,
+        )
+    return results
 
 
 def permutation_test(
@@ -234,27 +277,16 @@ def permutation_test(
     progress: Progress | None = None,
     workers: int = 2,
 ) -> PermutationResult:
-    """Test an index against random allocation; p-values count the observed value itself.
-
-    p_value = (1 + #{null >= observed}) / (permutations + 1) (one-sided: more segregated than
-    chance); p_value_two_sided = min(1, 2 * min of both one-sided add-one p-values).
-    """
-    if permutations < 1:
-        raise ValueError("permutations must be at least 1.")
-    c = check_integer_counts(counts)
-    observed = float(statistic(c))
-    values = _null_values(statistic, c, permutations, seed, null, progress, workers)
-    greater = (1 + int(np.sum(values >= observed))) / (permutations + 1)
-    less = (1 + int(np.sum(values <= observed))) / (permutations + 1)
-    return PermutationResult(
-        statistic=observed,
-        null=values,
-        p_value=greater,
-        p_value_two_sided=min(1.0, 2 * min(greater, less)),
+    """Test one index against random allocation (see ``permutation_tests``)."""
+    return permutation_tests(
+        {"statistic": statistic},
+        counts,
         permutations=permutations,
         seed=seed,
-        null_kind=null,
-    )
+        null=null,
+        progress=progress,
+        workers=workers,
+    )["statistic"]
 
 
 def compare(

@@ -2,20 +2,21 @@
 
 Numbers only (numpy, scipy, shapely); no Django. Memory stays O(units + neighbour pairs): the
 contiguity is a ``scipy.sparse`` CSR matrix built from a shapely ``STRtree`` bulk query, and
-spatial proximity is summed in blocks of rows (all pairs, exactly) or over the pairs within a
-distance cutoff (``scipy.spatial.cKDTree``), never as a dense units x units matrix.
+spatial proximity is summed in blocks of columns (all pairs, exactly) or over the pairs within a
+distance cutoff (found by binning the centroids into cells), never as a dense units x units
+matrix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
-from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from .indices import FloatArray, _share, check_single, dissimilarity
@@ -210,7 +211,7 @@ def spatial_proximity(
     ``kernel="exponential"`` is Massey and Denton's decay c_ij = exp(-d_ij / scale) with
     d_ii = (alpha a_i)^beta. It fades with distance, so with ``cutoff`` only the pairs closer
     than ``cutoff`` are summed (each dropped pair weighs less than exp(-cutoff / scale)); this
-    runs in O(n + pairs within the cutoff), found with a k-d tree.
+    runs in O(n + pairs within the cutoff), found by binning the centroids into cells.
     """
     x, t = check_single(group, total)
     n = x.shape[0]
@@ -312,21 +313,63 @@ def _exponential_sums_cutoff(
     block_size: int,
     progress: Progress | None,
 ) -> FloatArray:
+    """Sum v_i v_j exp(-d_ij / scale) over the pairs closer than ``cutoff``, plus the diagonal.
+
+    Points are binned into square cells of side ``cutoff``; a pair within the cutoff is always in
+    the same or an adjacent cell, so only the cell pairs (0, 0), (1, -1), (1, 0), (1, 1), (0, 1)
+    are visited (each unordered pair once) and every pair sum is doubled. Cell pairs are
+    processed in chunks of at most ``pair_budget`` candidate pairs: memory stays bounded.
+    """
     n = pts.shape[0]
-    tree = cKDTree(pts)
-    sums = np.zeros(3)
-    chunk = max(block_size * 32, 1)
-    blocks = _blocks(n, chunk)
-    for step, (start, stop) in enumerate(blocks):
-        sub = cKDTree(pts[start:stop])
-        pairs = sub.sparse_distance_matrix(tree, cutoff, output_type="ndarray")
-        i = pairs["i"] + start
-        j = pairs["j"]
-        off = i != j
-        i, j, d = i[off], j[off], pairs["v"][off]
-        c = np.exp(-d / scale)
-        for k in range(3):
-            sums[k] += float(np.sum(v[k, i] * v[k, j] * c))
+    cells = np.floor((pts - pts.min(axis=0)) / cutoff).astype(np.int64)
+    width = int(cells[:, 1].max()) + 3
+    keys = (cells[:, 0] + 1) * width + (cells[:, 1] + 1)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    px, py = pts[order, 0], pts[order, 1]
+    vs = v[:, order]
+    unique, starts, counts = np.unique(sorted_keys, return_index=True, return_counts=True)
+    pair_budget = max(block_size, 1) * 512
+    tasks: list[tuple[int, bool, NDArray[np.int64], NDArray[np.int64]]] = []
+    for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
+        target = unique + dx * width + dy
+        pos = np.minimum(np.searchsorted(unique, target), unique.size - 1)
+        found = unique[pos] == target
+        a = np.flatnonzero(found)
+        b = pos[found]
+        bounds = np.concatenate([[0], np.cumsum(counts[a] * counts[b])])
+        lo = 0
+        while lo < a.size:
+            hi = int(np.searchsorted(bounds, bounds[lo] + pair_budget, "right")) - 1
+            hi = min(max(hi, lo + 1), a.size)
+            tasks.append((len(tasks), dx == 0 and dy == 0, a[lo:hi], b[lo:hi]))
+            lo = hi
+    done = [0]
+
+    def run(task: tuple[int, bool, NDArray[np.int64], NDArray[np.int64]]) -> FloatArray:
+        _, same_cell, a, b = task
+        na, nb = counts[a], counts[b]
+        sizes = na * nb
+        owner = np.repeat(np.arange(a.size), sizes)
+        first = np.cumsum(sizes) - sizes
+        r = np.arange(int(sizes.sum())) - first[owner]
+        nb_owner = nb[owner]
+        ia = starts[a][owner] + r // nb_owner
+        ib = starts[b][owner] + r % nb_owner
+        if same_cell:
+            keep = ia < ib
+            ia, ib = ia[keep], ib[keep]
+        d = np.hypot(px[ia] - px[ib], py[ia] - py[ib])
+        close = d < cutoff
+        ia, ib = ia[close], ib[close]
+        c = np.exp(d[close] * (-1.0 / scale))
+        out = np.array([2.0 * float(np.dot(vs[k, ia] * vs[k, ib], c)) for k in range(3)])
+        done[0] += 1
         if progress:
-            progress(step + 1, len(blocks))
+            progress(done[0], len(tasks))
+        return out
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sums = np.sum(list(pool.map(run, tasks)), axis=0) if tasks else np.zeros(3)
+    del n
     return np.asarray(sums + v**2 @ self_c, dtype=np.float64)

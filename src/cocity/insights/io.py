@@ -1,0 +1,198 @@
+"""Reading neighbourhood data for the insights core: a CSV of counts and GeoJSON boundaries.
+
+Plain Python, numpy and shapely (no Django). Every problem is reported with where it is (the
+CSV line, counting the header as line 1, or the GeoJSON feature number) through ``InputError``;
+nothing is returned when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+MAX_REPORTED = 20
+
+
+class InputError(ValueError):
+    """Bad input; ``problems`` lists every problem found (up to MAX_REPORTED)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        more = "" if len(problems) <= MAX_REPORTED else f"\n... and {len(problems) - 20} more"
+        super().__init__("\n".join(problems[:MAX_REPORTED]) + more)
+
+
+@dataclass(frozen=True)
+class CountsTable:
+    ids: list[str]
+    groups: list[str]
+    counts: NDArray[np.int64]  # units x groups
+    total: NDArray[np.int64] | None  # the --total column, when given
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or value != int(value):
+        return None
+    return int(value)
+
+
+def read_counts_csv(
+    path: str | Path, *, id_column: str, groups: list[str], total: str | None = None
+) -> CountsTable:
+    """Read one row per unit: an id, whole non-negative counts per group and maybe a total."""
+    if not groups:
+        raise InputError(["no groups given."])
+    if len(set(groups)) != len(groups):
+        raise InputError(["a group is named twice."])
+    columns = [*groups, *([total] if total else [])]
+    problems: list[str] = []
+    ids: list[str] = []
+    rows: list[list[int]] = []
+    seen: dict[str, int] = {}
+    try:
+        handle = Path(path).open(newline="", encoding="utf-8-sig")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise InputError([f"cannot read {path}: {exc.strerror}."]) from exc
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise InputError([f"{path} is empty."])
+        header = [h.strip() for h in header]
+        missing = [c for c in [id_column, *columns] if c not in header]
+        if missing:
+            raise InputError([f"line 1: missing column(s): {', '.join(missing)}."])
+        id_at = header.index(id_column)
+        positions = [header.index(c) for c in columns]
+        for line, row in enumerate(reader, start=2):
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.append(f"line {line}: {len(row)} fields, the header has {len(header)}.")
+                continue
+            unit = row[id_at].strip()
+            if not unit:
+                problems.append(f"line {line}: empty {id_column}.")
+            elif unit in seen:
+                problems.append(f"line {line}: duplicate {id_column} {unit!r} (line {seen[unit]}).")
+            else:
+                seen[unit] = line
+            values: list[int] = []
+            for column, at in zip(columns, positions, strict=True):
+                value = _whole_number(row[at])
+                if value is None:
+                    problems.append(f"line {line}: {column} is not a whole number ({row[at]!r}).")
+                elif value < 0:
+                    problems.append(f"line {line}: {column} is negative ({value}).")
+                values.append(value if value is not None and value >= 0 else 0)
+            if total and len(values) == len(columns):
+                unit_total = values[-1]
+                for column, value in zip(groups, values, strict=False):
+                    if value > unit_total:
+                        problems.append(
+                            f"line {line}: {column} ({value}) is larger than {total} "
+                            f"({unit_total})."
+                        )
+                if len(groups) > 1 and sum(values[:-1]) > unit_total:
+                    problems.append(
+                        f"line {line}: the groups add up to more than {total} "
+                        f"({sum(values[:-1])} > {unit_total}); groups must not overlap."
+                    )
+            ids.append(unit)
+            rows.append(values)
+    if not rows and not problems:
+        problems.append(f"{path} has no data rows.")
+    if problems:
+        raise InputError(problems)
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(columns))
+    return CountsTable(
+        ids=ids,
+        groups=list(groups),
+        counts=table[:, : len(groups)],
+        total=table[:, -1] if total else None,
+    )
+
+
+def read_boundaries(path: str | Path, *, id_property: str, ids: list[str]) -> NDArray[np.object_]:
+    """Polygons from a GeoJSON FeatureCollection, in the order of ``ids``; checked valid."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError([f"cannot read {path}: {exc.strerror}."]) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError([f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})."]) from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise InputError([f"{path}: not a GeoJSON FeatureCollection."])
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise InputError([f"{path}: the FeatureCollection has no features list."])
+    wanted = {unit: i for i, unit in enumerate(ids)}
+    found: dict[str, int] = {}
+    geoms = np.empty(len(ids), dtype=object)
+    problems: list[str] = []
+    pending: list[tuple[int, str, str]] = []
+    for number, feature in enumerate(features, start=1):
+        where = f"{path}: feature {number}"
+        if not isinstance(feature, dict):
+            problems.append(f"{where}: not a GeoJSON feature.")
+            continue
+        props = feature.get("properties") or {}
+        if id_property not in props:
+            problems.append(f"{where}: no property {id_property!r}.")
+            continue
+        unit = str(props[id_property]).strip()
+        where = f"{where} ({id_property} {unit!r})"
+        if unit not in wanted:
+            problems.append(f"{where}: unknown id, not in the data.")
+            continue
+        if unit in found:
+            problems.append(f"{where}: duplicate id (feature {found[unit]}).")
+            continue
+        found[unit] = number
+        pending.append((wanted[unit], where, json.dumps(feature.get("geometry"))))
+    # One vectorised parse and validity check for all features (fast for a million units).
+    if pending:
+        parsed = shapely.from_geojson([text for _, _, text in pending], on_invalid="ignore")
+        kinds = shapely.get_type_id(parsed)
+        polygonal = (kinds == shapely.GeometryType.POLYGON) | (
+            kinds == shapely.GeometryType.MULTIPOLYGON
+        )
+        valid = np.zeros(len(pending), dtype=bool)
+        valid[polygonal] = shapely.is_valid(parsed[polygonal]) & ~shapely.is_empty(
+            parsed[polygonal]
+        )
+        for (slot, where, _), geom, is_polygon, ok in zip(
+            pending, parsed, polygonal, valid, strict=True
+        ):
+            if ok:
+                geoms[slot] = geom
+            elif geom is None:
+                problems.append(f"{where}: unreadable geometry.")
+            elif not is_polygon:
+                problems.append(f"{where}: a {geom.geom_type}, not a polygon.")
+            elif geom.is_empty:
+                problems.append(f"{where}: empty geometry.")
+            else:
+                problems.append(f"{where}: invalid geometry ({shapely.is_valid_reason(geom)}).")
+    missing = [unit for unit in ids if unit not in found]
+    if missing:
+        shown = ", ".join(repr(m) for m in missing[:5])
+        problems.append(f"{path}: no boundary for {len(missing)} unit(s) of the data: {shown}.")
+    if problems:
+        raise InputError(problems)
+    return geoms
