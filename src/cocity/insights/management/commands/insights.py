@@ -25,6 +25,7 @@ DEFAULT_CUTOFF_SCALES = 5.0
 
 class Command(BaseCommand):
     help = "Neighbourhood insights for researchers. Subcommand: indices."
+    requires_system_checks: list[str] = []  # reads files only, never the database
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
