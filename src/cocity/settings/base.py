@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     # Before allauth, so its templates (allauth/layouts, allauth/elements) override allauth's.
     "cocity.accounts",
     "allauth",
@@ -106,6 +108,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- Background tasks (django-tasks: the backport of Django 6's task framework) -------------
+# "database" (default: tasks in the main database, run by `cocity db-worker`), "redis" (RQ, run
+# by `cocity rqworker`; needs the redis-tasks extra and REDIS_URL) or "immediate" (run in the
+# request, for the demo and tests).
+COCITY_TASKS = env.str("COCITY_TASKS", default="database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[COCITY_TASKS], "QUEUES": ["default"]}}
+if COCITY_TASKS == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+
 # --- Authentication (django-allauth) ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -184,6 +201,8 @@ COCITY_CSP = (
 
 # --- Product settings ------------------------------------------------------------------------
 COCITY_SITE_NAME = env.str("COCITY_SITE_NAME", default="cocity")
+# The address links in e-mails point to (mail is sent outside any request).
+COCITY_BASE_URL = env.str("COCITY_BASE_URL", default="http://127.0.0.1:8000")
 COCITY_PAGE_SIZE = env.int("COCITY_PAGE_SIZE", default=20)
 # Writes (POST, PUT, PATCH, DELETE) per signed-in person, or per IP address for visitors:
 # "<count>/<s|m|h|d>"; empty switches it off. See cocity/core/ratelimit.py.

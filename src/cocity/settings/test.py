@@ -30,3 +30,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.st
         "TEST": {"NAME": env.str("TEST_SQLITE_NAME", default="") or None},
     }
 TIME_ZONE = "Europe/Brussels"
+
+# Tasks run at once inside the test (tests that check the queue itself override this).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}

@@ -17,13 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from cocity.core.mail import queue_templated_email, recipient_language
 
 from ..models import (
     ROLE_RANK,
@@ -55,14 +55,7 @@ SPACE_FIELDS = (
 # Helpers ------------------------------------------------------------------------------------
 
 
-def _language_for(user: Any) -> str:
-    """The interface language a person reads: the first language they speak that the site
-    offers, else the language of the current request."""
-    offered = {code for code, _name in settings.LANGUAGES}
-    for code in getattr(user, "languages", None) or []:
-        if code in offered:
-            return str(code)
-    return translation.get_language() or settings.LANGUAGE_CODE
+_language_for = recipient_language
 
 
 def _absolute(path: str, link_base: str) -> str:
@@ -70,26 +63,14 @@ def _absolute(path: str, link_base: str) -> str:
     return f"{base.rstrip('/')}{path}"
 
 
-def _deliver(subject: str, body: str, recipients: list[str]) -> None:
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # the change is committed; a mail failure must not turn it into an error
-        logger.exception("Could not send mail %r to %s", subject, recipients)
-
-
 def _mail_on_commit(
     *, template: str, recipients: Sequence[str], language: str, context: dict[str, Any]
 ) -> None:
-    """Render ``network/emails/<template>_subject.txt`` and ``_body.txt`` in ``language`` now,
-    send them once the surrounding transaction has committed."""
-    if not recipients:
-        return
-    with translation.override(language):
-        rendered_subject = render_to_string(f"network/emails/{template}_subject.txt", context)
-        body = str(render_to_string(f"network/emails/{template}_body.txt", context))
-    subject = " ".join(rendered_subject.split())
-    to = list(recipients)
-    transaction.on_commit(lambda: _deliver(subject, body, to))
+    """One message per recipient (no one sees the others' addresses), queued after commit."""
+    for address in dict.fromkeys(recipients):
+        queue_templated_email(
+            to=address, template=f"network/emails/{template}", context=context, language=language
+        )
 
 
 def _unique_slug(name: str) -> str:

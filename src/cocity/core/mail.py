@@ -1,0 +1,64 @@
+"""Every e-mail cocity sends goes through here: rendered in the recipient's language, sent by the
+background task queue after the transaction that caused it has committed."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+
+@task()
+def send_email(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    attachments: Sequence[tuple[str, str, str]] = (),
+    reply_to: Sequence[str] = (),
+) -> int:
+    """Send one message; attachments are (file name, text content, MIME type)."""
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        reply_to=list(reply_to) or None,
+    )
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    return message.send()
+
+
+def recipient_language(user: Any) -> str:
+    """The first language the person speaks that the site offers, else the current one."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    for code in getattr(user, "languages", None) or []:
+        if code in offered:
+            return str(code)
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def queue_templated_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    attachments: Sequence[tuple[str, str, str]] = (),
+) -> None:
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` and queue the
+    message once the current transaction commits (never for a rolled-back change)."""
+    with translation.override(language or translation.get_language()):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = str(render_to_string(f"{template}_body.txt", context))
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    transaction.on_commit(
+        lambda: send_email.enqueue(
+            to=[to], subject=f"{prefix}{subject}", body=body, attachments=list(attachments)
+        )
+    )
