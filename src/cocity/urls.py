@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("cocity.accounts.urls")),
     path("", include("cocity.network.urls")),
+    path("events/", include("cocity.events.urls")),
+    path("pledges/", include("cocity.pledges.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

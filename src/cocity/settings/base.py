@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "cocity.core",
     "cocity.network",
     "cocity.insights",
+    "cocity.events",
+    "cocity.pledges",
 ]
 
 MIDDLEWARE = [
