@@ -67,3 +67,13 @@ def assert_same_query_count(django_assert_num_queries, client):
         return len(large)
 
     return check
+
+
+@pytest.fixture
+def assert_query_budget(assert_same_query_count):
+    """Render a page with N rows and with 10 x N rows: the number of queries must not change."""
+
+    def check(url: str, make_rows, n: int = 3, client_=None):  # type: ignore[no-untyped-def]
+        return assert_same_query_count(url, make_rows, few=n, many=10 * n, client_=client_)
+
+    return check
