@@ -20,6 +20,14 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.COCITY_BENCHMARK_VIEWS:  # the load benchmark's ceiling: Django with nothing to do
+
+    def bench_ceiling(request):  # type: ignore[no-untyped-def]
+        from django.http import HttpResponse
+
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.append(path("bench/ceiling/", bench_ceiling))
 
 handler404 = "cocity.core.views.not_found"
 handler500 = "cocity.core.views.server_error"

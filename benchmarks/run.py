@@ -1,0 +1,280 @@
+"""Load benchmark: generated data in PostgreSQL, gunicorn with the production settings, wrk.
+
+    make bench                      # scale 1.0, 50 connections, 20 s per page
+    make bench BENCH_ARGS="--scale 0.1 --duration 5"
+    .venv/bin/python benchmarks/run.py --reuse   # keep the database generated last time
+
+Steps: (re)create the database ``cocity_bench`` (``--database``) on the PostgreSQL server of
+``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/), migrate, fill it with
+``benchmarks/generate.py``, collect static files, start gunicorn (production settings, HTTPS
+redirect off since wrk speaks plain HTTP on the loopback, Redis cache when Redis answers), then
+for each page: a warm-up, and wrk with 50 connections for ``--duration`` seconds. Reports
+requests/s and p50/p95/p99 per page, the peak resident memory of the busiest app process, and
+writes ``benchmarks/results/<stamp>.{md,json}`` (and ``latest.*``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results"
+BIN = Path(sys.executable).parent
+
+
+def sh(*args: str, env: dict[str, str] | None = None, capture: bool = False) -> str:
+    result = subprocess.run(
+        list(args), env=env, cwd=REPO, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def database_urls(base: str, name: str) -> tuple[str, str]:
+    bits = urlsplit(base or "postgres://postgres@127.0.0.1:5432/postgres")
+    if bits.scheme not in ("postgres", "postgresql"):
+        raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
+    admin = urlunsplit(("postgresql", bits.netloc, "/postgres", "", ""))
+    return admin, urlunsplit(("postgres", bits.netloc, f"/{name}", "", ""))
+
+
+def pg(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[call-overload]
+
+
+def redis_url() -> str:
+    if shutil.which("redis-cli") is None:
+        return ""
+    ok = subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True, text=True, check=False
+    )
+    return "redis://127.0.0.1:6379/14" if ok.stdout.strip() == "PONG" else ""
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn stopped; see benchmarks/results/gunicorn.log")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False
+    ).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    """The highest peak resident set size (VmHWM) among these processes, in MB."""
+    peak = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except FileNotFoundError:
+            continue
+    return round(peak / 1024, 1)
+
+
+def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, Any]:
+    out = sh(
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(HERE / "report.lua"),
+        url,
+        capture=True,
+    )
+    line = next(row for row in reversed(out.splitlines()) if row.startswith("{"))
+    figures = json.loads(line)
+    figures["rps"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
+    return figures
+
+
+def markdown(report: dict[str, Any]) -> str:
+    rows = [
+        "| page | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page in report["pages"]:
+        rows.append(
+            f"| {page['name']} (`{page['path']}`) | {page['rps']} | {page['p50_ms']} | "
+            f"{page['p95_ms']} | {page['p99_ms']} | {page['non_2xx'] + page['socket_errors']} |"
+        )
+    setup = report["setup"]
+    return "\n".join(
+        [
+            f"# cocity load benchmark, {report['finished']}",
+            "",
+            f"Data: {json.dumps(report['data'])}",
+            "",
+            f"Server: gunicorn, {setup['workers']} workers x {setup['threads']} threads "
+            f"({setup['worker_class']}), production settings, PostgreSQL"
+            f"{', Redis cache' if setup['redis'] else ''}; {os.cpu_count()} cores. "
+            f"Load: wrk, {setup['connections']} connections, {setup['duration']} s per page.",
+            "",
+            *rows,
+            "",
+            f"Peak resident memory of one app process: {report['peak_rss_mb']} MB.",
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--worker-threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--database", default="cocity_bench")
+    parser.add_argument("--reuse", action="store_true", help="keep the existing database")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
+
+    admin_url, database_url = database_urls(os.environ.get("DATABASE_URL", ""), args.database)
+    work = Path(tempfile.mkdtemp(prefix="cocity-bench-"))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "cocity.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url(),
+        "COCITY_DATA_DIR": str(work),
+        "STATIC_ROOT": str(work / "static"),
+        "COCITY_BENCHMARK_VIEWS": "true",
+        "LOG_LEVEL": "ERROR",
+    }
+    RESULTS.mkdir(exist_ok=True)
+    summary_path = RESULTS / f"data-{args.database}.json"
+    if not args.reuse or not summary_path.exists():
+        print(f"== database {args.database}: create, migrate, generate (scale {args.scale})")
+        pg(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        pg(admin_url, f'CREATE DATABASE "{args.database}"')
+        sh(str(BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
+        started = time.monotonic()
+        out = sh(
+            str(BIN / "python"), str(HERE / "generate.py"), f"--scale={args.scale}", env=env,
+            capture=True,
+        )  # fmt: skip
+        data = json.loads(out.strip().splitlines()[-1])
+        data["generate_seconds"] = round(time.monotonic() - started, 1)
+        summary_path.write_text(json.dumps(data, indent=2))
+    data = json.loads(summary_path.read_text())
+    print(f"   data: {json.dumps(data)}")
+    sh(str(BIN / "cocity"), "collectstatic", "--noinput", "--skip-checks", "-v0", env=env)
+
+    base = f"http://127.0.0.1:{args.port}"
+    log = (RESULTS / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "cocity.wsgi:application",
+            f"--bind=127.0.0.1:{args.port}",
+            f"--workers={args.workers}",
+            f"--threads={args.worker_threads}",
+            "--worker-class=gthread",
+            "--keep-alive=5",
+            "--backlog=2048",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    pages = [
+        ("ceiling: minimal Django view", "/bench/ceiling/"),
+        ("home", "/"),
+        ("spaces directory", "/spaces/"),
+        ("organisations directory", "/organisations/"),
+        ("places directory", "/places/"),
+        ("a space", f"/spaces/{data['sample_space']}/"),
+    ]
+    results: list[dict[str, Any]] = []
+    try:
+        wait_until_up(base + "/healthz", server)
+        for name, path in pages:
+            time.sleep(5)  # let the previous page's queue drain before measuring this one
+            for _ in range(20):  # warm up every worker's caches and connections
+                with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
+                    assert response.status == 200, (path, response.status)
+            figures = wrk(base + path, args.duration, args.connections, args.threads)
+            figures.update(name=name, path=path)
+            results.append(figures)
+            print(
+                f"   {name:32} {figures['rps']:8} req/s  p50 {figures['p50_ms']:7} ms  "
+                f"p95 {figures['p95_ms']:7} ms  p99 {figures['p99_ms']:7} ms"
+            )
+        rss = peak_rss_mb(worker_pids(server.pid))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    report = {
+        "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "data": data,
+        "setup": {
+            "workers": args.workers,
+            "threads": args.worker_threads,
+            "worker_class": "gthread",
+            "connections": args.connections,
+            "duration": args.duration,
+            "redis": bool(env["REDIS_URL"]),
+            "cores": os.cpu_count(),
+        },
+        "pages": results,
+        "peak_rss_mb": rss,
+    }
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    text = markdown(report)
+    for name in (stamp, "latest"):
+        (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
+        (RESULTS / f"{name}.md").write_text(text)
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
