@@ -187,6 +187,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 COCITY_MAX_LOGO_BYTES = env.int("COCITY_MAX_LOGO_BYTES", default=1_048_576)
 COCITY_MAX_GEOJSON_BYTES = env.int("COCITY_MAX_GEOJSON_BYTES", default=5_242_880)
+COCITY_MAX_MATERIAL_BYTES = env.int("COCITY_MAX_MATERIAL_BYTES", default=10_485_760)
 
 # --- Security headers ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             module_name = f"{config.name}.demo"
             if not config.name.startswith("cocity.") or not importlib.util.find_spec(module_name):
                 continue
-            counts.update(importlib.import_module(module_name).build())
+            module = importlib.import_module(module_name)
+            if hasattr(module, "build"):  # cocity.core.demo is the network's package
+                counts.update(module.build())
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {summary}."))
         self.stdout.write(

@@ -1,0 +1,328 @@
+"""Forms for events: they parse and clean; services decide."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core.languages import LANGUAGE_NAMES
+from cocity.core.text import clean_plain_text
+from cocity.network.models import Organisation, Space, Territory, Topic
+
+from .models import Event, Material, Question, Series, Speaker
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _zone(value: str) -> str:
+    value = clean_plain_text(value or "")
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone name such as Europe/Paris."),
+            code="invalid_time_zone",
+            params={"zone": value},
+        )
+    return value
+
+
+def _codes(value: str) -> list[str]:
+    return [bit.strip().lower() for bit in clean_plain_text(value or "").replace(";", ",").split(",") if bit.strip()]
+
+
+LANGUAGE_CHOICES = [("", _("any language"))] + sorted(
+    ((code, name) for code, name in LANGUAGE_NAMES.items()), key=lambda c: str(c[1])
+)
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[("upcoming", _("upcoming")), ("past", _("past"))],
+    )
+    series = forms.ModelChoiceField(
+        label=_("Series"), required=False, queryset=Series.objects.none(), to_field_name="slug",
+        empty_label=_("any series"),
+    )
+    space = forms.ModelChoiceField(
+        label=_("Space"), required=False, queryset=Space.objects.none(), to_field_name="slug",
+        empty_label=_("any space"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("any kind")), *Event.Kind.choices]
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("any format")), *Event.Format.choices]
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=Topic.objects.all(), to_field_name="slug",
+        empty_label=_("any topic"),
+    )
+    city = forms.ModelChoiceField(
+        label=_("City"),
+        required=False,
+        queryset=Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name"),
+        to_field_name="code",
+        empty_label=_("any city"),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, series: Any = None, spaces: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = series if series is not None else Series.objects.none()  # type: ignore[attr-defined]
+        self.fields["space"].queryset = spaces if spaces is not None else Space.objects.none()  # type: ignore[attr-defined]
+
+    def clean_q(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("q") or "")
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class RegistrationForm(forms.Form):
+    """One field per organiser question; required questions are required."""
+
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[f"q{question.pk}"] = forms.CharField(
+                label=question.label,
+                help_text=question.help_text,
+                required=question.required,
+                max_length=2000,
+            )
+        self.questions = questions
+
+    def answers(self) -> dict[str, str]:
+        return {
+            str(q.pk): clean_plain_text(self.cleaned_data.get(f"q{q.pk}") or "")
+            for q in self.questions
+        }
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(label=_("Address name"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=400, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=30_000,
+        widget=forms.Textarea,
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=Event.Format.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Event.Status.choices)
+    series = forms.ModelChoiceField(label=_("Series"), required=False, queryset=Series.objects.none())
+    time_zone = forms.CharField(label=_("Time zone of the event"), max_length=64, initial="Europe/Paris")
+    extra_zones = forms.CharField(
+        label=_("Also show times in"),
+        required=False,
+        max_length=400,
+        help_text=_("Time zone names separated by commas, such as Europe/London."),
+    )
+    venue_name = forms.CharField(label=_("Venue"), required=False, max_length=200)
+    venue_address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    territory = forms.ModelChoiceField(
+        label=_("City"),
+        required=False,
+        queryset=Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name"),
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisers"), required=False, queryset=Organisation.objects.order_by("name")
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), required=False, queryset=Topic.objects.order_by("name")
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"), required=False, max_length=100,
+        help_text=_("Language codes separated by commas, such as en, fr."),
+    )
+    interpretation = forms.CharField(
+        label=_("Interpretation offered"), required=False, max_length=200,
+        help_text=_("Pairs separated by commas, such as fr>en, en>fr."),
+    )
+    online_url = forms.URLField(
+        label=_("Online meeting link"), required=False, assume_scheme="https",
+        help_text=_("Shown only to confirmed registrants and organisers."),
+    )
+    registration_mode = forms.ChoiceField(
+        label=_("Registration"), choices=Event.Registration.choices
+    )
+    external_registration_url = forms.URLField(
+        label=_("Registration address"), required=False, assume_scheme="https"
+    )
+    reminder_offsets = forms.CharField(
+        label=_("Reminders (minutes before each session)"), required=False, initial="1440, 60",
+        help_text=_("For example 1440, 60: a day and an hour before."),
+    )
+
+    def __init__(self, *args: Any, series: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = series if series is not None else Series.objects.none()  # type: ignore[attr-defined]
+
+    def clean_title(self) -> str:
+        return clean_plain_text(self.cleaned_data["title"])
+
+    def clean_summary(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("summary") or "")
+
+    def clean_description(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("description") or "")
+
+    def clean_venue_name(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("venue_name") or "")
+
+    def clean_venue_address(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("venue_address") or "")
+
+    def clean_time_zone(self) -> str:
+        return _zone(self.cleaned_data["time_zone"])
+
+    def clean_extra_zones(self) -> list[str]:
+        return [_zone(z) for z in clean_plain_text(self.cleaned_data.get("extra_zones") or "").split(",") if z.strip()]
+
+    def clean_languages(self) -> list[str]:
+        return _codes(self.cleaned_data.get("languages") or "")
+
+    def clean_interpretation(self) -> list[str]:
+        return [p.replace(" ", "") for p in _codes(self.cleaned_data.get("interpretation") or "")]
+
+    def clean_reminder_offsets(self) -> list[int]:
+        try:
+            return [int(v) for v in _codes(self.cleaned_data.get("reminder_offsets") or "")]
+        except ValueError as error:
+            raise ValidationError(_("Give whole numbers of minutes, such as 1440, 60.")) from error
+
+    @staticmethod
+    def initial_for(event: Event) -> dict[str, Any]:
+        return {
+            **{f: getattr(event, f) for f in (
+                "title", "slug", "summary", "description", "kind", "format", "status",
+                "time_zone", "venue_name", "venue_address", "online_url", "registration_mode",
+                "external_registration_url",
+            )},  # fmt: skip
+            "series": event.series_id,
+            "territory": event.territory_id,
+            "organisations": list(event.organisations.all()),
+            "topics": list(event.topics.all()),
+            "extra_zones": ", ".join(event.extra_zones),
+            "languages": ", ".join(event.languages),
+            "interpretation": ", ".join(event.interpretation),
+            "reminder_offsets": ", ".join(str(o) for o in event.reminder_offsets),
+        }
+
+
+class TrackForm(forms.Form):
+    name = forms.CharField(label=_("Track name"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1)
+    registration_deadline = forms.DateTimeField(
+        label=_("Registration deadline"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean_name(self) -> str:
+        return clean_plain_text(self.cleaned_data["name"])
+
+    def clean_description(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("description") or "")
+
+
+class SessionForm(forms.Form):
+    track = forms.ModelChoiceField(label=_("Track"), queryset=None)  # type: ignore[arg-type]
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Paris")
+
+    def __init__(self, *args: Any, tracks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = tracks  # type: ignore[attr-defined]
+
+    def clean_title(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("title") or "")
+
+    def clean_time_zone(self) -> str:
+        return _zone(self.cleaned_data["time_zone"])
+
+
+class SpeakerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Speaker.Role.choices)
+    bio = forms.CharField(label=_("Short biography"), max_length=2000, required=False, widget=forms.Textarea)
+
+    def clean_name(self) -> str:
+        return clean_plain_text(self.cleaned_data["name"])
+
+    def clean_affiliation(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("affiliation") or "")
+
+    def clean_bio(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("bio") or "")
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Material.Kind.choices)
+    file = forms.FileField(label=_("PDF file"), required=False)
+    url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
+
+    def clean_title(self) -> str:
+        return clean_plain_text(self.cleaned_data["title"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise ValidationError(_("Give either a PDF file or a link, not both."))
+        return data
+
+
+class QuestionForm(forms.Form):
+    label = forms.CharField(label=_("Question"), max_length=200)
+    help_text = forms.CharField(label=_("Help"), max_length=300, required=False)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+
+    def clean_label(self) -> str:
+        return clean_plain_text(self.cleaned_data["label"])
+
+    def clean_help_text(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("help_text") or "")
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), max_length=10_000, widget=forms.Textarea)
+    include_waitlist = forms.BooleanField(
+        label=_("Also write to people on the wait list"), required=False
+    )
+
+    def clean_subject(self) -> str:
+        return clean_plain_text(self.cleaned_data["subject"])
+
+    def clean_body(self) -> str:
+        return clean_plain_text(self.cleaned_data["body"])

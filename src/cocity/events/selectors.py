@@ -1,0 +1,239 @@
+"""Reads about events: visibility decided once (:func:`events_visible_to`), every list with its
+query shape decided here."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cocity.network.models import OrganisationMembership, Role, Space, SpaceMembership, Territory
+from cocity.network.selectors import spaces_visible_to
+
+from .models import CalendarToken, Event, Registration, Series, Session, Track
+
+
+def spaces_organised_by(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+    """Spaces whose events this person organises (mirrors ``rules.is_organiser``)."""
+    if not user.is_authenticated:
+        return Space.objects.none()
+    if user.is_staff:
+        return Space.objects.all()
+    edits = SpaceMembership.objects.filter(
+        user_id=user.pk, role__in=[Role.EDITOR, Role.ADMIN]
+    ).values("space_id")
+    admin_orgs = OrganisationMembership.objects.filter(user_id=user.pk, role=Role.ADMIN).values(
+        "organisation_id"
+    )
+    owned = Space.organisations.through.objects.filter(organisation_id__in=admin_orgs).values(
+        "space_id"
+    )
+    return Space.objects.filter(Q(pk__in=edits) | Q(pk__in=owned))
+
+
+def events_visible_to(user) -> QuerySet[Event]:  # type: ignore[no-untyped-def]
+    """Events of spaces the person may see; drafts only for their organisers."""
+    events = Event.objects.all()
+    if user.is_authenticated and user.is_staff:
+        return events
+    if not user.is_authenticated:
+        return events.filter(space__visibility=Space.Visibility.PUBLIC).exclude(
+            status=Event.Status.DRAFT
+        )
+    visible = spaces_visible_to(user).values("pk")
+    organised = spaces_organised_by(user).values("pk")
+    return events.filter(space_id__in=visible).filter(
+        ~Q(status=Event.Status.DRAFT) | Q(space_id__in=organised)
+    )
+
+
+def series_visible_to(user) -> QuerySet[Series]:  # type: ignore[no-untyped-def]
+    return Series.objects.filter(space_id__in=spaces_visible_to(user).values("pk"))
+
+
+@dataclass
+class EventFilters:
+    when: str = "upcoming"
+    q: str = ""
+    series: Series | None = None
+    space: Space | None = None
+    kind: str = ""
+    format: str = ""
+    language: str = ""
+    topic: Any = None
+    city: Territory | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def event_list(*, user, filters: EventFilters) -> QuerySet[Event]:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    events = events_visible_to(user).select_related("space", "series", "territory")
+    if filters.when == "past":
+        events = events.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        events = events.filter(ends_at__gte=now).order_by("starts_at", "id")
+    if filters.q:
+        for word in filters.q.split()[:8]:
+            events = events.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(venue_name__icontains=word)
+            )
+    if filters.series is not None:
+        # The series and every series under it (series nest).
+        ids = _series_subtree_ids(filters.series)
+        events = events.filter(series_id__in=ids)
+    if filters.space is not None:
+        events = events.filter(space=filters.space)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.format:
+        events = events.filter(format=filters.format)
+    if filters.language:
+        events = events.filter(
+            Q(languages__icontains=f'"{filters.language}"')
+            | Q(interpretation__icontains=f'{filters.language}"')
+        )
+    if filters.topic is not None:
+        events = events.filter(topics=filters.topic)
+    if filters.city is not None:
+        events = events.filter(territory__path__startswith=filters.city.path)
+    if filters.date_from:
+        events = events.filter(ends_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        events = events.filter(starts_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+    return events.prefetch_related("topics")
+
+
+def _series_subtree_ids(series: Series) -> list[int]:
+    ids, frontier = [series.pk], [series.pk]
+    for _depth in range(6):
+        frontier = list(Series.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        if not frontier:
+            break
+        ids += frontier
+    return ids
+
+
+def event_for_viewer(*, slug: str, user) -> Event | None:  # type: ignore[no-untyped-def]
+    return (
+        events_visible_to(user)
+        .select_related("space", "series", "series__parent", "territory")
+        .prefetch_related(
+            "organisations",
+            "topics",
+            "speakers",
+            "materials",
+            "questions",
+            Prefetch(
+                "tracks",
+                queryset=Track.objects.prefetch_related(
+                    Prefetch("sessions", queryset=Session.objects.order_by("start", "id"))
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def viewer_registration(*, event: Event, user) -> Registration | None:  # type: ignore[no-untyped-def]
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(event=event, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("track")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ZoneTime:
+    zone: str
+    abbreviation: str
+    start: datetime
+    end: datetime
+    is_event_zone: bool = False
+    is_viewer_zone: bool = False
+
+
+def session_times(session: Session, *, event: Event, viewer_zone: Any) -> list[ZoneTime]:
+    """The session in the event's zone, the viewer's zone and the organiser's extra zones, each
+    once, in that order."""
+    names: list[tuple[str, bool, bool]] = [(event.time_zone, True, False)]
+    viewer_name = getattr(viewer_zone, "key", None) or str(viewer_zone)
+    names.append((viewer_name, False, True))
+    names += [(z, False, False) for z in event.extra_zones]
+    seen: dict[str, int] = {}
+    out: list[ZoneTime] = []
+    for name, is_event, is_viewer in names:
+        if name in seen:
+            if is_viewer:
+                kept = out[seen[name]]
+                out[seen[name]] = ZoneTime(
+                    kept.zone, kept.abbreviation, kept.start, kept.end, kept.is_event_zone, True
+                )
+            continue
+        try:
+            zone = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+        seen[name] = len(out)
+        out.append(ZoneTime(name, start.tzname() or name, start, end, is_event, is_viewer))
+    return out
+
+
+def registrants(*, event: Event) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(event=event)
+        .select_related("user", "track")
+        .order_by("track__position", "track_id", "status", "created_at", "id")
+    )
+
+
+def sessions_for_events(events: QuerySet[Event] | list[int]) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(track__event__in=events)
+        .select_related("track__event")
+        .order_by("start", "id")
+    )
+
+
+def user_for_calendar_token(token: str):  # type: ignore[no-untyped-def]
+    found = CalendarToken.objects.select_related("user").filter(token=token).first()
+    return found.user if found and found.user.is_active else None
+
+
+def my_sessions(*, user) -> tuple[list[Session], set[int]]:  # type: ignore[no-untyped-def]
+    """Sessions of the tracks the person is registered for (confirmed or waiting), and the
+    ids of events whose link they may see (confirmed)."""
+    live = Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
+    rows = list(live.values_list("track_id", "event_id", "status"))
+    tracks = [r[0] for r in rows]
+    confirmed = {r[1] for r in rows if r[2] == Registration.Status.CONFIRMED}
+    sessions = list(
+        Session.objects.filter(track_id__in=tracks)
+        .exclude(track__event__status=Event.Status.DRAFT)
+        .select_related("track__event")
+        .order_by("start", "id")
+    )
+    return sessions, confirmed
+
+
+def my_registrations(*, user) -> QuerySet[Registration]:  # type: ignore[no-untyped-def]
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("event", "track")
+        .order_by("-event__starts_at", "id")
+    )

@@ -1,0 +1,610 @@
+"""Every write about events: one function per use case, keyword-only arguments, ``full_clean``
+before ``save``, one transaction; a ``ValidationError`` with a clear message and nothing written
+when the input is wrong.
+
+Seats: the track row is locked (``SELECT ... FOR UPDATE``) while a registration is created,
+cancelled or promoted, so two people can never take the last place, and the wait list is served
+in arrival order (``created_at``, then ``id``, both assigned under that lock).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocity.core.mail import queue_templated_email, recipient_language
+
+from . import ical
+from .models import (
+    CalendarToken,
+    Event,
+    Material,
+    Question,
+    Registration,
+    ReminderSent,
+    Series,
+    Session,
+    Speaker,
+    Track,
+)
+
+CANCEL_SALT = "cocity.events.cancel"
+PDF_MAGIC = b"%PDF-"
+
+
+# Time ----------------------------------------------------------------------------------------
+
+
+def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
+    """A wall-clock time in a zone, as an aware datetime; times that do not exist (the hour
+    skipped when clocks go forward) are refused rather than silently moved."""
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            {"time_zone": _("“%(zone)s” is not a time zone name such as Europe/Paris.")
+             % {"zone": zone_name}}
+        ) from error
+    local = datetime.combine(day, at, tzinfo=zone)
+    back = local.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone)
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValidationError(
+            _("%(time)s does not exist on %(day)s in %(zone)s (the clocks change).")
+            % {"time": at.strftime("%H:%M"), "day": day.isoformat(), "zone": zone_name}
+        )
+    return local
+
+
+# Series and events ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def series_create(*, space: Any, name: str, slug: str, parent: Series | None = None,
+                  summary: str = "", description: str = "") -> Series:
+    series = Series(
+        space=space, name=name, slug=slug, parent=parent, summary=summary, description=description
+    )
+    series.full_clean()
+    series.save()
+    return series
+
+
+EVENT_FIELDS = (
+    "title", "slug", "summary", "description", "kind", "format", "status", "time_zone",
+    "extra_zones", "venue_name", "venue_address", "territory", "languages", "interpretation",
+    "online_url", "registration_mode", "external_registration_url", "reminder_offsets", "series",
+)  # fmt: skip
+# Changes registrants are told about (a new SEQUENCE in their calendars).
+NOTIFIED_FIELDS = {"title", "status", "venue_name", "venue_address", "online_url", "format"}
+
+
+@transaction.atomic
+def event_create(
+    *,
+    space: Any,
+    actor: Any,
+    organisations: Iterable[Any] = (),
+    topics: Iterable[Any] = (),
+    **fields: Any,
+) -> Event:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    event = Event(space=space, created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    event.full_clean()
+    event.save()
+    event.organisations.set(list(organisations))
+    event.topics.set(list(topics))
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    actor: Any,
+    organisations: Iterable[Any] | None = None,
+    topics: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Event:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    changed = {name for name, value in fields.items() if getattr(event, name) != value}
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.updated_at = timezone.now()
+    if changed:
+        event.sequence += 1
+    event.full_clean()
+    event.save()
+    if organisations is not None:
+        event.organisations.set(list(organisations))
+    if topics is not None:
+        event.topics.set(list(topics))
+    if changed & NOTIFIED_FIELDS and event.status != Event.Status.DRAFT:
+        _tell_registrants_of_change(event)
+    return event
+
+
+def event_status_change(*, event: Event, status: str, actor: Any) -> Event:
+    return event_update(event=event, actor=actor, status=status)
+
+
+def _refresh_dates(event_id: int) -> None:
+    bounds = Session.objects.filter(track__event_id=event_id).aggregate(
+        first=Min("start"), last=Max("end")
+    )
+    Event.objects.filter(pk=event_id).update(
+        starts_at=bounds["first"],
+        ends_at=bounds["last"],
+        sequence=F("sequence") + 1,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def track_create(
+    *,
+    event: Event,
+    name: str,
+    description: str = "",
+    capacity: int | None = None,
+    registration_deadline: datetime | None = None,
+    position: int = 0,
+) -> Track:
+    track = Track(
+        event=event,
+        name=name,
+        description=description,
+        capacity=capacity,
+        registration_deadline=registration_deadline,
+        position=position,
+    )
+    track.full_clean()
+    track.save()
+    return track
+
+
+@transaction.atomic
+def session_create(
+    *,
+    track: Track,
+    day: date,
+    start: time,
+    end: time,
+    time_zone: str,
+    title: str = "",
+    end_day: date | None = None,
+    notify: bool = True,
+) -> Session:
+    """A session from wall-clock times in ``time_zone`` (stored in UTC with its zone)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        start_at = local_to_utc(day=day, at=start, zone_name=time_zone)
+        end_at = local_to_utc(day=end_day or day, at=end, zone_name=time_zone)
+    except ValidationError as error:
+        raise error from None
+    session = Session(track=track, title=title, start=start_at, end=end_at, time_zone=time_zone)
+    try:
+        session.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        raise ValidationError(errors) from None
+    session.save()
+    _refresh_dates(track.event_id)
+    if notify:
+        event = Event.objects.get(pk=track.event_id)
+        if event.status != Event.Status.DRAFT:
+            _tell_registrants_of_change(event)
+    return session
+
+
+@transaction.atomic
+def speaker_add(
+    *,
+    event: Event,
+    name: str,
+    affiliation: str = "",
+    role: str = Speaker.Role.INPUT,
+    bio: str = "",
+    person: Any = None,
+    position: int = 0,
+) -> Speaker:
+    speaker = Speaker(
+        event=event,
+        name=name,
+        affiliation=affiliation,
+        role=role,
+        bio=bio,
+        person=person,
+        position=position,
+    )
+    speaker.full_clean()
+    speaker.save()
+    return speaker
+
+
+def check_pdf(upload: UploadedFile) -> None:
+    """A real PDF (it starts with ``%PDF-``) no larger than ``COCITY_MAX_MATERIAL_BYTES``."""
+    limit = getattr(settings, "COCITY_MAX_MATERIAL_BYTES", 10 * 1024 * 1024)
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(limit)s MB.") % {"limit": limit // 1_048_576}}
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if not head.lstrip(b"\r\n\t ").startswith(PDF_MAGIC):
+        raise ValidationError({"file": _("This file is not a PDF.")})
+
+
+@transaction.atomic
+def material_add(
+    *,
+    event: Event,
+    title: str,
+    kind: str = Material.Kind.OTHER,
+    file: UploadedFile | None = None,
+    url: str = "",
+    position: int = 0,
+) -> Material:
+    if file is not None:
+        check_pdf(file)
+    material = Material(event=event, title=title, kind=kind, url=url, position=position)
+    if file is not None:
+        material.file = file  # type: ignore[assignment]
+    material.full_clean()
+    material.save()
+    return material
+
+
+@transaction.atomic
+def question_add(
+    *, event: Event, label: str, required: bool = False, help_text: str = "", position: int = 0
+) -> Question:
+    question = Question(
+        event=event, label=label, required=required, help_text=help_text, position=position
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+# Registration --------------------------------------------------------------------------------
+
+
+def cancel_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=CANCEL_SALT)
+
+
+def registration_from_token(token: str) -> Registration | None:
+    try:
+        data = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        Registration.objects.select_related("event", "track", "user", "event__space")
+        .filter(pk=data.get("r"))
+        .first()
+    )
+
+
+def _lock_track(track_id: int) -> Track:
+    return Track.objects.select_for_update().select_related("event").get(pk=track_id)
+
+
+def _clean_answers(event: Event, answers: dict[str, str]) -> dict[str, str]:
+    questions = list(event.questions.all())
+    cleaned: dict[str, str] = {}
+    missing = []
+    for question in questions:
+        value = (answers.get(str(question.pk)) or "").strip()
+        if question.required and not value:
+            missing.append(question.label)
+        if value:
+            cleaned[str(question.pk)] = value[:2000]
+    if missing:
+        raise ValidationError(
+            _("Please answer: %(questions)s.") % {"questions": "; ".join(missing)},
+            code="missing_answers",
+        )
+    return cleaned
+
+
+def registration_create(
+    *, track: Track, user: Any, answers: dict[str, str] | None = None
+) -> Registration:
+    """Register a person for one track: a confirmed place while there is one, else the wait
+    list. One live registration per person and event."""
+    try:
+        with transaction.atomic():
+            locked = _lock_track(track.pk)
+            event = locked.event
+            now = timezone.now()
+            if event.status == Event.Status.CANCELLED:
+                raise ValidationError(_("This event is cancelled."), code="cancelled")
+            if event.status != Event.Status.PUBLISHED:
+                raise ValidationError(
+                    _("Registration is not open for this event."), code="not_open"
+                )
+            if event.registration_mode != Event.Registration.INTERNAL:
+                raise ValidationError(
+                    _("Registration for this event is not on this site."), code="external"
+                )
+            if locked.registration_deadline and now > locked.registration_deadline:
+                raise ValidationError(_("Registration has closed."), code="deadline")
+            if event.ends_at and now > event.ends_at:
+                raise ValidationError(_("This event is over."), code="over")
+            if Registration.objects.filter(event=event, user=user).exclude(
+                status=Registration.Status.CANCELLED
+            ).exists():
+                raise ValidationError(
+                    _("You are already registered for this event."), code="twice"
+                )
+            cleaned = _clean_answers(event, answers or {})
+            has_place = locked.capacity is None or locked.confirmed_count < locked.capacity
+            registration = Registration(
+                event=event,
+                track=locked,
+                user=user,
+                answers=cleaned,
+                status=(
+                    Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED
+                ),
+                created_at=now,
+            )
+            registration.full_clean(validate_constraints=False)
+            registration.save()
+            if has_place:
+                Track.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") + 1)
+            _mail_registration(registration, "confirmed" if has_place else "waitlisted")
+            return registration
+    except IntegrityError as error:
+        raise ValidationError(
+            _("You are already registered for this event."), code="twice"
+        ) from error
+
+
+def registration_cancel(*, registration: Registration) -> Registration | None:
+    """Cancel a registration; a confirmed place goes to the first person on the wait list.
+    Returns the promoted registration, if any."""
+    with transaction.atomic():
+        locked = _lock_track(registration.track_id)
+        current = Registration.objects.select_related("user", "event").get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            raise ValidationError(_("This registration is already cancelled."), code="done")
+        was_confirmed = current.status == Registration.Status.CONFIRMED
+        current.status = Registration.Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        _mail_registration(current, "cancelled")
+        promoted = None
+        if was_confirmed:
+            Track.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") - 1)
+            locked.confirmed_count -= 1
+            promoted = _promote(locked)
+        registration.status = current.status
+        return promoted
+
+
+def _promote(track: Track) -> Registration | None:
+    """Give a free place to the first person waiting (the caller holds the track lock)."""
+    if track.capacity is not None and track.confirmed_count >= track.capacity:
+        return None
+    nxt = (
+        Registration.objects.select_related("user", "event")
+        .filter(track=track, status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "id")
+        .first()
+    )
+    if nxt is None:
+        return None
+    nxt.status = Registration.Status.CONFIRMED
+    nxt.promoted_at = timezone.now()
+    nxt.save(update_fields=["status", "promoted_at"])
+    Track.objects.filter(pk=track.pk).update(confirmed_count=F("confirmed_count") + 1)
+    _mail_registration(nxt, "promoted")
+    return nxt
+
+
+@transaction.atomic
+def track_capacity_change(*, track: Track, capacity: int | None) -> list[Registration]:
+    """More places: the wait list moves up, in order."""
+    locked = _lock_track(track.pk)
+    if capacity is not None and capacity < locked.confirmed_count:
+        raise ValidationError(
+            {"capacity": _("%(count)s people are already confirmed.")
+             % {"count": locked.confirmed_count}}
+        )
+    locked.capacity = capacity
+    locked.save(update_fields=["capacity"])
+    promoted = []
+    while (nxt := _promote(locked)) is not None:
+        locked.confirmed_count += 1
+        promoted.append(nxt)
+    return promoted
+
+
+@transaction.atomic
+def attendance_mark(*, event: Event, attended: dict[int, bool | None]) -> int:
+    changed = 0
+    for registration in Registration.objects.filter(
+        event=event, pk__in=list(attended), status=Registration.Status.CONFIRMED
+    ):
+        registration.attended = attended[registration.pk]
+        registration.save(update_fields=["attended"])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def registrants_message(
+    *, event: Event, subject: str, body: str, actor: Any, include_waitlist: bool = False
+) -> int:
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ValidationError(_("Write a subject and a message."))
+    statuses = [Registration.Status.CONFIRMED]
+    if include_waitlist:
+        statuses.append(Registration.Status.WAITLISTED)
+    count = 0
+    for registration in Registration.objects.select_related("user").filter(
+        event=event, status__in=statuses
+    ):
+        queue_templated_email(
+            to=registration.user.email,
+            template="events/emails/message",
+            context={"event": event, "subject": subject, "body": body, "sender": actor,
+                     "base_url": settings.COCITY_BASE_URL},
+            language=recipient_language(registration.user),
+        )
+        count += 1
+    return count
+
+
+# Mail and calendars --------------------------------------------------------------------------
+
+
+def registration_ics(registration: Registration, *, cancelled: bool = False) -> bytes:
+    sessions = list(
+        Session.objects.select_related("track__event")
+        .filter(track_id=registration.track_id)
+        .order_by("start")
+    )
+    event = registration.event
+    confirmed = registration.status == Registration.Status.CONFIRMED and not cancelled
+    for session in sessions:  # the event as locked now (sequence, status)
+        session.track.event = event
+    return ical.build_calendar(
+        sessions,
+        name=event.title,
+        method="CANCEL" if cancelled or event.is_cancelled else "REQUEST",
+        with_link_for={event.pk} if confirmed else set(),
+        cancelled_for={event.pk} if cancelled else set(),
+        attendee=registration.user.email,
+    )
+
+
+def _mail_registration(registration: Registration, what: str) -> None:
+    event = Event.objects.get(pk=registration.event_id)
+    registration.event = event
+    attachments: list[tuple[str, str, str]] = []
+    if what in ("confirmed", "promoted", "cancelled", "changed"):
+        cancelled = what == "cancelled"
+        method = "CANCEL" if cancelled or event.is_cancelled else "REQUEST"
+        attachments.append(
+            (
+                "invite.ics",
+                registration_ics(registration, cancelled=cancelled).decode(),
+                f"text/calendar; method={method}",
+            )
+        )
+    base = settings.COCITY_BASE_URL.rstrip("/")
+    queue_templated_email(
+        to=registration.user.email,
+        template=f"events/emails/{what}",
+        context={
+            "event": event,
+            "registration": registration,
+            "track": registration.track,
+            "event_url": base + event.get_absolute_url(),
+            "cancel_url": base + f"/events/registrations/cancel/{cancel_token(registration)}/",
+            "online_url": event.online_url
+            if registration.status == Registration.Status.CONFIRMED
+            else "",
+        },
+        language=recipient_language(registration.user),
+        attachments=attachments,
+    )
+
+
+def _tell_registrants_of_change(event: Event) -> None:
+    for registration in Registration.objects.select_related("user", "track").filter(
+        event=event,
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+    ):
+        _mail_registration(registration, "changed")
+
+
+@transaction.atomic
+def calendar_token_reset(*, user: Any) -> CalendarToken:
+    """A new secret address for the person's calendar; the old address stops working."""
+    CalendarToken.objects.filter(user=user).delete()
+    return CalendarToken.objects.create(user=user)
+
+
+def calendar_token_for(*, user: Any) -> CalendarToken:
+    token, _created = CalendarToken.objects.get_or_create(user=user)
+    return token
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+MAX_REMINDER_WINDOW = timedelta(days=30)
+
+
+def reminders_enqueue(*, now: datetime | None = None) -> int:
+    """Record and enqueue every reminder that is due (run by ``cocity event_reminders`` from
+    cron). Each (registration, session, offset) is recorded once, so nothing is sent twice;
+    when several offsets are due at once (cron was late), one reminder goes out."""
+    from .tasks import send_reminder
+
+    now = now or timezone.now()
+    sessions = (
+        Session.objects.select_related("track__event")
+        .filter(
+            start__gt=now,
+            start__lte=now + MAX_REMINDER_WINDOW,
+            track__event__status__in=[Event.Status.PUBLISHED, Event.Status.POSTPONED],
+        )
+        .order_by("start")
+    )
+    queued = 0
+    for session in sessions:
+        event = session.track.event
+        due = sorted(o for o in event.reminder_offsets if session.start - timedelta(minutes=o) <= now)
+        if not due:
+            continue
+        registrations = Registration.objects.filter(
+            track_id=session.track_id, status=Registration.Status.CONFIRMED
+        ).values_list("pk", flat=True)
+        for registration_id in registrations:
+            with transaction.atomic():
+                fresh = [
+                    o
+                    for o in due
+                    if not ReminderSent.objects.filter(
+                        registration_id=registration_id, session=session, offset_minutes=o
+                    ).exists()
+                ]
+                if not fresh:
+                    continue
+                ReminderSent.objects.bulk_create(
+                    [
+                        ReminderSent(
+                            registration_id=registration_id, session=session, offset_minutes=o
+                        )
+                        for o in fresh
+                    ],
+                    ignore_conflicts=True,
+                )
+                transaction.on_commit(
+                    lambda r=registration_id, s=session.pk: send_reminder.enqueue(
+                        registration_id=r, session_id=s
+                    )
+                )
+                queued += 1
+    return queued

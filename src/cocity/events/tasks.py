@@ -1,0 +1,36 @@
+"""Background work for events (django-tasks)."""
+
+from django.conf import settings
+from django_tasks import task
+
+from cocity.core.mail import queue_templated_email, recipient_language
+
+
+@task()
+def send_reminder(*, registration_id: int, session_id: int) -> bool:
+    from .models import Registration, Session
+    from .services import cancel_token
+
+    registration = (
+        Registration.objects.select_related("user", "event", "track")
+        .filter(pk=registration_id, status=Registration.Status.CONFIRMED)
+        .first()
+    )
+    session = Session.objects.filter(pk=session_id).first()
+    if registration is None or session is None:
+        return False
+    base = settings.COCITY_BASE_URL.rstrip("/")
+    queue_templated_email(
+        to=registration.user.email,
+        template="events/emails/reminder",
+        context={
+            "event": registration.event,
+            "session": session,
+            "registration": registration,
+            "event_url": base + registration.event.get_absolute_url(),
+            "online_url": registration.event.online_url,
+            "cancel_url": base + f"/events/registrations/cancel/{cancel_token(registration)}/",
+        },
+        language=recipient_language(registration.user),
+    )
+    return True
