@@ -1,0 +1,469 @@
+"""Every non-trivial read of the pledges app, with its query shape decided here."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .currencies import normalise_currency, validate_currency
+from .models import (
+    Campaign,
+    CampaignSummary,
+    ExchangeRate,
+    Framework,
+    FrameworkItem,
+    Indicator,
+    Measure,
+    MeasureLink,
+    Pledge,
+    ProgressReport,
+)
+
+CENT = Decimal("0.01")
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
+    """Published pledges for everyone; drafts too for editors of the pledging organisation and
+    admins of the campaign's organisation (and staff)."""
+    queryset = Pledge.objects.all()
+    if getattr(user, "is_staff", False):
+        return queryset
+    if not getattr(user, "is_authenticated", False):
+        return queryset.filter(state=Pledge.State.PUBLISHED)
+    return queryset.filter(
+        Q(state=Pledge.State.PUBLISHED)
+        | Q(
+            organisation__memberships__user=user,
+            organisation__memberships__role__in=["editor", "admin"],
+        )
+        | Q(
+            campaign__organisation__memberships__user=user,
+            campaign__organisation__memberships__role="admin",
+        )
+    ).distinct()
+
+
+# --- exchange rates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateUsed:
+    """The table entry used: 1 ``base`` = ``rate`` ``quote`` on ``valid_on``."""
+
+    currency: str  # converted from
+    target: str  # converted to
+    base: str
+    quote: str
+    rate: Decimal
+    valid_on: datetime.date
+    source: str
+
+    def apply(self, amount: Decimal) -> Decimal:
+        return amount * self.rate if self.base == self.currency else amount / self.rate
+
+
+@dataclass
+class Conversion:
+    target: str
+    on: datetime.date
+    total: Decimal
+    rates: list[RateUsed] = field(default_factory=list)
+
+
+def rate_for(currency: str, target: str, on: datetime.date) -> RateUsed:
+    """The rate in force on ``on``: the latest published on or before that day, either way
+    round (1 EUR = 0.88 GBP also converts GBP to EUR). No rate: a ValidationError, never 1:1."""
+    candidates = list(
+        ExchangeRate.objects.filter(
+            Q(base=currency, quote=target) | Q(base=target, quote=currency), valid_on__lte=on
+        ).order_by("-valid_on", "id")[:2]
+    )
+    if not candidates:
+        raise ValidationError(
+            _(
+                "There is no exchange rate between %(currency)s and %(target)s on or before "
+                "%(date)s: ask an administrator to add one."
+            )
+            % {"currency": currency, "target": target, "date": on.isoformat()},
+            code="no_rate",
+        )
+    best = candidates[0]
+    return RateUsed(currency, target, best.base, best.quote, best.rate, best.valid_on, best.source)
+
+
+def convert(
+    amounts: dict[str, Decimal],
+    *,
+    target: str,
+    on: datetime.date,
+    cache: dict[str, RateUsed] | None = None,
+) -> Conversion:
+    """Sum amounts in several currencies into ``target`` with the rates valid on ``on``
+    (``cache``: rates already looked up for this target and day, filled as we go)."""
+    target = normalise_currency(target)
+    validate_currency(target)
+    total = Decimal(0)
+    used: list[RateUsed] = []
+    for currency, amount in sorted(amounts.items()):
+        if currency == target:
+            total += amount
+            continue
+        if cache is not None and currency in cache:
+            rate = cache[currency]
+        else:
+            rate = rate_for(currency, target, on)
+            if cache is not None:
+                cache[currency] = rate
+        used.append(rate)
+        total += rate.apply(amount)
+    return Conversion(target=target, on=on, total=total.quantize(CENT, ROUND_HALF_UP), rates=used)
+
+
+# --- campaign ---------------------------------------------------------------------------------
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("organisation", "framework", "totals").order_by(
+        "-created_at", "id"
+    )
+
+
+def _decimals(amounts: dict[str, str]) -> dict[str, Decimal]:
+    return {currency: Decimal(value) for currency, value in amounts.items()}
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal
+    display: str
+    href: str = ""
+    share: float = 0.0  # 0..1 of the longest bar
+    y: int = 0  # position in the SVG chart (server-drawn)
+    width: float = 0.0
+
+
+@dataclass
+class Chart:
+    bars: list[Bar]
+
+    @property
+    def height(self) -> int:
+        return max(1, len(self.bars)) * BAR_STEP + 4
+
+
+BAR_STEP, BAR_SPACE = 28, 300
+
+
+def bars(rows: list[tuple[str, Decimal, str, str]]) -> Chart:
+    """Rows (label, value, shown value, link) as bars scaled to the longest."""
+    top = max((value for _l, value, _d, _h in rows), default=Decimal(0))
+    out = []
+    for index, (label, value, display, href) in enumerate(rows):
+        share = float(value / top) if top else 0.0
+        out.append(
+            Bar(label, value, display, href, share, index * BAR_STEP, round(share * BAR_SPACE, 1))
+        )
+    return Chart(out)
+
+
+def campaign_totals(
+    campaign: Campaign, *, currency: str | None = None, on: datetime.date | None = None
+) -> dict[str, Any]:
+    """Everything the campaign page shows, from the summary row (one query) plus the principle
+    labels, the exchange rates and the overdue pledges. Raises ValidationError when the asked
+    currency has no rate for the day."""
+    summary = CampaignSummary.objects.filter(campaign=campaign).first()
+    data = summary.data if summary else {}
+    target = normalise_currency(currency or campaign.currency)
+    on = on or campaign.starts_on or timezone.localdate()
+    by_currency = {c: Decimal(v["amount"]) for c, v in data.get("by_currency", {}).items()}
+    spent = {c: Decimal(v["spent"]) for c, v in data.get("by_currency", {}).items()}
+    cache: dict[str, RateUsed] = {}
+    conversion = convert(by_currency, target=target, on=on, cache=cache)
+    spent_conversion = convert(spent, target=target, on=on, cache=cache)
+    rates = {(r.currency): r for r in conversion.rates}
+
+    def in_target(amounts: dict[str, str]) -> Decimal:
+        if not amounts:
+            return Decimal(0)
+        return convert(_decimals(amounts), target=target, on=on, cache=cache).total
+
+    items = {
+        item.pk: item
+        for item in FrameworkItem.objects.filter(framework_id=campaign.framework_id).exclude(
+            kind=FrameworkItem.Kind.CHAPTER
+        )
+    }
+    principle_rows = []
+    for row in data.get("by_principle", []):
+        item = items.get(row["id"])
+        if item is None:
+            continue
+        principle_rows.append(
+            {
+                "item": item,
+                "pledges": row["pledges"],
+                "amounts": _decimals(row["amounts"]),
+                "converted": in_target(row["amounts"]),
+            }
+        )
+    principle_rows.sort(key=lambda r: r["item"].position)
+    organisation_rows = [
+        {**row, "amounts": _decimals(row["amounts"]), "converted": in_target(row["amounts"])}
+        for row in data.get("by_organisation", [])
+    ]
+    month_rows = []
+    running = Decimal(0)
+    pledges_so_far = 0
+    for row in data.get("by_month", []):
+        amount = in_target(row["amounts"])
+        running += amount
+        pledges_so_far += row["pledges"]
+        month_rows.append(
+            {
+                "month": row["month"],
+                "pledges": row["pledges"],
+                "amount": amount,
+                "cumulative": running,
+                "pledges_so_far": pledges_so_far,
+            }
+        )
+    money = "{:,.0f}"
+    return {
+        "summary": data,
+        "computed_at": summary.computed_at if summary else None,
+        "target": target,
+        "on": on,
+        "by_currency": sorted(by_currency.items()),
+        "total": conversion,
+        "spent": spent_conversion,
+        "rates": list(rates.values()),
+        "principles": principle_rows,
+        "organisations": organisation_rows,
+        "months": month_rows,
+        "principle_bars": bars(
+            [
+                (
+                    f"{r['item'].code}. {r['item'].label}",
+                    r["converted"],
+                    money.format(r["converted"]),
+                    r["item"].get_absolute_url(),
+                )
+                for r in principle_rows
+            ]
+        ),
+        "organisation_bars": bars(
+            [
+                (r["name"], r["converted"], money.format(r["converted"]), "")
+                for r in organisation_rows
+            ]
+        ),
+        "month_bars": bars(
+            [(r["month"], r["cumulative"], money.format(r["cumulative"]), "") for r in month_rows]
+        ),
+    }
+
+
+def overdue_pledges(campaign: Campaign | None = None, *, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    queryset = Pledge.objects.filter(
+        state=Pledge.State.PUBLISHED, report_due_on__lt=today
+    ).select_related("organisation", "campaign")
+    if campaign is not None:
+        queryset = queryset.filter(campaign=campaign)
+    return queryset.order_by("report_due_on", "id")
+
+
+def campaign_pledges(campaign: Campaign, user: Any) -> QuerySet[Pledge]:
+    return (
+        pledges_visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("organisation", "organisation__home_territory")
+        .annotate(measure_count=Count("measures", distinct=True))
+        .order_by("organisation__name", "id")
+    )
+
+
+def organisation_pledges(organisation: Any, user: Any) -> QuerySet[Pledge]:
+    return (
+        pledges_visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("campaign", "organisation")
+        .annotate(measure_count=Count("measures", distinct=True))
+        .order_by("-signed_on", "id")
+    )
+
+
+def principle_pledges(item: FrameworkItem, user: Any) -> QuerySet[Pledge]:
+    return (
+        pledges_visible_to(user)
+        .filter(principles=item)
+        .select_related("campaign", "organisation", "organisation__home_territory")
+        .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("position", "id")))
+        .order_by("organisation__name", "id")
+    )
+
+
+def principle_amounts(pledges: list[Pledge]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for pledge in pledges:
+        for measure in pledge.measures.all():
+            totals[measure.currency] = totals.get(measure.currency, Decimal(0)) + measure.amount
+    return dict(sorted(totals.items()))
+
+
+def principle_totals(item: FrameworkItem, user: Any) -> dict[str, Any]:
+    """Across campaigns: pledge count and amount by currency for one principle (visible pledges),
+    computed with one aggregate query."""
+    from django.db.models import Sum
+
+    visible = pledges_visible_to(user).filter(principles=item).values("pk")
+    rows = (
+        Measure.objects.filter(pledge__in=visible)
+        .values("currency")
+        .annotate(total=Sum("amount"))
+        .order_by("currency")
+    )
+    return {
+        "pledges": Pledge.objects.filter(pk__in=visible).count(),
+        "amounts": [(r["currency"], r["total"]) for r in rows],
+    }
+
+
+def framework_items(framework: Framework) -> list[FrameworkItem]:
+    return list(framework.items.select_related("parent").order_by("position", "id"))
+
+
+def frameworks_for(user: Any) -> QuerySet[Framework]:
+    return Framework.objects.select_related("organisation").annotate(n=Count("items"))
+
+
+# --- pledge -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    elapsed: float | None
+    spent: float | None
+    targets: float | None
+
+
+def _share(part: Decimal, whole: Decimal) -> float | None:
+    if not whole:
+        return None
+    return max(0.0, min(1.0, float(part / whole)))
+
+
+def measure_progress(measure: Measure, today: datetime.date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    days = (measure.ends_on - measure.starts_on).days
+    elapsed = (
+        max(0.0, min(1.0, (today - measure.starts_on).days / days))
+        if days > 0
+        else (1.0 if today >= measure.ends_on else 0.0)
+    )
+    reached = [i.share_reached for i in measure.indicators.all()]
+    known = [r for r in reached if r is not None]
+    return Progress(
+        elapsed=elapsed,
+        spent=_share(measure.spent, measure.amount),
+        targets=sum(known) / len(known) if known else None,
+    )
+
+
+def pledge_progress(measures: list[Measure], today: datetime.date | None = None) -> Progress:
+    """Period from the first start to the last end; budget spent weighted by amount when every
+    measure is in one currency (else the mean of the measures' shares); targets: the mean."""
+    if not measures:
+        return Progress(None, None, None)
+    today = today or timezone.localdate()
+    start = min(m.starts_on for m in measures)
+    end = max(m.ends_on for m in measures)
+    days = (end - start).days
+    elapsed = max(0.0, min(1.0, (today - start).days / days)) if days > 0 else None
+    if len({m.currency for m in measures}) == 1:
+        spent = _share(
+            sum((m.spent for m in measures), Decimal(0)),
+            sum((m.amount for m in measures), Decimal(0)),
+        )
+    else:
+        shares = [s for s in (_share(m.spent, m.amount) for m in measures) if s is not None]
+        spent = sum(shares) / len(shares) if shares else None
+    targets = [p.targets for p in (measure_progress(m, today) for m in measures)]
+    known = [t for t in targets if t is not None]
+    return Progress(elapsed, spent, sum(known) / len(known) if known else None)
+
+
+def pledge_detail(pk: int, user: Any) -> Pledge:
+    return (
+        pledges_visible_to(user)
+        .select_related("campaign", "campaign__framework", "organisation")
+        .prefetch_related(
+            "principles",
+            "documents",
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.order_by("position", "id").prefetch_related(
+                    Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
+                    "links",
+                    Prefetch(
+                        "reports",
+                        queryset=ProgressReport.objects.select_related("created_by")
+                        .prefetch_related("values__indicator")
+                        .order_by("-reported_on", "-id"),
+                    ),
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def pledge_timeline(pledge: Pledge) -> list[dict[str, Any]]:
+    """Signing, measure starts and ends, reports, the next due date: oldest first."""
+    events: list[dict[str, Any]] = [{"on": pledge.signed_on, "kind": "signed", "text": ""}]
+    for measure in pledge.measures.all():
+        events.append({"on": measure.starts_on, "kind": "start", "text": str(measure)})
+        events.append({"on": measure.ends_on, "kind": "end", "text": str(measure)})
+        for report in measure.reports.all():
+            events.append({"on": report.reported_on, "kind": "report", "text": str(measure)})
+    if pledge.report_due_on:
+        events.append({"on": pledge.report_due_on, "kind": "due", "text": ""})
+    return sorted(events, key=lambda e: e["on"])
+
+
+def measures_linking_to(url: str) -> QuerySet[Measure]:
+    """For other apps (events, library, plans): the published measures that link to ``url``,
+    so their pages can show the link from their side."""
+    return (
+        Measure.objects.filter(links__url=url, pledge__state=Pledge.State.PUBLISHED)
+        .select_related("pledge", "pledge__organisation")
+        .distinct()
+    )
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def export_rows(campaign: Campaign) -> QuerySet[Measure]:
+    """One row per measure of the campaign's published pledges."""
+    return (
+        Measure.objects.filter(pledge__campaign=campaign, pledge__state=Pledge.State.PUBLISHED)
+        .select_related("pledge", "pledge__organisation", "pledge__organisation__home_territory")
+        .prefetch_related("pledge__principles")
+        .order_by("pledge__organisation__name", "pledge_id", "position", "id")
+    )
+
+
+__all__ = ["MeasureLink"]

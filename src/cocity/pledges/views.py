@@ -1,0 +1,436 @@
+"""Pledge pages: campaigns with totals, pledges with measures and reports, principles across
+cities, exports. Thin: parse with a form, ask ``rules``, call a service or a selector, render."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocity.core.http import vary_on_htmx
+from cocity.core.pagination import paginate
+from cocity.network.models import Organisation, Role
+
+from . import selectors, services
+from .forms import (
+    DocumentForm,
+    FrameworkForm,
+    MeasureForm,
+    PledgeForm,
+    ReportForm,
+    TotalsForm,
+    add_service_errors,
+)
+from .models import Campaign, Framework, FrameworkItem, Pledge
+
+
+def _denied(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _pledge_or_404(request: HttpRequest, pk: int) -> Pledge:
+    try:
+        return selectors.pledge_detail(pk, request.user)
+    except Pledge.DoesNotExist:
+        raise Http404 from None
+
+
+def _editable_organisations(user: Any) -> Any:
+    if user.is_staff:
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.EDITOR, Role.ADMIN]
+    ).order_by("name")
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "campaigns": list(selectors.campaign_list()[:50]),
+        "frameworks": list(selectors.frameworks_for(request.user)[:50]),
+        "can_add_framework": request.user.is_authenticated
+        and _editable_organisations(request.user).exists(),
+    }
+    return render(request, "pledges/index.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("organisation", "framework"), slug=slug
+    )
+    form = TotalsForm(request.GET or None)
+    currency = on = None
+    if form.is_valid():
+        currency, on = form.cleaned_data["currency"] or None, form.cleaned_data["on"]
+    try:
+        totals = selectors.campaign_totals(campaign, currency=currency, on=on)
+        status = 200
+    except ValidationError as error:
+        form.add_error(None, error)
+        totals = selectors.campaign_totals(campaign)
+        status = 400
+    overdue = selectors.overdue_pledges(campaign)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "totals": totals,
+        "overdue": list(overdue[:20]),
+        "overdue_count": overdue.count(),
+        "page_obj": paginate(request, selectors.campaign_pledges(campaign, request.user)),
+        "can_pledge": request.user.is_authenticated
+        and _editable_organisations(request.user).exists(),
+        "today": timezone.localdate(),
+    }
+    template = (
+        "pledges/partials/campaign_pledges.html"
+        if getattr(request, "htmx", False)
+        else "pledges/campaign_detail.html"
+    )
+    return vary_on_htmx(render(request, template, context, status=status))
+
+
+def _export_rows(campaign: Campaign) -> list[dict[str, Any]]:
+    rows = []
+    for m in selectors.export_rows(campaign):
+        pledge = m.pledge
+        rows.append(
+            {
+                "pledge_id": pledge.pk,
+                "pledge": pledge.title,
+                "organisation": pledge.organisation.name,
+                "city": pledge.organisation.home_territory.name
+                if pledge.organisation.home_territory
+                else "",
+                "signed_on": pledge.signed_on.isoformat(),
+                "principles": " ".join(p.code for p in pledge.principles.all()),
+                "pledge_status": pledge.status,
+                "report_due_on": pledge.report_due_on.isoformat() if pledge.report_due_on else "",
+                "measure_id": m.pk,
+                "measure": m.description,
+                "amount": str(m.amount),
+                "currency": m.currency,
+                "spent": str(m.spent),
+                "starts_on": m.starts_on.isoformat(),
+                "ends_on": m.ends_on.isoformat(),
+                "department": m.department,
+                "measure_status": m.status,
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "HEAD"])
+def campaign_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    rows = _export_rows(campaign)
+    if fmt == "json":
+        response: HttpResponse = JsonResponse(
+            {"campaign": campaign.slug, "name": campaign.name, "measures": rows},
+            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        fields = list(rows[0]) if rows else ["pledge_id"]
+        writer = csv.DictWriter(response, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            # A cell starting with =, +, - or @ would be a formula in a spreadsheet.
+            writer.writerow(
+                {
+                    k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
+                    for k, v in row.items()
+                }
+            )
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.{fmt}"'
+    return response
+
+
+# --- pledges ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pledge_create(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("framework"), slug=slug)
+    if not request.user.is_authenticated:
+        return _denied(request)
+    organisations = _editable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = PledgeForm(
+        request.POST or None,
+        framework=campaign.framework,
+        organisations=organisations,
+        initial={"signed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not request.user.has_perm("pledges.add_pledge", data["organisation"]):
+            raise PermissionDenied
+        try:
+            pledge = services.pledge_create(
+                campaign=campaign,
+                organisation=data["organisation"],
+                title=data["title"],
+                statement=data["statement"],
+                principles=data["principles"],
+                signed_by=data["signed_by"],
+                signed_on=data["signed_on"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pledge saved as a draft: add its measures, then publish."))
+            return redirect(pledge)
+    return render(request, "pledges/pledge_form.html", {"campaign": campaign, "form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    measures = list(pledge.measures.all())
+    user = request.user
+    context = {
+        "pledge": pledge,
+        "measures": [(m, selectors.measure_progress(m)) for m in measures],
+        "progress": selectors.pledge_progress(measures),
+        "timeline": selectors.pledge_timeline(pledge),
+        "overdue": pledge.is_overdue(),
+        "can_edit": user.has_perm("pledges.change_pledge", pledge),
+        "can_report": user.has_perm("pledges.file_report", pledge) and pledge.is_published,
+        "can_publish": user.has_perm("pledges.publish_pledge", pledge) and not pledge.is_published,
+    }
+    return render(request, "pledges/pledge_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.change_pledge", pledge):
+        return _denied(request)
+    initial = {
+        "title": pledge.title,
+        "statement": pledge.statement,
+        "principles": list(pledge.principles.all()),
+        "signed_by": pledge.signed_by,
+        "signed_on": pledge.signed_on,
+    }
+    form = PledgeForm(request.POST or None, framework=pledge.campaign.framework, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pledge_update(
+                pledge=pledge,
+                title=data["title"],
+                statement=data["statement"],
+                principles=data["principles"],
+                signed_by=data["signed_by"],
+                signed_on=data["signed_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pledge saved."))
+            return redirect(pledge)
+    context = {"campaign": pledge.campaign, "form": form, "pledge": pledge}
+    return render(request, "pledges/pledge_form.html", context)
+
+
+@require_POST
+def pledge_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.publish_pledge", pledge):
+        return _denied(request)
+    try:
+        services.pledge_publish(pledge=pledge)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Pledge published."))
+    return redirect(pledge)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.change_pledge", pledge):
+        return _denied(request)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        indicators = []
+        if d["indicator_name"]:
+            indicators.append(
+                services.IndicatorInput(
+                    name=d["indicator_name"],
+                    unit=d["indicator_unit"],
+                    baseline=d["indicator_baseline"],
+                    target=d["indicator_target"],
+                )
+            )
+        links = []
+        if d["link_url"]:
+            links.append(
+                services.LinkInput(
+                    title=d["link_title"], url=d["link_url"], kind=d["link_kind"] or "other"
+                )
+            )
+        try:
+            services.measure_add(
+                pledge=pledge,
+                description=d["description"],
+                amount=d["amount"],
+                currency=d["currency"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                department=d["department"],
+                indicators=indicators,
+                links=links,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Measure added."))
+            return redirect(pledge)
+    return render(request, "pledges/measure_form.html", {"pledge": pledge, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.file_report", pledge):
+        return _denied(request)
+    if not pledge.is_published:
+        raise Http404
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        pledge=pledge,
+        initial={"reported_on": timezone.localdate(), "measure": request.GET.get("measure")},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        measure = next(m for m in pledge.measures.all() if m.pk == d["measure"])
+        try:
+            services.report_file(
+                measure=measure,
+                reported_on=d["reported_on"],
+                spent=d["spent"],
+                status=d["status"],
+                narrative=d["narrative"],
+                evidence_url=d["evidence_url"],
+                evidence_file=d["evidence_file"],
+                indicator_values=form.indicator_values(),
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Progress report filed."))
+            return redirect(pledge)
+    return render(request, "pledges/report_form.html", {"pledge": pledge, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.change_pledge", pledge):
+        return _denied(request)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_add(
+                pledge=pledge, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect(pledge)
+    return render(request, "pledges/document_form.html", {"pledge": pledge, "form": form})
+
+
+# --- organisations, frameworks, principles ------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def organisation_pledges(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    page_obj = paginate(request, selectors.organisation_pledges(organisation, request.user))
+    return render(
+        request,
+        "pledges/organisation_pledges.html",
+        {"organisation": organisation, "page_obj": page_obj, "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_object_or_404(Framework.objects.select_related("organisation"), slug=slug)
+    return render(
+        request,
+        "pledges/framework_detail.html",
+        {"framework": framework, "items": selectors.framework_items(framework)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def framework_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _denied(request)
+    organisations = _editable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = FrameworkForm(request.POST or None)
+    form.fields["organisation"] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=organisations
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if not request.user.has_perm("pledges.add_framework", d["organisation"]):
+            raise PermissionDenied
+        try:
+            framework = services.framework_create(
+                organisation=d["organisation"],
+                slug=d["slug"],
+                name=d["name"],
+                description=d["description"],
+                items=[services.ItemInput(code=c, name=n) for c, n in d["items"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Framework created."))
+            return redirect(framework)
+    return render(request, "pledges/framework_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def principle_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    item = get_object_or_404(
+        FrameworkItem.objects.select_related("framework", "parent"),
+        framework__slug=framework,
+        code=code,
+    )
+    page_obj = paginate(request, selectors.principle_pledges(item, request.user))
+    totals = selectors.principle_totals(item, request.user)
+    return render(
+        request,
+        "pledges/principle_detail.html",
+        {"item": item, "page_obj": page_obj, "totals": totals, "today": timezone.localdate()},
+    )
