@@ -77,3 +77,7 @@ def assert_query_budget(assert_same_query_count):
         return assert_same_query_count(url, make_rows, few=n, many=10 * n, client_=client_)
 
     return check
+
+
+register(factories.EventFactory)
+register(factories.CampaignFactory)

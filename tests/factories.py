@@ -114,3 +114,113 @@ def city_with_neighbourhoods(country_code: str = "FR", city_code: str = "FR-MRS"
         for i, name in enumerate(["Belle de Mai", "Saint-Lazare"], start=1)
     ]
     return country, city, district, hoods
+
+
+# Events --------------------------------------------------------------------------------------
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Event"
+
+    space = factory.SubFactory(SpaceFactory)
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    title = factory.Sequence(lambda n: f"Dialogue {n}")
+    summary = "A dialogue on co-production."
+    status = "published"
+    time_zone = "Europe/Paris"
+    online_url = "https://zoom.example.org/j/secret-room"
+
+
+def event_with_session(*, capacity=None, start=None, hours=2, **fields):  # type: ignore[no-untyped-def]
+    """A published event with one track and one session (default: in 10 days, 15:00 UTC)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocity.events.models import Session, Track
+
+    event = EventFactory(**fields)
+    track = Track.objects.create(event=event, name="Main", capacity=capacity)
+    start = start or (timezone.now() + timedelta(days=10)).replace(
+        hour=15, minute=0, second=0, microsecond=0
+    )
+    Session.objects.create(
+        track=track, start=start, end=start + timedelta(hours=hours), time_zone=event.time_zone
+    )
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=start, ends_at=start + timedelta(hours=hours)
+    )
+    event.refresh_from_db()
+    return event, track
+
+
+# --- pledges -----------------------------------------------------------------------------------
+
+
+def european_pillar():  # type: ignore[no-untyped-def]
+    """The shipped framework (loaded by the pledges data migration)."""
+    from cocity.pledges.models import Framework
+
+    return Framework.objects.get(slug="european-pillar-of-social-rights")
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pledges.Campaign"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    framework = factory.LazyFunction(european_pillar)
+    name = factory.Sequence(lambda n: f"Inclusive cities {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    currency = "EUR"
+
+    @factory.post_generation
+    def totals(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            from cocity.pledges.services import summary_recompute
+
+            summary_recompute(campaign=obj)
+
+
+def pledge_with_measures(  # type: ignore[no-untyped-def]
+    *,
+    campaign=None,
+    organisation=None,
+    amounts=("1000",),
+    currency="EUR",
+    codes=("4",),
+    publish=True,
+    signed_on=None,
+):
+    """A pledge (published by default) with one measure per amount, through the services."""
+    import datetime
+
+    from cocity.pledges import services
+
+    campaign = campaign or CampaignFactory()
+    organisation = organisation or OrganisationFactory()
+    signed_on = signed_on or datetime.date(2024, 1, 15)
+    pledge = services.pledge_create(
+        campaign=campaign,
+        organisation=organisation,
+        title=f"Pledge of {organisation.name}",
+        principles=list(campaign.framework.items.filter(code__in=codes)),
+        signed_by="The mayor",
+        signed_on=signed_on,
+    )
+    for amount in amounts:
+        services.measure_add(
+            pledge=pledge,
+            description=f"Measure of {amount}",
+            amount=amount,
+            currency=currency,
+            starts_on=signed_on,
+            ends_on=signed_on + datetime.timedelta(days=3 * 365),
+            indicators=[services.IndicatorInput("People helped", "0", "100", "people")],
+        )
+    if publish:
+        services.pledge_publish(pledge=pledge)
+    pledge.refresh_from_db()
+    return pledge

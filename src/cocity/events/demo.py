@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type,assignment"
 """Demo events from the seed documents (shared/seeds), as they are written, plus a few upcoming
 ones placed relative to today so the list of upcoming events is never empty. Idempotent: keyed by
 slugs; tracks by name, sessions by start, registrations by person.
@@ -31,18 +32,36 @@ from .services import local_to_utc
 PARIS = "Europe/Paris"
 
 
-def _series(slug: str, name: str, space_slug: str, parent: Series | None, summary: str,
-            description: str = "") -> Series:
+def _series(
+    slug: str,
+    name: str,
+    space_slug: str,
+    parent: Series | None,
+    summary: str,
+    description: str = "",
+) -> Series:
     series, _created = Series.objects.update_or_create(
         slug=slug,
-        defaults={"name": name, "space": Space.objects.get(slug=space_slug), "parent": parent,
-                  "summary": summary, "description": description},
+        defaults={
+            "name": name,
+            "space": Space.objects.get(slug=space_slug),
+            "parent": parent,
+            "summary": summary,
+            "description": description,
+        },
     )
     return series
 
 
-def _event(slug: str, *, space: str, orgs: list[str] = (), topics: list[str] = (),  # type: ignore[assignment]
-           city: str | None = None, **fields: Any) -> Event:
+def _event(
+    slug: str,
+    *,
+    space: str,
+    orgs: list[str] = (),
+    topics: list[str] = (),  # type: ignore[assignment]
+    city: str | None = None,
+    **fields: Any,
+) -> Event:
     fields.setdefault("status", Event.Status.PUBLISHED)
     fields["space"] = Space.objects.get(slug=space)
     fields["territory"] = Territory.objects.filter(code=city).first() if city else None
@@ -52,11 +71,20 @@ def _event(slug: str, *, space: str, orgs: list[str] = (), topics: list[str] = (
     return event
 
 
-def _track(event: Event, name: str, sessions: list[tuple[date, time, time]], *,
-           capacity: int | None = None, zone: str = PARIS, description: str = "",
-           position: int = 0, end_days: int = 0) -> Track:
+def _track(
+    event: Event,
+    name: str,
+    sessions: list[tuple[date, time, time]],
+    *,
+    capacity: int | None = None,
+    zone: str = PARIS,
+    description: str = "",
+    position: int = 0,
+    end_days: int = 0,
+) -> Track:
     track, _created = Track.objects.update_or_create(
-        event=event, name=name,
+        event=event,
+        name=name,
         defaults={"capacity": capacity, "description": description, "position": position},
     )
     for day, start, end in sessions:
@@ -76,7 +104,8 @@ def _track(event: Event, name: str, sessions: list[tuple[date, time, time]], *,
 def _speakers(event: Event, people: list[tuple[str, str, str]]) -> None:
     for position, (name, affiliation, role) in enumerate(people):
         Speaker.objects.update_or_create(
-            event=event, name=name,
+            event=event,
+            name=name,
             defaults={"affiliation": affiliation, "role": role, "position": position},
         )
 
@@ -90,7 +119,8 @@ def _register(track: Track, locals_: list[str], *, attended: bool | None = None)
         if user is None:
             continue
         registration, created = Registration.objects.get_or_create(
-            event=track.event, user=user,
+            event=track.event,
+            user=user,
             defaults={"track": track, "status": Registration.Status.CONFIRMED},
         )
         if attended is not None and registration.attended is None:
@@ -111,9 +141,11 @@ def _next_weekday(start: date, weekday: int) -> date:
 
 @transaction.atomic
 def build() -> dict[str, int]:
-    D = datetime  # noqa: N806
+    D = datetime
     dialogues = _series(
-        "dialogues-in-coproduction", "Dialogues in Coproduction", "dialogues-in-coproduction",
+        "dialogues-in-coproduction",
+        "Dialogues in Coproduction",
+        "dialogues-in-coproduction",
         None,
         "An online public seminar series dedicated to the co-production of just cities.",
         "The Dialogues in Coproduction help consolidate an international community of practice "
@@ -123,7 +155,10 @@ def build() -> dict[str, int]:
         "local governments.",
     )
     enabler = _series(
-        "enabler-series", "Enabler Series", "enabler-series", dialogues,
+        "enabler-series",
+        "Enabler Series",
+        "enabler-series",
+        dialogues,
         "The conditions that enable meaningful co-production to develop.",
         "The **Enabler Series** focuses on the conditions that enable meaningful co-production to "
         "develop and to shape the practices, policies, plans, services and places that "
@@ -131,13 +166,19 @@ def build() -> dict[str, int]:
         "consolidated demands and propositions to strengthen co-production in the wider "
         "European region (and beyond).",
     )
-    webinar = dict(
-        kind=Event.Kind.WEBINAR, format=Event.Format.ONLINE, time_zone=PARIS,
-        extra_zones=["Europe/London"], languages=["en", "fr"], interpretation=["fr>en", "en>fr"],
-    )
+    webinar = {
+        "kind": Event.Kind.WEBINAR,
+        "format": Event.Format.ONLINE,
+        "time_zone": PARIS,
+        "extra_zones": ["Europe/London"],
+        "languages": ["en", "fr"],
+        "interpretation": ["fr>en", "en>fr"],
+    }
     defending = _event(
         "defending-meaningful-urban-co-production-at-scale",
-        space="enabler-series", series=enabler, orgs=["fairville"],
+        space="enabler-series",
+        series=enabler,
+        orgs=["fairville"],
         topics=["co-production", "right-to-the-city"],
         title="Defending Meaningful Urban Co-production at Scale",
         summary="Hard to establish yet quick to unravel, openings for co-produced city making "
@@ -151,17 +192,21 @@ def build() -> dict[str, int]:
         online_url="https://zoom.example.org/j/fairville-enabler-defending",
         **webinar,
     )
-    _speakers(defending, [
-        ("Marie Garmadi", "l'Observatoire des libertés associatives", Speaker.Role.INPUT),
-        ("Saskia O'Hara", "Public Interest Law Centre", Speaker.Role.INPUT),
-        ("Julian Sivrano", "Autonomy", Speaker.Role.INPUT),
-        ("Agnès Deboulet", "CNRS/Paris 8", Speaker.Role.COMMENT),
-    ])
+    _speakers(
+        defending,
+        [
+            ("Marie Garmadi", "l'Observatoire des libertés associatives", Speaker.Role.INPUT),
+            ("Saskia O'Hara", "Public Interest Law Centre", Speaker.Role.INPUT),
+            ("Julian Sivrano", "Autonomy", Speaker.Role.INPUT),
+            ("Agnès Deboulet", "CNRS/Paris 8", Speaker.Role.COMMENT),
+        ],
+    )
     Question.objects.update_or_create(
         event=defending, label="Organisation", defaults={"required": True, "position": 0}
     )
     Question.objects.update_or_create(
-        event=defending, label="Interpretation or accessibility needs",
+        event=defending,
+        label="Interpretation or accessibility needs",
         defaults={"required": False, "position": 1},
     )
     t = _track(defending, "Webinar", [(date(2026, 4, 16), time(15), time(17))], capacity=300)
@@ -169,40 +214,54 @@ def build() -> dict[str, int]:
 
     manifesto = _event(
         "manifesto-just-democratic-housing-paris",
-        space="dialogues-in-coproduction", series=dialogues, orgs=["fairville"], city="FR-PAR",
+        space="dialogues-in-coproduction",
+        series=dialogues,
+        orgs=["fairville"],
+        city="FR-PAR",
         topics=["housing", "co-production"],
         title="A Manifesto for Just and Democratic Housing for European Cities",
         summary="In-person presentation in Paris; details to be confirmed.",
-        kind=Event.Kind.PRESENTATION, format=Event.Format.IN_PERSON, time_zone=PARIS,
-        venue_name="Paris (venue to be confirmed)", languages=["fr", "en"],
+        kind=Event.Kind.PRESENTATION,
+        format=Event.Format.IN_PERSON,
+        time_zone=PARIS,
+        venue_name="Paris (venue to be confirmed)",
+        languages=["fr", "en"],
     )
     t = _track(manifesto, "Presentation", [(date(2026, 5, 11), time(17), time(19))], capacity=80)
     regs += _register(t, ["claire", "sophie", "pieter"], attended=True)
 
     from_below = _event(
         "co-producing-the-city-from-below-brazil-france",
-        space="enabler-series", series=enabler, orgs=["fairville"],
+        space="enabler-series",
+        series=enabler,
+        orgs=["fairville"],
         topics=["co-production", "right-to-the-city"],
         title="Co-producing the City from below - from Brazil to France",
         summary="Webinar of the Dialogues in Coproduction.",
-        online_url="https://zoom.example.org/j/fairville-enabler-from-below", **webinar,
+        online_url="https://zoom.example.org/j/fairville-enabler-from-below",
+        **webinar,
     )
     t = _track(from_below, "Webinar", [(date(2026, 6, 11), time(15), time(17))], capacity=300)
     regs += _register(t, ["ana", "amina", "lena"], attended=True)
 
     learnings = _event(
         "enabling-meaningful-urban-co-production-key-learnings",
-        space="enabler-series", series=enabler, orgs=["fairville"], topics=["co-production"],
+        space="enabler-series",
+        series=enabler,
+        orgs=["fairville"],
+        topics=["co-production"],
         title="Enabling Meaningful Urban Co-production at Scale - Key Learnings",
         summary="Closing webinar of the Enabler Series.",
-        online_url="https://zoom.example.org/j/fairville-enabler-learnings", **webinar,
+        online_url="https://zoom.example.org/j/fairville-enabler-learnings",
+        **webinar,
     )
     t = _track(learnings, "Webinar", [(date(2026, 9, 24), time(15), time(17))], capacity=300)
     regs += _register(t, ["lena", "nikos", "james", "giulia"], attended=True)
 
     commoning = _event(
         "commoning-peer-learning-2024",
-        space="commoning-peer-learning", orgs=["uclg", "gpr2c"],
+        space="commoning-peer-learning",
+        orgs=["uclg", "gpr2c"],
         topics=["commons", "basic-services"],
         title="Peer learning on commoning and public-community innovation",
         summary="How local and regional governments can engage in and benefit from commoning "
@@ -213,79 +272,150 @@ def build() -> dict[str, int]:
         "Sessions take place at two different times to allow participation from all across the "
         "world: **attend the track that best fits your time zone.**\n\n"
         "For questions: learning [at] uclg.org.",
-        kind=Event.Kind.PEER_LEARNING, format=Event.Format.ONLINE, time_zone=PARIS,
-        extra_zones=["America/Sao_Paulo", "Asia/Seoul"], languages=["en", "fr", "es"],
+        kind=Event.Kind.PEER_LEARNING,
+        format=Event.Format.ONLINE,
+        time_zone=PARIS,
+        extra_zones=["America/Sao_Paulo", "Asia/Seoul"],
+        languages=["en", "fr", "es"],
         online_url="https://zoom.example.org/j/uclg-commoning",
     )
     west = _track(
-        commoning, "Thursdays (Western Hemisphere: Americas, Europe, Africa)",
+        commoning,
+        "Thursdays (Western Hemisphere: Americas, Europe, Africa)",
         [(date(2024, 5, 23), time(15), time(17, 30)), (date(2024, 5, 30), time(15), time(17, 30))],
-        capacity=60, position=0,
+        capacity=60,
+        position=0,
     )
     east = _track(
-        commoning, "Fridays (Eastern Hemisphere: Asia-Pacific, Middle East, Europe, Africa)",
+        commoning,
+        "Fridays (Eastern Hemisphere: Asia-Pacific, Middle East, Europe, Africa)",
         [(date(2024, 5, 24), time(9), time(11, 30)), (date(2024, 5, 31), time(9), time(11, 30))],
-        capacity=60, position=1,
+        capacity=60,
+        position=1,
     )
     regs += _register(west, ["ana", "giulia", "amina"], attended=True)
     regs += _register(east, ["minjun", "youssef"], attended=True)
-    for position, (title, kind, url) in enumerate([
-        ("Concept note", Material.Kind.CONCEPT_NOTE, "https://www.uclg.org/commoning-concept-note"),
-        ("(Global) Commons Policy Paper, UCLG World Congress, Daejeon",
-         Material.Kind.POLICY_PAPER, "https://www.uclg.org/commons-policy-paper"),
-    ]):
+    for position, (title, kind, url) in enumerate(
+        [
+            (
+                "Concept note",
+                Material.Kind.CONCEPT_NOTE,
+                "https://www.uclg.org/commoning-concept-note",
+            ),
+            (
+                "(Global) Commons Policy Paper, UCLG World Congress, Daejeon",
+                Material.Kind.POLICY_PAPER,
+                "https://www.uclg.org/commons-policy-paper",
+            ),
+        ]
+    ):
         Material.objects.update_or_create(
             event=commoning, title=title, defaults={"kind": kind, "url": url, "position": position}
         )
 
     visits = [
-        ("study-visit-barcelona-education-2019", "Study visit to the education authorities in Barcelona",
-         "wg-inclusion-through-education", "ES-BCN", ["education"], Event.Kind.STUDY_VISIT,
-         date(2019, 4, 24), 3, "Organised in the framework of the Working Group inclusion through education.",
-         ["pieter", "giulia", "sophie"]),
-        ("study-visit-toulouse-roma-housing-2019",
-         "Policy transfer study visit to Toulouse on Roma access to housing",
-         "eurocities-social-affairs", "FR-TLS", ["roma-inclusion", "housing"], Event.Kind.STUDY_VISIT,
-         date(2019, 4, 9), 2, "How can cities support Roma to move from camps into adequate housing?",
-         ["pieter", "claire", "giulia"]),
-        ("urban-academy-integration-antwerp-2019",
-         "Urban Academy on Integration of Migrants and Refugees",
-         "eurocities-social-affairs", "BE-ANR", ["migration"], Event.Kind.ACADEMY,
-         date(2019, 5, 21), 2, "City representatives are warmly invited to take part in the Urban "
-         "Academy on the Integration of Migrants and Refugees in Antwerp.",
-         ["pieter", "giulia", "sophie", "james"]),
-        ("wg-smart-social-inclusion-glasgow-2019", "WG Smart Social Inclusion meeting",
-         "wg-smart-social-inclusion", "GB-GLA", ["digital-inclusion"], Event.Kind.WORKSHOP,
-         date(2019, 3, 27), 1, "Meeting of the working group in Glasgow.", ["james", "pieter"]),
+        (
+            "study-visit-barcelona-education-2019",
+            "Study visit to the education authorities in Barcelona",
+            "wg-inclusion-through-education",
+            "ES-BCN",
+            ["education"],
+            Event.Kind.STUDY_VISIT,
+            date(2019, 4, 24),
+            3,
+            "Organised in the framework of the Working Group inclusion through education.",
+            ["pieter", "giulia", "sophie"],
+        ),
+        (
+            "study-visit-toulouse-roma-housing-2019",
+            "Policy transfer study visit to Toulouse on Roma access to housing",
+            "eurocities-social-affairs",
+            "FR-TLS",
+            ["roma-inclusion", "housing"],
+            Event.Kind.STUDY_VISIT,
+            date(2019, 4, 9),
+            2,
+            "How can cities support Roma to move from camps into adequate housing?",
+            ["pieter", "claire", "giulia"],
+        ),
+        (
+            "urban-academy-integration-antwerp-2019",
+            "Urban Academy on Integration of Migrants and Refugees",
+            "eurocities-social-affairs",
+            "BE-ANR",
+            ["migration"],
+            Event.Kind.ACADEMY,
+            date(2019, 5, 21),
+            2,
+            "City representatives are warmly invited to take part in the Urban "
+            "Academy on the Integration of Migrants and Refugees in Antwerp.",
+            ["pieter", "giulia", "sophie", "james"],
+        ),
+        (
+            "wg-smart-social-inclusion-glasgow-2019",
+            "WG Smart Social Inclusion meeting",
+            "wg-smart-social-inclusion",
+            "GB-GLA",
+            ["digital-inclusion"],
+            Event.Kind.WORKSHOP,
+            date(2019, 3, 27),
+            1,
+            "Meeting of the working group in Glasgow.",
+            ["james", "pieter"],
+        ),
     ]
     for slug, title, space, city, topics, kind, first_day, days, summary, people in visits:
-        zone = "Europe/London" if city.startswith("GB") else "Europe/Brussels" if city.startswith("BE") else PARIS
-        event = _event(
-            slug, space=space, orgs=["eurocities"], city=city, topics=topics, title=title,
-            summary=summary, kind=kind, format=Event.Format.IN_PERSON, time_zone=zone,
-            languages=["en"], venue_name=Territory.objects.get(code=city).name,
+        zone = (
+            "Europe/London"
+            if city.startswith("GB")
+            else "Europe/Brussels"
+            if city.startswith("BE")
+            else PARIS
         )
-        t = _track(event, "Programme", [
-            (first_day + timedelta(days=i), time(9), time(17, 30)) for i in range(days)
-        ], capacity=30, zone=zone)
+        event = _event(
+            slug,
+            space=space,
+            orgs=["eurocities"],
+            city=city,
+            topics=topics,
+            title=title,
+            summary=summary,
+            kind=kind,
+            format=Event.Format.IN_PERSON,
+            time_zone=zone,
+            languages=["en"],
+            venue_name=Territory.objects.get(code=city).name,
+        )
+        t = _track(
+            event,
+            "Programme",
+            [(first_day + timedelta(days=i), time(9), time(17, 30)) for i in range(days)],
+            capacity=30,
+            zone=zone,
+        )
         regs += _register(t, people, attended=True)
 
     # Upcoming, relative to today.
     today = timezone.localdate()
     thursday = _next_weekday(today + timedelta(days=14), 3)
     winter = _event(
-        "enabler-winter-dialogue-commons-and-housing", space="enabler-series", series=enabler,
-        orgs=["fairville"], topics=["co-production", "housing"],
+        "enabler-winter-dialogue-commons-and-housing",
+        space="enabler-series",
+        series=enabler,
+        orgs=["fairville"],
+        topics=["co-production", "housing"],
         title="Winter dialogue: commons and housing",
         summary="The Enabler Series continues: community land trusts, housing co-operatives "
-        "and the city.", online_url="https://zoom.example.org/j/fairville-enabler-winter",
+        "and the city.",
+        online_url="https://zoom.example.org/j/fairville-enabler-winter",
         **webinar,
     )
     Question.objects.update_or_create(
         event=winter, label="Organisation", defaults={"required": True, "position": 0}
     )
     Question.objects.update_or_create(
-        event=winter, label="Interpretation or accessibility needs",
+        event=winter,
+        label="Interpretation or accessibility needs",
         defaults={"required": False, "position": 1},
     )
     t = _track(winter, "Webinar", [(thursday, time(15), time(17))], capacity=100)
@@ -296,31 +426,56 @@ def build() -> dict[str, int]:
     dst_sunday = march_end - timedelta(days=(march_end.weekday() + 1) % 7)
     thursdays = [dst_sunday - timedelta(days=10), dst_sunday + timedelta(days=4)]
     cycle = _event(
-        "commoning-peer-learning-next-cycle", space="commoning-peer-learning",
-        orgs=["uclg", "gpr2c"], topics=["commons", "basic-services"],
+        "commoning-peer-learning-next-cycle",
+        space="commoning-peer-learning",
+        orgs=["uclg", "gpr2c"],
+        topics=["commons", "basic-services"],
         title="Commoning peer learning: next cycle",
         summary="Two tracks again: Thursdays for the Western Hemisphere, Fridays for the Eastern. "
         "The clocks change between the sessions; each stays at the same local time in Paris.",
-        kind=Event.Kind.PEER_LEARNING, format=Event.Format.ONLINE, time_zone=PARIS,
-        extra_zones=["America/Sao_Paulo", "Asia/Seoul"], languages=["en", "fr", "es"],
+        kind=Event.Kind.PEER_LEARNING,
+        format=Event.Format.ONLINE,
+        time_zone=PARIS,
+        extra_zones=["America/Sao_Paulo", "Asia/Seoul"],
+        languages=["en", "fr", "es"],
         online_url="https://zoom.example.org/j/uclg-commoning-next",
     )
-    _track(cycle, "Thursdays (Western Hemisphere)", [(d, time(15), time(17, 30)) for d in thursdays],
-           capacity=60, position=0)
-    _track(cycle, "Fridays (Eastern Hemisphere)",
-           [(d + timedelta(days=1), time(9), time(11, 30)) for d in thursdays], capacity=60,
-           position=1)
+    _track(
+        cycle,
+        "Thursdays (Western Hemisphere)",
+        [(d, time(15), time(17, 30)) for d in thursdays],
+        capacity=60,
+        position=0,
+    )
+    _track(
+        cycle,
+        "Fridays (Eastern Hemisphere)",
+        [(d + timedelta(days=1), time(9), time(11, 30)) for d in thursdays],
+        capacity=60,
+        position=1,
+    )
     workshop = _event(
-        "belle-de-mai-housing-workshop", space="fairville-lab-marseille", orgs=["fairville"],
-        city="FR-MRS", topics=["housing", "citizen-engagement"],
+        "belle-de-mai-housing-workshop",
+        space="fairville-lab-marseille",
+        orgs=["fairville"],
+        city="FR-MRS",
+        topics=["housing", "citizen-engagement"],
         title="Belle de Mai: housing workshop with residents",
         summary="An evening workshop of the Fairville Lab Marseille.",
-        kind=Event.Kind.WORKSHOP, format=Event.Format.HYBRID, time_zone=PARIS,
-        venue_name="Friche la Belle de Mai", venue_address="41 rue Jobin, 13003 Marseille",
-        languages=["fr"], online_url="https://meet.example.org/belle-de-mai",
+        kind=Event.Kind.WORKSHOP,
+        format=Event.Format.HYBRID,
+        time_zone=PARIS,
+        venue_name="Friche la Belle de Mai",
+        venue_address="41 rue Jobin, 13003 Marseille",
+        languages=["fr"],
+        online_url="https://meet.example.org/belle-de-mai",
     )
-    _track(workshop, "Workshop", [(_next_weekday(today + timedelta(days=7), 1), time(18), time(20, 30))],
-           capacity=25)
+    _track(
+        workshop,
+        "Workshop",
+        [(_next_weekday(today + timedelta(days=7), 1), time(18), time(20, 30))],
+        capacity=25,
+    )
     del D
     return {
         "event series": Series.objects.count(),

@@ -36,12 +36,17 @@ def _zone(value: str) -> str:
 
 
 def _codes(value: str) -> list[str]:
-    return [bit.strip().lower() for bit in clean_plain_text(value or "").replace(";", ",").split(",") if bit.strip()]
+    return [
+        bit.strip().lower()
+        for bit in clean_plain_text(value or "").replace(";", ",").split(",")
+        if bit.strip()
+    ]
 
 
-LANGUAGE_CHOICES = [("", _("any language"))] + sorted(
-    ((code, name) for code, name in LANGUAGE_NAMES.items()), key=lambda c: str(c[1])
-)
+LANGUAGE_CHOICES = [
+    ("", _("any language")),
+    *sorted(LANGUAGE_NAMES.items(), key=lambda c: str(c[1])),
+]
 
 
 class EventFilterForm(forms.Form):
@@ -52,11 +57,17 @@ class EventFilterForm(forms.Form):
         choices=[("upcoming", _("upcoming")), ("past", _("past"))],
     )
     series = forms.ModelChoiceField(
-        label=_("Series"), required=False, queryset=Series.objects.none(), to_field_name="slug",
+        label=_("Series"),
+        required=False,
+        queryset=Series.objects.none(),
+        to_field_name="slug",
         empty_label=_("any series"),
     )
     space = forms.ModelChoiceField(
-        label=_("Space"), required=False, queryset=Space.objects.none(), to_field_name="slug",
+        label=_("Space"),
+        required=False,
+        queryset=Space.objects.none(),
+        to_field_name="slug",
         empty_label=_("any space"),
     )
     kind = forms.ChoiceField(
@@ -67,7 +78,10 @@ class EventFilterForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
     topic = forms.ModelChoiceField(
-        label=_("Topic"), required=False, queryset=Topic.objects.all(), to_field_name="slug",
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
         empty_label=_("any topic"),
     )
     city = forms.ModelChoiceField(
@@ -135,8 +149,12 @@ class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
     format = forms.ChoiceField(label=_("Format"), choices=Event.Format.choices)
     status = forms.ChoiceField(label=_("Status"), choices=Event.Status.choices)
-    series = forms.ModelChoiceField(label=_("Series"), required=False, queryset=Series.objects.none())
-    time_zone = forms.CharField(label=_("Time zone of the event"), max_length=64, initial="Europe/Paris")
+    series = forms.ModelChoiceField(
+        label=_("Series"), required=False, queryset=Series.objects.none()
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone of the event"), max_length=64, initial="Europe/Paris"
+    )
     extra_zones = forms.CharField(
         label=_("Also show times in"),
         required=False,
@@ -157,15 +175,21 @@ class EventForm(forms.Form):
         label=_("Topics"), required=False, queryset=Topic.objects.order_by("name")
     )
     languages = forms.CharField(
-        label=_("Languages spoken"), required=False, max_length=100,
+        label=_("Languages spoken"),
+        required=False,
+        max_length=100,
         help_text=_("Language codes separated by commas, such as en, fr."),
     )
     interpretation = forms.CharField(
-        label=_("Interpretation offered"), required=False, max_length=200,
+        label=_("Interpretation offered"),
+        required=False,
+        max_length=200,
         help_text=_("Pairs separated by commas, such as fr>en, en>fr."),
     )
     online_url = forms.URLField(
-        label=_("Online meeting link"), required=False, assume_scheme="https",
+        label=_("Online meeting link"),
+        required=False,
+        assume_scheme="https",
         help_text=_("Shown only to confirmed registrants and organisers."),
     )
     registration_mode = forms.ChoiceField(
@@ -175,7 +199,9 @@ class EventForm(forms.Form):
         label=_("Registration address"), required=False, assume_scheme="https"
     )
     reminder_offsets = forms.CharField(
-        label=_("Reminders (minutes before each session)"), required=False, initial="1440, 60",
+        label=_("Reminders (minutes before each session)"),
+        required=False,
+        initial="1440, 60",
         help_text=_("For example 1440, 60: a day and an hour before."),
     )
 
@@ -202,7 +228,11 @@ class EventForm(forms.Form):
         return _zone(self.cleaned_data["time_zone"])
 
     def clean_extra_zones(self) -> list[str]:
-        return [_zone(z) for z in clean_plain_text(self.cleaned_data.get("extra_zones") or "").split(",") if z.strip()]
+        return [
+            _zone(z)
+            for z in clean_plain_text(self.cleaned_data.get("extra_zones") or "").split(",")
+            if z.strip()
+        ]
 
     def clean_languages(self) -> list[str]:
         return _codes(self.cleaned_data.get("languages") or "")
@@ -219,11 +249,24 @@ class EventForm(forms.Form):
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
         return {
-            **{f: getattr(event, f) for f in (
-                "title", "slug", "summary", "description", "kind", "format", "status",
-                "time_zone", "venue_name", "venue_address", "online_url", "registration_mode",
-                "external_registration_url",
-            )},  # fmt: skip
+            **{
+                f: getattr(event, f)
+                for f in (
+                    "title",
+                    "slug",
+                    "summary",
+                    "description",
+                    "kind",
+                    "format",
+                    "status",
+                    "time_zone",
+                    "venue_name",
+                    "venue_address",
+                    "online_url",
+                    "registration_mode",
+                    "external_registration_url",
+                )
+            },
             "series": event.series_id,
             "territory": event.territory_id,
             "organisations": list(event.organisations.all()),
@@ -240,7 +283,8 @@ class TrackForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
     capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1)
     registration_deadline = forms.DateTimeField(
-        label=_("Registration deadline"), required=False,
+        label=_("Registration deadline"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
@@ -252,7 +296,7 @@ class TrackForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    track = forms.ModelChoiceField(label=_("Track"), queryset=None)  # type: ignore[arg-type]
+    track: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Track"), queryset=None)  # type: ignore[arg-type]
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -274,7 +318,9 @@ class SpeakerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Speaker.Role.choices)
-    bio = forms.CharField(label=_("Short biography"), max_length=2000, required=False, widget=forms.Textarea)
+    bio = forms.CharField(
+        label=_("Short biography"), max_length=2000, required=False, widget=forms.Textarea
+    )
 
     def clean_name(self) -> str:
         return clean_plain_text(self.cleaned_data["name"])

@@ -154,7 +154,10 @@ class Event(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     time_zone = models.CharField(
-        _("time zone of the event"), max_length=64, default="Europe/Paris", validators=[validate_zone]
+        _("time zone of the event"),
+        max_length=64,
+        default="Europe/Paris",
+        validators=[validate_zone],
     )
     extra_zones = models.JSONField(
         _("also show times in"),
@@ -249,7 +252,10 @@ class Event(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.registration_mode == self.Registration.EXTERNAL and not self.external_registration_url:
+        if (
+            self.registration_mode == self.Registration.EXTERNAL
+            and not self.external_registration_url
+        ):
             raise ValidationError(
                 {"external_registration_url": _("Give the address where people register.")}
             )
@@ -445,6 +451,9 @@ class ReminderSent(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.registration_id}/{self.session_id}/{self.offset_minutes}"
+
 
 def _calendar_token() -> str:
     return secrets.token_urlsafe(24)
@@ -458,3 +467,6 @@ class CalendarToken(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=_calendar_token)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"

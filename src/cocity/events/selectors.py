@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -85,7 +85,9 @@ def event_list(*, user, filters: EventFilters) -> QuerySet[Event]:  # type: igno
     if filters.q:
         for word in filters.q.split()[:8]:
             events = events.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(venue_name__icontains=word)
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(venue_name__icontains=word)
             )
     if filters.series is not None:
         # The series and every series under it (series nest).
@@ -109,7 +111,7 @@ def event_list(*, user, filters: EventFilters) -> QuerySet[Event]:  # type: igno
     if filters.date_from:
         events = events.filter(ends_at__gte=_day_start(filters.date_from))
     if filters.date_to:
-        events = events.filter(starts_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+        events = events.filter(starts_at__lt=_day_start(filters.date_to) + timedelta(days=1))
     return events.prefetch_related("topics")
 
 
@@ -201,7 +203,7 @@ def registrants(*, event: Event) -> QuerySet[Registration]:
     )
 
 
-def sessions_for_events(events: QuerySet[Event] | list[int]) -> QuerySet[Session]:
+def sessions_for_events(events: Any) -> QuerySet[Session]:
     return (
         Session.objects.filter(track__event__in=events)
         .select_related("track__event")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -53,8 +54,10 @@ def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
         zone = zoneinfo.ZoneInfo(zone_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
         raise ValidationError(
-            {"time_zone": _("“%(zone)s” is not a time zone name such as Europe/Paris.")
-             % {"zone": zone_name}}
+            {
+                "time_zone": _("“%(zone)s” is not a time zone name such as Europe/Paris.")
+                % {"zone": zone_name}
+            }
         ) from error
     local = datetime.combine(day, at, tzinfo=zone)
     back = local.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone)
@@ -70,8 +73,15 @@ def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
 
 
 @transaction.atomic
-def series_create(*, space: Any, name: str, slug: str, parent: Series | None = None,
-                  summary: str = "", description: str = "") -> Series:
+def series_create(
+    *,
+    space: Any,
+    name: str,
+    slug: str,
+    parent: Series | None = None,
+    summary: str = "",
+    description: str = "",
+) -> Series:
     series = Series(
         space=space, name=name, slug=slug, parent=parent, summary=summary, description=description
     )
@@ -348,12 +358,12 @@ def registration_create(
                 raise ValidationError(_("Registration has closed."), code="deadline")
             if event.ends_at and now > event.ends_at:
                 raise ValidationError(_("This event is over."), code="over")
-            if Registration.objects.filter(event=event, user=user).exclude(
-                status=Registration.Status.CANCELLED
-            ).exists():
-                raise ValidationError(
-                    _("You are already registered for this event."), code="twice"
-                )
+            if (
+                Registration.objects.filter(event=event, user=user)
+                .exclude(status=Registration.Status.CANCELLED)
+                .exists()
+            ):
+                raise ValidationError(_("You are already registered for this event."), code="twice")
             cleaned = _clean_answers(event, answers or {})
             has_place = locked.capacity is None or locked.confirmed_count < locked.capacity
             registration = Registration(
@@ -426,8 +436,10 @@ def track_capacity_change(*, track: Track, capacity: int | None) -> list[Registr
     locked = _lock_track(track.pk)
     if capacity is not None and capacity < locked.confirmed_count:
         raise ValidationError(
-            {"capacity": _("%(count)s people are already confirmed.")
-             % {"count": locked.confirmed_count}}
+            {
+                "capacity": _("%(count)s people are already confirmed.")
+                % {"count": locked.confirmed_count}
+            }
         )
     locked.capacity = capacity
     locked.save(update_fields=["capacity"])
@@ -467,8 +479,13 @@ def registrants_message(
         queue_templated_email(
             to=registration.user.email,
             template="events/emails/message",
-            context={"event": event, "subject": subject, "body": body, "sender": actor,
-                     "base_url": settings.COCITY_BASE_URL},
+            context={
+                "event": event,
+                "subject": subject,
+                "body": body,
+                "sender": actor,
+                "base_url": settings.COCITY_BASE_URL,
+            },
             language=recipient_language(registration.user),
         )
         count += 1
@@ -575,7 +592,9 @@ def reminders_enqueue(*, now: datetime | None = None) -> int:
     queued = 0
     for session in sessions:
         event = session.track.event
-        due = sorted(o for o in event.reminder_offsets if session.start - timedelta(minutes=o) <= now)
+        due = sorted(
+            o for o in event.reminder_offsets if session.start - timedelta(minutes=o) <= now
+        )
         if not due:
             continue
         registrations = Registration.objects.filter(
@@ -602,8 +621,10 @@ def reminders_enqueue(*, now: datetime | None = None) -> int:
                     ignore_conflicts=True,
                 )
                 transaction.on_commit(
-                    lambda r=registration_id, s=session.pk: send_reminder.enqueue(
-                        registration_id=r, session_id=s
+                    partial(
+                        send_reminder.enqueue,
+                        registration_id=registration_id,
+                        session_id=session.pk,
                     )
                 )
                 queued += 1

@@ -13,7 +13,9 @@ urlpatterns = [
     path("series/<slug:slug>/feed.atom", views.series_feed, name="series_feed"),
     path("spaces/<slug:slug>/calendar.ics", views.space_ics, name="space_ics"),
     path("spaces/<slug:space_slug>/new/", views.event_create, name="event_create"),
-    path("registrations/cancel/<str:token>/", views.registration_cancel, name="registration_cancel"),
+    path(
+        "registrations/cancel/<str:token>/", views.registration_cancel, name="registration_cancel"
+    ),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/calendar.ics", views.event_ics, name="event_ics"),
     path("<slug:slug>/register/<int:track_id>/", views.event_register, name="event_register"),

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -71,7 +72,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(
         request.GET or None,
         series=selectors.series_visible_to(request.user).order_by("name"),
-        spaces=spaces_visible_to(request.user).filter(events__isnull=False).distinct().order_by("name"),
+        spaces=spaces_visible_to(request.user)
+        .filter(events__isnull=False)
+        .distinct()
+        .order_by("name"),
     )
     filters = selectors.EventFilters(**form.filters())
     page_obj = paginate(request, selectors.event_list(user=request.user, filters=filters))
@@ -121,9 +125,12 @@ def _json_ld(request: HttpRequest, event: Event, sessions: list[Any]) -> dict[st
         data["location"] = location if len(location) > 1 else location[0]
     if len(sessions) > 1:
         data["subEvent"] = [
-            {"@type": "Event", "name": f"{event.title} ({s.track.name})",
-             "startDate": s.start.astimezone(event.zone).isoformat(),
-             "endDate": s.end.astimezone(event.zone).isoformat()}
+            {
+                "@type": "Event",
+                "name": f"{event.title} ({s.track.name})",
+                "startDate": s.start.astimezone(event.zone).isoformat(),
+                "endDate": s.end.astimezone(event.zone).isoformat(),
+            }
             for s in sessions
         ]
     return data
@@ -150,7 +157,10 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "track": track,
                 "sessions": [
-                    {"session": s, "times": selectors.session_times(s, event=event, viewer_zone=viewer_zone)}
+                    {
+                        "session": s,
+                        "times": selectors.session_times(s, event=event, viewer_zone=viewer_zone),
+                    }
                     for s in sessions
                 ],
                 "open": not (track.registration_deadline and now > track.registration_deadline)
@@ -166,9 +176,12 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_register": can_register and registration is None,
         "register_form": RegistrationForm(questions=questions) if can_register else None,
         "show_link": bool(event.online_url)
-        and (is_organiser or (registration is not None and registration.status == Registration.Status.CONFIRMED)),
+        and (
+            is_organiser
+            or (registration is not None and registration.status == Registration.Status.CONFIRMED)
+        ),
         "cancel_token": services.cancel_token(registration) if registration else "",
-        "json_ld": _json_ld(request, event, all_sessions),
+        "json_ld": json_ld_text(_json_ld(request, event, all_sessions)),
         "viewer_zone": getattr(viewer_zone, "key", str(viewer_zone)),
         "is_past": bool(event.ends_at and event.ends_at < now),
     }
@@ -200,9 +213,18 @@ def event_register(request: HttpRequest, slug: str, track_id: int) -> HttpRespon
             add_service_error(form, error)
         else:
             if registration.status == Registration.Status.CONFIRMED:
-                messages.success(request, _("You are registered. We have sent you an e-mail with a calendar invitation."))
+                messages.success(
+                    request,
+                    _("You are registered. We have sent you an e-mail with a calendar invitation."),
+                )
             else:
-                messages.info(request, _("This track is full: you are on the wait list. We will write to you if a place frees up."))
+                messages.info(
+                    request,
+                    _(
+                        "This track is full: you are on the wait list. "
+                        "We will write to you if a place frees up."
+                    ),
+                )
             return redirect(event)
     event_context = {"event": event, "track": track, "form": form}
     return render(request, "events/register_error.html", event_context, status=400)
@@ -224,7 +246,9 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your registration is cancelled."))
         return redirect(registration.event)
-    return render(request, "events/cancel_confirm.html", {"registration": registration, "token": token})
+    return render(
+        request, "events/cancel_confirm.html", {"registration": registration, "token": token}
+    )
 
 
 # Calendars and feeds -------------------------------------------------------------------------
@@ -238,7 +262,12 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _series_or_404(request: HttpRequest, slug: str) -> Series:
-    series = selectors.series_visible_to(request.user).select_related("space", "parent").filter(slug=slug).first()
+    series = (
+        selectors.series_visible_to(request.user)
+        .select_related("space", "parent")
+        .filter(slug=slug)
+        .first()
+    )
     if series is None:
         raise Http404
     return series
@@ -324,7 +353,8 @@ def my_calendar(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     sessions, confirmed = selectors.my_sessions(user=user)
     body = ical.build_calendar(
-        sessions, name=_("My events on %(site)s") % {"site": settings.COCITY_SITE_NAME},
+        sessions,
+        name=_("My events on %(site)s") % {"site": settings.COCITY_SITE_NAME},
         with_link_for=confirmed,
     )
     response = _ics_response(body, "my-events.ics")
@@ -337,7 +367,9 @@ def my_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def my_events(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.calendar_token_reset(user=request.user)
-        messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+        messages.success(
+            request, _("Your calendar has a new address; the old one no longer works.")
+        )
         return redirect("events:my_events")
     token = services.calendar_token_for(user=request.user)
     page_obj = paginate(request, selectors.my_registrations(user=request.user))
@@ -403,7 +435,9 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The event is saved."))
             return redirect("events:event_manage", slug=event.slug)
-    return render(request, "events/event_form.html", {"form": form, "space": event.space, "event": event})
+    return render(
+        request, "events/event_form.html", {"form": form, "space": event.space, "event": event}
+    )
 
 
 FORMS = {
@@ -415,7 +449,9 @@ FORMS = {
 }
 
 
-def _manage_forms(event: Event, bound: str | None = None, request: HttpRequest | None = None) -> dict[str, Any]:
+def _manage_forms(
+    event: Event, bound: str | None = None, request: HttpRequest | None = None
+) -> dict[str, Any]:
     forms: dict[str, Any] = {}
     for name, cls in FORMS.items():
         args: list[Any] = [request.POST, request.FILES] if (request and name == bound) else []
@@ -454,7 +490,9 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("events:event_manage", slug=event.slug)
     status = 400 if what in FORMS else 200
-    return render(request, "events/event_manage.html", {"event": event, "forms": forms}, status=status)
+    return render(
+        request, "events/event_manage.html", {"event": event, "forms": forms}, status=status
+    )
 
 
 @login_required
@@ -469,13 +507,15 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
             marks: dict[int, bool | None] = {}
             for key, value in request.POST.items():
                 if key.startswith("attended-") and key[9:].isdigit():
-                    marks[int(key[9:])] = {"yes": True, "no": False}.get(value)
+                    marks[int(key[9:])] = {"yes": True, "no": False}.get(str(value))
             services.attendance_mark(event=event, attended=marks)
             messages.success(request, _("Attendance saved."))
             return redirect("events:registrants", slug=event.slug)
         if message_form.is_valid():
             try:
-                count = services.registrants_message(event=event, actor=request.user, **message_form.cleaned_data)
+                count = services.registrants_message(
+                    event=event, actor=request.user, **message_form.cleaned_data
+                )
             except ValidationError as error:
                 add_service_error(message_form, error)
             else:
@@ -485,8 +525,12 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "events/registrants.html",
-        {"event": event, "page_obj": page_obj, "message_form": message_form,
-         "questions": list(event.questions.all())},
+        {
+            "event": event,
+            "page_obj": page_obj,
+            "message_form": message_form,
+            "questions": list(event.questions.all()),
+        },
     )
 
 
@@ -510,12 +554,22 @@ def registrants_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
     for r in selectors.registrants(event=event).iterator(chunk_size=500):
         writer.writerow(
-            [safe(r.user.public_name), r.user.email, safe(r.track.name), r.status,
-             r.created_at.isoformat(), "" if r.attended is None else str(r.attended).lower()]
+            [
+                safe(r.user.public_name),
+                r.user.email,
+                safe(r.track.name),
+                r.status,
+                r.created_at.isoformat(),
+                "" if r.attended is None else str(r.attended).lower(),
+            ]
             + [safe(str(r.answers.get(str(q.pk), ""))) for q in questions]
         )
     return response
 
 
-def json_ld_text(data: dict[str, Any]) -> str:
-    return json.dumps(data)
+def json_ld_text(data: dict[str, Any]) -> SafeString:
+    """JSON-LD for a ``<script type="application/ld+json">`` (data, not script: the CSP allows
+    it); ``<``, ``>`` and ``&`` are escaped so no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - escaped above
