@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.models import Organisation, OrganisationMembership, Role
 
-from .currencies import normalise_currency, validate_currency
+from .currencies import normalise_currency
 from .models import (
     Campaign,
     CampaignSummary,
@@ -298,7 +298,6 @@ def measure_add(
 ) -> Measure:
     campaign = _lock_campaign(pledge.campaign_id)
     currency = normalise_currency(currency)
-    validate_currency(currency)
     measure = Measure(
         pledge=pledge,
         description=description,
@@ -462,10 +461,15 @@ def _refresh_pledge(pledge: Pledge, *, campaign: Campaign) -> None:
 # --- campaign totals --------------------------------------------------------------------------
 
 
+def _money(value: Any) -> str:
+    """A sum as an exact string with cents (SQLite hands sums back without their scale)."""
+    return str(Decimal(str(value or 0)).quantize(Decimal("0.01")))
+
+
 def _amounts(rows: Iterable[dict], key: str) -> dict[Any, dict[str, str]]:
     out: dict[Any, dict[str, str]] = defaultdict(dict)
     for row in rows:
-        out[row[key]][row["currency"]] = str(row["total"])
+        out[row[key]][row["currency"]] = _money(row["total"])
     return out
 
 
@@ -476,7 +480,11 @@ def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
     )
     pledges = Pledge.objects.filter(campaign=campaign, state=Pledge.State.PUBLISHED)
     by_currency = {
-        r["currency"]: {"amount": str(r["amount"]), "spent": str(r["spent"]), "measures": r["n"]}
+        r["currency"]: {
+            "amount": _money(r["amount"]),
+            "spent": _money(r["spent"]),
+            "measures": r["n"],
+        }
         for r in measures.values("currency")
         .annotate(amount=Sum("amount"), spent=Sum("spent"), n=Count("id"))
         .order_by("currency")
@@ -530,7 +538,7 @@ def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
     )
     months: dict[str, dict[str, str]] = {}
     for r in month_rows:
-        months.setdefault(f"{r['y']:04d}-{r['m']:02d}", {})[r["currency"]] = str(r["total"])
+        months.setdefault(f"{r['y']:04d}-{r['m']:02d}", {})[r["currency"]] = _money(r["total"])
     pledge_months: dict[str, int] = defaultdict(int)
     for r in (
         pledges.annotate(y=ExtractYear("signed_on"), m=ExtractMonth("signed_on"))

@@ -1,0 +1,237 @@
+"""Pages: the officer's flow, public reads, drafts hidden, exports, query counts."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from cocity.pledges import services
+from cocity.pledges.models import CampaignSummary, Measure, Pledge, ProgressReport
+from tests.factories import (
+    CampaignFactory,
+    OrganisationFactory,
+    OrganisationMembershipFactory,
+    pledge_with_measures,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory(starts_on=datetime.date(2024, 1, 1))
+
+
+def test_officer_publishes_a_pledge_with_two_measures_and_reports(client, campaign):
+    membership = OrganisationMembershipFactory(role="editor")
+    org, officer = membership.organisation, membership.user
+    client.force_login(officer)
+    principle = campaign.framework.items.get(code="4")
+    response = client.post(
+        reverse("pledges:pledge_create", args=[campaign.slug]),
+        {
+            "organisation": org.pk,
+            "title": "Jobs for all",
+            "statement": "We **commit**.",
+            "principles": [principle.pk],
+            "signed_by": "Mayor",
+            "signed_on": "2024-01-10",
+        },
+    )
+    pledge = Pledge.objects.get()
+    assert response.status_code == 302 and response["Location"] == pledge.get_absolute_url()
+    for amount in ("1000000", "250000.50"):
+        response = client.post(
+            reverse("pledges:measure_add", args=[pledge.pk]),
+            {
+                "description": f"Measure {amount}",
+                "amount": amount,
+                "currency": "eur",
+                "starts_on": "2024-02-01",
+                "ends_on": "2026-12-31",
+                "department": "Employment",
+                "indicator_name": "People in work",
+                "indicator_unit": "people",
+                "indicator_baseline": "0",
+                "indicator_target": "500",
+            },
+        )
+        assert response.status_code == 302
+    client.post(reverse("pledges:pledge_publish", args=[pledge.pk]))
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "1,250,000.50 EUR" in page
+    measure = Measure.objects.order_by("position").first()
+    indicator = measure.indicators.get()
+    response = client.post(
+        reverse("pledges:report_file", args=[pledge.pk]),
+        {
+            "measure": measure.pk,
+            "reported_on": "2024-06-30",
+            "spent": "300000",
+            "status": "on_track",
+            "narrative": "Going well.",
+            f"indicator_{indicator.pk}": "120",
+        },
+    )
+    assert response.status_code == 302
+    assert ProgressReport.objects.get().spent == 300000
+    detail = client.get(pledge.get_absolute_url()).content.decode()
+    assert "Going well." in detail and "<strong>commit</strong>" in detail
+    principle_page = client.get(principle.get_absolute_url()).content.decode()
+    assert "Jobs for all" in principle_page and "1,250,000.50 EUR" in principle_page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount", "-1", "cannot be negative"),
+        ("amount", "abc", "as a number"),
+        ("currency", "XXY", "not an ISO 4217"),
+        ("ends_on", "2023-01-01", "end before it starts"),
+    ],
+)
+def test_measure_form_bad_input(client, campaign, field, value, message):
+    pledge = pledge_with_measures(campaign=campaign, publish=False)
+    officer = OrganisationMembershipFactory(organisation=pledge.organisation, role="editor").user
+    client.force_login(officer)
+    data = {
+        "description": "x", "amount": "10", "currency": "EUR",
+        "starts_on": "2024-02-01", "ends_on": "2024-03-01", field: value,
+    }  # fmt: skip
+    response = client.post(reverse("pledges:measure_add", args=[pledge.pk]), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert pledge.measures.count() == 1
+
+
+def test_report_dated_before_the_pledge_is_refused(client, campaign):
+    pledge = pledge_with_measures(campaign=campaign)
+    officer = OrganisationMembershipFactory(organisation=pledge.organisation, role="editor").user
+    client.force_login(officer)
+    response = client.post(
+        reverse("pledges:report_file", args=[pledge.pk]),
+        {"measure": pledge.measures.get().pk, "reported_on": "2020-01-01", "spent": "1",
+         "status": "on_track"},
+    )  # fmt: skip
+    assert "before the pledge was signed" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_total_in_a_currency_without_rate_says_so(client, campaign):
+    pledge_with_measures(campaign=campaign)
+    response = client.get(campaign.get_absolute_url(), {"currency": "SEK"})
+    assert response.status_code == 400
+    assert "no exchange rate between EUR and SEK" in response.content.decode()
+
+
+def test_drafts_are_invisible_to_the_public_and_other_organisations(client, campaign):
+    pledge = pledge_with_measures(campaign=campaign, publish=False)
+    assert client.get(pledge.get_absolute_url()).status_code == 404
+    client.force_login(OrganisationMembershipFactory(role="admin").user)
+    assert client.get(pledge.get_absolute_url()).status_code == 404
+    assert client.get(reverse("pledges:measure_add", args=[pledge.pk])).status_code == 404
+    manager = OrganisationMembershipFactory(organisation=campaign.organisation, role="admin").user
+    client.force_login(manager)
+    assert client.get(pledge.get_absolute_url()).status_code == 200
+    assert client.get(reverse("pledges:measure_add", args=[pledge.pk])).status_code == 403
+
+
+def test_overdue_shown_on_pledge_and_campaign(client, campaign):
+    pledge = pledge_with_measures(campaign=campaign, signed_on=datetime.date(2020, 1, 1))
+    assert pledge.report_due_on < datetime.date.today()
+    assert "overdue-notice" in client.get(pledge.get_absolute_url()).content.decode()
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "Reports overdue" in page and pledge.title in page
+
+
+def test_exports(client, campaign):
+    pledge = pledge_with_measures(campaign=campaign, amounts=("10", "20"))
+    pledge_with_measures(campaign=campaign, publish=False)  # drafts are not exported
+    csv_text = client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])).content
+    lines = csv_text.decode().strip().splitlines()
+    assert lines[0].startswith("pledge_id,pledge,organisation") and len(lines) == 3
+    data = json.loads(
+        client.get(reverse("pledges:campaign_export_json", args=[campaign.slug])).content
+    )
+    assert {m["amount"] for m in data["measures"]} == {"10.00", "20.00"}
+
+
+def test_csv_export_defuses_formulas(client, campaign):
+    org = OrganisationFactory(name="=HYPERLINK(1)")
+    pledge_with_measures(campaign=campaign, organisation=org)
+    text = client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])).content.decode()
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_campaign_page_query_count(assert_same_query_count, campaign):
+    def make(n):
+        for _ in range(n):
+            pledge_with_measures(campaign=campaign)
+
+    assert_same_query_count(campaign.get_absolute_url(), make, few=1, many=25)
+
+
+def test_principle_page_query_count(assert_same_query_count, campaign):
+    item = campaign.framework.items.get(code="4")
+
+    def make(n):
+        for _ in range(n):
+            pledge_with_measures(campaign=campaign, amounts=("1", "2"))
+
+    assert_same_query_count(item.get_absolute_url(), make, few=1, many=25)
+
+
+def test_organisation_page_query_count(assert_same_query_count, campaign):
+    org = OrganisationFactory()
+
+    def make(n):
+        for _ in range(n):
+            pledge_with_measures(campaign=campaign, organisation=org)
+
+    assert_same_query_count(
+        reverse("pledges:organisation_pledges", args=[org.slug]), make, few=1, many=25
+    )
+
+
+def test_pledge_page_query_count(client, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for amounts in (("1",), tuple(str(n) for n in range(1, 16))):
+        pledge = pledge_with_measures(campaign=campaign, amounts=amounts)
+        for measure in pledge.measures.all():
+            services.report_file(
+                measure=measure, reported_on=datetime.date(2024, 2, 1), spent="1",
+                status="on_track",
+            )  # fmt: skip
+        client.get(pledge.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(pledge.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_framework_pages_and_own_framework(client):
+    assert client.get(reverse("pledges:index")).status_code == 200
+    page = client.get(
+        reverse("pledges:framework_detail", args=["european-pillar-of-social-rights"])
+    )
+    assert "Active support to employment" in page.content.decode()
+    member = OrganisationMembershipFactory(role="editor")
+    client.force_login(member.user)
+    response = client.post(
+        reverse("pledges:framework_create"),
+        {"organisation": member.organisation.pk, "name": "Our areas", "slug": "our-areas",
+         "items": "A1. Housing\nA2. Jobs"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    response = client.post(
+        reverse("pledges:framework_create"),
+        {"organisation": member.organisation.pk, "name": "Bad", "slug": "bad", "items": "no code"},
+    )
+    assert "Line 1" in response.content.decode()
+
+
+def test_summary_exists_for_every_campaign(campaign):
+    assert CampaignSummary.objects.filter(campaign=campaign).exists()
