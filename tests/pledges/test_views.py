@@ -145,7 +145,7 @@ def test_overdue_shown_on_pledge_and_campaign(client, campaign):
 
 
 def test_exports(client, campaign):
-    pledge = pledge_with_measures(campaign=campaign, amounts=("10", "20"))
+    pledge_with_measures(campaign=campaign, amounts=("10", "20"))
     pledge_with_measures(campaign=campaign, publish=False)  # drafts are not exported
     csv_text = client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])).content
     lines = csv_text.decode().strip().splitlines()
