@@ -81,7 +81,31 @@ def network(**options: str) -> dict[str, Any]:
     }
 
 
-SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {"person": person, "network": network}
+def events(**options: str) -> dict[str, Any]:
+    """An upcoming webinar with one place, two people (one in São Paulo's time zone)."""
+    from tests.factories import SpaceFactory, UserFactory, event_with_session
+
+    tag = secrets.token_hex(3)
+    space = SpaceFactory(name=f"Enabler {tag}", slug=f"enabler-{tag}")
+    event, track = event_with_session(
+        capacity=1, title=f"Defending co-production {tag}", slug=f"defending-{tag}", space=space
+    )
+    first = UserFactory(email=f"first-{tag}@example.org", time_zone="America/Sao_Paulo")
+    second = UserFactory(email=f"second-{tag}@example.org")
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "first": first.email,
+        "second": second.email,
+        "password": PASSWORD,
+    }
+
+
+SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
+    "person": person,
+    "network": network,
+    "events": events,
+}
 
 
 def main(argv: list[str]) -> None:
