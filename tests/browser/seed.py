@@ -87,7 +87,7 @@ def events(**options: str) -> dict[str, Any]:
 
     tag = secrets.token_hex(3)
     space = SpaceFactory(name=f"Enabler {tag}", slug=f"enabler-{tag}")
-    event, track = event_with_session(
+    event, _track = event_with_session(
         capacity=1, title=f"Defending co-production {tag}", slug=f"defending-{tag}", space=space
     )
     first = UserFactory(email=f"first-{tag}@example.org", time_zone="America/Sao_Paulo")
