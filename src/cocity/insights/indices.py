@@ -52,18 +52,19 @@ MULTIGROUP_INDICES = (
 
 
 def _as_counts(values: ArrayLike, name: str, ndim: int) -> FloatArray:
+    raw = np.asarray(values)
+    if raw.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got {raw.ndim}-D.")
+    if raw.shape[0] == 0:
+        raise ValueError(f"{name} has no units.")
     try:
-        array = np.asarray(values, dtype=np.float64)
+        array = raw.astype(np.float64, copy=raw.dtype != np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numbers ({exc}).") from exc
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got {array.ndim}-D.")
-    if array.shape[0] == 0:
-        raise ValueError(f"{name} has no units.")
-    if not np.all(np.isfinite(array)):
+    if raw.dtype.kind not in "iub" and not np.all(np.isfinite(array)):
         bad = int(np.flatnonzero(~np.isfinite(array).reshape(array.shape[0], -1).all(axis=1))[0])
         raise ValueError(f"{name} has a missing or infinite value (unit {bad}).")
-    if np.any(array < 0):
+    if array.min() < 0:
         bad = int(np.flatnonzero((array < 0).reshape(array.shape[0], -1).any(axis=1))[0])
         raise ValueError(f"{name} has a negative count (unit {bad}).")
     return array
@@ -87,18 +88,6 @@ def check_single(group: ArrayLike, total: ArrayLike) -> tuple[FloatArray, FloatA
     if big_x >= big_t:
         raise ValueError("everyone belongs to the group: the index is undefined.")
     return x, t
-
-
-def check_multi(counts: ArrayLike) -> FloatArray:
-    """Validate a units x groups table of counts; return it as a float array."""
-    c = _as_counts(counts, "counts", 2)
-    if c.shape[1] < 2:
-        raise ValueError("multigroup indices need at least two groups.")
-    group_totals = c.sum(axis=0)
-    if np.any(group_totals <= 0):
-        bad = int(np.flatnonzero(group_totals <= 0)[0])
-        raise ValueError(f"group {bad} has no members: the index is undefined.")
-    return c
 
 
 def _share(x: FloatArray, t: FloatArray) -> FloatArray:
@@ -156,13 +145,23 @@ def _binary_entropy(p: FloatArray) -> FloatArray:
 
 
 def entropy(group: ArrayLike, total: ArrayLike) -> float:
-    """Theil's information theory index H (natural logarithm)."""
+    """Theil's information theory index H (natural logarithm).
+
+    H = 1 - sum_i t_i E_i / (E T), with t_i E_i = t ln t - x ln x - y ln y (y = t - x); for
+    whole-number counts the k ln k values come from a table (one logarithm per distinct count).
+    """
     x, t = check_single(group, total)
     big_t = t.sum()
     p = x.sum() / big_t
     e = float(_binary_entropy(np.array([p]))[0])
-    ei = _binary_entropy(_share(x, t))
-    return float(np.sum(t * (e - ei)) / (e * big_t))
+    whole = np.asarray(group).dtype.kind in "iub" and np.asarray(total).dtype.kind in "iub"
+    if whole:
+        xi = np.asarray(group, dtype=np.int64)
+        ti = np.asarray(total, dtype=np.int64)
+        local = sum_xlogx_int(ti) - sum_xlogx_int(xi) - sum_xlogx_int(ti - xi)
+    else:
+        local = float(np.sum(t * _binary_entropy(_share(x, t))))
+    return float(1 - local / (e * big_t))
 
 
 def isolation(group: ArrayLike, total: ArrayLike) -> float:
@@ -178,14 +177,23 @@ def exposure(group: ArrayLike, total: ArrayLike) -> float:
 
 
 def atkinson(group: ArrayLike, total: ArrayLike, b: float = 0.5) -> float:
-    """Atkinson index with shape parameter ``b`` (0 <= b < 1, default 0.5)."""
+    """Atkinson index with shape parameter ``b`` (0 <= b < 1, default 0.5).
+
+    sum_i (1 - p_i)^(1-b) p_i^b t_i is computed as sum_i y_i^(1-b) x_i^b (y = t - x).
+    """
     if not 0 <= b < 1:
         raise ValueError("Atkinson's b must be at least 0 and below 1.")
     x, t = check_single(group, total)
     big_t = t.sum()
     p = x.sum() / big_t
-    pi = _share(x, t)
-    inner = np.sum((1 - pi) ** (1 - b) * pi**b * t) / (p * big_t)
+    y = t - x
+    if b == 0.5:
+        inner = float(np.sqrt(x * y).sum())
+    elif b == 0:
+        inner = float(y.sum())
+    else:
+        inner = float(np.sum(y ** (1 - b) * x**b))
+    inner /= p * big_t
     return float(1 - (p / (1 - p)) * abs(inner) ** (1 / (1 - b)))
 
 
@@ -217,75 +225,185 @@ def single_group_indices(group: ArrayLike, total: ArrayLike) -> dict[str, float]
 # --------------------------------------------------------------------------- several groups
 
 
-def _multi_parts(counts: ArrayLike) -> tuple[FloatArray, FloatArray, float, FloatArray, FloatArray]:
-    c = check_multi(counts)
-    t = c.sum(axis=1)
-    big_t = float(t.sum())
-    shares = _share(c, t[:, None])
-    big_p = c.sum(axis=0) / big_t
-    return c, t, big_t, shares, big_p
+class GroupCounts:
+    """Validated units x groups counts, stored group-major, with derived sums computed once.
+
+    Every multigroup index and local measure accepts either a plain units x groups array or a
+    ``GroupCounts``; preparing once and computing several indices avoids repeating the
+    validation and the layout change (the reference library repeats them for every index).
+    """
+
+    def __init__(self, counts: ArrayLike):
+        raw = np.asarray(counts)
+        if raw.ndim != 2:
+            raise ValueError(f"counts must be a 2-D array, got {raw.ndim}-D.")
+        if raw.shape[0] == 0:
+            raise ValueError("counts has no units.")
+        if raw.shape[1] < 2:
+            raise ValueError("multigroup indices need at least two groups.")
+        self.integer = raw.dtype.kind in "iub"
+        if self.integer:
+            self.ints: NDArray[np.int64] | None = np.ascontiguousarray(raw.T, dtype=np.int64)
+            by_group = self.ints.astype(np.float64)
+        else:
+            self.ints = None
+            try:
+                by_group = np.array(raw.T, dtype=np.float64, order="C")
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"counts must be numbers ({exc}).") from exc
+            if not np.all(np.isfinite(by_group)):
+                bad = int(np.flatnonzero(~np.isfinite(by_group).all(axis=0))[0])
+                raise ValueError(f"counts has a missing or infinite value (unit {bad}).")
+        if by_group.min() < 0:
+            bad = int(np.flatnonzero((by_group < 0).any(axis=0))[0])
+            raise ValueError(f"counts has a negative count (unit {bad}).")
+        self.by_group: FloatArray = by_group
+        self.group_totals: FloatArray = by_group.sum(axis=1)
+        if np.any(self.group_totals <= 0):
+            bad = int(np.flatnonzero(self.group_totals <= 0)[0])
+            raise ValueError(f"group {bad} has no members: the index is undefined.")
+        self.total: FloatArray = by_group.sum(axis=0)
+        self.grand_total = float(self.group_totals.sum())
+        self.city_shares: FloatArray = self.group_totals / self.grand_total
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def units(self) -> int:
+        return int(self.by_group.shape[1])
+
+    @property
+    def groups(self) -> int:
+        return int(self.by_group.shape[0])
+
+    def inverse_total(self) -> FloatArray:
+        """1 / t_i, and 0 for empty units."""
+        if "inv" not in self._cache:
+            inv = np.zeros_like(self.total)
+            np.divide(1.0, self.total, out=inv, where=self.total > 0)
+            self._cache["inv"] = inv
+        return np.asarray(self._cache["inv"])
+
+    def shares(self) -> FloatArray:
+        """p_ik = c_ik / t_i (0 for empty units), group-major."""
+        if "shares" not in self._cache:
+            self._cache["shares"] = self.by_group * self.inverse_total()
+        return np.asarray(self._cache["shares"])
+
+    def square_sums(self) -> FloatArray:
+        """s_k = sum_i c_ik^2 / t_i, so that sum_i t_i (p_ik - P_k)^2 = s_k - T P_k^2."""
+        if "sq" not in self._cache:
+            self._cache["sq"] = (self.by_group * self.by_group) @ self.inverse_total()
+        return np.asarray(self._cache["sq"])
+
+    def entropy_sums(self) -> tuple[float, float]:
+        """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i)."""
+        if "xlogx" not in self._cache:
+            if self.ints is not None:
+                cells = sum_xlogx_int(self.ints)
+                units = sum_xlogx_int(self.ints.sum(axis=0))
+            else:
+                cells = float(np.sum(_xlogx(self.by_group)))
+                units = float(np.sum(_xlogx(self.total)))
+            self._cache["xlogx"] = (cells, units)
+        cached: tuple[float, float] = self._cache["xlogx"]
+        return cached
 
 
-def multi_dissimilarity(counts: ArrayLike) -> float:
-    """Multigroup dissimilarity D (Reardon and Firebaugh 2002)."""
-    _, t, big_t, pik, pk = _multi_parts(counts)
-    interaction = float(np.sum(pk * (1 - pk)))
-    return float(np.sum(t[:, None] * np.abs(pik - pk)) / (2 * big_t * interaction))
+def prepare_groups(counts: ArrayLike | GroupCounts) -> GroupCounts:
+    return counts if isinstance(counts, GroupCounts) else GroupCounts(counts)
 
 
-def multi_gini(counts: ArrayLike) -> float:
-    """Multigroup Gini G, by sorting each group's shares (O(K n log n))."""
-    _, t, big_t, pik, pk = _multi_parts(counts)
-    interaction = float(np.sum(pk * (1 - pk)))
-    total = sum(weighted_abs_pair_sum(pik[:, k], t) for k in range(pik.shape[1]))
-    return total / (2 * big_t * big_t * interaction)
+def sum_xlogx_int(values: NDArray[np.int64]) -> float:
+    """sum of k ln k over whole numbers, by table look-up when the largest is not too big."""
+    if values.size == 0:
+        return 0.0
+    top = int(values.max())
+    if top <= max(65_536, values.size):
+        table = np.arange(top + 1, dtype=np.float64)
+        table[1:] *= np.log(table[1:])
+        return float(table[values].sum())
+    return float(np.sum(_xlogx(values.astype(np.float64))))
 
 
-def multi_information_theory(counts: ArrayLike) -> float:
-    """Multigroup information theory index H (natural logarithm)."""
-    _, t, big_t, pik, pk = _multi_parts(counts)
-    e = float(-np.sum(_xlogx(pk)))
-    ratio = np.ones_like(pik)
-    np.divide(pik, pk, out=ratio, where=pik > 0)
-    return float(np.sum(t[:, None] * pik * np.log(ratio)) / (big_t * e))
-
-
-def multi_normalized_exposure(counts: ArrayLike) -> float:
-    """Multigroup normalized exposure P."""
-    _, t, big_t, pik, pk = _multi_parts(counts)
-    return float(np.sum(t[:, None] * (pik - pk) ** 2 / (1 - pk)) / big_t)
-
-
-def multi_relative_diversity(counts: ArrayLike) -> float:
-    """Multigroup relative diversity R."""
-    _, t, big_t, pik, pk = _multi_parts(counts)
-    interaction = float(np.sum(pk * (1 - pk)))
-    return float(np.sum(t[:, None] * (pik - pk) ** 2) / (big_t * interaction))
-
-
-def simpsons_interaction(counts: ArrayLike) -> float:
-    """Simpson's interaction: chance that two people drawn at random belong to different groups."""
-    c = check_multi(counts)
-    pk = c.sum(axis=0) / c.sum()
+def _interaction(g: GroupCounts) -> float:
+    pk = g.city_shares
     return float(np.sum(pk * (1 - pk)))
 
 
-def simpsons_concentration(counts: ArrayLike) -> float:
+def multi_dissimilarity(counts: ArrayLike | GroupCounts) -> float:
+    """Multigroup dissimilarity D (Reardon and Firebaugh 2002).
+
+    sum_ik t_i |p_ik - P_k| is computed as sum_ik |c_ik - t_i P_k| (no division per unit).
+    """
+    g = prepare_groups(counts)
+    buf = np.empty(g.units)
+    acc = 0.0
+    for k in range(g.groups):
+        np.multiply(g.total, g.city_shares[k], out=buf)
+        np.subtract(g.by_group[k], buf, out=buf)
+        np.abs(buf, out=buf)
+        acc += float(buf.sum())
+    return acc / (2 * g.grand_total * _interaction(g))
+
+
+def multi_gini(counts: ArrayLike | GroupCounts) -> float:
+    """Multigroup Gini G, by sorting each group's shares (O(K n log n))."""
+    g = prepare_groups(counts)
+    shares = g.shares()
+    total = sum(weighted_abs_pair_sum(shares[k], g.total) for k in range(g.groups))
+    return total / (2 * g.grand_total**2 * _interaction(g))
+
+
+def multi_information_theory(counts: ArrayLike | GroupCounts) -> float:
+    """Multigroup information theory index H (natural logarithm).
+
+    sum_ik c_ik ln(p_ik / P_k) = sum c ln c - sum_i t_i ln t_i - sum_k X_k ln P_k, where the
+    c ln c sums of whole-number counts come from a table (one logarithm per distinct count).
+    """
+    g = prepare_groups(counts)
+    pk = g.city_shares
+    e = float(-np.sum(pk * np.log(pk)))
+    cells, units = g.entropy_sums()
+    between = cells - units - float(np.sum(g.group_totals * np.log(pk)))
+    return between / (g.grand_total * e)
+
+
+def multi_normalized_exposure(counts: ArrayLike | GroupCounts) -> float:
+    """Multigroup normalized exposure P = sum_k sum_i t_i (p_ik - P_k)^2 / ((1 - P_k) T)."""
+    g = prepare_groups(counts)
+    pk = g.city_shares
+    spread = g.square_sums() - g.grand_total * pk * pk
+    return float(np.sum(spread / (1 - pk)) / g.grand_total)
+
+
+def multi_relative_diversity(counts: ArrayLike | GroupCounts) -> float:
+    """Multigroup relative diversity R = sum_ik t_i (p_ik - P_k)^2 / (T I)."""
+    g = prepare_groups(counts)
+    pk = g.city_shares
+    spread = float(np.sum(g.square_sums()) - g.grand_total * np.sum(pk * pk))
+    return spread / (g.grand_total * _interaction(g))
+
+
+def simpsons_interaction(counts: ArrayLike | GroupCounts) -> float:
+    """Simpson's interaction: chance that two people drawn at random belong to different groups."""
+    return _interaction(prepare_groups(counts))
+
+
+def simpsons_concentration(counts: ArrayLike | GroupCounts) -> float:
     """Simpson's concentration: chance that two people drawn at random share a group."""
-    c = check_multi(counts)
-    pk = c.sum(axis=0) / c.sum()
+    pk = prepare_groups(counts).city_shares
     return float(np.sum(pk * pk))
 
 
-def multi_diversity(counts: ArrayLike, normalized: bool = False) -> float:
+def multi_diversity(counts: ArrayLike | GroupCounts, normalized: bool = False) -> float:
     """City-wide diversity (entropy of the group shares), optionally divided by ln(K)."""
-    c = check_multi(counts)
-    pk = c.sum(axis=0) / c.sum()
-    e = float(-np.sum(_xlogx(pk)))
-    return e / float(np.log(c.shape[1])) if normalized else e
+    g = prepare_groups(counts)
+    pk = g.city_shares
+    e = float(-np.sum(pk * np.log(pk)))
+    return e / float(np.log(g.groups)) if normalized else e
 
 
-MULTIGROUP_FUNCTIONS: dict[str, Callable[[ArrayLike], float]] = {
+MULTIGROUP_FUNCTIONS: dict[str, Callable[[ArrayLike | GroupCounts], float]] = {
     "dissimilarity": multi_dissimilarity,
     "gini": multi_gini,
     "information_theory": multi_information_theory,
@@ -297,35 +415,38 @@ MULTIGROUP_FUNCTIONS: dict[str, Callable[[ArrayLike], float]] = {
 }
 
 
-def multigroup_indices(counts: ArrayLike) -> dict[str, float]:
-    """Every multigroup index, validating the input once."""
-    c = check_multi(counts)
-    return {name: fn(c) for name, fn in MULTIGROUP_FUNCTIONS.items()}
+def multigroup_indices(counts: ArrayLike | GroupCounts) -> dict[str, float]:
+    """Every multigroup index, validating and preparing the input once."""
+    g = prepare_groups(counts)
+    return {name: fn(g) for name, fn in MULTIGROUP_FUNCTIONS.items()}
+
+
+def check_multi(counts: ArrayLike) -> FloatArray:
+    """Validate a units x groups table of counts; return it as a float array (units x groups)."""
+    return np.ascontiguousarray(GroupCounts(counts).by_group.T)
 
 
 # --------------------------------------------------------------------------- local measures
 
 
-def location_quotient(counts: ArrayLike) -> FloatArray:
+def location_quotient(counts: ArrayLike | GroupCounts) -> FloatArray:
     """Location quotient per unit and group: (x_ik / t_i) / (X_k / T); NaN for empty units."""
-    c = check_multi(counts)
-    t = c.sum(axis=1)
-    big = c.sum(axis=0) / c.sum()
+    g = prepare_groups(counts)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray((c / t[:, None]) / big, dtype=np.float64)
+        lq = g.by_group / g.total / g.city_shares[:, None]
+    return np.ascontiguousarray(lq.T)
 
 
-def local_diversity(counts: ArrayLike) -> FloatArray:
+def local_diversity(counts: ArrayLike | GroupCounts) -> FloatArray:
     """Local diversity per unit: -sum_k p_ik ln p_ik (0 for an empty unit)."""
-    c = check_multi(counts)
-    t = c.sum(axis=1)
-    return np.asarray(-np.sum(_xlogx(_share(c, t[:, None])), axis=1), dtype=np.float64)
+    g = prepare_groups(counts)
+    return np.asarray(-np.sum(_xlogx(g.shares()), axis=0), dtype=np.float64)
 
 
-def local_entropy(counts: ArrayLike) -> FloatArray:
+def local_entropy(counts: ArrayLike | GroupCounts) -> FloatArray:
     """Local entropy per unit: local diversity divided by ln(K), in [0, 1]."""
-    c = check_multi(counts)
-    return local_diversity(c) / float(np.log(c.shape[1]))
+    g = prepare_groups(counts)
+    return local_diversity(g) / float(np.log(g.groups))
 
 
 def with_rest(group: ArrayLike, total: ArrayLike) -> FloatArray:

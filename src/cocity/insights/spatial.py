@@ -197,8 +197,9 @@ def spatial_proximity(
     kernel: Literal["reference", "exponential"] = "reference",
     scale: float = 1.0,
     cutoff: float | None = None,
-    block_size: int = 2048,
+    block_size: int | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> float:
     """Spatial proximity SP = (X Pxx + Y Pyy) / (T Ptt), with Pvv = sum_ij v_i v_j c_ij / V^2.
 
@@ -206,7 +207,8 @@ def spatial_proximity(
     d_ij is the distance between centroids divided by the sum of unit j's distances to every
     unit, c_ij = 1 - exp(-d_ij) off the diagonal and c_ii = 1 - exp(-(alpha a_i)^beta). Every
     pair is needed (its weights grow with distance), so it is summed exactly in blocks of
-    ``block_size`` rows: O(n^2) time, O(n * block_size) memory.
+    ``block_size`` columns (default: as many as fit 2^23 distances): O(n^2) time,
+    O(n * block_size) memory per worker thread.
 
     ``kernel="exponential"`` is Massey and Denton's decay c_ij = exp(-d_ij / scale) with
     d_ii = (alpha a_i)^beta. It fades with distance, so with ``cutoff`` only the pairs closer
@@ -223,25 +225,54 @@ def spatial_proximity(
     if kernel == "reference":
         if cutoff is not None:
             raise ValueError("the reference kernel grows with distance: it cannot be cut off.")
-        sums = _reference_proximity_sums(v, pts, a, alpha, beta, block_size, progress)
+        sums = _reference_proximity_sums(v, pts, a, alpha, beta, block_size, progress, workers)
     elif kernel == "exponential":
         if scale <= 0:
             raise ValueError("scale must be positive.")
         self_c = np.exp(-((alpha * a) ** beta) / scale)
         if cutoff is None:
-            sums = _exponential_sums_exact(v, pts, self_c, scale, block_size, progress)
+            sums = _exponential_sums_exact(v, pts, self_c, scale, block_size, progress, workers)
         else:
             if cutoff <= 0:
                 raise ValueError("cutoff must be positive.")
-            sums = _exponential_sums_cutoff(v, pts, self_c, scale, cutoff, block_size, progress)
+            sums = _exponential_sums_cutoff(
+                v, pts, self_c, scale, cutoff, block_size, progress, workers
+            )
     else:
         raise ValueError("kernel must be 'reference' or 'exponential'.")
     return _sp_from_sums(sums, x, y, t)
 
 
-def _blocks(n: int, size: int) -> list[tuple[int, int]]:
-    size = max(1, int(size))
+BLOCK_ELEMENTS = 2**23  # distances held at once per worker (64 MB of float64)
+
+
+def _blocks(n: int, size: int | None) -> list[tuple[int, int]]:
+    size = max(1, BLOCK_ELEMENTS // max(n, 1)) if size is None else max(1, int(size))
     return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+def _map_blocks(
+    work: Callable[[int, int], FloatArray],
+    blocks: list[tuple[int, int]],
+    progress: Progress | None,
+    first_step: int,
+    steps: int,
+    workers: int,
+) -> list[FloatArray]:
+    """Run ``work`` on every block, on ``workers`` threads (numpy and cdist release the GIL)."""
+    done = [first_step]
+
+    def run(block: tuple[int, int]) -> FloatArray:
+        out = work(*block)
+        done[0] += 1
+        if progress:
+            progress(done[0], steps)
+        return out
+
+    if workers <= 1:
+        return [run(b) for b in blocks]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, blocks))
 
 
 def _reference_proximity_sums(
@@ -250,30 +281,32 @@ def _reference_proximity_sums(
     a: FloatArray,
     alpha: float,
     beta: float,
-    block_size: int,
+    block_size: int | None,
     progress: Progress | None,
+    workers: int,
 ) -> FloatArray:
     n = pts.shape[0]
     blocks = _blocks(n, block_size)
     steps = 2 * len(blocks)
+
     # Pass 1: S_j = sum_k d_jk (the reference divides column j of the distances by it).
-    col_sums = np.empty(n)
-    for step, (start, stop) in enumerate(blocks):
-        col_sums[start:stop] = cdist(pts[start:stop], pts).sum(axis=1)
-        if progress:
-            progress(step + 1, steps)
+    def distance_sums(start: int, stop: int) -> FloatArray:
+        return np.asarray(cdist(pts[start:stop], pts).sum(axis=1), dtype=np.float64)
+
+    col_sums = np.concatenate(_map_blocks(distance_sums, blocks, progress, 0, steps, workers))
     inv = np.zeros(n)
     np.divide(1.0, col_sums, out=inv, where=col_sums > 0)
+
     # Pass 2: sum_ij v_i v_j (1 - exp(-d_ij / S_j)) = V^2 - sum_ij v_i v_j exp(-d_ij / S_j),
     # taking the columns j in blocks; the diagonal is replaced afterwards.
-    decayed = np.zeros(3)
-    for step, (start, stop) in enumerate(blocks):
+    def decayed_sums(start: int, stop: int) -> FloatArray:
         e = cdist(pts, pts[start:stop])  # n x b, column j is unit start + j
         e *= -inv[start:stop]
         np.exp(e, out=e)
-        decayed += np.einsum("kj,kj->k", v @ e, v[:, start:stop])
-        if progress:
-            progress(len(blocks) + step + 1, steps)
+        return np.asarray(np.einsum("kj,kj->k", v @ e, v[:, start:stop]), dtype=np.float64)
+
+    parts = _map_blocks(decayed_sums, blocks, progress, len(blocks), steps, workers)
+    decayed = np.sum(parts, axis=0)
     self_c = 1 - np.exp(-((alpha * a) ** beta))
     totals = v.sum(axis=1)
     # Off the diagonal: (V^2 - sum v_i^2) - (decayed - sum v_i^2 exp(-0)) = V^2 - decayed.
@@ -286,22 +319,22 @@ def _exponential_sums_exact(
     pts: FloatArray,
     self_c: FloatArray,
     scale: float,
-    block_size: int,
+    block_size: int | None,
     progress: Progress | None,
+    workers: int,
 ) -> FloatArray:
-    n = pts.shape[0]
-    blocks = _blocks(n, block_size)
-    sums = np.zeros(3)
-    for step, (start, stop) in enumerate(blocks):
+    blocks = _blocks(pts.shape[0], block_size)
+
+    def sums(start: int, stop: int) -> FloatArray:
         e = cdist(pts, pts[start:stop])
         e *= -1.0 / scale
         np.exp(e, out=e)
         idx = np.arange(start, stop)
         e[idx, idx - start] = 0.0  # the diagonal is added below
-        sums += np.einsum("kj,kj->k", v @ e, v[:, start:stop])
-        if progress:
-            progress(step + 1, len(blocks))
-    return np.asarray(sums + v**2 @ self_c, dtype=np.float64)
+        return np.asarray(np.einsum("kj,kj->k", v @ e, v[:, start:stop]), dtype=np.float64)
+
+    parts = _map_blocks(sums, blocks, progress, 0, len(blocks), workers)
+    return np.asarray(np.sum(parts, axis=0) + v**2 @ self_c, dtype=np.float64)
 
 
 def _exponential_sums_cutoff(
@@ -310,15 +343,16 @@ def _exponential_sums_cutoff(
     self_c: FloatArray,
     scale: float,
     cutoff: float,
-    block_size: int,
+    block_size: int | None,
     progress: Progress | None,
+    workers: int,
 ) -> FloatArray:
     """Sum v_i v_j exp(-d_ij / scale) over the pairs closer than ``cutoff``, plus the diagonal.
 
     Points are binned into square cells of side ``cutoff``; a pair within the cutoff is always in
     the same or an adjacent cell, so only the cell pairs (0, 0), (1, -1), (1, 0), (1, 1), (0, 1)
     are visited (each unordered pair once) and every pair sum is doubled. Cell pairs are
-    processed in chunks of at most ``pair_budget`` candidate pairs: memory stays bounded.
+    processed in chunks of a bounded number of candidate pairs: memory stays bounded.
     """
     n = pts.shape[0]
     cells = np.floor((pts - pts.min(axis=0)) / cutoff).astype(np.int64)
@@ -329,7 +363,7 @@ def _exponential_sums_cutoff(
     px, py = pts[order, 0], pts[order, 1]
     vs = v[:, order]
     unique, starts, counts = np.unique(sorted_keys, return_index=True, return_counts=True)
-    pair_budget = max(block_size, 1) * 512
+    pair_budget = BLOCK_ELEMENTS // 8 if block_size is None else max(block_size, 1) * 512
     tasks: list[tuple[int, bool, NDArray[np.int64], NDArray[np.int64]]] = []
     for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
         target = unique + dx * width + dy
@@ -369,7 +403,11 @@ def _exponential_sums_cutoff(
             progress(done[0], len(tasks))
         return out
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        sums = np.sum(list(pool.map(run, tasks)), axis=0) if tasks else np.zeros(3)
+    if workers <= 1:
+        results = [run(task) for task in tasks]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run, tasks))
+    sums = np.sum(results, axis=0) if results else np.zeros(3)
     del n
     return np.asarray(sums + v**2 @ self_c, dtype=np.float64)

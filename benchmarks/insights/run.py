@@ -1,0 +1,484 @@
+"""Benchmark of the insights numerical core beside the reference library (PySAL segregation).
+
+Run it in an environment with the ``reference`` extra (segregation, libpysal, geopandas, psutil):
+
+    python -m venv /tmp/refvenv && /tmp/refvenv/bin/pip install -e '.[reference]'
+    /tmp/refvenv/bin/python benchmarks/insights/run.py            # everything, ~10 minutes
+    /tmp/refvenv/bin/python benchmarks/insights/run.py --quick    # smaller sizes, ~1 minute
+
+Every case runs in its own child process so that its peak resident memory (ru_maxrss) is its
+own. Results go to benchmarks/results/insights.json and insights.md (a Markdown table).
+Reference runs whose dense units x units matrices cannot fit are tried under an address-space
+limit (--ref-memory-gb, default 8) and reported as out of memory instead of taking the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+RESULTS = ROOT / "benchmarks" / "results"
+
+from cocity.insights import indices, inference, spatial  # noqa: E402
+from cocity.insights.synthetic import clustered_counts  # noqa: E402
+
+SINGLE_REF = {
+    "dissimilarity": "Dissim",
+    "gini": "Gini",
+    "entropy": "Entropy",
+    "isolation": "Isolation",
+    "exposure": "Interaction",
+    "atkinson": "Atkinson",
+    "correlation_ratio": "CorrelationR",
+}
+MULTI_REF = {
+    "dissimilarity": "MultiDissim",
+    "gini": "MultiGini",
+    "information_theory": "MultiInfoTheory",
+    "normalized_exposure": "MultiNormExposure",
+    "relative_diversity": "MultiRelativeDiversity",
+    "simpsons_interaction": "SimpsonsInteraction",
+    "simpsons_concentration": "SimpsonsConcentration",
+    "diversity": "MultiDiversity",
+}
+# The reference builds n x n dense matrices here: beyond this size it cannot run on this machine.
+DENSE_IN_REFERENCE = {"multigroup gini", "spatial dissimilarity", "spatial proximity"}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def best_of(fn: Any, repeats: int) -> tuple[float, Any]:
+    best, value = float("inf"), None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
+def grid_city(n_side_x: int, n_side_y: int, groups: int = 3, seed: int = 1) -> dict[str, Any]:
+    geoms = spatial.square_grid(n_side_x, n_side_y, 100.0)
+    xy, areas = spatial.centroids_and_areas(geoms)
+    counts = clustered_counts(xy, groups, seed=seed)
+    return {"geoms": geoms, "xy": xy, "areas": areas, "counts": counts}
+
+
+def frame(city: dict[str, Any], geo: bool = False) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+
+    counts = city["counts"]
+    data = {f"g{k}": counts[:, k] for k in range(counts.shape[1])}
+    data["total"] = counts.sum(axis=1)
+    if geo:
+        return gpd.GeoDataFrame(data, geometry=city["geoms"], crs="EPSG:3857")
+    return pd.DataFrame(data)
+
+
+def shape_for(n: int) -> tuple[int, int]:
+    side = round(n**0.5)
+    return (side, n // side) if side * (n // side) == n else (n // 100, 100)
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def case_aspatial(n: int) -> dict[str, Any]:
+    """Every single-group and multigroup index, ours and the reference, at n units."""
+    from segregation import multigroup, singlegroup
+
+    city = grid_city(*shape_for(n))
+    counts = city["counts"]
+    x, t = counts[:, 0], counts.sum(axis=1)
+    df = frame(city)
+    groups = [f"g{k}" for k in range(counts.shape[1])]
+    # Warm up numba (the reference's Gini) on a small table, outside the timings.
+    singlegroup.Gini(df.head(200), "g0", "total")
+    rows = []
+    for name, ref_name in SINGLE_REF.items():
+        fn = indices.SINGLE_GROUP_FUNCTIONS[name]
+        ours_t, ours_v = best_of(lambda fn=fn: fn(x, t), 5)
+        ref_cls = getattr(singlegroup, ref_name)
+        kwargs = {"b": 0.5} if name == "atkinson" else {}
+        repeats = 1 if name == "gini" else 3
+        ref_t, ref = best_of(lambda c=ref_cls, k=kwargs: c(df, "g0", "total", **k), repeats)
+        rows.append(_row(f"single-group {name}", n, ours_t, ref_t, ours_v, ref.statistic))
+    for name, ref_name in MULTI_REF.items():
+        fn = indices.MULTIGROUP_FUNCTIONS[name]
+        ours_t, ours_v = best_of(lambda fn=fn: fn(counts), 5)
+        if name == "gini":
+            continue  # dense in the reference: its own case at a smaller size
+        ref_cls = getattr(multigroup, ref_name)
+        ref_t, ref = best_of(lambda c=ref_cls: c(df, groups), 3)
+        rows.append(_row(f"multigroup {name}", n, ours_t, ref_t, ours_v, ref.statistic))
+    # All multigroup indices but Gini in one call (validated and laid out once) against the sum
+    # of the reference's classes, which repeat that work for every index.
+    names = [n for n in MULTI_REF if n != "gini"]
+    ours_t, _ = best_of(
+        lambda: [
+            indices.MULTIGROUP_FUNCTIONS[k](g) for g in [indices.GroupCounts(counts)] for k in names
+        ],
+        5,
+    )
+    ref_t, _ = best_of(lambda: [getattr(multigroup, MULTI_REF[k])(df, groups) for k in names], 3)
+    rows.append(_row("all 7 multigroup indices but Gini, one call", n, ours_t, ref_t, 0.0, 0.0))
+    return {"rows": rows}
+
+
+def case_multigini(n: int) -> dict[str, Any]:
+    from segregation import multigroup
+
+    city = grid_city(*shape_for(n))
+    counts = city["counts"]
+    ours_t, ours_v = best_of(lambda: indices.multi_gini(counts), 5)
+    df = frame(city)
+    ref_t, ref = best_of(lambda: multigroup.MultiGini(df, ["g0", "g1", "g2"]), 1)
+    return {"rows": [_row("multigroup gini", n, ours_t, ref_t, ours_v, ref.statistic)]}
+
+
+def case_ours_multigini(n: int) -> dict[str, Any]:
+    city = grid_city(*shape_for(n))
+    ours_t, ours_v = best_of(lambda: indices.multi_gini(city["counts"]), 5)
+    return {"rows": [_row("multigroup gini", n, ours_t, None, ours_v, None)]}
+
+
+def case_spatial_dissim_ours(n: int) -> dict[str, Any]:
+    """Boundaries to contiguity to spatial dissimilarity, ours only (the reference cannot)."""
+    nx, ny = shape_for(n)
+    started = time.perf_counter()
+    geoms = spatial.square_grid(nx, ny, 100.0)
+    build = time.perf_counter() - started
+    xy, _ = spatial.centroids_and_areas(geoms)
+    counts = clustered_counts(xy, 3, seed=1)
+    x, t = counts[:, 0], counts.sum(axis=1)
+    started = time.perf_counter()
+    w = spatial.contiguity(geoms, "queen")
+    contiguity_t = time.perf_counter() - started
+    started = time.perf_counter()
+    value = spatial.spatial_dissimilarity(x, t, w)
+    sd_t = time.perf_counter() - started
+    return {
+        "polygons_s": build,
+        "contiguity_s": contiguity_t,
+        "neighbour_pairs": int(w.nnz // 2),
+        "spatial_dissimilarity_s": sd_t,
+        "total_s": contiguity_t + sd_t,
+        "value": value,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def case_spatial_dissim_ref(n: int) -> dict[str, Any]:
+    """Reference SpatialDissim with its default Queen weights, and ours, at n units."""
+    from segregation import singlegroup
+
+    city = grid_city(*shape_for(n))
+    gdf = frame(city, geo=True)
+    counts = city["counts"]
+    started = time.perf_counter()
+    w = spatial.contiguity(city["geoms"], "queen")
+    ours_v = spatial.spatial_dissimilarity(counts[:, 0], counts.sum(axis=1), w)
+    ours_t = time.perf_counter() - started
+    started = time.perf_counter()
+    ref = singlegroup.SpatialDissim(gdf, "g0", "total")
+    ref_t = time.perf_counter() - started
+    return {"rows": [_row("spatial dissimilarity", n, ours_t, ref_t, ours_v, ref.statistic)]}
+
+
+def case_proximity_ref(n: int) -> dict[str, Any]:
+    from segregation import singlegroup
+
+    city = grid_city(*shape_for(n))
+    gdf = frame(city, geo=True)
+    counts = city["counts"]
+    ours_t, ours_v = best_of(
+        lambda: spatial.spatial_proximity(
+            counts[:, 0], counts.sum(axis=1), city["xy"], city["areas"]
+        ),
+        1,
+    )
+    ref_t, ref = best_of(lambda: singlegroup.SpatialProximity(gdf, "g0", "total"), 1)
+    return {"rows": [_row("spatial proximity", n, ours_t, ref_t, ours_v, ref.statistic)]}
+
+
+def case_proximity_ours(n: int, kernel: str, cutoff_scales: float | None) -> dict[str, Any]:
+    city = grid_city(*shape_for(n))
+    counts = city["counts"]
+    started = time.perf_counter()
+    value = spatial.spatial_proximity(
+        counts[:, 0],
+        counts.sum(axis=1),
+        city["xy"],
+        city["areas"],
+        kernel=kernel,  # type: ignore[arg-type]
+        scale=100.0,
+        cutoff=None if cutoff_scales is None else cutoff_scales * 100.0,
+    )
+    return {
+        "seconds": time.perf_counter() - started,
+        "value": value,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def case_permutation(n: int, ref_iterations: int) -> dict[str, Any]:
+    from segregation import singlegroup
+    from segregation.inference import SingleValueTest
+
+    city = grid_city(*shape_for(n))
+    counts = city["counts"]
+    table = np.column_stack([counts[:, 0], counts.sum(axis=1) - counts[:, 0]])
+    stat = inference.single_group_statistic("dissimilarity")
+    ours_t, ours = best_of(
+        lambda: inference.permutation_test(stat, table, permutations=99, seed=1), 1
+    )
+    sys_t, _ = best_of(
+        lambda: inference.permutation_test(stat, table, permutations=99, seed=1, null="systematic"),
+        1,
+    )
+    df = frame(city)
+    index = singlegroup.Dissim(df, "g0", "total")
+    started = time.perf_counter()
+    SingleValueTest(index, iterations_under_null=ref_iterations, null_approach="systematic")
+    ref_t = (time.perf_counter() - started) * 99 / ref_iterations
+    return {
+        "permutation_s": ours_t,
+        "systematic_s": sys_t,
+        "reference_systematic_s": ref_t,
+        "reference_iterations_run": ref_iterations,
+        "p_value": ours.p_value,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _row(
+    name: str, n: int, ours: float, ref: float | None, ours_v: float, ref_v: float | None
+) -> dict[str, Any]:
+    return {
+        "index": name,
+        "units": n,
+        "ours_s": ours,
+        "reference_s": ref,
+        "ratio": None if ref is None else ref / ours,
+        "ours_value": ours_v,
+        "reference_value": ref_v,
+        "abs_difference": None if ref_v is None else abs(ours_v - ref_v),
+    }
+
+
+CASES = {
+    "aspatial": case_aspatial,
+    "multigini": case_multigini,
+    "ours_multigini": case_ours_multigini,
+    "spatial_dissim_ours": case_spatial_dissim_ours,
+    "spatial_dissim_ref": case_spatial_dissim_ref,
+    "proximity_ref": case_proximity_ref,
+    "proximity_ours": case_proximity_ours,
+    "permutation": case_permutation,
+}
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def child(name: str, args: list[Any], memory_gb: float | None = None) -> dict[str, Any]:
+    """Run one case in a fresh interpreter; an address-space limit turns OOM into a report."""
+    code = (
+        "import json, resource, sys; sys.argv = ['run.py'];"
+        f"limit = {memory_gb!r};"
+        "limit and resource.setrlimit(resource.RLIMIT_AS, (int(limit * 2**30),) * 2);"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r});"
+        "import run;"
+        f"print('RESULT' + json.dumps(run.CASES[{name!r}](*{args!r})))"
+    )
+    started = time.perf_counter()
+    print(f"  {name}{tuple(args)} ...", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    elapsed = time.perf_counter() - started
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT"):
+            result: dict[str, Any] = json.loads(line[6:])
+            result["wall_s"] = elapsed
+            return result
+    tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
+    return {"error": tail[0], "wall_s": elapsed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--ref-memory-gb", type=float, default=8.0)
+    parser.add_argument("--skip-exact-proximity", action="store_true")
+    opts = parser.parse_args()
+    warnings.simplefilter("ignore")
+    big, huge, small = (10_000, 40_000, 2_000) if opts.quick else (100_000, 1_000_000, 10_000)
+    mem = opts.ref_memory_gb
+    report: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "platform": platform.platform(),
+        },
+        "sizes": {"big": big, "huge": huge, "small": small},
+    }
+    from importlib.metadata import version
+
+    report["machine"]["segregation"] = version("segregation")
+    report["machine"]["libpysal"] = version("libpysal")
+    print("aspatial indices", file=sys.stderr)
+    rows = child("aspatial", [big]).get("rows", [])
+    gini_big = child("multigini", [big], mem)
+    if "error" in gini_big:
+        ours = child("ours_multigini", [big])["rows"][0]
+        ours["reference_s"] = None
+        ours["note"] = f"reference out of memory under {mem:g} GB ({gini_big['error']})"
+        rows.append(ours)
+    else:
+        rows += gini_big["rows"]
+    rows += child("multigini", [small]).get("rows", [])
+    report["aspatial"] = rows
+
+    print("spatial dissimilarity", file=sys.stderr)
+    spatial_rows = child("spatial_dissim_ref", [small]).get("rows", [])
+    ref_big = child("spatial_dissim_ref", [big], mem)
+    if "error" in ref_big:
+        spatial_rows.append(
+            {
+                "index": "spatial dissimilarity",
+                "units": big,
+                "reference_s": None,
+                "note": f"reference out of memory under {mem:g} GB ({ref_big['error']})",
+            }
+        )
+    else:
+        spatial_rows += ref_big["rows"]
+    report["spatial_dissimilarity_rows"] = spatial_rows
+    report["spatial_dissimilarity_big"] = child("spatial_dissim_ours", [big])
+    report["spatial_dissimilarity_huge"] = child("spatial_dissim_ours", [huge])
+
+    print("spatial proximity", file=sys.stderr)
+    report["proximity_rows"] = child("proximity_ref", [small]).get("rows", [])
+    if not opts.skip_exact_proximity:
+        report["proximity_big_reference_kernel"] = child("proximity_ours", [big, "reference", None])
+        report["proximity_big_exponential_exact"] = child(
+            "proximity_ours", [big, "exponential", None]
+        )
+    report["proximity_big_exponential_cutoff"] = child("proximity_ours", [big, "exponential", 5.0])
+    report["proximity_huge_exponential_cutoff"] = child(
+        "proximity_ours", [huge, "exponential", 5.0]
+    )
+
+    print("permutation test", file=sys.stderr)
+    report["permutation"] = child("permutation", [big, 9 if opts.quick else 19])
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    suffix = "-quick" if opts.quick else ""
+    (RESULTS / f"insights{suffix}.json").write_text(json.dumps(report, indent=1) + "\n")
+    markdown = render(report)
+    (RESULTS / f"insights{suffix}.md").write_text(markdown)
+    print(markdown)
+
+
+def _s(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def render(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    lines = [
+        "# Insights benchmark",
+        "",
+        f"{m['cpus']} CPUs, Python {m['python']}, numpy {m['numpy']}, reference: segregation "
+        f"{m['segregation']} (libpysal {m['libpysal']}). Times are the best of several runs "
+        "(one run for slow cases); each case runs in its own process.",
+        "",
+        "## Single-group and multigroup indices",
+        "",
+        "| index | units | ours | reference | ratio | abs. difference |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in r["aspatial"] + r["spatial_dissimilarity_rows"] + r["proximity_rows"]:
+        ratio = "-" if row.get("ratio") is None else f"{row['ratio']:.0f}x"
+        diff = row.get("abs_difference")
+        ref = _s(row.get("reference_s")) if row.get("reference_s") else row.get("note", "-")
+        lines.append(
+            f"| {row['index']} | {row['units']:,} | {_s(row.get('ours_s'))} | {ref} | {ratio} "
+            f"| {'-' if diff is None else f'{diff:.1e}'} |"
+        )
+    lines += ["", "## Spatial dissimilarity from boundaries (ours)", ""]
+    lines += [
+        "| units | polygons built | queen contiguity (STRtree) | neighbour pairs "
+        "| spatial dissimilarity | contiguity + index | peak RSS |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for key in ("spatial_dissimilarity_big", "spatial_dissimilarity_huge"):
+        c = r[key]
+        if "error" in c:
+            lines.append(f"| {key} | error: {c['error']} | | | | | |")
+            continue
+        n = r["sizes"]["big" if key.endswith("big") else "huge"]
+        lines.append(
+            f"| {n:,} | {_s(c['polygons_s'])} | {_s(c['contiguity_s'])} | "
+            f"{c['neighbour_pairs']:,} | {_s(c['spatial_dissimilarity_s'])} | "
+            f"{_s(c['total_s'])} | {c['peak_rss_mb']:.0f} MB |"
+        )
+    lines += ["", "## Spatial proximity (ours)", ""]
+    lines += ["| case | units | time | peak RSS | value |", "| --- | ---: | ---: | ---: | ---: |"]
+    for key, label, size in (
+        ("proximity_big_reference_kernel", "reference kernel, all pairs, exact", "big"),
+        ("proximity_big_exponential_exact", "exponential kernel, all pairs, exact", "big"),
+        ("proximity_big_exponential_cutoff", "exponential kernel, cutoff 5 x scale", "big"),
+        ("proximity_huge_exponential_cutoff", "exponential kernel, cutoff 5 x scale", "huge"),
+    ):
+        c = r.get(key)
+        if not c:
+            continue
+        if "error" in c:
+            lines.append(f"| {label} | {r['sizes'][size]:,} | error: {c['error']} | | |")
+            continue
+        lines.append(
+            f"| {label} | {r['sizes'][size]:,} | {_s(c['seconds'])} | "
+            f"{c['peak_rss_mb']:.0f} MB | {c['value']:.9f} |"
+        )
+    p = r["permutation"]
+    lines += ["", "## Permutation test (99 random allocations, dissimilarity)", ""]
+    if "error" in p:
+        lines.append(f"error: {p['error']}")
+    else:
+        lines += [
+            "| units | ours, exact permutation null | ours, systematic null | "
+            "reference SingleValueTest (systematic) | peak RSS |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+            f"| {r['sizes']['big']:,} | {_s(p['permutation_s'])} | {_s(p['systematic_s'])} | "
+            f"{_s(p['reference_systematic_s'])} (ran {p['reference_iterations_run']}, "
+            f"scaled to 99) | {p['peak_rss_mb']:.0f} MB |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
