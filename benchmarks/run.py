@@ -21,6 +21,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -162,7 +163,7 @@ def main() -> None:
     parser.add_argument("--worker-threads", type=int, default=2, help="threads per worker")
     parser.add_argument("--database", default="cocity_bench")
     parser.add_argument("--reuse", action="store_true", help="keep the existing database")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
@@ -201,6 +202,10 @@ def main() -> None:
     print(f"   data: {json.dumps(data)}")
     sh(str(BIN / "cocity"), "collectstatic", "--noinput", "--skip-checks", "-v0", env=env)
 
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{args.port}"
     log = (RESULTS / "gunicorn.log").open("wb")
     server = subprocess.Popen(
