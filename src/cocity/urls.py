@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("cocity.network.urls")),
     path("events/", include("cocity.events.urls")),
     path("pledges/", include("cocity.pledges.urls")),
+    path("processes/", include("cocity.plans.urls")),
+    path("commons/", include("cocity.commons.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

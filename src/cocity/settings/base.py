@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "cocity.insights",
     "cocity.events",
     "cocity.pledges",
+    "cocity.plans",
+    "cocity.commons",
 ]
 
 MIDDLEWARE = [
