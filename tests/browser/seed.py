@@ -101,10 +101,43 @@ def events(**options: str) -> dict[str, Any]:
     }
 
 
+def pledges(**options: str) -> dict[str, Any]:
+    """A pledge campaign (European Pillar of Social Rights) with one published pledge, and a
+    city officer (editor of a city council) who has not pledged yet."""
+    from cocity.network.models import Role
+    from tests.factories import (
+        CampaignFactory,
+        OrganisationFactory,
+        OrganisationMembershipFactory,
+        UserFactory,
+        pledge_with_measures,
+    )
+
+    tag = secrets.token_hex(3)
+    campaign = CampaignFactory(name=f"Inclusive cities for all {tag}", slug=f"inclusive-{tag}")
+    other = pledge_with_measures(
+        campaign=campaign,
+        organisation=OrganisationFactory(name=f"Stad Gent {tag}", slug=f"gent-{tag}"),
+        amounts=("1000000",),
+        codes=("4", "19"),
+    )
+    city = OrganisationFactory(name=f"Ville de Nantes {tag}", slug=f"nantes-{tag}")
+    officer = UserFactory(display_name=f"Officer {tag}", email=f"officer-{tag}@example.org")
+    OrganisationMembershipFactory(organisation=city, user=officer, role=Role.EDITOR)
+    return {
+        "campaign": campaign.slug,
+        "pledge": other.pk,
+        "organisation": city.pk,
+        "principle": "european-pillar-of-social-rights/4",
+        "officer": {"email": officer.email, "password": PASSWORD},
+    }
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "person": person,
     "network": network,
     "events": events,
+    "pledges": pledges,
 }
 
 
