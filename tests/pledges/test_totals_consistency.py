@@ -59,7 +59,7 @@ def test_concurrent_publications_are_both_counted(monkeypatch):
         try:
             barrier.wait(timeout=5)
             services.pledge_publish(pledge=pledge)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
