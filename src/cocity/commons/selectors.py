@@ -1,0 +1,269 @@
+"""Reads for commons, calls and pacts: the query shape of each page decided once here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cocity.network.models import Role, Territory, Topic
+
+from . import lifecycle
+from .models import (
+    CallForCare,
+    Commons,
+    Pact,
+    PactComment,
+    PactEvent,
+    PactParty,
+    PactReport,
+    PactVersion,
+)
+
+S = Pact.State
+HIDDEN_STATES = (S.DRAFT, S.WITHDRAWN)
+MAP_LIMIT = 500
+
+
+def public_pacts() -> QuerySet[Pact]:
+    return Pact.objects.exclude(state__in=HIDDEN_STATES)
+
+
+def filter_pacts(qs: QuerySet[Pact], filters: dict[str, Any]) -> QuerySet[Pact]:
+    """Apply the registry filters (already validated by ``forms.PactFilterForm``)."""
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("commons_kind"):
+        qs = qs.filter(commons__kind=filters["commons_kind"])
+    territory: Territory | None = filters.get("territory")
+    if territory is not None:
+        qs = qs.filter(commons__territory_path__startswith=territory.path)
+    topic: Topic | None = filters.get("topic")
+    if topic is not None:
+        qs = qs.filter(
+            Exists(
+                Commons.topics.through.objects.filter(
+                    commons_id=OuterRef("commons_id"), topic_id=topic.pk
+                )
+            )
+        )
+    if filters.get("year"):
+        year = int(filters["year"])
+        start = timezone.make_aware(dt.datetime(year, 1, 1))
+        qs = qs.filter(created_at__gte=start, created_at__lt=start.replace(year=year + 1))
+    if filters.get("overdue"):
+        qs = qs.filter(step_due_on__lt=timezone.localdate(), state__in=OVERDUE_STATES)
+    return qs
+
+
+OVERDUE_STATES = tuple(str(s) for s in lifecycle.DEFAULT_DEADLINES)
+
+
+def pact_registry(filters: dict[str, Any]) -> QuerySet[Pact]:
+    return (
+        filter_pacts(public_pacts(), filters)
+        .select_related("commons", "commons__territory")
+        .only(
+            "id",
+            "title",
+            "kind",
+            "state",
+            "level",
+            "created_at",
+            "step_due_on",
+            "starts_on",
+            "ends_on",
+            "commons__name",
+            "commons__slug",
+            "commons__kind",
+            "commons__territory__name",
+            "commons__territory__code",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def pacts_in_bbox(
+    filters: dict[str, Any], bbox: tuple[float, float, float, float] | None, limit: int = MAP_LIMIT
+) -> list[dict[str, Any]]:
+    """The newest pacts whose commons lie in the visible area, as plain rows for the map."""
+    qs = filter_pacts(public_pacts(), filters)
+    if bbox is not None:
+        west, south, east, north = bbox
+        qs = qs.filter(
+            commons__longitude__gte=west,
+            commons__longitude__lte=east,
+            commons__latitude__gte=south,
+            commons__latitude__lte=north,
+        )
+    else:
+        qs = qs.filter(commons__latitude__isnull=False)
+    return list(
+        qs.order_by("-created_at", "-id").values(
+            "id",
+            "title",
+            "kind",
+            "state",
+            "commons__name",
+            "commons__kind",
+            "commons__latitude",
+            "commons__longitude",
+            "commons__shape",
+        )[:limit]
+    )
+
+
+def overdue_pacts() -> QuerySet[Pact]:
+    return (
+        public_pacts()
+        .filter(step_due_on__lt=timezone.localdate(), state__in=OVERDUE_STATES)
+        .select_related("commons")
+        .order_by("step_due_on", "id")
+    )
+
+
+def pact_detail(pk: int) -> Pact:
+    return (
+        Pact.objects.select_related(
+            "commons__organisation",
+            "commons__territory",
+            "call",
+            "competes_with",
+            "merged_into",
+            "created_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                PactParty.objects.select_related(
+                    "organisation", "person", "signed_by"
+                ).prefetch_related("commitments"),
+            ),
+            "activities",
+            "documents",
+            "photos",
+            Prefetch(
+                "events", PactEvent.objects.select_related("actor").order_by("created_at", "id")
+            ),
+            Prefetch("comments", PactComment.objects.select_related("author")),
+            Prefetch("versions", PactVersion.objects.select_related("author").order_by("-number")),
+            Prefetch(
+                "reports", PactReport.objects.select_related("author").prefetch_related("photos")
+            ),
+            Prefetch(
+                "competing",
+                Pact.objects.exclude(state__in=HIDDEN_STATES).only(
+                    "id", "title", "state", "competes_with_id"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def pact_officers(pact: Pact) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(
+            organisation_memberships__organisation_id=pact.commons.organisation_id,
+            organisation_memberships__role__in=[Role.EDITOR, Role.ADMIN],
+        )
+        .order_by("pk")
+    )
+
+
+def my_pacts(user: Any) -> QuerySet[Pact]:
+    if not user.is_authenticated:
+        return Pact.objects.none()
+    return (
+        Pact.objects.filter(Q(created_by=user) | Q(parties__person=user))
+        .distinct()
+        .select_related("commons")
+        .order_by("-created_at", "-id")
+    )
+
+
+def officer_queue(user: Any) -> QuerySet[Pact]:
+    if not user.is_authenticated:
+        return Pact.objects.none()
+    orgs = user.organisation_memberships.filter(role__in=[Role.EDITOR, Role.ADMIN]).values(
+        "organisation_id"
+    )
+    return (
+        Pact.objects.filter(commons__organisation_id__in=orgs, state__in=OVERDUE_STATES)
+        .select_related("commons")
+        .order_by("step_due_on", "id")
+    )
+
+
+def commons_list(filters: dict[str, Any]) -> QuerySet[Commons]:
+    qs = Commons.objects.select_related("territory", "organisation").annotate(
+        pact_count=Count("pacts", filter=~Q(pacts__state__in=HIDDEN_STATES))
+    )
+    if filters.get("commons_kind"):
+        qs = qs.filter(kind=filters["commons_kind"])
+    territory = filters.get("territory")
+    if territory is not None:
+        qs = qs.filter(territory_path__startswith=territory.path)
+    return qs.order_by("name", "id")
+
+
+def commons_detail(slug: str) -> Commons:
+    return (
+        Commons.objects.select_related("territory", "organisation")
+        .prefetch_related("photos", "topics", "calls")
+        .get(slug=slug)
+    )
+
+
+def commons_pacts(commons: Commons) -> QuerySet[Pact]:
+    return public_pacts().filter(commons=commons).order_by("-created_at", "-id")
+
+
+def calls_list() -> QuerySet[CallForCare]:
+    return (
+        CallForCare.objects.select_related("organisation")
+        .annotate(commons_count=Count("commons", distinct=True))
+        .order_by("-opens_on", "id")
+    )
+
+
+def call_detail(slug: str) -> CallForCare:
+    return (
+        CallForCare.objects.select_related("organisation")
+        .prefetch_related(Prefetch("commons", Commons.objects.select_related("territory")))
+        .get(slug=slug)
+    )
+
+
+def export_rows(filters: dict[str, Any]) -> Any:
+    return (
+        filter_pacts(public_pacts(), filters)
+        .order_by("id")
+        .values(
+            "id",
+            "title",
+            "kind",
+            "state",
+            "level",
+            "starts_on",
+            "ends_on",
+            "created_at",
+            "step_due_on",
+            "commons__name",
+            "commons__slug",
+            "commons__kind",
+            "commons__territory__name",
+            "commons__territory__code",
+            "commons__organisation__name",
+            "commons__latitude",
+            "commons__longitude",
+            "commons__shape",
+        )
+        .iterator(chunk_size=2000)
+    )

@@ -1,0 +1,592 @@
+"""Commons and pact pages. Thin: parse with a form, ask ``rules``, call a service or a selector,
+render. Drafts and withdrawn pacts are 404 to everyone but their proponents and officers."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocity.core.http import vary_on_htmx
+from cocity.core.pagination import paginate
+from cocity.network.models import Organisation, Role
+
+from . import lifecycle, maps, selectors, services
+from .diffs import line_diff
+from .forms import (
+    ActivityForm,
+    CallForm,
+    CommentForm,
+    CommitmentForm,
+    CommonsForm,
+    DocumentForm,
+    DraftForm,
+    PactEditForm,
+    PactFilterForm,
+    PactForm,
+    PactPhotoForm,
+    PartyForm,
+    PhotoForm,
+    ReportForm,
+    TransitionForm,
+    add_service_errors,
+)
+from .models import CallForCare, Commons, Pact, PactParty
+
+GET = ["GET", "HEAD"]
+
+
+def _denied(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _pact_or_404(request: HttpRequest, pk: int, *, full: bool = False) -> Pact:
+    try:
+        pact = (
+            selectors.pact_detail(pk)
+            if full
+            else Pact.objects.select_related("commons__organisation").get(pk=pk)
+        )
+    except Pact.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("commons.view_pact", pact):
+        raise Http404
+    return pact
+
+
+def _filters(request: HttpRequest) -> tuple[PactFilterForm, dict[str, Any]]:
+    form = PactFilterForm(request.GET or None)
+    return form, form.filters()
+
+
+# --- registry -------------------------------------------------------------------------------
+
+
+@require_http_methods(GET)
+def index(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    context = {
+        "form": form,
+        "page_obj": paginate(request, selectors.pact_registry(filters)),
+        "query": request.GET.copy(),
+    }
+    if getattr(request, "htmx", False):
+        return vary_on_htmx(render(request, "commons/partials/pact_results.html", context))
+    context["overdue"] = list(selectors.overdue_pacts()[:10])
+    context["calls"] = list(selectors.calls_list()[:5])
+    return vary_on_htmx(render(request, "commons/index.html", context))
+
+
+@require_http_methods(GET)
+def map_page(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    bbox = maps.parse_bbox(request.GET.get("bbox"))
+    rows = selectors.pacts_in_bbox(filters, bbox, limit=200)
+    context = {"form": form, "map": maps.svg_map(rows, bbox), "rows": rows, "bbox": bbox}
+    return render(request, "commons/map.html", context)
+
+
+@require_http_methods(GET)
+def map_geojson(request: HttpRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+    bbox = maps.parse_bbox(request.GET.get("bbox"))
+    if request.GET.get("bbox") and bbox is None:
+        return JsonResponse(
+            {"error": _("bbox is west,south,east,north in degrees.")}, status=400
+        )
+    rows = selectors.pacts_in_bbox(filters, bbox)
+    response = JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": [maps.feature(r) for r in rows],
+            "truncated": len(rows) >= selectors.MAP_LIMIT,
+        }
+    )
+    response["Content-Type"] = "application/geo+json"
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe(value: Any) -> Any:
+    # A cell starting with =, +, - or @ would be a formula in a spreadsheet.
+    return "'" + value if isinstance(value, str) and value[:1] in "=+-@" else value
+
+
+EXPORT_FIELDS = {
+    "id": "id", "title": "title", "type": "kind", "status": "state", "level": "level",
+    "starts_on": "starts_on", "ends_on": "ends_on", "proposed_at": "created_at",
+    "step_due_on": "step_due_on", "commons": "commons__name", "commons_slug": "commons__slug",
+    "commons_kind": "commons__kind", "territory": "commons__territory__name",
+    "territory_code": "commons__territory__code", "city": "commons__organisation__name",
+    "latitude": "commons__latitude", "longitude": "commons__longitude",
+}  # fmt: skip
+
+
+@require_http_methods(GET)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+    writer = csv.writer(_Echo())
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield writer.writerow(list(EXPORT_FIELDS))
+        for row in selectors.export_rows(filters):
+            yield writer.writerow([_safe(row[key]) for key in EXPORT_FIELDS.values()])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="collaboration-pacts.csv"'
+    return response
+
+
+@require_http_methods(GET)
+def export_geojson(request: HttpRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield '{"type": "FeatureCollection", "features": [\n'
+        first = True
+        for row in selectors.export_rows(filters):
+            feature = maps.feature(row)
+            feature["properties"].update(
+                {k: str(row[v]) if row[v] is not None else None for k, v in EXPORT_FIELDS.items()}
+            )
+            yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False)
+            first = False
+        yield "\n]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/geo+json")
+    response["Content-Disposition"] = 'attachment; filename="collaboration-pacts.geojson"'
+    return response
+
+
+# --- commons and calls ------------------------------------------------------------------------
+
+
+@require_http_methods(GET)
+def commons_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    context = {"form": form, "page_obj": paginate(request, selectors.commons_list(filters))}
+    return render(request, "commons/commons_list.html", context)
+
+
+@require_http_methods(GET)
+def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        commons = selectors.commons_detail(slug)
+    except Commons.DoesNotExist:
+        raise Http404 from None
+    context = {
+        "commons": commons,
+        "page_obj": paginate(request, selectors.commons_pacts(commons)),
+        "can_change": request.user.has_perm("commons.change_commons", commons),
+    }
+    return render(request, "commons/commons_detail.html", context)
+
+
+def _organisation_for(request: HttpRequest, slug: str, perm: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm(perm, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def commons_create(request: HttpRequest, org: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _denied(request)
+    organisation = _organisation_for(request, org, "commons.add_commons")
+    form = CommonsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commons = services.commons_create(
+                organisation=organisation,
+                actor=request.user,
+                **{k: v for k, v in data.items()},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Commons added to the registry."))
+            return redirect(commons)
+    return render(
+        request,
+        "commons/form_page.html",
+        {"form": form, "heading": _("Add a commons"), "back": organisation},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def commons_photo_add(request: HttpRequest, slug: str) -> HttpResponse:
+    commons = get_object_or_404(Commons, slug=slug)
+    if not request.user.has_perm("commons.change_commons", commons):
+        return _denied(request)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commons_photo_add(
+                commons=commons,
+                image=form.cleaned_data["image"],
+                alt_text=form.cleaned_data["alt_text"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(commons)
+    return render(
+        request, "commons/form_page.html", {"form": form, "heading": _("Add a photo"), "back": commons}
+    )
+
+
+@require_http_methods(GET)
+def call_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "commons/call_list.html", {"page_obj": paginate(request, selectors.calls_list())}
+    )
+
+
+@require_http_methods(GET)
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        call = selectors.call_detail(slug)
+    except CallForCare.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request, "commons/call_detail.html", {"call": call, "today": timezone.localdate()}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_create(request: HttpRequest, org: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _denied(request)
+    organisation = _organisation_for(request, org, "commons.add_callforcare")
+    form = CallForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_create(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Call for care published."))
+            return redirect(call)
+    return render(
+        request,
+        "commons/form_page.html",
+        {"form": form, "heading": _("Publish a call for care"), "back": organisation},
+    )
+
+
+# --- pacts ------------------------------------------------------------------------------------
+
+
+def _my_organisations(user: Any) -> Any:
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.EDITOR, Role.ADMIN]
+    ).order_by("name")
+
+
+def _propose(request: HttpRequest, *, commons: Commons, competes_with: Pact | None) -> HttpResponse:
+    call = None
+    if request.GET.get("call"):
+        call = CallForCare.objects.filter(slug=request.GET["call"]).first()
+    form = PactForm(
+        request.POST or None,
+        organisations=_my_organisations(request.user),
+        fixed_kind=competes_with is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        kind = data.pop("kind", competes_with.kind if competes_with else Pact.Kind.ORDINARY)
+        try:
+            pact = services.pact_create(
+                commons=commons,
+                kind=kind,
+                created_by=request.user,
+                call=call,
+                competes_with=competes_with,
+                **data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Draft saved. Add the parties and each party's commitments, then submit it."),
+            )
+            return redirect(pact)
+    heading = (
+        _("Make a competing proposal") if competes_with else _("Propose a collaboration pact")
+    )
+    return render(
+        request,
+        "commons/form_page.html",
+        {"form": form, "heading": heading, "back": competes_with or commons, "call": call},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pact_create(request: HttpRequest, slug: str) -> HttpResponse:
+    commons = get_object_or_404(Commons, slug=slug)
+    if not request.user.is_authenticated:
+        return _denied(request)
+    return _propose(request, commons=commons, competes_with=None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pact_compete(request: HttpRequest, pk: int) -> HttpResponse:
+    pact = _pact_or_404(request, pk)
+    if not request.user.has_perm("commons.compete_pact", pact):
+        return _denied(request)
+    return _propose(request, commons=pact.commons, competes_with=pact)
+
+
+@require_http_methods(GET)
+def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pact = _pact_or_404(request, pk, full=True)
+    user = request.user
+    actions = [
+        {"action": row.action, "label": lifecycle.ACTION_LABELS[row.action], "reason": row.needs_reason}
+        for row in lifecycle.available(pact)
+        if row.action not in ("sign", "report") and user.has_perm(row.who, pact)
+    ]
+    can_sign = user.has_perm("commons.sign_pact", pact) and lifecycle.find(pact, "sign")
+    signable = []
+    if can_sign:
+        signable = [p for p in pact.parties.all() if not p.signed_at and services._can_sign_for(user, p, pact)]
+    context = {
+        "pact": pact,
+        "actions": actions,
+        "signable": signable,
+        "can_edit": user.has_perm("commons.change_pact", pact),
+        "can_comment": user.has_perm("commons.comment_pact", pact),
+        "can_compete": user.has_perm("commons.compete_pact", pact),
+        "can_edit_draft": user.has_perm("commons.edit_shared_draft", pact),
+        "can_report": user.has_perm("commons.report_pact", pact) and lifecycle.find(pact, "report"),
+        "can_attach": user.has_perm("commons.sign_pact", pact) or user.has_perm("commons.change_pact", pact),
+        "transition_form": TransitionForm(),
+        "comment_form": CommentForm(),
+        "versions": list(pact.versions.all()),
+        "total_hours": sum(r.hours for r in pact.reports.all()),
+        "today": timezone.localdate(),
+    }
+    return render(request, "commons/pact_detail.html", context)
+
+
+def _pact_form_view(request, pk, *, perm, form_factory, run, heading):  # type: ignore[no-untyped-def]
+    pact = _pact_or_404(request, pk)
+    if not request.user.has_perm(perm, pact):
+        return _denied(request)
+    form = form_factory(pact, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(pact, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(pact)
+    return render(request, "commons/form_page.html", {"form": form, "heading": heading, "back": pact})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    def factory(pact, data, files):  # type: ignore[no-untyped-def]
+        return PactEditForm(data, instance=pact if data is None else Pact.objects.get(pk=pact.pk))
+
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        services.pact_update(pact=pact, actor=request.user, **form.cleaned_data)
+
+    return _pact_form_view(
+        request, pk, perm="commons.change_pact", form_factory=factory, run=run, heading=_("Edit the pact")
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        services.party_add(
+            pact=pact, actor=request.user, role=data["role"], person=data["email"],
+            organisation=data["organisation"],
+        )
+
+    return _pact_form_view(
+        request, pk, perm="commons.change_pact",
+        form_factory=lambda pact, data, files: PartyForm(data),
+        run=run, heading=_("Add a proponent or co-signer"),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        services.commitment_add(pact=pact, actor=request.user, **form.cleaned_data)
+
+    return _pact_form_view(
+        request, pk, perm="commons.change_pact",
+        form_factory=lambda pact, data, files: CommitmentForm(data, pact=pact),
+        run=run, heading=_("Add a commitment"),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        services.activity_add(pact=pact, actor=request.user, **form.cleaned_data)
+
+    return _pact_form_view(
+        request, pk, perm="commons.change_pact",
+        form_factory=lambda pact, data, files: ActivityForm(data),
+        run=run, heading=_("Add an activity to the timeline"),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        services.document_add(pact=pact, actor=request.user, **form.cleaned_data)
+
+    return _pact_form_view(
+        request, pk, perm="commons.sign_pact",
+        form_factory=lambda pact, data, files: DocumentForm(data, files),
+        run=run, heading=_("Add a document (signed PDF)"),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        services.photo_add(pact=pact, actor=request.user, **form.cleaned_data)
+
+    return _pact_form_view(
+        request, pk, perm="commons.sign_pact",
+        form_factory=lambda pact, data, files: PactPhotoForm(data, files),
+        run=run, heading=_("Add a before or after photo"),
+    )
+
+
+@require_POST
+def pact_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    pact = _pact_or_404(request, pk)
+    if action not in lifecycle.ACTION_LABELS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        services.pact_transition(
+            pact=pact, action=action, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except PermissionDenied:
+        return _denied(request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Done: the history shows the decision."))
+    return redirect(pact)
+
+
+@require_POST
+def pact_sign(request: HttpRequest, pk: int, party: int) -> HttpResponse:
+    pact = _pact_or_404(request, pk)
+    signing = get_object_or_404(PactParty, pk=party, pact=pact)
+    try:
+        services.pact_sign(pact=pact, party=signing, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Signed."))
+    return redirect(pact)
+
+
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pact = _pact_or_404(request, pk)
+    if not request.user.has_perm("commons.comment_pact", pact):
+        return _denied(request)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(pact=pact, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Comment published."))
+    else:
+        for error in form.errors.get("body", []):
+            messages.error(request, error)
+    return redirect(f"{pact.get_absolute_url()}#comments")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    def factory(pact, data, files):  # type: ignore[no-untyped-def]
+        return DraftForm(data, initial={"text": pact.shared_draft})
+
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        services.draft_save(pact=pact, actor=request.user, **form.cleaned_data)
+
+    return _pact_form_view(
+        request, pk, perm="commons.edit_shared_draft", form_factory=factory, run=run,
+        heading=_("Edit the shared draft"),
+    )
+
+
+@require_http_methods(GET)
+def version_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    pact = _pact_or_404(request, pk)
+    version = get_object_or_404(pact.versions.select_related("author"), number=number)
+    previous = pact.versions.filter(number__lt=number).order_by("-number").first()
+    context = {
+        "pact": pact,
+        "version": version,
+        "previous": previous,
+        "lines": line_diff(previous.text if previous else "", version.text),
+    }
+    return render(request, "commons/version_diff.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    def factory(pact, data, files):  # type: ignore[no-untyped-def]
+        return ReportForm(data, files, indicators=pact.indicator_list())
+
+    def run(pact, form):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        photos = [(data["photo"], data["photo_alt"])] if data.get("photo") else []
+        services.report_file(
+            pact=pact, actor=request.user, period_start=data["period_start"],
+            period_end=data["period_end"], summary=data["summary"], hours=data["hours"],
+            indicator_values=form.indicator_values(), photos=photos,
+        )
+
+    return _pact_form_view(
+        request, pk, perm="commons.report_pact", form_factory=factory, run=run,
+        heading=_("Report on the pact"),
+    )
+
+
+@require_http_methods(GET)
+def my_pacts(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _denied(request)
+    context = {
+        "page_obj": paginate(request, selectors.my_pacts(request.user)),
+        "queue": list(selectors.officer_queue(request.user)[:50]),
+        "today": timezone.localdate(),
+    }
+    return render(request, "commons/my_pacts.html", context)
