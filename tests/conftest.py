@@ -81,3 +81,8 @@ def assert_query_budget(assert_same_query_count):
 
 register(factories.EventFactory)
 register(factories.CampaignFactory)
+register(factories.CommonsFactory)
+register(factories.PactFactory)
+register(factories.ProcessFactory)
+register(factories.IdeaFactory)
+register(factories.ActionFactory)

@@ -224,3 +224,91 @@ def pledge_with_measures(  # type: ignore[no-untyped-def]
         services.pledge_publish(pledge=pledge)
     pledge.refresh_from_db()
     return pledge
+
+
+# Commons -------------------------------------------------------------------------------------
+
+
+class CommonsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commons.Commons"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Garden {n}")
+    slug = factory.Sequence(lambda n: f"garden-{n}")
+    kind = "place"
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=Organisation.Kind.LOCAL_GOVERNMENT
+    )
+    territory = factory.SubFactory(TerritoryFactory)
+    latitude = 44.5
+    longitude = 11.35
+    department = "Active citizenship office"
+
+
+class PactFactory(factory.django.DjangoModelFactory):
+    """A bare pact row in a given state (lists, maps, exports); drive the lifecycle with the
+    services (tests/commons/scenario.py) when the history matters."""
+
+    class Meta:
+        model = "commons.Pact"
+
+    title = factory.Sequence(lambda n: f"Pact {n}")
+    kind = "ordinary"
+    commons = factory.SubFactory(CommonsFactory)
+    state = "active"
+    objectives = "Look after the garden together."
+    level = "ongoing"
+    starts_on = factory.LazyFunction(lambda: __import__("datetime").date(2025, 1, 1))
+    ends_on = factory.LazyFunction(lambda: __import__("datetime").date(2027, 12, 31))
+    created_by = factory.SubFactory(UserFactory)
+
+
+# --- plans (co-production processes) ----------------------------------------------------------
+
+
+class ProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Process"
+
+    space = factory.SubFactory(SpaceFactory)
+    title = factory.Sequence(lambda n: f"Process {n}")
+    slug = factory.Sequence(lambda n: f"process-{n}")
+
+
+def process_in_phase(kind: str = "collect", **fields):  # type: ignore[no-untyped-def]
+    """A process whose only phase (of ``kind``) is open today, with an organiser (space editor)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cocity.plans.models import Phase
+
+    process = ProcessFactory(**fields)
+    today = timezone.localdate()
+    Phase.objects.create(
+        process=process,
+        kind=kind,
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=10),
+    )
+    organiser = SpaceMembershipFactory(space=process.space, role=Role.EDITOR).user
+    return process, organiser
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Idea"
+
+    process = factory.SubFactory(ProcessFactory)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    body = "An idea worth **trying**."
+    author = factory.SubFactory(UserFactory)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Action"
+
+    process = factory.SubFactory(ProcessFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")

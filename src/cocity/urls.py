@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/", include("cocity.events.urls")),
     path("pledges/", include("cocity.pledges.urls")),
     path("processes/", include("cocity.plans.urls")),
+    path("participation/", include("cocity.participation.urls")),
     path("commons/", include("cocity.commons.urls")),
 ]
 if settings.DEBUG:

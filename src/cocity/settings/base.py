@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cocity.insights",
     "cocity.events",
     "cocity.pledges",
+    "cocity.participation",
     "cocity.plans",
     "cocity.commons",
 ]

@@ -1,0 +1,360 @@
+"""Writes of the participation app: one function per use case, in a transaction, nothing written
+when anything is invalid. Counters live on the target (``support_count``, ``comment_count``) and
+move with ``F()`` in the same transaction as the row they count, behind a unique constraint, so
+they stay exact under concurrent writers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocity.core.mail import queue_templated_email, recipient_language
+
+from .models import (
+    ActivityEntry,
+    Comment,
+    Follow,
+    Notification,
+    NotificationPreference,
+    Report,
+    Support,
+)
+
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+def _ct(target: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(type(target))
+
+
+def _bump(target: models.Model, field: str | None, delta: int) -> None:
+    if field:
+        type(target)._default_manager.filter(pk=target.pk).update(**{field: F(field) + delta})
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def comment_create(
+    *,
+    target: models.Model,
+    author: Any,
+    body: str,
+    stance: str = Comment.Stance.NEUTRAL,
+    parent: Comment | None = None,
+    counter: str | None = "comment_count",
+) -> Comment:
+    ct = _ct(target)
+    if parent is not None and (parent.content_type_id != ct.pk or parent.object_id != target.pk):
+        raise ValidationError({"parent": _("You can only reply to a comment on the same page.")})
+    if parent is not None and parent.parent_id is not None:
+        parent = parent.parent  # two levels: replies to replies join the same thread
+    comment = Comment(
+        content_type=ct,
+        object_id=target.pk,
+        author=author,
+        body=body,
+        stance=stance,
+        parent=parent,
+    )
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+        _bump(target, counter, 1)
+    return comment
+
+
+def comment_can_edit(*, comment: Comment, user: Any, now: Any = None) -> bool:
+    now = now or timezone.now()
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.is_hidden
+        and now - comment.created_at <= COMMENT_EDIT_WINDOW
+    )
+
+
+def comment_update(*, comment: Comment, user: Any, body: str, stance: str) -> Comment:
+    if comment.author_id != user.pk:
+        raise ValidationError(_("You can only edit your own comments."))
+    if not comment_can_edit(comment=comment, user=user):
+        raise ValidationError(
+            _("Comments can be edited for %(minutes)s minutes after they are written.")
+            % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
+        )
+    comment.body, comment.stance, comment.edited_at = body, stance, timezone.now()
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save(update_fields=["body", "stance", "edited_at"])
+    return comment
+
+
+# --- supports ---------------------------------------------------------------------------------
+
+
+def support_add(
+    *,
+    target: models.Model,
+    user: Any,
+    scope_id: int | None = None,
+    limit: int | None = None,
+    lock: models.Model | None = None,
+    counter: str = "support_count",
+) -> Support:
+    """One support per person per target; at most ``limit`` per person in ``scope_id``. ``lock``
+    (the scope's row) is locked first when there is a limit, so two tabs cannot both pass it."""
+    ct = _ct(target)
+    try:
+        with transaction.atomic():
+            if limit is not None and lock is not None:
+                type(lock)._default_manager.select_for_update().filter(pk=lock.pk).first()
+            if Support.objects.filter(content_type=ct, object_id=target.pk, user=user).exists():
+                raise ValidationError(_("You already support this."))
+            if limit is not None:
+                used = Support.objects.filter(user=user, content_type=ct, scope_id=scope_id).count()
+                if used >= limit:
+                    raise ValidationError(
+                        _("You have used all %(limit)s of your supports here.") % {"limit": limit}
+                    )
+            support = Support.objects.create(
+                content_type=ct, object_id=target.pk, user=user, scope_id=scope_id
+            )
+            _bump(target, counter, 1)
+    except IntegrityError:  # the same person, twice at the same moment
+        raise ValidationError(_("You already support this.")) from None
+    return support
+
+
+def support_withdraw(*, target: models.Model, user: Any, counter: str = "support_count") -> None:
+    with transaction.atomic():
+        deleted, _detail = Support.objects.filter(
+            content_type=_ct(target), object_id=target.pk, user=user
+        ).delete()
+        if not deleted:
+            raise ValidationError(_("You do not support this."))
+        _bump(target, counter, -1)
+
+
+def supported_ids(*, user: Any, model: type[models.Model], ids: Iterable[int]) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Support.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=list(ids),
+        ).values_list("object_id", flat=True)
+    )
+
+
+# --- follows ----------------------------------------------------------------------------------
+
+
+def follow_set(*, target: models.Model, user: Any, follow: bool) -> None:
+    ct = _ct(target)
+    with transaction.atomic():
+        if follow:
+            Follow.objects.get_or_create(content_type=ct, object_id=target.pk, user=user)
+        else:
+            Follow.objects.filter(content_type=ct, object_id=target.pk, user=user).delete()
+
+
+def is_following(*, target: models.Model, user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and Follow.objects.filter(content_type=_ct(target), object_id=target.pk, user=user).exists()
+    )
+
+
+def followers_of(*targets: models.Model) -> list[int]:
+    ids: set[int] = set()
+    for target in targets:
+        ids.update(
+            Follow.objects.filter(content_type=_ct(target), object_id=target.pk).values_list(
+                "user_id", flat=True
+            )
+        )
+    return sorted(ids)
+
+
+# --- moderation and the activity log ----------------------------------------------------------
+
+
+def activity_record(
+    *, actor: Any, space: Any, verb: str, summary: str, target: Any = None, reason: str = ""
+) -> ActivityEntry:
+    return ActivityEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        space=space,
+        verb=verb,
+        content_type=_ct(target) if target is not None else None,
+        object_id=target.pk if target is not None else None,
+        summary=summary[:300],
+        reason=reason[:500],
+    )
+
+
+def report_create(*, target: models.Model, space: Any, reporter: Any, reason: str) -> Report:
+    report = Report(
+        content_type=_ct(target),
+        object_id=target.pk,
+        space=space,
+        reporter=reporter,
+        reason=reason,
+    )
+    report.full_clean()
+    with transaction.atomic():
+        report.save()
+    return report
+
+
+def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) -> Report:
+    """Hide the reported content (its text replaced by the reason) or keep it; every open report
+    on the same content is closed with the same decision, and the log records it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for your decision.")})
+    if report.status != Report.Status.OPEN:
+        raise ValidationError(_("This report has been decided already."))
+    target = report.target
+    now = timezone.now()
+    status = Report.Status.HIDDEN if hide else Report.Status.KEPT
+    with transaction.atomic():
+        Report.objects.filter(
+            content_type_id=report.content_type_id,
+            object_id=report.object_id,
+            status=Report.Status.OPEN,
+        ).update(status=status, decided_by=moderator, decided_at=now, decision_reason=reason)
+        if hide and target is not None:
+            type(target)._default_manager.filter(pk=target.pk).update(
+                hidden_at=now, hidden_reason=reason
+            )
+        activity_record(
+            actor=moderator,
+            space=report.space,
+            verb="hide" if hide else "keep",
+            summary=str(target)[:200] if target is not None else str(report),
+            target=target,
+            reason=reason,
+        )
+    report.refresh_from_db()
+    return report
+
+
+def content_hide(*, target: models.Model, space: Any, moderator: Any, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for hiding it.")})
+    with transaction.atomic():
+        type(target)._default_manager.filter(pk=target.pk).update(
+            hidden_at=timezone.now(), hidden_reason=reason
+        )
+        activity_record(
+            actor=moderator,
+            space=space,
+            verb="hide",
+            summary=str(target)[:200],
+            target=target,
+            reason=reason,
+        )
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def preference_for(user: Any) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
+    return preference
+
+
+def preference_update(*, user: Any, email: str) -> NotificationPreference:
+    preference = preference_for(user)
+    preference.email = email
+    preference.full_clean()
+    preference.save(update_fields=["email"])
+    return preference
+
+
+def notify(*, recipients: Iterable[Any], kind: str, message: str, url: str = "") -> int:
+    """An in-app notification for each person (once each); e-mailed at once to those who chose
+    it, the others get it in their daily digest (``cocity notification_digests``)."""
+    from django.contrib.auth import get_user_model
+
+    ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
+    if not ids:
+        return 0
+    users = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+    modes = dict(
+        NotificationPreference.objects.filter(user_id__in=ids).values_list("user_id", "email")
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        for user in users:
+            mode = modes.get(user.pk, NotificationPreference.Email.IMMEDIATE)
+            immediate = mode == NotificationPreference.Email.IMMEDIATE
+            notification = Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                message=message[:400],
+                url=url,
+                emailed_at=now if immediate or mode == NotificationPreference.Email.NEVER else None,
+            )
+            if immediate and user.email:
+                queue_templated_email(
+                    to=user.email,
+                    template="participation/emails/notification",
+                    context={"notification": notification, "user": user},
+                    language=recipient_language(user),
+                )
+    return len(users)
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def digests_send(*, now: Any = None) -> int:
+    """One e-mail per person in daily mode with notifications not yet e-mailed, at most once a
+    day each; idempotent (what was sent is marked, so a second run sends nothing)."""
+    now = now or timezone.now()
+    sent = 0
+    due = NotificationPreference.objects.filter(
+        email=NotificationPreference.Email.DAILY
+    ).select_related("user")
+    for preference in due.iterator():
+        if preference.last_digest_at and now - preference.last_digest_at < timedelta(hours=23):
+            continue
+        with transaction.atomic():
+            locked = NotificationPreference.objects.select_for_update().get(pk=preference.pk)
+            if locked.last_digest_at and now - locked.last_digest_at < timedelta(hours=23):
+                continue
+            pending = list(
+                Notification.objects.filter(
+                    recipient_id=preference.user_id, emailed_at__isnull=True
+                ).order_by("created_at", "id")[:100]
+            )
+            if not pending:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            locked.last_digest_at = now
+            locked.save(update_fields=["last_digest_at"])
+            user = preference.user
+            if user.email and user.is_active:
+                queue_templated_email(
+                    to=user.email,
+                    template="participation/emails/digest",
+                    context={"notifications": pending, "user": user},
+                    language=recipient_language(user),
+                )
+                sent += 1
+    return sent

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participation"
+
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("spaces/<slug:slug>/moderation/", views.moderation, name="moderation"),
+    path("spaces/<slug:slug>/moderation/<int:pk>/", views.report_decide, name="report_decide"),
+    path("spaces/<slug:slug>/activity/", views.activity, name="activity"),
+]

@@ -1,0 +1,207 @@
+"""Reads of co-production processes, each with its query shape decided once.
+
+Idea lists are bounded (decision in docs/plans.md): a page is found by OFFSET on an index that
+matches the sort, and at most ``MAX_PAGES`` pages are reachable for any filter (narrow the filter
+to go further), so the deepest OFFSET and the COUNT are bounded whatever the number of rows. The
+random order is ``(id * A + seed) mod P`` computed in SQL with a per-visitor seed: stable across
+pages and visits of the same session, different between visitors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Mod
+from django.http import Http404
+
+from cocity.network.selectors import spaces_visible_to
+
+from .models import Action, Idea, Process
+
+MAX_PAGES = 100
+PAGE_SIZE = 20
+RANDOM_MULTIPLIER = 1_103_515_245
+RANDOM_MODULUS = 2_147_483_647
+
+SORTS = {
+    "supported": ("-support_count", "-id"),
+    "newest": ("-created_at", "-id"),
+    "discussed": ("-comment_count", "-id"),
+}
+
+
+def processes_visible_to(user: Any) -> QuerySet[Process]:
+    return Process.objects.filter(space__in=spaces_visible_to(user)).select_related("space")
+
+
+def process_for(user: Any, slug: str) -> Process:
+    """The process, its space and phases, or 404 (also for members-only spaces)."""
+    try:
+        process = (
+            Process.objects.select_related("space", "manual_phase")
+            .prefetch_related("phases")
+            .get(slug=slug)
+        )
+    except Process.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("plans.view_process", process):
+        raise Http404
+    return process
+
+
+def idea_list(
+    process: Process,
+    *,
+    sort: str = "newest",
+    seed: int = 0,
+    topic: int | None = None,
+    territory_path: str | None = None,
+    answer: str | None = None,
+    merged: bool | None = None,
+) -> QuerySet[Idea]:
+    qs = Idea.objects.filter(process=process)
+    if topic:
+        qs = qs.filter(topic_id=topic)
+    if territory_path:
+        qs = qs.filter(territory__path__startswith=territory_path)
+    if answer:
+        qs = qs.filter(answer=answer)
+    if merged is not None:
+        qs = qs.filter(action__isnull=not merged)
+    qs = qs.select_related("author", "on_behalf_of", "topic", "territory", "action").only(
+        "id", "process_id", "title", "created_at", "support_count", "comment_count", "answer",
+        "hidden_at", "hidden_reason", "action__id", "action__title", "action__process_id",
+        "author__id", "author__display_name", "author__email", "author__deleted_at",
+        "on_behalf_of__id", "on_behalf_of__name",
+        "topic__id", "topic__name", "topic__translations", "territory__id", "territory__name",
+    )  # fmt: skip
+    if sort == "random":
+        key = Mod(
+            F("id") * Value(RANDOM_MULTIPLIER) + Value(seed % RANDOM_MODULUS), Value(RANDOM_MODULUS)
+        )
+        return qs.annotate(shuffle=key).order_by("shuffle", "id")
+    return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most ``MAX_PAGES`` pages of rows: the COUNT and the deepest OFFSET are bounded."""
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        if not hasattr(self, "_bounded_count"):
+            limit = MAX_PAGES * self.per_page + 1
+            self._bounded_count = self.object_list[:limit].count()  # type: ignore[union-attr,attr-defined]
+        return min(self._bounded_count, MAX_PAGES * self.per_page)
+
+    @property
+    def truncated(self) -> bool:
+        self.count  # noqa: B018
+        return self._bounded_count > MAX_PAGES * self.per_page
+
+
+def bounded_page(queryset: QuerySet[Any], page: str | None, per_page: int = PAGE_SIZE) -> Page:
+    return BoundedPaginator(queryset, per_page).get_page(page)
+
+
+def idea_detail(process: Process, pk: int) -> Idea:
+    try:
+        return (
+            Idea.objects.select_related("author", "on_behalf_of", "topic", "territory", "action")
+            .prefetch_related("attachments")
+            .get(process=process, pk=pk)
+        )
+    except Idea.DoesNotExist:
+        raise Http404 from None
+
+
+WORD_RE = re.compile(r"\w{4,}", re.UNICODE)
+CANDIDATES = 50
+
+
+def similar_ideas(
+    process: Process, title: str, *, exclude: int | None = None, limit: int = 5
+) -> list[Idea]:
+    """Ideas of the same process whose titles look like ``title``: a LIKE on up to five words of
+    four letters or more picks at most 50 candidates (most supported first), then a similarity
+    score in Python orders them."""
+    words = sorted({w.lower() for w in WORD_RE.findall(title or "")}, key=len, reverse=True)[:5]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word)
+    qs = Idea.objects.filter(process=process, hidden_at__isnull=True).filter(condition)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    candidates = list(
+        qs.only("id", "title", "process_id", "support_count").order_by("-support_count", "-id")[
+            :CANDIDATES
+        ]
+    )
+    wanted = title.lower()
+
+    def score(idea: Idea) -> float:
+        text = idea.title.lower()
+        overlap = sum(1 for w in words if w in text) / len(words)
+        return overlap + difflib.SequenceMatcher(None, wanted, text).ratio()
+
+    candidates.sort(key=score, reverse=True)
+    return candidates[:limit]
+
+
+def action_detail(process: Process, pk: int) -> Action:
+    try:
+        return (
+            Action.objects.select_related("lead_organisation", "topic", "process")
+            .prefetch_related(
+                "partners",
+                "updates__author",
+                Prefetch(
+                    "source_ideas",
+                    queryset=Idea.objects.select_related("author", "on_behalf_of").order_by("id"),
+                ),
+            )
+            .get(process=process, pk=pk)
+        )
+    except Action.DoesNotExist:
+        raise Http404 from None
+
+
+def plan_actions(process: Process, *, include_proposed: bool = True) -> list[Action]:
+    qs = (
+        Action.objects.filter(process=process)
+        .select_related("lead_organisation", "topic")
+        .prefetch_related(
+            "partners",
+            Prefetch(
+                "source_ideas",
+                queryset=Idea.objects.select_related("author")
+                .only(
+                    "id",
+                    "title",
+                    "action_id",
+                    "process_id",
+                    "author__id",
+                    "author__display_name",
+                    "author__email",
+                    "author__deleted_at",
+                )
+                .order_by("id"),
+            ),
+        )
+        .order_by("topic__name", "starts_on", "id")
+    )
+    if not include_proposed:
+        qs = qs.exclude(status=Action.Status.PROPOSED)
+    return list(qs)
+
+
+def plan_by_topic(actions: list[Action]) -> list[tuple[Any, list[Action]]]:
+    groups: dict[Any, list[Action]] = {}
+    for action in actions:
+        groups.setdefault(action.topic, []).append(action)
+    return list(groups.items())
