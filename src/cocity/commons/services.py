@@ -227,6 +227,9 @@ def pact_create(
 
 
 def _require(actor: Any, perm: str, pact: Pact) -> None:
+    """Ask ``rules`` about the pact as it is in the database now (callers may hold an old copy)."""
+    if perm == "commons.change_pact":
+        pact.state = Pact.objects.values_list("state", flat=True).get(pk=pact.pk)
     if not actor.has_perm(perm, pact):
         raise PermissionDenied
 
@@ -235,11 +238,13 @@ def pact_update(*, pact: Pact, actor: Any, **fields: Any) -> Pact:
     allowed = {"title", "level", "starts_on", "ends_on", *PACT_TEXT_FIELDS}
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
-    _require(actor, "commons.change_pact", pact)
-    for name, value in fields.items():
-        setattr(pact, name, value)
-    pact.full_clean()
-    pact.save()
+    with transaction.atomic():
+        pact = _locked(pact)
+        _require(actor, "commons.change_pact", pact)
+        for name, value in fields.items():
+            setattr(pact, name, value)
+        pact.full_clean()
+        pact.save()
     return pact
 
 
