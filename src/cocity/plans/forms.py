@@ -185,7 +185,15 @@ class ActionForm(CleanTextMixin, forms.ModelForm):
 
 class ProgressForm(CleanTextMixin, forms.ModelForm):
     plain_fields = ("text",)
-    progress = forms.IntegerField(label=_("Progress (%)"))  # range checked by the service
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": _("Progress is a percentage from 0 to 100."),
+            "max_value": _("Progress is a percentage from 0 to 100."),
+        },
+    )
 
     class Meta:
         model = ProgressUpdate

@@ -109,11 +109,13 @@ def bounded_page(queryset: QuerySet[Any], page: str | None, per_page: int = PAGE
 
 def idea_detail(process: Process, pk: int) -> Idea:
     try:
-        return (
+        idea = (
             Idea.objects.select_related("author", "on_behalf_of", "topic", "territory", "action")
             .prefetch_related("attachments")
             .get(process=process, pk=pk)
         )
+        attach_process(process, [idea])
+        return idea
     except Idea.DoesNotExist:
         raise Http404 from None
 
@@ -150,12 +152,13 @@ def similar_ideas(
         return overlap + difflib.SequenceMatcher(None, wanted, text).ratio()
 
     candidates.sort(key=score, reverse=True)
+    attach_process(process, candidates[:limit])
     return candidates[:limit]
 
 
 def action_detail(process: Process, pk: int) -> Action:
     try:
-        return (
+        action = (
             Action.objects.select_related("lead_organisation", "topic", "process")
             .prefetch_related(
                 "partners",
@@ -167,6 +170,8 @@ def action_detail(process: Process, pk: int) -> Action:
             )
             .get(process=process, pk=pk)
         )
+        attach_process(process, [action])
+        return action
     except Action.DoesNotExist:
         raise Http404 from None
 
@@ -197,7 +202,23 @@ def plan_actions(process: Process, *, include_proposed: bool = True) -> list[Act
     )
     if not include_proposed:
         qs = qs.exclude(status=Action.Status.PROPOSED)
-    return list(qs)
+    actions = list(qs)
+    attach_process(process, actions)
+    return actions
+
+
+def attach_process(process: Process, items: Any) -> None:
+    """Ideas and actions of ``process`` build their URLs from it: set it, no query per row."""
+    for item in items:
+        item.process = process
+        action = getattr(item, "action", None) if isinstance(item, Idea) else None
+        if action is not None:
+            action.process = process
+        if isinstance(item, Action) and "source_ideas" in getattr(
+            item, "_prefetched_objects_cache", {}
+        ):
+            for idea in item.source_ideas.all():
+                idea.process = process
 
 
 def plan_by_topic(actions: list[Action]) -> list[tuple[Any, list[Action]]]:

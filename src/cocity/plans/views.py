@@ -248,6 +248,7 @@ def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
         merged=merged,
     )
     page_obj = selectors.bounded_page(qs, request.GET.get("page"))
+    selectors.attach_process(process, page_obj.object_list)
     supported = participation.supported_ids(
         user=request.user, model=Idea, ids=[i.pk for i in page_obj]
     )
