@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from cocity.core.demo.network import DEMO_DOMAIN
 from cocity.network.models import Organisation, Space, Territory, Topic
 
 from .models import Event, Material, Question, Registration, Series, Session, Speaker, Track
+from .selectors import CHOICES_VERSION_KEY
 from .services import local_to_utc
 
 PARIS = "Europe/Paris"
@@ -477,6 +479,8 @@ def build() -> dict[str, int]:
         capacity=25,
     )
     del D
+    # Written directly (not through the services): forget the list's cached choices.
+    cache.delete(CHOICES_VERSION_KEY)
     return {
         "event series": Series.objects.count(),
         "events": Event.objects.count(),

@@ -43,54 +43,36 @@ def _codes(value: str) -> list[str]:
     ]
 
 
-LANGUAGE_CHOICES = [
-    ("", _("any language")),
-    *sorted(LANGUAGE_NAMES.items(), key=lambda c: str(c[1])),
-]
+def language_choices() -> list[tuple[str, str]]:
+    """The spoken languages, sorted by their name in the current language."""
+    from .selectors import sort_key
+
+    names = [(code, str(name)) for code, name in LANGUAGE_NAMES.items()]
+    return [("", str(_("any language"))), *sorted(names, key=lambda c: sort_key(c[1]))]
 
 
 class EventFilterForm(forms.Form):
+    """The list's filters. The choices come from ``selectors.filter_choices`` (cached, limited
+    to what the person may see); a chosen series, space, topic or city is read back by its
+    slug or code, one query only when that filter is used."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     when = forms.ChoiceField(
         label=_("When"),
         required=False,
         choices=[("upcoming", _("upcoming")), ("past", _("past"))],
     )
-    series = forms.ModelChoiceField(
-        label=_("Series"),
-        required=False,
-        queryset=Series.objects.none(),
-        to_field_name="slug",
-        empty_label=_("any series"),
-    )
-    space = forms.ModelChoiceField(
-        label=_("Space"),
-        required=False,
-        queryset=Space.objects.none(),
-        to_field_name="slug",
-        empty_label=_("any space"),
-    )
+    series = forms.ChoiceField(label=_("Series"), required=False)
+    space = forms.ChoiceField(label=_("Space"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("any kind")), *Event.Kind.choices]
     )
     format = forms.ChoiceField(
         label=_("Format"), required=False, choices=[("", _("any format")), *Event.Format.choices]
     )
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        required=False,
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label=_("any topic"),
-    )
-    city = forms.ModelChoiceField(
-        label=_("City"),
-        required=False,
-        queryset=Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name"),
-        to_field_name="code",
-        empty_label=_("any city"),
-    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -98,19 +80,38 @@ class EventFilterForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, series: Any = None, spaces: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = series if series is not None else Series.objects.none()  # type: ignore[attr-defined]
-        self.fields["space"].queryset = spaces if spaces is not None else Space.objects.none()  # type: ignore[attr-defined]
+        fields: Any = self.fields
+        fields["series"].choices = [("", _("any series")), *choices.series]
+        fields["space"].choices = [("", _("any space")), *choices.spaces]
+        fields["topic"].choices = [("", _("any topic")), *choices.topics]
+        fields["city"].choices = [("", _("any city")), *choices.cities]
+        fields["language"].choices = language_choices()
 
     def clean_q(self) -> str:
         return clean_plain_text(self.cleaned_data.get("q") or "")
 
+    def clean_series(self) -> Series | None:
+        slug = self.cleaned_data.get("series")
+        return Series.objects.filter(slug=slug).first() if slug else None
+
+    def clean_space(self) -> Space | None:
+        slug = self.cleaned_data.get("space")
+        return Space.objects.filter(slug=slug).first() if slug else None
+
+    def clean_topic(self) -> Topic | None:
+        slug = self.cleaned_data.get("topic")
+        return Topic.objects.filter(slug=slug).first() if slug else None
+
+    def clean_city(self) -> Territory | None:
+        code = self.cleaned_data.get("city")
+        return Territory.objects.filter(code=code).first() if code else None
+
     def filters(self) -> dict[str, Any]:
         if not self.is_bound:
             return {}
-        if not self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
@@ -293,6 +294,45 @@ class TrackForm(forms.Form):
 
     def clean_description(self) -> str:
         return clean_plain_text(self.cleaned_data.get("description") or "")
+
+    @staticmethod
+    def initial_for(track: Any) -> dict[str, Any]:
+        return {
+            "name": track.name,
+            "description": track.description,
+            "capacity": track.capacity,
+            "registration_deadline": track.registration_deadline,
+        }
+
+
+class SessionFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Paris")
+
+    def clean_title(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("title") or "")
+
+    def clean_time_zone(self) -> str:
+        return _zone(self.cleaned_data["time_zone"])
+
+
+class SessionEditForm(SessionFields):
+    """A session's title and times (wall-clock, in its zone); it stays in its track."""
+
+    @staticmethod
+    def initial_for(session: Any) -> dict[str, Any]:
+        zone = zoneinfo.ZoneInfo(session.time_zone)
+        start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+        return {
+            "title": session.title,
+            "day": start.date(),
+            "start": start.time().replace(second=0, microsecond=0),
+            "end": end.time().replace(second=0, microsecond=0),
+            "time_zone": session.time_zone,
+        }
 
 
 class SessionForm(forms.Form):

@@ -231,6 +231,15 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at", "id"], name="event_status_start"),
             models.Index(fields=["status", "ends_at"], name="event_status_end"),
+            # The listing (upcoming: ends_at >= now ORDER BY starts_at, id; past: the reverse)
+            # of events that are not drafts: an index-only scan that checks ends_at and the
+            # space in the index itself, and the paginator's capped COUNT on the same index.
+            models.Index(
+                fields=["starts_at", "id"],
+                include=["ends_at", "space"],
+                condition=~Q(status="draft"),
+                name="event_listed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cocity.core.mail import queue_templated_email, recipient_language
 
@@ -39,6 +40,7 @@ from .models import (
     Speaker,
     Track,
 )
+from .selectors import choices_changed
 
 CANCEL_SALT = "cocity.events.cancel"
 PDF_MAGIC = b"%PDF-"
@@ -87,6 +89,7 @@ def series_create(
     )
     series.full_clean()
     series.save()
+    choices_changed()
     return series
 
 
@@ -116,6 +119,7 @@ def event_create(
     event.save()
     event.organisations.set(list(organisations))
     event.topics.set(list(topics))
+    choices_changed()
     return event
 
 
@@ -144,6 +148,7 @@ def event_update(
         event.organisations.set(list(organisations))
     if topics is not None:
         event.topics.set(list(topics))
+    choices_changed()
     if changed & NOTIFIED_FIELDS and event.status != Event.Status.DRAFT:
         _tell_registrants_of_change(event)
     return event
@@ -163,6 +168,7 @@ def _refresh_dates(event_id: int) -> None:
         sequence=F("sequence") + 1,
         updated_at=timezone.now(),
     )
+    choices_changed()  # the longest event (a bound of the list's query) may have changed
 
 
 @transaction.atomic
@@ -434,20 +440,129 @@ def _promote(track: Track) -> Registration | None:
 def track_capacity_change(*, track: Track, capacity: int | None) -> list[Registration]:
     """More places: the wait list moves up, in order."""
     locked = _lock_track(track.pk)
-    if capacity is not None and capacity < locked.confirmed_count:
-        raise ValidationError(
-            {
-                "capacity": _("%(count)s people are already confirmed.")
-                % {"count": locked.confirmed_count}
-            }
-        )
+    _check_capacity(locked, capacity)
     locked.capacity = capacity
     locked.save(update_fields=["capacity"])
+    return _promote_all(locked)
+
+
+def _check_capacity(locked: Track, capacity: int | None) -> None:
+    if capacity is not None and capacity < locked.confirmed_count:
+        count = locked.confirmed_count
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(count)s person is already confirmed.",
+                    "%(count)s people are already confirmed.",
+                    count,
+                )
+                % {"count": count}
+            }
+        )
+
+
+def _promote_all(locked: Track) -> list[Registration]:
     promoted = []
     while (nxt := _promote(locked)) is not None:
         locked.confirmed_count += 1
         promoted.append(nxt)
     return promoted
+
+
+@transaction.atomic
+def track_update(
+    *,
+    track: Track,
+    name: str,
+    description: str = "",
+    capacity: int | None = None,
+    registration_deadline: datetime | None = None,
+) -> list[Registration]:
+    """Change a track; under its lock, since more places move the wait list up (in order) and
+    fewer places than people confirmed is refused. Returns the people promoted."""
+    locked = _lock_track(track.pk)
+    _check_capacity(locked, capacity)
+    locked.name = name
+    locked.description = description
+    locked.capacity = capacity
+    locked.registration_deadline = registration_deadline
+    locked.full_clean()
+    locked.save(update_fields=["name", "description", "capacity", "registration_deadline"])
+    Event.objects.filter(pk=locked.event_id).update(updated_at=timezone.now())
+    return _promote_all(locked)
+
+
+@transaction.atomic
+def track_delete(*, track: Track) -> None:
+    """Delete a track and its sessions; refused while anyone is registered for it (cancel or
+    move those registrations first)."""
+    locked = _lock_track(track.pk)
+    live = Registration.objects.filter(track=locked).exclude(status=Registration.Status.CANCELLED)
+    count = live.count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "This track cannot be deleted: %(count)s person is registered for it.",
+                "This track cannot be deleted: %(count)s people are registered for it.",
+                count,
+            )
+            % {"count": count},
+            code="track_has_registrations",
+        )
+    event_id = locked.event_id
+    locked.delete()
+    _refresh_dates(event_id)
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    day: date,
+    start: time,
+    end: time,
+    time_zone: str,
+    title: str = "",
+    end_day: date | None = None,
+) -> Session:
+    """Change a session. A new time (or title) is a new revision of the event (SEQUENCE bumped
+    in every calendar); registrants are told of a new time with an updated invitation."""
+    locked = Session.objects.select_for_update().select_related("track").get(pk=session.pk)
+    start_at = local_to_utc(day=day, at=start, zone_name=time_zone)
+    end_at = local_to_utc(day=end_day or day, at=end, zone_name=time_zone)
+    moved = (start_at, end_at) != (locked.start, locked.end)
+    changed = moved or title != locked.title or time_zone != locked.time_zone
+    locked.title, locked.start, locked.end, locked.time_zone = title, start_at, end_at, time_zone
+    locked.full_clean()
+    locked.save()
+    if changed:
+        _refresh_dates(locked.track.event_id)
+    if moved:
+        event = Event.objects.get(pk=locked.track.event_id)
+        if event.status != Event.Status.DRAFT:
+            _tell_registrants_of_change(event)
+    return locked
+
+
+@transaction.atomic
+def session_delete(*, session: Session) -> None:
+    """Delete a session; a track people registered for keeps at least one session."""
+    track = _lock_track(session.track_id)
+    others = Session.objects.filter(track=track).exclude(pk=session.pk).exists()
+    live = Registration.objects.filter(track=track).exclude(status=Registration.Status.CANCELLED)
+    if not others and live.exists():
+        raise ValidationError(
+            _(
+                "This is the only session of a track people are registered for: change its "
+                "time instead, or cancel the event."
+            ),
+            code="last_session",
+        )
+    Session.objects.filter(pk=session.pk).delete()
+    _refresh_dates(track.event_id)
+    event = track.event
+    if event.status != Event.Status.DRAFT:
+        _tell_registrants_of_change(Event.objects.get(pk=event.pk))
 
 
 @transaction.atomic

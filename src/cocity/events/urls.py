@@ -21,6 +21,14 @@ urlpatterns = [
     path("<slug:slug>/register/<int:track_id>/", views.event_register, name="event_register"),
     path("<slug:slug>/edit/", views.event_edit, name="event_edit"),
     path("<slug:slug>/manage/", views.event_manage, name="event_manage"),
+    path("<slug:slug>/tracks/<int:track_id>/edit/", views.track_edit, name="track_edit"),
+    path("<slug:slug>/tracks/<int:track_id>/delete/", views.track_delete, name="track_delete"),
+    path("<slug:slug>/sessions/<int:session_id>/edit/", views.session_edit, name="session_edit"),
+    path(
+        "<slug:slug>/sessions/<int:session_id>/delete/",
+        views.session_delete,
+        name="session_delete",
+    ),
     path("<slug:slug>/registrants/", views.registrants, name="registrants"),
     path("<slug:slug>/registrants.csv", views.registrants_csv, name="registrants_csv"),
 ]
