@@ -163,10 +163,11 @@ def test_csv_export_defuses_formulas(client, campaign):
     assert "'=HYPERLINK(1)" in text
 
 
-def test_campaign_page_query_count(assert_same_query_count, campaign):
+def test_campaign_page_query_count(assert_same_query_count, campaign, client):
     def make(n):
         for _ in range(n):
             pledge_with_measures(campaign=campaign)
+        client.get(campaign.get_absolute_url())  # the totals are cached per state of the data
 
     assert_same_query_count(campaign.get_absolute_url(), make, few=1, many=25)
 
@@ -235,3 +236,25 @@ def test_framework_pages_and_own_framework(client):
 
 def test_summary_exists_for_every_campaign(campaign):
     assert CampaignSummary.objects.filter(campaign=campaign).exists()
+
+
+def test_cached_totals_follow_every_write_and_rate_change(client, campaign):
+    from decimal import Decimal
+
+    from cocity.pledges.models import ExchangeRate
+
+    services.exchange_rate_set(base="EUR", quote="GBP", rate="0.5", valid_on=campaign.starts_on)
+    pledge_with_measures(campaign=campaign, amounts=("100",))
+    url = campaign.get_absolute_url()
+    assert "100.00 EUR" in client.get(url).content.decode()
+    assert "50.00 GBP" in client.get(url, {"currency": "GBP"}).content.decode()
+    second = pledge_with_measures(campaign=campaign, amounts=("20",), publish=False)
+    assert "100.00 EUR" in client.get(url).content.decode()  # a draft does not count
+    services.pledge_publish(pledge=second)
+    assert "120.00 EUR" in client.get(url).content.decode()  # the cached page is not served
+    services.report_file(
+        measure=second.measures.get(), reported_on=second.signed_on, spent="7", status="on_track"
+    )
+    assert "7.00 EUR" in client.get(url).content.decode()
+    ExchangeRate.objects.update(rate=Decimal("0.25"))  # as the admin would, outside services
+    assert "30.00 GBP" in client.get(url, {"currency": "GBP"}).content.decode()

@@ -214,7 +214,10 @@ class Pledge(models.Model):
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
         ordering = ("-signed_on", "id")
-        indexes = [models.Index(fields=["campaign", "state", "report_due_on"])]
+        indexes = [
+            models.Index(fields=["campaign", "state", "report_due_on"]),
+            models.Index(fields=["campaign", "state", "signed_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -415,6 +418,8 @@ class CampaignSummary(models.Model):
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="totals")
     data = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
+    # +1 on every recomputation: part of the totals' cache key (see views._totals_html).
+    version = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("campaign totals")

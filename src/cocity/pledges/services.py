@@ -559,9 +559,10 @@ def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
             for month in sorted(set(months) | set(pledge_months))
         ],
     }
-    summary, _created = CampaignSummary.objects.update_or_create(
-        campaign=campaign, defaults={"data": data, "computed_at": timezone.now()}
-    )
+    summary, _created = CampaignSummary.objects.get_or_create(campaign=campaign)
+    summary.data, summary.computed_at = data, timezone.now()
+    summary.version = (summary.version or 0) + 1
+    summary.save()
     return summary
 
 

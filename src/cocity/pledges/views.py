@@ -9,10 +9,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,6 +35,8 @@ from .forms import (
     add_service_errors,
 )
 from .models import Campaign, Framework, FrameworkItem, Pledge
+
+TOTALS_CACHE_SECONDS = 24 * 3600
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -77,18 +83,18 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     currency = on = None
     if form.is_valid():
         currency, on = form.cleaned_data["currency"] or None, form.cleaned_data["on"]
+    status = 200
     try:
-        totals = selectors.campaign_totals(campaign, currency=currency, on=on)
-        status = 200
+        totals_html = _totals_html(request, campaign, currency=currency, on=on)
     except ValidationError as error:
         form.add_error(None, error)
-        totals = selectors.campaign_totals(campaign)
+        totals_html = _totals_html(request, campaign, currency=None, on=None)
         status = 400
     overdue = selectors.overdue_pledges(campaign)
     context = {
         "campaign": campaign,
         "form": form,
-        "totals": totals,
+        "totals_html": totals_html,
         "overdue": list(overdue[:20]),
         "overdue_count": overdue.count(),
         "page_obj": paginate(request, selectors.campaign_pledges(campaign, request.user)),
@@ -102,6 +108,34 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else "pledges/campaign_detail.html"
     )
     return vary_on_htmx(render(request, template, context, status=status))
+
+
+def _totals_html(request: HttpRequest, campaign: Campaign, *, currency: str | None, on: Any) -> str:
+    """The totals, charts and tables of a campaign, rendered once per state of the data and
+    cached. The key holds the summary's ``version`` (incremented in the same transaction as
+    every write that changes the totals) and a fingerprint of the exchange-rate table, so a read
+    after any committed write or rate change never gets an old rendering."""
+    stamp = selectors.summary_stamp(campaign)
+    key = "pledges:totals:" + "|".join(
+        [
+            str(campaign.pk),
+            stamp,
+            selectors.rates_fingerprint(),
+            currency or "",
+            on.isoformat() if on else "",
+            get_language() or "",
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        totals = selectors.campaign_totals(campaign, currency=currency, on=on)
+        html = render_to_string(
+            "pledges/partials/campaign_totals.html",
+            {"campaign": campaign, "totals": totals},
+            request,
+        )
+        cache.set(key, html, TOTALS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 def _export_rows(campaign: Campaign) -> list[dict[str, Any]]:
