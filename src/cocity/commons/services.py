@@ -336,7 +336,7 @@ def photo_add(
 
 def _locked(pact: Pact) -> Pact:
     """The pact row, locked until the transaction ends; its state is read inside the lock."""
-    return Pact.objects.select_for_update().select_related("commons").get(pk=pact.pk)
+    return Pact.objects.select_for_update(of=("self",)).select_related("commons").get(pk=pact.pk)
 
 
 def _check_commitments(pact: Pact) -> None:
@@ -505,7 +505,7 @@ def pact_sign(*, pact: Pact, party: PactParty, actor: Any) -> PactParty:
     with transaction.atomic():
         locked = _locked(pact)
         party = (
-            PactParty.objects.select_for_update().select_related("organisation").get(pk=party.pk)
+            PactParty.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=party.pk)
         )
         if party.pact_id != locked.pk or not _can_sign_for(actor, party, locked):
             raise ValidationError(
