@@ -372,11 +372,12 @@ def sort_key(text: str) -> str:
 class CappedPaginator(Paginator):
     """A paginator whose COUNT stops after enough rows: ``SELECT COUNT(*) FROM (... LIMIT n)``
     with n the larger of ``cap`` and the rows up to a few pages after the requested one, so the
-    first pages of a long list do not count every row (26 ms for 10,000 upcoming events) and a
+    first pages of a long list do not count every row (26 ms for 10,000 upcoming events; 200
+    rows by default, ten pages) and a
     deep page still knows it exists. ``is_capped`` says the true total is larger than
     ``count``; the template then says "more than"."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = 1000, page: Any = 1):
+    def __init__(self, object_list: Any, per_page: int, *, cap: int = 200, page: Any = 1):
         super().__init__(object_list, per_page)
         try:
             wanted = int(page)
