@@ -130,7 +130,8 @@ def similar_ideas(
     """Ideas of the same process whose titles look like ``title``: a LIKE on up to five words of
     four letters or more picks at most 50 candidates (most supported first), then a similarity
     score in Python orders them."""
-    words = sorted({w.lower() for w in WORD_RE.findall(title or "")}, key=len, reverse=True)[:5]
+    title = (title or "")[:200]
+    words = sorted({w.lower()[:30] for w in WORD_RE.findall(title)}, key=len, reverse=True)[:5]
     if not words:
         return []
     condition = Q()

@@ -410,7 +410,9 @@ def idea_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _errors(error))
     else:
-        messages.error(request, _("Write your comment first."))
+        return render(
+            request, "plans/comment_form.html", {"form": form, "process": process}, status=400
+        )
     return redirect(idea.get_absolute_url() + "#comments")
 
 
@@ -654,7 +656,9 @@ def action_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _errors(error))
     else:
-        messages.error(request, _("Write your comment first."))
+        return render(
+            request, "plans/comment_form.html", {"form": form, "process": process}, status=400
+        )
     return redirect(action.get_absolute_url() + "#comments")
 
 
