@@ -222,7 +222,12 @@ def commons_detail(slug: str) -> Commons:
 
 
 def commons_pacts(commons: Commons) -> QuerySet[Pact]:
-    return public_pacts().filter(commons=commons).order_by("-created_at", "-id")
+    return (
+        public_pacts()
+        .filter(commons=commons)
+        .select_related("commons__territory")
+        .order_by("-created_at", "-id")
+    )
 
 
 def calls_list() -> QuerySet[CallForCare]:

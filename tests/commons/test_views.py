@@ -1,0 +1,164 @@
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from cocity.commons.models import Pact, PactEvent
+from tests.commons import scenario
+from tests.factories import CommonsFactory, PactFactory
+
+pytestmark = pytest.mark.django_db
+S = Pact.State
+
+
+@pytest.fixture
+def w():  # type: ignore[no-untyped-def]
+    return scenario.world()
+
+
+def test_registry_lists_public_pacts_and_hides_drafts(client, w):  # type: ignore[no-untyped-def]
+    draft = scenario.draft(w, title="Secret draft")
+    public = scenario.submitted(w, title="Public proposal")
+    page = client.get(reverse("commons:index")).content.decode()
+    assert "Public proposal" in page and "Secret draft" not in page
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(public.get_absolute_url()).status_code == 200
+    client.force_login(w.resident)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_registry_filters_by_neighbourhood_state_and_year(client, w):  # type: ignore[no-untyped-def]
+    elsewhere = CommonsFactory(organisation=w.comune, territory=w.other, name="Pilastro hall")
+    PactFactory(commons=w.commons, title="In Bolognina", state=S.ACTIVE)
+    PactFactory(commons=elsewhere, title="In Pilastro", state=S.REJECTED)
+    page = client.get(reverse("commons:index"), {"territory": "IT-BLQ-01-1"}).content.decode()
+    assert "In Bolognina" in page and "In Pilastro" not in page
+    page = client.get(reverse("commons:index"), {"state": "rejected"}).content.decode()
+    assert "In Pilastro" in page and "In Bolognina" not in page
+    year = dt.date.today().year
+    assert "In Pilastro" in client.get(reverse("commons:index"), {"year": year}).content.decode()
+    assert "In Pilastro" not in client.get(reverse("commons:index"), {"year": 2001}).content.decode()
+    htmx = client.get(reverse("commons:index"), {"state": "active"}, HTTP_HX_REQUEST="true")
+    assert "<h1>" not in htmx.content.decode() and "HX-Request" in htmx["Vary"]
+
+
+@pytest.mark.parametrize("name", ["commons:index", "commons:map", "commons:map_geojson"])
+def test_lists_have_a_constant_number_of_queries(client, w, assert_same_query_count, name):  # type: ignore[no-untyped-def]
+    def make(n):  # type: ignore[no-untyped-def]
+        for _ in range(n):
+            PactFactory(commons=CommonsFactory(organisation=w.comune, territory=w.hood))
+
+    assert_same_query_count(reverse(name), make)
+
+
+def test_commons_list_and_detail_query_counts(client, w, assert_same_query_count):  # type: ignore[no-untyped-def]
+    assert_same_query_count(
+        reverse("commons:commons_list"),
+        lambda n: [CommonsFactory(organisation=w.comune, territory=w.hood) for _ in range(n)],
+    )
+    assert_same_query_count(
+        reverse("commons:commons_detail", args=[w.commons.slug]),
+        lambda n: [PactFactory(commons=w.commons) for _ in range(n)],
+    )
+
+
+def test_map_geojson_for_the_visible_area(client, w):  # type: ignore[no-untyped-def]
+    inside = PactFactory(commons=CommonsFactory(latitude=44.50, longitude=11.34, territory=w.hood))
+    PactFactory(commons=CommonsFactory(latitude=45.5, longitude=9.2, territory=w.hood))
+    response = client.get(reverse("commons:map_geojson"), {"bbox": "11.2,44.4,11.5,44.6"})
+    data = json.loads(response.content)
+    assert response["Content-Type"] == "application/geo+json"
+    assert [f["id"] for f in data["features"]] == [inside.pk]
+    assert data["features"][0]["geometry"] == {"type": "Point", "coordinates": [11.34, 44.5]}
+    assert client.get(reverse("commons:map_geojson"), {"bbox": "x"}).status_code == 400
+    page = client.get(reverse("commons:map"), {"bbox": "11.2,44.4,11.5,44.6"}).content.decode()
+    assert "<svg" in page and 'id="map-table"' in page and inside.title in page
+
+
+def test_exports_csv_and_geojson(client, w):  # type: ignore[no-untyped-def]
+    PactFactory(commons=w.commons, title="=HYPERLINK(evil)")
+    scenario.draft(w, title="Hidden draft")
+    csv_text = b"".join(client.get(reverse("commons:export_csv")).streaming_content).decode()
+    assert "'=HYPERLINK(evil)" in csv_text and "Hidden draft" not in csv_text
+    geo = b"".join(client.get(reverse("commons:export_geojson")).streaming_content)
+    data = json.loads(geo)
+    assert len(data["features"]) == 1
+    assert data["features"][0]["properties"]["territory_code"] == "IT-BLQ-01-1"
+
+
+def test_pact_page_shows_history_and_officer_actions(client, w):  # type: ignore[no-untyped-def]
+    pact = scenario.submitted(w)
+    client.force_login(w.officer)
+    page = client.get(pact.get_absolute_url()).content.decode()
+    assert 'id="history"' in page and reverse("commons:pact_act", args=[pact.pk, "take_up"]) in page
+    client.post(reverse("commons:pact_act", args=[pact.pk, "take_up"]))
+    response = client.post(reverse("commons:pact_act", args=[pact.pk, "reject"]), {"reason": ""})
+    assert response.status_code == 302
+    pact.refresh_from_db()
+    assert pact.state == S.UNDER_REVIEW  # the reason was missing: nothing written
+    client.post(reverse("commons:pact_act", args=[pact.pk, "reject"]), {"reason": "Not a commons."})
+    pact.refresh_from_db()
+    assert pact.state == S.REJECTED
+    client.logout()
+    page = client.get(pact.get_absolute_url()).content.decode()
+    assert "Not a commons." in page and "take_up" not in page
+
+
+def test_public_cannot_act_and_anonymous_goes_to_login(client, w):  # type: ignore[no-untyped-def]
+    pact = scenario.submitted(w)
+    url = reverse("commons:pact_act", args=[pact.pk, "take_up"])
+    assert client.post(url).status_code == 302 and "login" in client.post(url)["Location"]
+    client.force_login(w.public)
+    assert client.post(url).status_code == 403
+    assert PactEvent.objects.filter(pact=pact).count() == 2
+
+
+def test_proposal_form_and_bad_dates(client, w):  # type: ignore[no-untyped-def]
+    client.force_login(w.resident)
+    url = reverse("commons:pact_create", args=[w.commons.slug])
+    data = {
+        "title": "Benches", "kind": "ordinary", "level": "occasional", "objectives": "Paint",
+        "starts_on": "2026-05-01", "ends_on": "2026-04-01",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200 and "cannot end before it starts" in response.content.decode()
+    assert not Pact.objects.exists()
+    data["ends_on"] = "2026-09-01"
+    response = client.post(url, data)
+    pact = Pact.objects.get()
+    assert response["Location"] == pact.get_absolute_url()
+
+
+def test_window_comment_and_version_diff(client, w):  # type: ignore[no-untyped-def]
+    from cocity.commons import services
+
+    pact = scenario.in_window(w)
+    client.force_login(w.public)
+    client.post(reverse("commons:comment_add", args=[pact.pk]), {"body": "Keep it green"})
+    assert "Keep it green" in client.get(pact.get_absolute_url()).content.decode()
+    pact = services.pact_transition(pact=pact, action="start_co_design", actor=w.officer, reason="ok")
+    client.force_login(w.resident)
+    client.post(
+        reverse("commons:draft_edit", args=[pact.pk]),
+        {"text": pact.shared_draft + "\nA new line\n", "note": "added a line"},
+    )
+    page = client.get(reverse("commons:version_diff", args=[pact.pk, 2])).content.decode()
+    assert "<ins><span class=\"visually-hidden\">added: </span>A new line</ins>" in page
+
+
+def test_report_form(client, w):  # type: ignore[no-untyped-def]
+    pact = scenario.active(w)
+    client.force_login(w.resident)
+    url = reverse("commons:report_file", args=[pact.pk])
+    page = client.get(url).content.decode()
+    assert "Open days" in page
+    response = client.post(
+        url,
+        {"period_start": "2026-03-01", "period_end": "2026-06-01", "summary": "Did it",
+         "hours": "30", "indicator_0": "12"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    pact.refresh_from_db()
+    assert pact.state == S.REPORTED
+    assert pact.reports.get().indicator_values == {"Open days": "12"}
