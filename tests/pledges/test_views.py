@@ -251,7 +251,9 @@ def test_cached_totals_follow_every_write_and_rate_change(client, campaign):
     second = pledge_with_measures(campaign=campaign, amounts=("20",), publish=False)
     assert "100.00 EUR" in client.get(url).content.decode()  # a draft does not count
     services.pledge_publish(pledge=second)
-    assert "120.00 EUR" in client.get(url).content.decode()  # the cached page is not served
+    page = client.get(url).content.decode()
+    assert "120.00 EUR" in page  # the cached rendering is not served
+    assert second.get_absolute_url() in page  # nor the cached list of pledges
     services.report_file(
         measure=second.measures.get(), reported_on=second.signed_on, spent="7", status="on_track"
     )

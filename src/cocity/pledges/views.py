@@ -90,24 +90,61 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, error)
         totals_html = _totals_html(request, campaign, currency=None, on=None)
         status = 400
-    overdue = selectors.overdue_pledges(campaign)
+    # For people who see only published pledges, the overdue list and the page of pledges are
+    # the same for everyone: rendered once per version of the totals, day and page, and cached.
+    shared = not request.user.is_authenticated
+    version = selectors.summary_stamp(campaign)
+    today = timezone.localdate()
+    page_number = request.GET.get("page", "")
+
+    def overdue_context() -> dict[str, Any]:
+        overdue = selectors.overdue_pledges(campaign, today=today)
+        return {"overdue": list(overdue[:20]), "overdue_count": overdue.count()}
+
+    def pledges_context() -> dict[str, Any]:
+        page_obj = paginate(request, selectors.campaign_pledges(campaign, request.user))
+        return {"page_obj": page_obj, "today": today}
+
+    parts = [str(campaign.pk), version, today.isoformat(), get_language() or ""]
+    pledges_html = _fragment(
+        request,
+        ["pledges", *parts, page_number] if shared else None,
+        "pledges/partials/campaign_pledges.html",
+        pledges_context,
+    )
+    if getattr(request, "htmx", False):
+        return vary_on_htmx(HttpResponse(pledges_html, status=status))
     context = {
         "campaign": campaign,
         "form": form,
         "totals_html": totals_html,
-        "overdue": list(overdue[:20]),
-        "overdue_count": overdue.count(),
-        "page_obj": paginate(request, selectors.campaign_pledges(campaign, request.user)),
+        "overdue_html": _fragment(
+            request,
+            ["overdue", *parts] if shared else None,
+            "pledges/partials/campaign_overdue.html",
+            overdue_context,
+        ),
+        "pledges_html": pledges_html,
         "can_pledge": request.user.is_authenticated
         and _editable_organisations(request.user).exists(),
-        "today": timezone.localdate(),
     }
-    template = (
-        "pledges/partials/campaign_pledges.html"
-        if getattr(request, "htmx", False)
-        else "pledges/campaign_detail.html"
-    )
-    return vary_on_htmx(render(request, template, context, status=status))
+    return vary_on_htmx(render(request, "pledges/campaign_detail.html", context, status=status))
+
+
+def _fragment(
+    request: HttpRequest,
+    key: list[str] | None,
+    template: str,
+    context: Any,
+) -> str:
+    """Render ``template`` with ``context()``; with a key, once per key (cached)."""
+    cache_key = "pledges:fragment:" + "|".join(key) if key is not None else None
+    html = cache.get(cache_key) if cache_key else None
+    if html is None:
+        html = render_to_string(template, context(), request)
+        if cache_key:
+            cache.set(cache_key, html, TOTALS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 def _totals_html(request: HttpRequest, campaign: Campaign, *, currency: str | None, on: Any) -> str:
