@@ -133,11 +133,68 @@ def pledges(**options: str) -> dict[str, Any]:
     }
 
 
+def plans(**options: str) -> dict[str, Any]:
+    """A process collecting ideas in a public space, with its organiser (space editor), a
+    resident who will post an idea and a neighbour who will comment and support it."""
+    from tests.factories import SpaceFactory, UserFactory, process_in_phase
+
+    tag = secrets.token_hex(3)
+    space = SpaceFactory(name=f"Equality partnership {tag}", slug=f"equality-{tag}")
+    process, organiser = process_in_phase(
+        "collect", space=space, title=f"Brainstorm {tag}", slug=f"brainstorm-{tag}"
+    )
+    organiser.set_password(PASSWORD)
+    organiser.save()
+    author = UserFactory(display_name=f"Author {tag}", email=f"author-{tag}@example.org")
+    neighbour = UserFactory(display_name=f"Neighbour {tag}", email=f"neighbour-{tag}@example.org")
+    return {
+        "process": process.slug,
+        "organiser": {"email": organiser.email, "password": PASSWORD},
+        "author": {"email": author.email, "password": PASSWORD},
+        "neighbour": {"email": neighbour.email, "password": PASSWORD},
+    }
+
+
+def commons(**options: str) -> dict[str, Any]:
+    """A city (officer: editor of the city), a vacant building in its registry, a resident who
+    proposes a complex pact and a rival who makes a competing proposal."""
+    from cocity.network.models import Role, Territory
+    from tests.factories import (
+        CommonsFactory,
+        OrganisationFactory,
+        OrganisationMembershipFactory,
+        TerritoryFactory,
+        UserFactory,
+    )
+
+    tag = secrets.token_hex(3).upper()
+    hood = TerritoryFactory(name=f"Corticella {tag}", code=f"X{tag}", kind=Territory.Kind.COUNTRY)
+    city = OrganisationFactory(name=f"Comune {tag}", slug=f"comune-{tag.lower()}")
+    officer = UserFactory(display_name=f"Officer {tag}", email=f"officer-{tag.lower()}@example.org")
+    OrganisationMembershipFactory(organisation=city, user=officer, role=Role.EDITOR)
+    building = CommonsFactory(
+        name=f"Former school {tag}", slug=f"school-{tag.lower()}", kind="building",
+        organisation=city, territory=hood, condition="derelict",
+    )  # fmt: skip
+    resident = UserFactory(
+        display_name=f"Resident {tag}", email=f"resident-{tag.lower()}@example.org"
+    )
+    rival = UserFactory(display_name=f"Rival {tag}", email=f"rival-{tag.lower()}@example.org")
+    return {
+        "commons": building.slug,
+        "officer": {"email": officer.email, "password": PASSWORD},
+        "resident": {"email": resident.email, "password": PASSWORD, "name": str(resident)},
+        "rival": {"email": rival.email, "password": PASSWORD, "name": str(rival)},
+    }
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "person": person,
     "network": network,
     "events": events,
     "pledges": pledges,
+    "plans": plans,
+    "commons": commons,
 }
 
 
