@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,6 +150,13 @@ def rates_fingerprint() -> str:
         "pk", "base", "quote", "rate", "valid_on"
     )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
+
+
+def campaigns_for_page() -> QuerySet[Campaign]:
+    """Campaigns with what the page shows and the version of their totals, in one query."""
+    return Campaign.objects.select_related("organisation", "framework").annotate(
+        totals_version=F("totals__version")
+    )
 
 
 def campaign_list() -> QuerySet[Campaign]:

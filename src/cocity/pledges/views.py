@@ -76,9 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("organisation", "framework"), slug=slug
-    )
+    campaign = get_object_or_404(selectors.campaigns_for_page(), slug=slug)
     form = TotalsForm(request.GET or None)
     currency = on = None
     if form.is_valid():
@@ -93,7 +91,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # For people who see only published pledges, the overdue list and the page of pledges are
     # the same for everyone: rendered once per version of the totals, day and page, and cached.
     shared = not request.user.is_authenticated
-    version = selectors.summary_stamp(campaign)
+    version = str(getattr(campaign, "totals_version", None) or 0)
     today = timezone.localdate()
     page_number = request.GET.get("page", "")
 
@@ -152,7 +150,7 @@ def _totals_html(request: HttpRequest, campaign: Campaign, *, currency: str | No
     cached. The key holds the summary's ``version`` (incremented in the same transaction as
     every write that changes the totals) and a fingerprint of the exchange-rate table, so a read
     after any committed write or rate change never gets an old rendering."""
-    stamp = selectors.summary_stamp(campaign)
+    stamp = str(getattr(campaign, "totals_version", None) or selectors.summary_stamp(campaign))
     key = "pledges:totals:" + "|".join(
         [
             str(campaign.pk),
