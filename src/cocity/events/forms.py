@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.languages import LANGUAGE_NAMES
@@ -123,7 +124,8 @@ class RegistrationForm(forms.Form):
         for question in questions:
             self.fields[f"q{question.pk}"] = forms.CharField(
                 label=question.label,
-                help_text=question.help_text,
+                # Django renders help text as HTML: an organiser's text is escaped here.
+                help_text=escape(question.help_text),
                 required=question.required,
                 max_length=2000,
             )
