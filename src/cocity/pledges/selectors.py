@@ -357,22 +357,21 @@ def principle_amounts(pledges: list[Pledge]) -> dict[str, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def principle_totals(item: FrameworkItem, user: Any) -> dict[str, Any]:
-    """Across campaigns: pledge count and amount by currency for one principle (visible pledges),
-    computed with one aggregate query."""
-    from django.db.models import Sum
-
-    visible = pledges_visible_to(user).filter(principles=item).values("pk")
-    rows = (
-        Measure.objects.filter(pledge__in=visible)
-        .values("currency")
-        .annotate(total=Sum("amount"))
-        .order_by("currency")
-    )
-    return {
-        "pledges": Pledge.objects.filter(pk__in=visible).count(),
-        "amounts": [(r["currency"], r["total"]) for r in rows],
-    }
+def principle_totals(item: FrameworkItem) -> dict[str, Any]:
+    """Across campaigns: published pledges serving the principle and their amount by currency,
+    read from the campaigns' summaries (kept in step with every write), not from the measures."""
+    pledges = 0
+    amounts: dict[str, Decimal] = {}
+    for data in CampaignSummary.objects.filter(
+        campaign__framework_id=item.framework_id
+    ).values_list("data", flat=True):
+        for row in data.get("by_principle", []):
+            if row["id"] != item.pk:
+                continue
+            pledges += row["pledges"]
+            for currency, amount in row["amounts"].items():
+                amounts[currency] = amounts.get(currency, Decimal(0)) + Decimal(amount)
+    return {"pledges": pledges, "amounts": sorted(amounts.items())}
 
 
 def framework_items(framework: Framework) -> list[FrameworkItem]:

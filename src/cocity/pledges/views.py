@@ -497,7 +497,7 @@ def principle_detail(request: HttpRequest, framework: str, code: str) -> HttpRes
         code=code,
     )
     page_obj = paginate(request, selectors.principle_pledges(item, request.user))
-    totals = selectors.principle_totals(item, request.user)
+    totals = selectors.principle_totals(item)
     return render(
         request,
         "pledges/principle_detail.html",
