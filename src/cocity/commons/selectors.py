@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cocity.network.models import Role, Territory, Topic
 
@@ -272,3 +275,24 @@ def export_rows(filters: dict[str, Any]) -> Any:
         )
         .iterator(chunk_size=2000)
     )
+
+
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows (a LIMITed subquery walks the index, never the whole
+    table); beyond that the page says "more than 1,000" and the filters narrow the list."""
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[index]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def paginate_capped(request: Any, queryset: QuerySet[Any]) -> Page:
+    paginator = CappedPaginator(queryset, settings.COCITY_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))

@@ -78,7 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     context = {
         "form": form,
-        "page_obj": paginate(request, selectors.pact_registry(filters)),
+        "page_obj": selectors.paginate_capped(request, selectors.pact_registry(filters)),
         "query": request.GET.copy(),
     }
     if getattr(request, "htmx", False):
