@@ -208,9 +208,11 @@ def build() -> dict[str, int]:
             "plan_state": Process.PlanState.DRAFT,
         },
     )
-    for kind, name, start, end in PHASES:
+    for kind, name, phase_start, phase_end in PHASES:
         Phase.objects.update_or_create(
-            process=process, kind=kind, defaults={"name": name, "starts_on": start, "ends_on": end}
+            process=process,
+            kind=kind,
+            defaults={"name": name, "starts_on": phase_start, "ends_on": phase_end},
         )
     topics = {t.slug: t for t in Topic.objects.all()}
     orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=["anct", "eukn"])}
