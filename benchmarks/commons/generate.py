@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (SQL and demo text read better on one line)
 """Commons at scale for the load benchmark: 50,000 commons in 40 neighbourhoods of one city and
 200,000 pacts with 4 history entries each (800,000), written in PostgreSQL with
 ``INSERT ... SELECT generate_series`` (no Python loop over rows).
@@ -62,9 +63,15 @@ def main() -> None:
         hood_ids = [h.pk for h in hoods]
         hood_paths = [h.path for h in hoods]
         with connection.cursor() as c:
-            c.execute("DELETE FROM commons_pactevent WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')")
-            c.execute("DELETE FROM commons_pactparty WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')")
-            c.execute("DELETE FROM commons_pact WHERE commons_id IN (SELECT id FROM commons_commons WHERE slug LIKE 'bench-commons-%%')")
+            c.execute(
+                "DELETE FROM commons_pactevent WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')"
+            )
+            c.execute(
+                "DELETE FROM commons_pactparty WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')"
+            )
+            c.execute(
+                "DELETE FROM commons_pact WHERE commons_id IN (SELECT id FROM commons_commons WHERE slug LIKE 'bench-commons-%%')"
+            )
             c.execute("DELETE FROM commons_commons WHERE slug LIKE 'bench-commons-%%'")
             c.execute(
                 """INSERT INTO accounts_user (password, email, display_name, bio, languages,
@@ -73,7 +80,9 @@ def main() -> None:
                         'Europe/Rome', false, true, false, now())
                 ON CONFLICT (email) DO NOTHING"""
             )
-            c.execute("SELECT id FROM accounts_user WHERE email = 'proponent@bench.cocity.localhost'")
+            c.execute(
+                "SELECT id FROM accounts_user WHERE email = 'proponent@bench.cocity.localhost'"
+            )
             user_id = c.fetchone()[0]
             c.execute(
                 """INSERT INTO commons_commons (name, slug, kind, description, owner, owner_name,
@@ -88,7 +97,9 @@ def main() -> None:
                 FROM generate_series(1, %s) i""",
                 [org.pk, hood_ids, hood_paths, commons],
             )
-            c.execute("SELECT min(id), max(id) FROM commons_commons WHERE slug LIKE 'bench-commons-%%'")
+            c.execute(
+                "SELECT min(id), max(id) FROM commons_commons WHERE slug LIKE 'bench-commons-%%'"
+            )
             low, high = c.fetchone()
             c.execute(
                 """INSERT INTO commons_pact (title, kind, commons_id, state, state_since,
@@ -120,7 +131,9 @@ def main() -> None:
             )
         c = connection.cursor()
         c.execute("ANALYZE commons_commons; ANALYZE commons_pact; ANALYZE commons_pactevent")
-    print(f"{commons} commons, {pacts} pacts, {pacts * 4} history entries in {time.monotonic() - started:.0f} s")
+    print(
+        f"{commons} commons, {pacts} pacts, {pacts * 4} history entries in {time.monotonic() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

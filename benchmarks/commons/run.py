@@ -126,7 +126,12 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     report = {
         "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "data": {"commons": 50_000, "pacts": 200_000, "history": 800_000, "database": args.database},
+        "data": {
+            "commons": 50_000,
+            "pacts": 200_000,
+            "history": 800_000,
+            "database": args.database,
+        },
         "setup": {
             "workers": args.workers,
             "threads": args.worker_threads,

@@ -164,16 +164,18 @@ def test_complex_pact_from_proposal_to_first_report(page: Any, commons_data: dic
     assert "Executive decision 7/2027" in history
 
 
-def test_commons_pages_accessible_and_reflow(axe_page: Any, server: Any, axe_source: str, commons_data: dict) -> None:  # type: ignore[type-arg]
-    from .helpers import log_in as _login  # noqa: F401
-
-    for path in (
+def test_commons_pages_accessible_and_reflow(
+    axe_page: Any, server: Any, axe_source: str, commons_data: dict
+) -> None:  # type: ignore[type-arg]
+    paths = [
         "/commons/",
         "/commons/map/",
         "/commons/registry/",
         f"/commons/registry/{commons_data['commons']}/",
         "/commons/calls/",
-    ) + tuple(f"/commons/pacts/{pk}/" for pk in _public_pact_ids(axe_page, server)):
+        *(f"/commons/pacts/{pk}/" for pk in _public_pact_ids(axe_page, server)),
+    ]
+    for path in paths:
         axe_page.set_viewport_size({"width": 1280, "height": 900})
         axe_page.goto(path)
         axe_page.add_script_tag(content=axe_source)

@@ -51,7 +51,9 @@ def world() -> SimpleNamespace:
     )  # fmt: skip
 
 
-def draft(w: SimpleNamespace, *, kind: str = "ordinary", proponent=None, commons=None, **kw) -> Pact:  # type: ignore[no-untyped-def]
+def draft(
+    w: SimpleNamespace, *, kind: str = "ordinary", proponent=None, commons=None, **kw
+) -> Pact:  # type: ignore[no-untyped-def]
     proponent = proponent or w.resident
     fields = {
         "title": "Care of the garden",

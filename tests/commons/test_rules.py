@@ -49,15 +49,19 @@ def people():  # type: ignore[no-untyped-def]
     from cocity.commons import services
 
     services.party_add(pact=pact, actor=w.resident, role="cosigner", person=cosigner)
-    return w, pact, {
-        "anonymous": AnonymousUser(),
-        "public": w.public,
-        "clerk": w.clerk,
-        "proponent": w.resident,
-        "cosigner": cosigner,
-        "officer": w.officer,
-        "staff": UserFactory(is_staff=True),
-    }
+    return (
+        w,
+        pact,
+        {
+            "anonymous": AnonymousUser(),
+            "public": w.public,
+            "clerk": w.clerk,
+            "proponent": w.resident,
+            "cosigner": cosigner,
+            "officer": w.officer,
+            "staff": UserFactory(is_staff=True),
+        },
+    )
 
 
 def test_role_by_action(people):  # type: ignore[no-untyped-def]

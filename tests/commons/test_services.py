@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +38,7 @@ def _consistent(pact: Pact) -> None:
     """Each entry starts where the previous ended, and the last is the pact's state."""
     pact.refresh_from_db()
     rows = [r for r in _history(pact) if r[1] != r[2]]
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert before[2] == after[1], rows
     assert rows[-1][2] == pact.state
 

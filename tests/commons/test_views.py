@@ -38,7 +38,9 @@ def test_registry_filters_by_neighbourhood_state_and_year(client, w):  # type: i
     assert "In Pilastro" in page and "In Bolognina" not in page
     year = dt.date.today().year
     assert "In Pilastro" in client.get(reverse("commons:index"), {"year": year}).content.decode()
-    assert "In Pilastro" not in client.get(reverse("commons:index"), {"year": 2001}).content.decode()
+    assert (
+        "In Pilastro" not in client.get(reverse("commons:index"), {"year": 2001}).content.decode()
+    )
     htmx = client.get(reverse("commons:index"), {"state": "active"}, HTTP_HX_REQUEST="true")
     assert "<h1>" not in htmx.content.decode() and "HX-Request" in htmx["Vary"]
 
@@ -122,7 +124,9 @@ def test_proposal_form_and_bad_dates(client, w):  # type: ignore[no-untyped-def]
         "starts_on": "2026-05-01", "ends_on": "2026-04-01",
     }  # fmt: skip
     response = client.post(url, data)
-    assert response.status_code == 200 and "cannot end before it starts" in response.content.decode()
+    assert (
+        response.status_code == 200 and "cannot end before it starts" in response.content.decode()
+    )
     assert not Pact.objects.exists()
     data["ends_on"] = "2026-09-01"
     response = client.post(url, data)
@@ -137,14 +141,16 @@ def test_window_comment_and_version_diff(client, w):  # type: ignore[no-untyped-
     client.force_login(w.public)
     client.post(reverse("commons:comment_add", args=[pact.pk]), {"body": "Keep it green"})
     assert "Keep it green" in client.get(pact.get_absolute_url()).content.decode()
-    pact = services.pact_transition(pact=pact, action="start_co_design", actor=w.officer, reason="ok")
+    pact = services.pact_transition(
+        pact=pact, action="start_co_design", actor=w.officer, reason="ok"
+    )
     client.force_login(w.resident)
     client.post(
         reverse("commons:draft_edit", args=[pact.pk]),
         {"text": pact.shared_draft + "\nA new line\n", "note": "added a line"},
     )
     page = client.get(reverse("commons:version_diff", args=[pact.pk, 2])).content.decode()
-    assert "<ins><span class=\"visually-hidden\">added: </span>A new line</ins>" in page
+    assert '<ins><span class="visually-hidden">added: </span>A new line</ins>' in page
 
 
 def test_report_form(client, w):  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ class CleanTextMixin:
         return data
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -39,20 +39,22 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 class PactFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("any"))] + list(Pact.State.choices)
+        label=_("Status"), required=False, choices=[("", _("any")), *Pact.State.choices]
     )
     kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("any"))] + list(Pact.Kind.choices)
+        label=_("Type"), required=False, choices=[("", _("any")), *Pact.Kind.choices]
     )
     commons_kind = forms.ChoiceField(
         label=_("Kind of commons"),
         required=False,
-        choices=[("", _("any"))] + list(Commons.Kind.choices),
+        choices=[("", _("any")), *Commons.Kind.choices],
     )
     territory = forms.ModelChoiceField(
         label=_("Neighbourhood or city"),
         required=False,
-        queryset=Territory.objects.exclude(kind=Territory.Kind.COUNTRY).order_by("path"),
+        queryset=Territory.objects.exclude(kind=Territory.Kind.COUNTRY)
+        .only("id", "code", "name", "path")
+        .order_by("path"),
         to_field_name="code",
         empty_label=_("anywhere"),
     )
@@ -63,7 +65,9 @@ class PactFilterForm(forms.Form):
         to_field_name="slug",
         empty_label=_("any"),
     )
-    year = forms.IntegerField(label=_("Year proposed"), required=False, min_value=1990, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year proposed"), required=False, min_value=1990, max_value=2100
+    )
     overdue = forms.BooleanField(label=_("Only overdue steps"), required=False)
 
     def filters(self) -> dict[str, Any]:
@@ -81,8 +85,19 @@ class CommonsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Commons
         fields = (
-            "name", "slug", "kind", "description", "owner", "owner_name", "owner_consent",
-            "department", "territory", "latitude", "longitude", "condition", "topics",
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "owner",
+            "owner_name",
+            "owner_consent",
+            "department",
+            "territory",
+            "latitude",
+            "longitude",
+            "condition",
+            "topics",
         )
 
     def clean_shape(self) -> Any:
@@ -120,7 +135,7 @@ class CallForm(CleanTextMixin, forms.Form):
 
 
 class PactForm(CleanTextMixin, forms.ModelForm):
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Propose on behalf of"),
         required=False,
         queryset=None,
@@ -131,17 +146,31 @@ class PactForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Pact
         fields = (
-            "title", "kind", "level", "objectives", "starts_on", "ends_on", "resources_offered",
-            "resources_requested", "responsibilities", "renewal_terms", "termination_terms",
-            "reporting_duties", "indicators",
+            "title",
+            "kind",
+            "level",
+            "objectives",
+            "starts_on",
+            "ends_on",
+            "resources_offered",
+            "resources_requested",
+            "responsibilities",
+            "renewal_terms",
+            "termination_terms",
+            "reporting_duties",
+            "indicators",
         )
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
-    def __init__(self, *args: Any, organisations: Any = None, fixed_kind: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any = None, fixed_kind: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         from cocity.network.models import Organisation
 
-        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing for mypy)
+        field.queryset = organisations if organisations is not None else Organisation.objects.none()
         if fixed_kind:
             del self.fields["kind"]
 
@@ -151,7 +180,7 @@ class PactForm(CleanTextMixin, forms.ModelForm):
 
 class PactEditForm(PactForm):
     class Meta(PactForm.Meta):
-        fields = tuple(f for f in PactForm.Meta.fields if f != "kind")
+        fields = tuple(f for f in PactForm.Meta.fields if f != "kind")  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,13 +190,16 @@ class PactEditForm(PactForm):
 class PartyForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(PactParty.Role.PROPONENT, _("proponent")), (PactParty.Role.COSIGNER, _("co-signer"))],
+        choices=[
+            (PactParty.Role.PROPONENT, _("proponent")),
+            (PactParty.Role.COSIGNER, _("co-signer")),
+        ],
     )
     email = forms.EmailField(
         label=_("E-mail of the person (or the organisation's contact person)"),
         help_text=_("They need an account on this site."),
     )
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Organisation (optional)"), required=False, queryset=None, to_field_name="slug"
     )
 
@@ -188,10 +220,12 @@ class PartyForm(forms.Form):
 
 
 class CommitmentForm(CleanTextMixin, forms.Form):
-    party = forms.ModelChoiceField(label=_("Party"), queryset=None)
+    party: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Party"), queryset=None)
     category = forms.ChoiceField(label=_("Category"), choices=Commitment.Category.choices)
     description = forms.CharField(
-        label=_("What this party commits to"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What this party commits to"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, pact: Pact, **kwargs: Any) -> None:
@@ -220,16 +254,24 @@ class TransitionForm(CleanTextMixin, forms.Form):
 
 
 class CommentForm(CleanTextMixin, forms.Form):
-    body = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DraftForm(forms.Form):
-    text = forms.CharField(label=_("Shared draft (Markdown)"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 18}))
+    text = forms.CharField(
+        label=_("Shared draft (Markdown)"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+    )
     note = forms.CharField(label=_("What you changed"), max_length=300, required=False)
 
     def clean_text(self) -> str:
         # Keep line breaks (they are the diff), drop other control characters.
-        return "".join(ch for ch in self.cleaned_data["text"] if ch in "\n\t" or ord(ch) >= 32).replace("\r", "")
+        return "".join(
+            ch for ch in self.cleaned_data["text"] if ch in "\n\t" or ord(ch) >= 32
+        ).replace("\r", "")
 
     def clean_note(self) -> str:
         return clean_plain_text(self.cleaned_data["note"])
@@ -238,16 +280,26 @@ class DraftForm(forms.Form):
 class ReportForm(CleanTextMixin, forms.Form):
     period_start = forms.DateField(label=_("Period from"), widget=DATE)
     period_end = forms.DateField(label=_("Period until"), widget=DATE)
-    summary = forms.CharField(label=_("What was done"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}))
-    hours = forms.IntegerField(label=_("Volunteer hours contributed"), min_value=0, max_value=1_000_000)
-    photo = forms.ImageField(label=_("Photo (optional)"), required=False, validators=[validate_image])
-    photo_alt = forms.CharField(label=_("Text alternative of the photo"), max_length=300, required=False)
+    summary = forms.CharField(
+        label=_("What was done"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    hours = forms.IntegerField(
+        label=_("Volunteer hours contributed"), min_value=0, max_value=1_000_000
+    )
+    photo = forms.ImageField(
+        label=_("Photo (optional)"), required=False, validators=[validate_image]
+    )
+    photo_alt = forms.CharField(
+        label=_("Text alternative of the photo"), max_length=300, required=False
+    )
 
     def __init__(self, *args: Any, indicators: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.indicator_names = list(indicators)
         for i, name in enumerate(self.indicator_names):
-            self.fields[f"indicator_{i}"] = forms.CharField(label=name, max_length=200, required=False)
+            self.fields[f"indicator_{i}"] = forms.CharField(
+                label=name, max_length=200, required=False
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

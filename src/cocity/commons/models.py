@@ -85,13 +85,13 @@ class Commons(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("commons:commons_detail", args=[self.slug])
-
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if self.territory_id:
             self.territory_path = self.territory.path
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("commons:commons_detail", args=[self.slug])
 
     def clean(self) -> None:
         super().clean()
@@ -122,6 +122,9 @@ class CommonsPhoto(models.Model):
         verbose_name = _("photo of a commons")
         verbose_name_plural = _("photos of commons")
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.alt_text
 
     def clean(self) -> None:
         super().clean()
@@ -396,6 +399,9 @@ class Commitment(models.Model):
         verbose_name_plural = _("commitments")
         ordering = ("party_id", "id")
 
+    def __str__(self) -> str:
+        return self.description[:80]
+
     def clean(self) -> None:
         super().clean()
         if self.party_id and self.pact_id and self.party.pact_id != self.pact_id:
@@ -412,6 +418,9 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ("starts_on", "id")
+
+    def __str__(self) -> str:
+        return self.description
 
     def clean(self) -> None:
         super().clean()
@@ -433,6 +442,9 @@ class PactDocument(models.Model):
         verbose_name_plural = _("pact documents")
         ordering = ("created_at", "id")
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class PactPhoto(models.Model):
     class When(models.TextChoices):
@@ -452,6 +464,9 @@ class PactPhoto(models.Model):
         verbose_name = _("pact photo")
         verbose_name_plural = _("pact photos")
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.alt_text
 
     def clean(self) -> None:
         super().clean()
@@ -482,6 +497,9 @@ class PactEvent(models.Model):
         ordering = ("created_at", "id")
         indexes = [models.Index(fields=["pact", "created_at"], name="pactevent_pact_created")]
 
+    def __str__(self) -> str:
+        return f"{self.pact_id}: {self.from_state} → {self.to_state}"
+
 
 class PactComment(models.Model):
     pact = models.ForeignKey(Pact, on_delete=models.CASCADE, related_name="comments")
@@ -493,6 +511,9 @@ class PactComment(models.Model):
         verbose_name = _("comment on a pact")
         verbose_name_plural = _("comments on pacts")
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.body[:80]
 
 
 class PactVersion(models.Model):
@@ -513,6 +534,9 @@ class PactVersion(models.Model):
             models.UniqueConstraint(fields=["pact", "number"], name="pact_version_number")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.pact_id} v{self.number}"
+
 
 class PactReport(models.Model):
     pact = models.ForeignKey(Pact, on_delete=models.CASCADE, related_name="reports")
@@ -528,6 +552,9 @@ class PactReport(models.Model):
         verbose_name = _("pact report")
         verbose_name_plural = _("pact reports")
         ordering = ("-period_end", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.pact_id}: {self.period_start} to {self.period_end}"
 
     def clean(self) -> None:
         super().clean()

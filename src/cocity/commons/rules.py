@@ -101,7 +101,8 @@ rules.add_perm("commons.add_callforcare", is_org_editor | is_staff)
 rules.add_perm("commons.propose_for_commons", is_signed_in)
 # Pacts (object: Pact)
 rules.add_perm(
-    "commons.view_pact", is_pact_public | is_proponent | is_pact_cosigner | is_pact_officer | is_staff
+    "commons.view_pact",
+    is_pact_public | is_proponent | is_pact_cosigner | is_pact_officer | is_staff,
 )
 rules.add_perm("commons.propose_pact", is_proponent)
 rules.add_perm("commons.change_pact", is_proponent & is_pact_editable)

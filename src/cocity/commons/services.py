@@ -505,7 +505,9 @@ def pact_sign(*, pact: Pact, party: PactParty, actor: Any) -> PactParty:
     with transaction.atomic():
         locked = _locked(pact)
         party = (
-            PactParty.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=party.pk)
+            PactParty.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=party.pk)
         )
         if party.pact_id != locked.pk or not _can_sign_for(actor, party, locked):
             raise ValidationError(
@@ -554,7 +556,8 @@ def report_file(
         if row is None:
             raise ValidationError(
                 _(
-                    "Only a pact in force (active, reported or renewed) takes reports; this one is “%(state)s”."
+                    "Only a pact in force (active, reported or renewed) takes reports; "
+                    "this one is “%(state)s”."
                 )
                 % {"state": Pact.State(locked.state).label},
                 code="not_active",

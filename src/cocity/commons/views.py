@@ -102,9 +102,7 @@ def map_geojson(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request)
     bbox = maps.parse_bbox(request.GET.get("bbox"))
     if request.GET.get("bbox") and bbox is None:
-        return JsonResponse(
-            {"error": _("bbox is west,south,east,north in degrees.")}, status=400
-        )
+        return JsonResponse({"error": _("bbox is west,south,east,north in degrees.")}, status=400)
     rows = selectors.pacts_in_bbox(filters, bbox)
     response = JsonResponse(
         {
@@ -138,7 +136,7 @@ EXPORT_FIELDS = {
 
 
 @require_http_methods(GET)
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
     writer = csv.writer(_Echo())
 
@@ -153,7 +151,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET)
-def export_geojson(request: HttpRequest) -> HttpResponse:
+def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
 
     def chunks():  # type: ignore[no-untyped-def]
@@ -216,7 +214,7 @@ def commons_create(request: HttpRequest, org: str) -> HttpResponse:
             commons = services.commons_create(
                 organisation=organisation,
                 actor=request.user,
-                **{k: v for k, v in data.items()},
+                **data,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -249,7 +247,9 @@ def commons_photo_add(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect(commons)
     return render(
-        request, "commons/form_page.html", {"form": form, "heading": _("Add a photo"), "back": commons}
+        request,
+        "commons/form_page.html",
+        {"form": form, "heading": _("Add a photo"), "back": commons},
     )
 
 
@@ -332,9 +332,7 @@ def _propose(request: HttpRequest, *, commons: Commons, competes_with: Pact | No
                 _("Draft saved. Add the parties and each party's commitments, then submit it."),
             )
             return redirect(pact)
-    heading = (
-        _("Make a competing proposal") if competes_with else _("Propose a collaboration pact")
-    )
+    heading = _("Make a competing proposal") if competes_with else _("Propose a collaboration pact")
     return render(
         request,
         "commons/form_page.html",
@@ -363,14 +361,22 @@ def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pact = _pact_or_404(request, pk, full=True)
     user = request.user
     actions = [
-        {"action": row.action, "label": lifecycle.ACTION_LABELS[row.action], "reason": row.needs_reason}
+        {
+            "action": row.action,
+            "label": lifecycle.ACTION_LABELS[row.action],
+            "reason": row.needs_reason,
+        }
         for row in lifecycle.available(pact)
         if row.action not in ("sign", "report") and user.has_perm(row.who, pact)
     ]
     can_sign = user.has_perm("commons.sign_pact", pact) and lifecycle.find(pact, "sign")
     signable = []
     if can_sign:
-        signable = [p for p in pact.parties.all() if not p.signed_at and services._can_sign_for(user, p, pact)]
+        signable = [
+            p
+            for p in pact.parties.all()
+            if not p.signed_at and services._can_sign_for(user, p, pact)
+        ]
     context = {
         "pact": pact,
         "actions": actions,
@@ -380,7 +386,8 @@ def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_compete": user.has_perm("commons.compete_pact", pact),
         "can_edit_draft": user.has_perm("commons.edit_shared_draft", pact),
         "can_report": user.has_perm("commons.report_pact", pact) and lifecycle.find(pact, "report"),
-        "can_attach": user.has_perm("commons.sign_pact", pact) or user.has_perm("commons.change_pact", pact),
+        "can_attach": user.has_perm("commons.sign_pact", pact)
+        or user.has_perm("commons.change_pact", pact),
         "transition_form": TransitionForm(),
         "comment_form": CommentForm(),
         "versions": list(pact.versions.all()),
@@ -402,7 +409,9 @@ def _pact_form_view(request, pk, *, perm, form_factory, run, heading):  # type: 
             add_service_errors(form, error)
         else:
             return redirect(pact)
-    return render(request, "commons/form_page.html", {"form": form, "heading": heading, "back": pact})
+    return render(
+        request, "commons/form_page.html", {"form": form, "heading": heading, "back": pact}
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -414,7 +423,12 @@ def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.pact_update(pact=pact, actor=request.user, **form.cleaned_data)
 
     return _pact_form_view(
-        request, pk, perm="commons.change_pact", form_factory=factory, run=run, heading=_("Edit the pact")
+        request,
+        pk,
+        perm="commons.change_pact",
+        form_factory=factory,
+        run=run,
+        heading=_("Edit the pact"),
     )
 
 
@@ -423,14 +437,20 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(pact, form):  # type: ignore[no-untyped-def]
         data = form.cleaned_data
         services.party_add(
-            pact=pact, actor=request.user, role=data["role"], person=data["email"],
+            pact=pact,
+            actor=request.user,
+            role=data["role"],
+            person=data["email"],
             organisation=data["organisation"],
         )
 
     return _pact_form_view(
-        request, pk, perm="commons.change_pact",
+        request,
+        pk,
+        perm="commons.change_pact",
         form_factory=lambda pact, data, files: PartyForm(data),
-        run=run, heading=_("Add a proponent or co-signer"),
+        run=run,
+        heading=_("Add a proponent or co-signer"),
     )
 
 
@@ -440,9 +460,12 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.commitment_add(pact=pact, actor=request.user, **form.cleaned_data)
 
     return _pact_form_view(
-        request, pk, perm="commons.change_pact",
+        request,
+        pk,
+        perm="commons.change_pact",
         form_factory=lambda pact, data, files: CommitmentForm(data, pact=pact),
-        run=run, heading=_("Add a commitment"),
+        run=run,
+        heading=_("Add a commitment"),
     )
 
 
@@ -452,9 +475,12 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.activity_add(pact=pact, actor=request.user, **form.cleaned_data)
 
     return _pact_form_view(
-        request, pk, perm="commons.change_pact",
+        request,
+        pk,
+        perm="commons.change_pact",
         form_factory=lambda pact, data, files: ActivityForm(data),
-        run=run, heading=_("Add an activity to the timeline"),
+        run=run,
+        heading=_("Add an activity to the timeline"),
     )
 
 
@@ -464,9 +490,12 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.document_add(pact=pact, actor=request.user, **form.cleaned_data)
 
     return _pact_form_view(
-        request, pk, perm="commons.sign_pact",
+        request,
+        pk,
+        perm="commons.sign_pact",
         form_factory=lambda pact, data, files: DocumentForm(data, files),
-        run=run, heading=_("Add a document (signed PDF)"),
+        run=run,
+        heading=_("Add a document (signed PDF)"),
     )
 
 
@@ -476,9 +505,12 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.photo_add(pact=pact, actor=request.user, **form.cleaned_data)
 
     return _pact_form_view(
-        request, pk, perm="commons.sign_pact",
+        request,
+        pk,
+        perm="commons.sign_pact",
         form_factory=lambda pact, data, files: PactPhotoForm(data, files),
-        run=run, heading=_("Add a before or after photo"),
+        run=run,
+        heading=_("Add a before or after photo"),
     )
 
 
@@ -528,7 +560,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Comment published."))
     else:
         for error in form.errors.get("body", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(f"{pact.get_absolute_url()}#comments")
 
 
@@ -541,7 +573,11 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.draft_save(pact=pact, actor=request.user, **form.cleaned_data)
 
     return _pact_form_view(
-        request, pk, perm="commons.edit_shared_draft", form_factory=factory, run=run,
+        request,
+        pk,
+        perm="commons.edit_shared_draft",
+        form_factory=factory,
+        run=run,
         heading=_("Edit the shared draft"),
     )
 
@@ -569,13 +605,22 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         photos = [(data["photo"], data["photo_alt"])] if data.get("photo") else []
         services.report_file(
-            pact=pact, actor=request.user, period_start=data["period_start"],
-            period_end=data["period_end"], summary=data["summary"], hours=data["hours"],
-            indicator_values=form.indicator_values(), photos=photos,
+            pact=pact,
+            actor=request.user,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            summary=data["summary"],
+            hours=data["hours"],
+            indicator_values=form.indicator_values(),
+            photos=photos,
         )
 
     return _pact_form_view(
-        request, pk, perm="commons.report_pact", form_factory=factory, run=run,
+        request,
+        pk,
+        perm="commons.report_pact",
+        form_factory=factory,
+        run=run,
         heading=_("Report on the pact"),
     )
 
