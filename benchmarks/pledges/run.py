@@ -100,7 +100,10 @@ def main() -> None:
     slug = data["sample_campaign"]
     pages = [
         ("campaign totals page", f"/pledges/campaigns/{slug}/"),
-        ("campaign totals in GBP", f"/pledges/campaigns/{slug}/?currency=GBP"),
+        (
+            "campaign totals, rates of 2024",
+            f"/pledges/campaigns/{slug}/?currency=EUR&on=2024-06-30",
+        ),
         ("a principle across cities", "/pledges/frameworks/european-pillar-of-social-rights/4/"),
     ]
     results: list[dict[str, Any]] = []
