@@ -31,6 +31,19 @@ HIDDEN_STATES = (S.DRAFT, S.WITHDRAWN)
 MAP_LIMIT = 500
 
 
+SMALL_AREA = 2000
+
+
+def _restrict_to_commons(qs: QuerySet[Pact], commons: QuerySet[Commons]) -> QuerySet[Pact]:
+    """Pacts of the commons in an area. A small area (a neighbourhood, a zoomed-in map) is
+    looked up first through the commons' own indexes (location, territory path) and the pacts
+    fetched by commons id; a large one is joined, newest first, which stops early anyway."""
+    ids = list(commons.values_list("id", flat=True)[: SMALL_AREA + 1])
+    if len(ids) <= SMALL_AREA:
+        return qs.filter(commons_id__in=ids)
+    return qs.filter(commons__in=commons)
+
+
 def public_pacts() -> QuerySet[Pact]:
     return Pact.objects.exclude(state__in=HIDDEN_STATES)
 
@@ -45,7 +58,9 @@ def filter_pacts(qs: QuerySet[Pact], filters: dict[str, Any]) -> QuerySet[Pact]:
         qs = qs.filter(commons__kind=filters["commons_kind"])
     territory: Territory | None = filters.get("territory")
     if territory is not None:
-        qs = qs.filter(commons__territory_path__startswith=territory.path)
+        qs = _restrict_to_commons(
+            qs, Commons.objects.filter(territory_path__startswith=territory.path)
+        )
     topic: Topic | None = filters.get("topic")
     if topic is not None:
         qs = qs.filter(
@@ -98,11 +113,14 @@ def pacts_in_bbox(
     qs = filter_pacts(public_pacts(), filters)
     if bbox is not None:
         west, south, east, north = bbox
-        qs = qs.filter(
-            commons__longitude__gte=west,
-            commons__longitude__lte=east,
-            commons__latitude__gte=south,
-            commons__latitude__lte=north,
+        qs = _restrict_to_commons(
+            qs,
+            Commons.objects.filter(
+                longitude__gte=west,
+                longitude__lte=east,
+                latitude__gte=south,
+                latitude__lte=north,
+            ),
         )
     else:
         qs = qs.filter(commons__latitude__isnull=False)
