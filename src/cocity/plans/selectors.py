@@ -110,7 +110,7 @@ class BoundedPaginator(Paginator):
         queryset: Any = self.object_list
         ids = list(queryset.values_list("id", flat=True)[bottom : bottom + self.per_page])
         by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)  # type: ignore[attr-defined]
 
 
 def bounded_page(queryset: QuerySet[Any], page: str | None, per_page: int = PAGE_SIZE) -> Page:
