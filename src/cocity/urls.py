@@ -20,6 +20,7 @@ urlpatterns = [
     path("processes/", include("cocity.plans.urls")),
     path("participation/", include("cocity.participation.urls")),
     path("commons/", include("cocity.commons.urls")),
+    path("library/", include("cocity.library.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

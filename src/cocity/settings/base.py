@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cocity.participation",
     "cocity.plans",
     "cocity.commons",
+    "cocity.library",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,9 @@ COCITY_SITE_NAME = env.str("COCITY_SITE_NAME", default="cocity")
 # The address links in e-mails point to (mail is sent outside any request).
 COCITY_BASE_URL = env.str("COCITY_BASE_URL", default="http://127.0.0.1:8000")
 COCITY_PAGE_SIZE = env.int("COCITY_PAGE_SIZE", default=20)
+# Anonymous visitors get directory and detail pages from the shared cache (cocity.core.cache).
+# On by default with Redis only: a per-process cache would keep other processes' pages stale.
+COCITY_PAGE_CACHE = env.bool("COCITY_PAGE_CACHE", default=bool(REDIS_URL))
 # Writes (POST, PUT, PATCH, DELETE) per signed-in person, or per IP address for visitors:
 # "<count>/<s|m|h|d>"; empty switches it off. See cocity/core/ratelimit.py.
 COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="60/m")
