@@ -183,6 +183,7 @@ def main() -> None:
                 "comments": n_comments,
                 "people": n_people,
                 "processes": n_processes,
+                "sample_topic": topics[1],
                 "sample_process": "bench-process-0",
                 "busiest_idea": ideas[busiest],
                 "busiest_process": f"bench-process-{busiest % n_processes}",

@@ -87,7 +87,10 @@ def main() -> None:
         ("ideas, most supported, page 100", f"{ideas}?sort=supported&page=100"),
         ("ideas, most discussed, page 50", f"{ideas}?sort=discussed&page=50"),
         ("ideas, random, page 100", f"{ideas}?sort=random&page=100"),
-        ("ideas, topic filter + supported, p. 20", f"{ideas}?sort=supported&topic=&page=20"),
+        (
+            "ideas, topic filter + supported, p. 20",
+            f"{ideas}?sort=supported&topic={data.get('sample_topic', '')}&page=20",
+        ),
         (
             "idea page (most supported idea)",
             f"/processes/{data['busiest_process']}/ideas/{data['busiest_idea']}/",
