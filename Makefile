@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes in parallel (pytest-xdist); 0 runs everything in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench clean
 
@@ -58,7 +60,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: compilemessages
-	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
 test: lint typecheck pytest
 
