@@ -23,7 +23,7 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def feature(row: dict[str, Any]) -> dict[str, Any]:
+def feature(row: dict[str, Any], url_pattern: str | None = None) -> dict[str, Any]:
     geometry: dict[str, Any] | None
     if row.get("commons__latitude") is not None:
         geometry = {
@@ -42,9 +42,18 @@ def feature(row: dict[str, Any]) -> dict[str, Any]:
             "status": row["state"],
             "commons": row["commons__name"],
             "commons_kind": row["commons__kind"],
-            "url": reverse("commons:pact_detail", args=[row["id"]]),
+            "url": _pact_url(row["id"], url_pattern),
         },
     }
+
+
+def pact_url_pattern() -> str:
+    """The pact URL with a placeholder id, reversed once per response instead of per feature."""
+    return reverse("commons:pact_detail", args=[987654321])
+
+
+def _pact_url(pk: int, pattern: str | None) -> str:
+    return (pattern or pact_url_pattern()).replace("987654321", str(pk))
 
 
 def _shape_points(shape: Any) -> list[list[float]]:

@@ -104,10 +104,11 @@ def map_geojson(request: HttpRequest) -> HttpResponse:
     if request.GET.get("bbox") and bbox is None:
         return JsonResponse({"error": _("bbox is west,south,east,north in degrees.")}, status=400)
     rows = selectors.pacts_in_bbox(filters, bbox)
+    pattern = maps.pact_url_pattern()
     response = JsonResponse(
         {
             "type": "FeatureCollection",
-            "features": [maps.feature(r) for r in rows],
+            "features": [maps.feature(r, pattern) for r in rows],
             "truncated": len(rows) >= selectors.MAP_LIMIT,
         }
     )
@@ -157,8 +158,9 @@ def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
     def chunks():  # type: ignore[no-untyped-def]
         yield '{"type": "FeatureCollection", "features": [\n'
         first = True
+        pattern = maps.pact_url_pattern()
         for row in selectors.export_rows(filters):
-            feature = maps.feature(row)
+            feature = maps.feature(row, pattern)
             feature["properties"].update(
                 {k: str(row[v]) if row[v] is not None else None for k, v in EXPORT_FIELDS.items()}
             )
