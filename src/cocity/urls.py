@@ -21,6 +21,7 @@ urlpatterns = [
     path("participation/", include("cocity.participation.urls")),
     path("commons/", include("cocity.commons.urls")),
     path("library/", include("cocity.library.urls")),
+    path("insights/", include("cocity.insights.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

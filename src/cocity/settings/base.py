@@ -219,6 +219,9 @@ COCITY_PAGE_CACHE = env.bool("COCITY_PAGE_CACHE", default=bool(REDIS_URL))
 COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="60/m")
 # The load benchmark's minimal view (/bench/ceiling/); never on in a real installation.
 COCITY_BENCHMARK_VIEWS = env.bool("COCITY_BENCHMARK_VIEWS", default=False)
+# Insights: never show an aggregate of fewer people; imports above this many rows run queued.
+COCITY_INSIGHTS_MIN_CELL = env.int("COCITY_INSIGHTS_MIN_CELL", default=10)
+COCITY_INSIGHTS_ASYNC_ROWS = env.int("COCITY_INSIGHTS_ASYNC_ROWS", default=5000)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,142 @@
+"""Demo insights: synthetic neighbourhood data for Marseille, Brussels and Berlin (two years,
+spatially clustered groups from the core's generator), demo residents with home neighbourhoods
+spread unevenly, and their supports on the demo plans' ideas (so the equity table has numbers
+above the minimum cell). Idempotent: data sets keyed by city, name and year; residents by e-mail;
+supports by (idea, person)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import numpy as np
+import shapely.geometry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from cocity.core.demo.network import DEMO_DOMAIN
+from cocity.network.models import Territory
+
+from . import services, synthetic
+from .models import DataSet
+
+CITIES = {"FR-MRS": 11, "BE-BRU": 22, "DE-BER": 33}  # city code: seed
+YEARS = (2019, 2024)
+GROUPS = [
+    {"column": "native", "label": "Born in the country"},
+    {"column": "eu", "label": "Born elsewhere in the EU"},
+    {"column": "non_eu", "label": "Born outside the EU"},
+]
+NAME = "Residents by place of birth"
+SOURCE = "Synthetic demo data (cocity)"
+
+
+def _csv(codes: list[str], counts: np.ndarray) -> str:
+    out = io.StringIO()
+    out.write("code,native,eu,non_eu,total\n")
+    for code, row in zip(codes, counts, strict=True):
+        out.write(f"{code},{row[0]},{row[1]},{row[2]},{int(row.sum())}\n")
+    return out.getvalue()
+
+
+def _datasets(city: Territory, hoods: list[Territory], seed: int) -> int:
+    xy = np.array([list(shapely.geometry.shape(h.boundary).centroid.coords[0]) for h in hoods])
+    first = synthetic.clustered_counts(
+        xy, 3, mean_population=9000, empty_share=0.0, bumps=3, strength=3.5, seed=seed
+    )
+    rng = np.random.default_rng(seed + 1)
+    # Five years on: the non-EU-born grow where they already live, a little elsewhere.
+    growth = np.array([0.97, 1.05, 1.12]) * (1 + 0.08 * (first / first.sum(axis=1, keepdims=True)))
+    second = rng.poisson(first * growth)
+    made = 0
+    for year, counts in zip(YEARS, (first, second), strict=True):
+        existing = DataSet.objects.filter(city=city, name=NAME, year=year).first()
+        if existing and existing.status == DataSet.Status.READY and existing.results.get("units"):
+            continue
+        services.dataset_import(
+            city=city,
+            name=NAME,
+            source=SOURCE,
+            year=year,
+            groups=GROUPS,
+            total_column="total",
+            id_column="code",
+            csv_text=_csv([h.code for h in hoods], counts),
+            dataset=existing,
+        )
+        made += 1
+    return made
+
+
+def _residents(city: Territory, hoods: list[Territory], seed: int) -> list:  # type: ignore[type-arg]
+    """Between a handful and forty demo residents per neighbourhood, unevenly."""
+    User = get_user_model()
+    rng = np.random.default_rng(seed)
+    people = []
+    for index, hood in enumerate(hoods):
+        wanted = int(rng.choice([4, 14, 22, 40])) if index else 40
+        for n in range(1, wanted + 1):
+            email = f"resident-{hood.code.lower()}-{n}@{DEMO_DOMAIN}"
+            person = User.objects.filter(email=email).first()
+            if person is None:
+                person = User.objects.create_user(email=email, password=None)
+                person.display_name = f"{hood.name} resident {n}"
+                person.home_city = city
+                person.home_neighbourhood = hood
+                person.save()
+            people.append(person)
+    return people
+
+
+def _supports(people: list, seed: int) -> int:  # type: ignore[type-arg]
+    try:
+        from cocity.participation.models import Support
+        from cocity.plans import demo as plans_demo
+        from cocity.plans.models import Idea
+    except ImportError:  # without plans or participation there is nothing to take part in
+        return 0
+    ideas = list(Idea.objects.filter(hidden_at__isnull=True).order_by("pk")[:12])
+    if not ideas:
+        plans_demo.build()
+        ideas = list(Idea.objects.filter(hidden_at__isnull=True).order_by("pk")[:12])
+    if not ideas:
+        return 0
+    idea_type = ContentType.objects.get_for_model(Idea)
+    rng = np.random.default_rng(seed)
+    now = timezone.now()
+    made = 0
+    for person in people:
+        for idea_index in rng.choice(len(ideas), size=int(rng.integers(1, 3)), replace=False):
+            idea = ideas[int(idea_index)]
+            _support, created = Support.objects.get_or_create(
+                content_type=idea_type,
+                object_id=idea.pk,
+                user=person,
+                defaults={
+                    "scope_id": idea.process_id,
+                    "created_at": now - timedelta(days=int(rng.integers(0, 365))),
+                },
+            )
+            made += created
+    return made
+
+
+def build() -> dict[str, int]:
+    datasets = residents = supports = 0
+    for code, seed in CITIES.items():
+        city = Territory.objects.filter(code=code, kind="city").first()
+        if city is None:
+            continue
+        hoods = list(
+            Territory.objects.filter(
+                path__startswith=city.path, kind="neighbourhood", boundary__isnull=False
+            ).order_by("path")
+        )
+        if len(hoods) < 2:
+            continue
+        datasets += _datasets(city, hoods, seed)
+        people = _residents(city, hoods, seed)
+        residents += len(people)
+        supports += _supports(people, seed)
+    return {"insights data sets": datasets, "demo residents": residents, "supports": supports}

@@ -1,0 +1,90 @@
+"""Reads for insights pages: each query shape decided here once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from cocity.network.models import Territory
+
+from .models import DataSet, ImportJob
+
+READY = DataSet.Status.READY
+
+
+def cities_with_datasets() -> QuerySet[Territory]:
+    return (
+        Territory.objects.filter(kind="city", insight_datasets__status=READY)
+        .annotate(
+            datasets=Count("insight_datasets", filter=Q(insight_datasets__status=READY)),
+            latest_year=Max("insight_datasets__year", filter=Q(insight_datasets__status=READY)),
+        )
+        .order_by("name")
+    )
+
+
+def city_datasets(city: Territory) -> list[DataSet]:
+    """Every data set of a city, newest year first (results included: they are the page)."""
+    return list(DataSet.objects.filter(city=city).order_by("-year", "-id"))
+
+
+def dataset_units(dataset: DataSet) -> list[Any]:
+    return list(
+        dataset.units.select_related("territory")
+        .only(
+            "id",
+            "counts",
+            "total",
+            "boundary",
+            "territory_id",
+            "territory__code",
+            "territory__name",
+            "territory__path",
+            "territory__boundary",
+        )
+        .order_by("territory__path")
+    )
+
+
+def latest_job(dataset: DataSet) -> ImportJob | None:
+    return dataset.imports.defer("payload").first()
+
+
+def over_time(datasets: list[DataSet]) -> list[dict[str, Any]]:
+    """Series of data sets with the same groups, oldest first, with each index's change."""
+    series: dict[str, list[DataSet]] = {}
+    for ds in datasets:
+        if ds.status == READY and ds.results.get("units"):
+            series.setdefault(ds.groups_key, []).append(ds)
+    out = []
+    for items in series.values():
+        if len(items) < 2:
+            continue
+        items.sort(key=lambda d: (d.year, d.pk))
+        names = list(items[-1].results.get("multigroup", {}))
+        rows = []
+        for name in names:
+            values = [d.results.get("multigroup", {}).get(name) for d in items]
+            first, last = values[0], values[-1]
+            change = last - first if first is not None and last is not None else None
+            rows.append({"name": name, "values": values, "change": change})
+        single = []
+        for column, label in zip(items[-1].group_columns, items[-1].group_labels, strict=True):
+            values = [
+                d.results.get("single_group", {}).get(column, {}).get("dissimilarity")
+                for d in items
+            ]
+            first, last = values[0], values[-1]
+            change = last - first if first is not None and last is not None else None
+            single.append({"name": label, "values": values, "change": change})
+        out.append(
+            {
+                "datasets": items,
+                "years": [d.year for d in items],
+                "multigroup": rows,
+                "dissimilarity": single,
+                "comparison": items[-1].results.get("comparison"),
+            }
+        )
+    return out

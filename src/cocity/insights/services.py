@@ -1,0 +1,480 @@
+"""Writes for the insights platform: importing a data set (validated first, every problem with
+its line, nothing written when any is found), computing its indices with the core, and the
+background import of large files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+import shapely.geometry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocity.network.models import Territory
+
+from . import indices, inference, spatial
+from .models import DataSet, ImportJob, Unit
+
+BATCH = 1000
+MAX_PROXIMITY_UNITS = 3000  # the reference kernel sums every pair
+
+
+@dataclass
+class ParsedRow:
+    territory_id: int
+    code: str
+    counts: list[int]
+    total: int
+    boundary: dict[str, Any] | None = None
+
+
+def parse_groups(text: str) -> list[dict[str, str]]:
+    """``column = Label`` per line (the label is optional)."""
+    groups = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        column, _sep, label = line.partition("=")
+        groups.append({"column": column.strip(), "label": label.strip() or column.strip()})
+    return groups
+
+
+def _whole(text: str) -> int | None:
+    text = (text or "").strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value != int(value):
+        return None
+    return int(value)
+
+
+def _city_territories(city: Territory) -> dict[str, Territory]:
+    return {
+        t.code: t
+        for t in Territory.objects.filter(path__startswith=city.path)
+        .exclude(pk=city.pk)
+        .only("id", "code", "name", "path", "kind")
+    }
+
+
+def validate_upload(
+    *,
+    city: Territory,
+    groups: list[dict[str, str]],
+    total_column: str,
+    id_column: str,
+    csv_text: str,
+    geojson_text: str | None = None,
+    id_property: str = "code",
+) -> list[ParsedRow]:
+    """Every problem with its line (the header is line 1); raise them all at once."""
+    problems: list[str] = []
+    reader = csv.reader(io.StringIO(csv_text))
+    header = [h.strip() for h in next(reader, [])]
+    columns = [g["column"] for g in groups]
+    wanted = [id_column, *columns] + ([total_column] if total_column else [])
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise ValidationError(
+            [_("Line 1: missing column %(column)s.") % {"column": c} for c in missing]
+        )
+    at = {name: header.index(name) for name in wanted}
+    places = _city_territories(city)
+    seen: dict[str, int] = {}
+    rows: list[ParsedRow] = []
+    for number, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) < len(header):
+            problems.append(
+                _("Line %(line)d: %(found)d columns where the header has %(wanted)d.")
+                % {"line": number, "found": len(record), "wanted": len(header)}
+            )
+            continue
+        code = record[at[id_column]].strip().upper()
+        territory = places.get(code)
+        if territory is None:
+            problems.append(
+                _("Line %(line)d: unknown territory code “%(code)s” in %(city)s.")
+                % {"line": number, "code": code[:40], "city": city.name}
+            )
+        if code in seen:
+            problems.append(
+                _("Line %(line)d: territory code “%(code)s” already on line %(first)d.")
+                % {"line": number, "code": code[:40], "first": seen[code]}
+            )
+        else:
+            seen[code] = number
+        counts: list[int] = []
+        bad = False
+        for column in columns + ([total_column] if total_column else []):
+            value = _whole(record[at[column]])
+            if value is None:
+                problems.append(
+                    _("Line %(line)d: %(column)s is not a whole number.")
+                    % {"line": number, "column": column}
+                )
+                bad = True
+            elif value < 0:
+                problems.append(
+                    _("Line %(line)d: %(column)s is negative.") % {"line": number, "column": column}
+                )
+                bad = True
+            counts.append(value or 0)
+        if bad:
+            continue
+        if total_column:
+            total = counts.pop()
+            for column, value in zip(columns, counts, strict=True):
+                if value > total:
+                    problems.append(
+                        _(
+                            "Line %(line)d: %(column)s (%(value)d) is larger than the total "
+                            "(%(total)d)."
+                        )
+                        % {"line": number, "column": column, "value": value, "total": total}
+                    )
+            if sum(counts) > total:
+                problems.append(
+                    _("Line %(line)d: the groups add up to more than the total.") % {"line": number}
+                )
+        else:
+            total = sum(counts)
+        if territory is not None:
+            rows.append(ParsedRow(territory.pk, code, counts, total))
+    if not rows and not problems:
+        problems.append(_("The file has no rows."))
+    if geojson_text is not None and not problems:
+        problems.extend(_attach_boundaries(rows, geojson_text, id_property))
+    if problems:
+        raise ValidationError(problems)
+    return rows
+
+
+def _attach_boundaries(rows: list[ParsedRow], text: str, id_property: str) -> list[str]:
+    problems: list[str] = []
+    try:
+        data = json.loads(text)
+        features = data["features"]
+        if not isinstance(features, list):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return [_("The boundaries are not a GeoJSON FeatureCollection.")]
+    by_code = {row.code: row for row in rows}
+    found: set[str] = set()
+    for number, feature in enumerate(features, start=1):
+        try:
+            code = str(feature["properties"][id_property]).strip().upper()
+            geometry = feature["geometry"]
+            shape = shapely.geometry.shape(geometry)
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+            problems.append(
+                _("Feature %(number)d: no %(property)s property or no readable geometry.")
+                % {"number": number, "property": id_property}
+            )
+            continue
+        if shape.geom_type not in ("Polygon", "MultiPolygon") or not shape.is_valid:
+            problems.append(
+                _("Feature %(number)d (%(code)s): invalid geometry (%(reason)s).")
+                % {
+                    "number": number,
+                    "code": code[:40],
+                    "reason": shapely.is_valid_reason(shape)
+                    if shape.geom_type in ("Polygon", "MultiPolygon")
+                    else shape.geom_type,
+                }
+            )
+            continue
+        if code not in by_code:
+            problems.append(
+                _("Feature %(number)d: “%(code)s” is not in the counts.")
+                % {"number": number, "code": code[:40]}
+            )
+            continue
+        if code in found:
+            problems.append(
+                _("Feature %(number)d: “%(code)s” appears twice.")
+                % {"number": number, "code": code[:40]}
+            )
+            continue
+        found.add(code)
+        by_code[code].boundary = geometry
+    for row in rows:
+        if row.code not in found:
+            problems.append(_("No boundary for %(code)s.") % {"code": row.code})
+    return problems
+
+
+# --------------------------------------------------------------------------- import
+
+
+def dataset_import(
+    *,
+    city: Territory,
+    name: str,
+    source: str,
+    year: int,
+    groups: list[dict[str, str]],
+    total_column: str,
+    id_column: str,
+    csv_text: str,
+    geojson_text: str | None = None,
+    id_property: str = "code",
+    user: Any = None,
+    dataset: DataSet | None = None,
+) -> DataSet:
+    """Create (or replace the counts of) a data set. Small files are written at once; large
+    ones are written by a queued task that records its progress."""
+    target = dataset or DataSet(city=city, created_by=user)
+    target.name, target.source, target.year = name, source, year
+    target.groups, target.total_column, target.id_column = groups, total_column, id_column
+    target.boundaries = (
+        DataSet.Boundaries.UPLOAD if geojson_text is not None else DataSet.Boundaries.TERRITORIES
+    )
+    target.full_clean()
+    rows = validate_upload(
+        city=city,
+        groups=groups,
+        total_column=total_column,
+        id_column=id_column,
+        csv_text=csv_text,
+        geojson_text=geojson_text,
+        id_property=id_property,
+    )
+    with transaction.atomic():
+        target.status = DataSet.Status.IMPORTING
+        target.save()
+        if len(rows) > settings.COCITY_INSIGHTS_ASYNC_ROWS:
+            job = ImportJob.objects.create(
+                dataset=target,
+                rows_total=len(rows),
+                payload=[[r.territory_id, r.counts, r.total, r.boundary] for r in rows],
+            )
+            from .tasks import run_import
+
+            transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        else:
+            _write_units(target, rows)
+            dataset_compute(dataset=target)
+    return target
+
+
+def _write_units(dataset: DataSet, rows: list[ParsedRow]) -> None:
+    dataset.units.all().delete()
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                dataset=dataset,
+                territory_id=r.territory_id,
+                counts=r.counts,
+                total=r.total,
+                boundary=r.boundary,
+            )
+            for r in rows
+        ],
+        batch_size=BATCH,
+    )
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Write a queued import in batches, recording progress after each, then compute."""
+    job = ImportJob.objects.select_related("dataset").get(pk=job_id)
+    if job.finished:
+        return
+    job.status = ImportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    dataset = job.dataset
+    try:
+        dataset.units.all().delete()
+        payload = job.payload
+        for start in range(0, len(payload), BATCH):
+            chunk = payload[start : start + BATCH]
+            with transaction.atomic():
+                Unit.objects.bulk_create(
+                    [
+                        Unit(dataset=dataset, territory_id=t, counts=c, total=n, boundary=b)
+                        for t, c, n, b in chunk
+                    ]
+                )
+                ImportJob.objects.filter(pk=job.pk).update(rows_done=start + len(chunk))
+        dataset_compute(dataset=dataset)
+    except Exception as exc:  # recorded for the page, then re-raised for the worker's log
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        DataSet.objects.filter(pk=dataset.pk).update(status=DataSet.Status.FAILED)
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE, payload=[], finished_at=timezone.now()
+    )
+
+
+# --------------------------------------------------------------------------- indices
+
+
+def _finite(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _projected(geometries: list[Any]) -> list[Any]:
+    """Longitude/latitude to metres around the city (equirectangular): good enough for
+    contiguity (topological) and for the distances of spatial proximity within one city."""
+    lat0 = float(np.mean([g.centroid.y for g in geometries]))
+    kx, ky = 111_320.0 * math.cos(math.radians(lat0)), 110_540.0
+
+    def scale(coords: Any) -> Any:
+        return coords * np.array([kx, ky])
+
+    return [shapely.transform(g, scale) for g in geometries]
+
+
+def compute_results(dataset: DataSet, units: list[Unit]) -> dict[str, Any]:
+    """Every index the core offers for this data set, as plain JSON."""
+    codes = [u.territory.code for u in units]
+    counts = np.array([u.counts for u in units], dtype=np.int64).reshape(len(units), -1)
+    total = np.array([u.total for u in units], dtype=np.int64)
+    labels = dataset.group_labels
+    results: dict[str, Any] = {
+        "units": len(units),
+        "population": int(total.sum()),
+        "groups": [
+            {"column": g["column"], "label": label, "count": int(counts[:, k].sum())}
+            for k, (g, label) in enumerate(zip(dataset.groups, labels, strict=True))
+        ],
+        "single_group": {},
+        "multigroup": {},
+        "spatial": {},
+        "errors": [],
+    }
+    for k, g in enumerate(dataset.groups):
+        try:
+            values = indices.single_group_indices(counts[:, k], total)
+            results["single_group"][g["column"]] = {n: _finite(v) for n, v in values.items()}
+        except ValueError as exc:
+            results["errors"].append(f"{g['column']}: {exc}")
+    table = counts
+    rest = total - counts.sum(axis=1)
+    if rest.sum() > 0:
+        table = np.column_stack([counts, rest])
+    try:
+        multi = indices.multigroup_indices(table) if table.shape[1] > 1 else {}
+        results["multigroup"] = {n: _finite(v) for n, v in multi.items()}
+        lq = indices.location_quotient(table)
+        entropy = indices.local_entropy(table) if table.shape[1] > 1 else np.zeros(len(units))
+        diversity = indices.local_diversity(table)
+    except ValueError as exc:
+        results["errors"].append(str(exc))
+        lq = np.full(table.shape, np.nan)
+        entropy = diversity = np.full(len(units), np.nan)
+    results["local"] = {
+        code: {
+            "lq": {g["column"]: _finite(lq[i, k]) for k, g in enumerate(dataset.groups)},
+            "local_entropy": _finite(entropy[i]),
+            "local_diversity": _finite(diversity[i]),
+        }
+        for i, code in enumerate(codes)
+    }
+    geometries = [u.geometry() for u in units]
+    if units and all(geometries):
+        try:
+            shapes = _projected([shapely.geometry.shape(g) for g in geometries])
+            weights = spatial.contiguity(shapes, "queen")
+            xy, areas = spatial.centroids_and_areas(shapes)
+            results["contiguity_links"] = int(weights.nnz // 2)
+            for k, g in enumerate(dataset.groups):
+                try:
+                    entry = {
+                        "spatial_dissimilarity": _finite(
+                            spatial.spatial_dissimilarity(counts[:, k], total, weights)
+                        )
+                    }
+                    if len(units) <= MAX_PROXIMITY_UNITS:
+                        entry["spatial_proximity"] = _finite(
+                            spatial.spatial_proximity(counts[:, k], total, xy, areas)
+                        )
+                    results["spatial"][g["column"]] = entry
+                except ValueError as exc:
+                    results["errors"].append(f"{g['column']}: {exc}")
+        except ValueError as exc:
+            results["errors"].append(str(exc))
+    return results
+
+
+def _comparison(dataset: DataSet, table: np.ndarray) -> dict[str, Any] | None:
+    """Multigroup dissimilarity now against the previous year's data set for the same groups."""
+    previous = (
+        DataSet.objects.filter(city_id=dataset.city_id, status=DataSet.Status.READY)
+        .exclude(pk=dataset.pk)
+        .filter(year__lt=dataset.year)
+        .order_by("-year", "-id")
+    )
+    for other in previous:
+        if other.groups_key != dataset.groups_key or other.group_columns != dataset.group_columns:
+            continue
+        units = list(other.units.all())
+        before = np.array([u.counts for u in units], dtype=np.int64).reshape(len(units), -1)
+        rest = np.array([u.total for u in units], dtype=np.int64) - before.sum(axis=1)
+        if table.shape[1] == before.shape[1] + 1:
+            before = np.column_stack([before, rest])
+        if before.shape[1] != table.shape[1] or table.shape[1] < 2:
+            return None
+        try:
+            result = inference.compare(
+                inference.multigroup_statistic("dissimilarity"),
+                table,
+                before,
+                permutations=99,
+                seed=dataset.year,
+            )
+        except ValueError:
+            return None
+        return {
+            "index": "multigroup dissimilarity",
+            "year": dataset.year,
+            "previous_year": other.year,
+            "previous_id": other.pk,
+            "value": result.statistic_1,
+            "previous_value": result.statistic_2,
+            "difference": result.difference,
+            "p_value": result.p_value,
+            "permutations": result.permutations,
+        }
+    return None
+
+
+def dataset_compute(*, dataset: DataSet) -> DataSet:
+    """Compute and store the indices (called after every import or change)."""
+    units = list(dataset.units.select_related("territory").order_by("territory__path"))
+    results = compute_results(dataset, units) if units else {"units": 0, "errors": []}
+    if units:
+        counts = np.array([u.counts for u in units], dtype=np.int64).reshape(len(units), -1)
+        rest = np.array([u.total for u in units], dtype=np.int64) - counts.sum(axis=1)
+        table = np.column_stack([counts, rest]) if rest.sum() > 0 else counts
+        results["comparison"] = _comparison(dataset, table)
+    dataset.results = results
+    dataset.computed_at = timezone.now()
+    dataset.status = DataSet.Status.READY
+    dataset.save(update_fields=["results", "computed_at", "status"])
+    return dataset
+
+
+def dataset_delete(*, dataset: DataSet) -> None:
+    dataset.delete()

@@ -1,0 +1,247 @@
+"""Insights pages: cities with data, a city's indices, map and participation equity, data set
+imports with their progress, downloads. Thin: parse, ask ``rules``, call a service or selector."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cocity.core.http import HtmxHttpRequest, vary_on_htmx
+from cocity.core.pagination import paginate
+from cocity.network.models import Territory
+
+from . import equity, maps, selectors, services
+from .forms import DataSetForm
+from .models import DataSet
+
+
+def _denied(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+@require_http_methods(["GET", "HEAD"])
+def index(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.cities_with_datasets())
+    return render(request, "insights/index.html", {"page": page})
+
+
+def _measures(dataset: DataSet) -> list[tuple[str, str]]:
+    choices = [("representation", _("Participation: representation ratio"))]
+    for column, label in zip(dataset.group_columns, dataset.group_labels, strict=True):
+        choices.append((f"lq:{column}", _("Location quotient: %(group)s") % {"group": label}))
+    choices.append(("local_entropy", _("Local entropy (mix of groups)")))
+    return choices
+
+
+def _unit_value(
+    dataset: DataSet, code: str, measure: str, report: equity.Report
+) -> tuple[float | None, str]:
+    if measure == "representation":
+        row = report.by_code.get(code)
+        if row is None or row.suppressed:
+            return None, _("fewer than %(n)d participants") % {"n": report.min_cell}
+        return row.ratio, _number(row.ratio, 2)
+    local = dataset.results.get("local", {}).get(code, {})
+    if measure.startswith("lq:"):
+        value = local.get("lq", {}).get(measure[3:])
+    else:
+        value = local.get("local_entropy")
+    return value, _number(value, 2)
+
+
+def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
+    datasets = selectors.city_datasets(city)
+    ready = [d for d in datasets if d.status == DataSet.Status.READY]
+    chosen = ready[0] if ready else None
+    wanted = request.GET.get("dataset", "")
+    if wanted.isdigit():
+        chosen = next((d for d in ready if d.pk == int(wanted)), chosen)
+    context: dict[str, Any] = {
+        "city": city,
+        "datasets": datasets,
+        "dataset": chosen,
+        "over_time": selectors.over_time(datasets),
+        "can_manage": request.user.has_perm("insights.add_dataset", city),
+        "min_cell": equity.min_cell(),
+    }
+    if chosen is None:
+        return context
+    units = selectors.dataset_units(chosen)
+    hoods = [u.territory for u in units]
+    report = equity.report(city, hoods, {u.territory_id: u.total for u in units})
+    measures = _measures(chosen)
+    measure = request.GET.get("measure", "")
+    if measure not in dict(measures):
+        measure = measures[1][0] if len(measures) > 1 else measures[0][0]
+    features = []
+    for unit in units:
+        value, text = _unit_value(chosen, unit.territory.code, measure, report)
+        features.append((unit.territory.code, unit.territory.name, unit.geometry(), value, text))
+    results = chosen.results
+    context.update(
+        {
+            "units": units,
+            "report": report,
+            "measures": measures,
+            "measure": measure,
+            "measure_label": dict(measures)[measure],
+            "map": maps.choropleth(features, diverging=measure != "local_entropy"),
+            "features": features,
+            "single_rows": [
+                {"label": label, "values": results.get("single_group", {}).get(column, {})}
+                | {"spatial": results.get("spatial", {}).get(column, {})}
+                for column, label in zip(chosen.group_columns, chosen.group_labels, strict=True)
+            ],
+            "multigroup": results.get("multigroup", {}),
+        }
+    )
+    return context
+
+
+@require_http_methods(["GET", "HEAD"])
+def city(request: HttpRequest, code: str) -> HttpResponse:
+    place = get_object_or_404(Territory, code=code.upper(), kind="city")
+    return render(request, "insights/city.html", _city_context(request, place))
+
+
+@require_http_methods(["GET", "POST"])
+def dataset_create(request: HttpRequest, code: str) -> HttpResponse:
+    place = get_object_or_404(Territory, code=code.upper(), kind="city")
+    if not request.user.has_perm("insights.add_dataset", place):
+        return _denied(request)
+    form = DataSetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dataset = services.dataset_import(
+                city=place,
+                name=data["name"],
+                source=data["source"],
+                year=data["year"],
+                groups=data["group_list"],
+                total_column=data["total_column"],
+                id_column=data["id_column"],
+                csv_text=data["counts"],
+                geojson_text=data["boundaries"],
+                id_property=data.get("id_property") or "code",
+                user=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error("counts", error)
+        else:
+            messages.success(request, _("The data set is imported."))
+            return redirect(dataset.get_absolute_url())
+    return render(request, "insights/dataset_form.html", {"form": form, "city": place})
+
+
+@require_http_methods(["GET", "HEAD"])
+def dataset_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    dataset = get_object_or_404(DataSet.objects.select_related("city"), pk=pk)
+    job = selectors.latest_job(dataset)
+    context = {
+        "dataset": dataset,
+        "job": job,
+        "can_manage": request.user.has_perm("insights.change_dataset", dataset),
+    }
+    if request.htmx:
+        return vary_on_htmx(render(request, "insights/partials/progress.html", context))
+    return vary_on_htmx(render(request, "insights/dataset_detail.html", context))
+
+
+@require_POST
+def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = get_object_or_404(DataSet.objects.select_related("city"), pk=pk)
+    if not request.user.has_perm("insights.delete_dataset", dataset):
+        return _denied(request)
+    code = dataset.city.code
+    services.dataset_delete(dataset=dataset)
+    messages.success(request, _("The data set is deleted."))
+    return redirect("insights:city", code=code)
+
+
+def _download_rows(dataset: DataSet) -> tuple[list[str], list[tuple[Any, list[Any]]]]:
+    units = selectors.dataset_units(dataset)
+    report = equity.report(
+        dataset.city, [u.territory for u in units], {u.territory_id: u.total for u in units}
+    )
+    header = ["code", "name", *dataset.group_columns, "total"]
+    header += [f"lq_{c}" for c in dataset.group_columns]
+    header += ["local_entropy", "local_diversity", "participants", "representation_ratio"]
+    rows = []
+    for unit in units:
+        local = dataset.results.get("local", {}).get(unit.territory.code, {})
+        eq = report.by_code.get(unit.territory.code)
+        rows.append(
+            (
+                unit,
+                [
+                    unit.territory.code,
+                    unit.territory.name,
+                    *unit.counts,
+                    unit.total,
+                    *[local.get("lq", {}).get(c) for c in dataset.group_columns],
+                    local.get("local_entropy"),
+                    local.get("local_diversity"),
+                    eq.participants if eq else None,
+                    eq.ratio if eq else None,
+                ],
+            )
+        )
+    return header, rows
+
+
+@require_http_methods(["GET", "HEAD"])
+def dataset_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = get_object_or_404(
+        DataSet.objects.select_related("city"), pk=pk, status=DataSet.Status.READY
+    )
+    header, rows = _download_rows(dataset)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="insights-{dataset.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for _unit, values in rows:
+        writer.writerow(["" if v is None else v for v in values])
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def dataset_geojson(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = get_object_or_404(
+        DataSet.objects.select_related("city"), pk=pk, status=DataSet.Status.READY
+    )
+    header, rows = _download_rows(dataset)
+    features = [
+        {
+            "type": "Feature",
+            "id": values[0],
+            "geometry": unit.geometry(),
+            "properties": dict(zip(header, values, strict=True)),
+        }
+        for unit, values in rows
+    ]
+    response = HttpResponse(
+        json.dumps({"type": "FeatureCollection", "features": features}),
+        content_type="application/geo+json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="insights-{dataset.pk}.geojson"'
+    return response
