@@ -204,3 +204,51 @@ def test_similar_endpoint_htmx_and_plain(client):
     page = client.get(url)
     assert "<h1>" in page.content.decode() and "Peer exchanges" in page.content.decode()
     assert "HX-Request" in page["Vary"]
+
+
+def test_organiser_pages_and_notifications(client):
+    process, organiser = process_in_phase("collect")
+    client.force_login(organiser)
+    space = process.space
+    response = client.post(
+        reverse("plans:process_create", args=[space.slug]),
+        {"title": "Second round", "slug": "second-round", "description": "D"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("plans:phase_add", args=["second-round"]),
+        {"kind": "collect", "starts_on": "2025-02-01", "ends_on": "2025-01-01"},
+    )
+    assert (
+        response.status_code == 400 and "cannot end before it starts" in response.content.decode()
+    )
+    response = client.post(
+        reverse("plans:plan_state", args=[process.slug]), {"state": "adopted", "adopted_on": ""}
+    )
+    process.refresh_from_db()
+    assert process.plan_state == "draft"
+    client.post(
+        reverse("plans:plan_state", args=[process.slug]),
+        {"state": "adopted", "adopted_on": "2025-05-20"},
+    )
+    process.refresh_from_db()
+    assert process.plan_state == "adopted" and str(process.plan_adopted_on) == "2025-05-20"
+    assert "Adopted on" in client.get(reverse("plans:plan", args=[process.slug])).content.decode()
+    idea = IdeaFactory(process=process)
+    client.post(
+        reverse("plans:idea_answer", args=[process.slug, idea.pk]),
+        {"answer": "under_study", "reason": "We will study it in spring."},
+    )
+    client.force_login(idea.author)
+    page = client.get(reverse("participation:notifications")).content.decode()
+    assert "was answered: under study" in page
+    client.post(reverse("participation:notifications"), {"email": "daily"})
+    from cocity.participation.models import NotificationPreference
+
+    assert NotificationPreference.objects.get(user=idea.author).email == "daily"
+    outsider = UserFactory()
+    client.force_login(outsider)
+    response = client.post(
+        reverse("plans:process_create", args=[space.slug]), {"title": "X", "slug": "x"}
+    )
+    assert response.status_code == 403
