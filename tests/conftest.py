@@ -86,3 +86,6 @@ register(factories.PactFactory)
 register(factories.ProcessFactory)
 register(factories.IdeaFactory)
 register(factories.ActionFactory)
+
+
+register(factories.LibraryItemFactory)

@@ -312,3 +312,19 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     process = factory.SubFactory(ProcessFactory)
     title = factory.Sequence(lambda n: f"Action {n}")
+
+
+# Library ---------------------------------------------------------------------------------------
+
+
+class LibraryItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "library.LibraryItem"
+
+    space = factory.SubFactory(SpaceFactory)
+    kind = "case_study"
+    title = factory.Sequence(lambda n: f"Practice {n}")
+    summary = "What was done and what came of it."
+    body = "Residents and the city worked together."
+    language = "en"
+    author = factory.SubFactory(UserFactory)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("commons/", include("cocity.commons.urls")),
     path("library/", include("cocity.library.urls")),
     path("insights/", include("cocity.insights.urls")),
+    path("search/", include("cocity.search.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

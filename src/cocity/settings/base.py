@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cocity.plans",
     "cocity.commons",
     "cocity.library",
+    "cocity.search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,65 @@
+"""One table of search documents, whatever capability they come from.
+
+The full-text part lives beside it: on PostgreSQL a ``search_vector`` tsvector column (built with
+the text-search configuration of the document's language) with a GIN index; on SQLite an FTS5
+table ``search_fts`` whose rowid is the document id. Both are created by migration 0002.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Document(models.Model):
+    provider = models.CharField(_("provider"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    kind_label = models.CharField(_("kind label"), max_length=80, blank=True)
+    city = models.CharField(_("city"), max_length=32, blank=True, db_index=True)
+    city_name = models.CharField(_("city name"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
+    space = models.ForeignKey(
+        "network.Space",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # Public documents are visible to everyone; the others only to who may see ``space``.
+    is_public = models.BooleanField(_("public"), default=True)
+    url = models.CharField(_("address"), max_length=400)
+    updated_at = models.DateTimeField(_("indexed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "object_id"], name="one_search_document")
+        ]
+        indexes = [models.Index(fields=["is_public", "space"], name="search_doc_access")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentTopic(models.Model):
+    """The topics of a document, one row each: the topic facet counts rows of this table."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="topic_rows")
+    slug = models.CharField(_("topic"), max_length=120)
+    label = models.CharField(_("label"), max_length=120)
+
+    class Meta:
+        verbose_name = _("document topic")
+        verbose_name_plural = _("document topics")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "slug"], name="one_document_topic")
+        ]
+        indexes = [models.Index(fields=["slug", "document"], name="search_topic_slug")]
+
+    def __str__(self) -> str:
+        return self.slug

@@ -1,0 +1,118 @@
+import pytest
+from django.test import RequestFactory
+
+from cocity.library import services
+from cocity.network.models import Role, Space
+from cocity.search import index
+from cocity.search.models import Document
+from cocity.search.selectors import MAX_QUERY_CHARS, parse_query, search
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def _search(user, q="", **filters):  # type: ignore[no-untyped-def]
+    request = RequestFactory().get("/search/")
+    request.user = user
+    return search(request=request, raw_query=q, filters=filters)
+
+
+@pytest.fixture
+def corpus(
+    editorial, publish, topic_factory, space_factory, space_membership_factory, user_factory
+):  # type: ignore[no-untyped-def]
+    space, author, editor = editorial
+    housing = topic_factory(slug="housing", name="Housing")
+    publish(
+        author=author, editor=editor, space=space, title="Moving families into housing",
+        summary="A study visit.", language="en",
+        body="The city helps Roma families move from camps into housing.", topics=[housing],
+    )  # fmt: skip
+    publish(
+        author=author, editor=editor, space=space, title="Accès au logement", kind="news",
+        summary="Visite d'étude.", language="fr",
+        body="La ville accompagne les familles roms vers le logement durable.",
+    )  # fmt: skip
+    secret = space_factory(
+        visibility=Space.Visibility.MEMBERS, join_policy=Space.JoinPolicy.INVITATION
+    )
+    insider = user_factory()
+    space_membership_factory(space=secret, user=insider, role=Role.EDITOR)
+    publish(
+        author=insider, editor=insider, space=secret, title="Confidential housing draft plan",
+        summary="Members only.", body="Secret housing negotiations.",
+    )  # fmt: skip
+    return {"insider": insider, "author": author}
+
+
+def test_finds_by_body_words_in_english_and_french(corpus, user_factory):
+    viewer = user_factory()
+    english = _search(viewer, "camps")
+    assert [h["document"].title for h in english.hits] == ["Moving families into housing"]
+    assert "<mark>" in english.hits[0]["snippet"]
+    french = _search(viewer, "logement")
+    assert "Accès au logement" in [h["document"].title for h in french.hits]
+
+
+def test_members_only_never_leaks(corpus, user_factory, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    for viewer in (AnonymousUser(), user_factory()):
+        results = _search(viewer, "housing")
+        titles = [h["document"].title for h in results.hits]
+        assert "Confidential housing draft plan" not in titles
+        assert all(f.label != "Confidential" for f in results.facets["space"])
+    insider = _search(corpus["insider"], "housing")
+    assert "Confidential housing draft plan" in [h["document"].title for h in insider.hits]
+
+
+def test_facets_count_and_filter(corpus, user_factory):
+    results = _search(user_factory())
+    kinds = {f.value: f.count for f in results.facets["kind"]}
+    assert kinds == {"library.case_study": 1, "library.news": 1}
+    assert {f.value for f in results.facets["language"]} == {"en", "fr"}
+    assert [f.value for f in results.facets["topic"]] == ["housing"]
+    filtered = _search(user_factory(), kind="library.news")
+    assert [h["document"].title for h in filtered.hits] == ["Accès au logement"]
+    by_topic = _search(user_factory(), topic="housing")
+    assert [h["document"].title for h in by_topic.hits] == ["Moving families into housing"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        'housing AND OR NOT "(( ) :* & | ! <-> * ^ NEAR( -" \\ \' ; --',
+        '"""""',
+        "*",
+        "NEAR(a b, 3) col:housing {title}: ^housing",
+        "& | ! ( ) : * ' \" - <-> <2>" * 300,
+    ],
+)
+def test_hostile_queries_never_error(corpus, user_factory, query):
+    results = _search(user_factory(), query)
+    assert len(results.query.text) <= MAX_QUERY_CHARS
+
+
+def test_long_query_says_it_was_cut():
+    parsed = parse_query("word " * 3000)
+    assert parsed.message and len(parsed.terms) <= 12
+
+
+def test_snippet_escapes_html(editorial, publish, user_factory):
+    space, author, editor = editorial
+    publish(author=author, editor=editor, space=space, title="Script test",
+            summary="S", body="alpha <script>alert(1)</script> housing")  # fmt: skip
+    results = _search(user_factory(), "housing")
+    assert "<script>" not in results.hits[0]["snippet"]
+
+
+def test_remove_and_update(editorial, publish):
+    space, author, editor = editorial
+    item = publish(author=author, editor=editor, space=space, body="Cooperative bakery.")
+    assert Document.objects.count() == 1
+    index.remove(item)
+    assert Document.objects.count() == 0
+    index.update(item)
+    assert Document.objects.count() == 1
+    services.item_archive(user=editor, item=item)
+    assert Document.objects.count() == 0
