@@ -15,7 +15,9 @@ def square(x: int, y: int, size: float = 0.01) -> dict[str, Any]:
 
 
 def grid_city(nx: int = 3, ny: int = 2, code: str = "FR-MRS") -> tuple[Territory, list[Territory]]:
-    country = TerritoryFactory(name="France", code=code.split("-")[0], kind="country")
+    country = Territory.objects.filter(code=code.split("-")[0]).first() or TerritoryFactory(
+        name="France", code=code.split("-")[0], kind="country"
+    )
     city = TerritoryFactory(name="Marseille", code=code, kind="city", parent=country)
     district = TerritoryFactory(name="Centre", code=f"{code}-01", kind="district", parent=city)
     hoods = []

@@ -138,3 +138,27 @@ def test_large_import_runs_on_the_queue_with_progress(settings):
     assert (job.rows_done, job.rows_total, job.percent) == (6, 6, 100)
     assert job.payload == []
     assert dataset.status == DataSet.Status.READY and dataset.results["units"] == 6
+
+
+def test_large_import_through_the_database_queue_and_a_worker(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.COCITY_INSIGHTS_ASYNC_ROWS = 3
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    city, hoods = grid_city()
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = _import(city, counts_csv(hoods, ROWS))
+    job = ImportJob.objects.get(dataset=dataset)
+    assert job.status == ImportJob.Status.QUEUED and Unit.objects.count() == 0
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", batch=True, verbosity=0)
+    job.refresh_from_db()
+    dataset.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.rows_done == 6
+    assert dataset.status == DataSet.Status.READY and dataset.results["units"] == 6
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -95,9 +95,11 @@ def activities(city: Territory) -> list[Activity]:
             from cocity.participation.models import Comment, Support
 
             idea_type = ContentType.objects.get_for_model(Idea)
-            idea_space = Idea.objects.filter(
-                pk=OuterRef("object_id"), process__space__visibility=public
-            ).values("process__space_id")[:1]
+            idea_space = (
+                Idea.objects.filter(pk=OuterRef("object_id"), process__space__visibility=public)
+                .order_by()
+                .values("process__space_id")[:1]
+            )
             for model, person, extra in (
                 (Support, "user", {}),
                 (Comment, "author", {"hidden_at__isnull": True}),

@@ -38,6 +38,7 @@ def dataset_units(dataset: DataSet) -> list[Any]:
             "total",
             "boundary",
             "territory_id",
+            "dataset_id",
             "territory__code",
             "territory__name",
             "territory__path",

@@ -37,7 +37,7 @@ def _number(value: float | None, digits: int = 3) -> str:
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.cities_with_datasets())
-    return render(request, "insights/index.html", {"page": page})
+    return render(request, "insights/index.html", {"page_obj": page})
 
 
 def _measures(dataset: DataSet) -> list[tuple[str, str]]:
