@@ -168,3 +168,42 @@ def test_report_form(client, w):  # type: ignore[no-untyped-def]
     pact.refresh_from_db()
     assert pact.state == S.REPORTED
     assert pact.reports.get().indicator_values == {"Open days": "12"}
+
+
+def test_map_geojson_caps_features_and_says_truncated(client, w, monkeypatch):  # type: ignore[no-untyped-def]
+    from cocity.commons import selectors
+
+    monkeypatch.setattr(selectors, "MAP_LIMIT", 2)
+    for _ in range(3):
+        PactFactory(commons=CommonsFactory(latitude=44.50, longitude=11.34, territory=w.hood))
+    data = json.loads(
+        client.get(reverse("commons:map_geojson"), {"bbox": "11.2,44.4,11.5,44.6"}).content
+    )
+    assert len(data["features"]) == 2 and data["truncated"] is True and data["limit"] == 2
+    monkeypatch.setattr(selectors, "MAP_LIMIT", 3)
+    data = json.loads(
+        client.get(reverse("commons:map_geojson"), {"bbox": "11.2,44.4,11.5,44.6"}).content
+    )
+    assert len(data["features"]) == 3 and data["truncated"] is False
+
+
+@pytest.mark.parametrize("name", ["commons:index", "commons:map", "commons:map_geojson"])
+def test_anonymous_pages_are_cached_until_a_service_writes(client, w, settings, name):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    settings.COCITY_PAGE_CACHE = True
+    cache.clear()
+    scenario.submitted(w, title="First proposal")
+    assert "First proposal" in client.get(reverse(name)).content.decode()
+    # Written behind the services' back: the cached page does not know yet.
+    PactFactory(commons=w.commons, title="Sneaked in", state=S.ACTIVE)
+    assert "Sneaked in" not in client.get(reverse(name)).content.decode()
+    # Any service write bumps the commons version: every cached page is rebuilt.
+    scenario.submitted(w, title="Second proposal")
+    page = client.get(reverse(name)).content.decode()
+    assert "Second proposal" in page and "Sneaked in" in page
+    # Signed-in people never get the shared copy.
+    client.force_login(w.public)
+    PactFactory(commons=w.commons, title="Seen at once", state=S.ACTIVE)
+    assert "Seen at once" in client.get(reverse(name)).content.decode()
+    cache.clear()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from cocity.network.models import Role, Territory, Topic
 
@@ -28,7 +31,9 @@ from .models import (
 
 S = Pact.State
 HIDDEN_STATES = (S.DRAFT, S.WITHDRAWN)
-MAP_LIMIT = 500
+# At most this many features per map response (newest first); the GeoJSON says "truncated" when
+# the visible area holds more, and the map asks to zoom in or filter.
+MAP_LIMIT = 300
 
 
 SMALL_AREA = 2000
@@ -315,3 +320,54 @@ class CappedPaginator(Paginator):
 def paginate_capped(request: Any, queryset: QuerySet[Any]) -> Page:
     paginator = CappedPaginator(queryset, settings.COCITY_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
+
+
+def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
+    """The registry's cards as plain strings, computed once per row in Python: the card template
+    then only interpolates (no ``{% url %}``, choice labels or translations per row)."""
+    pattern = reverse("commons:pact_detail", args=[987654321])
+    kinds = dict(Pact.Kind.choices)
+    states = dict(Pact.State.choices)
+    today = timezone.localdate()
+    cards = []
+    for pact in pacts:
+        commons = pact.commons
+        place = [commons.name]
+        if commons.territory_id:
+            place.append(commons.territory.name)
+        place.append(str(kinds.get(pact.kind, pact.kind)))
+        place.append(
+            _("proposed %(date)s")
+            % {"date": timezone.localtime(pact.created_at).date().isoformat()}
+        )
+        overdue = ""
+        if pact.step_due_on and pact.step_due_on < today:
+            overdue = _("overdue since %(date)s") % {"date": pact.step_due_on.isoformat()}
+        cards.append(
+            {
+                "url": pattern.replace("987654321", str(pact.pk)),
+                "title": pact.title,
+                "meta": " · ".join(place),
+                "state": str(states.get(pact.state, pact.state)),
+                "overdue": overdue,
+            }
+        )
+    return cards
+
+
+def overdue_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
+    """The "steps overdue" list as plain strings (see ``registry_cards``)."""
+    pattern = reverse("commons:pact_detail", args=[987654321])
+    states = dict(Pact.State.choices)
+    return [
+        {
+            "url": pattern.replace("987654321", str(pact.pk)),
+            "title": pact.title,
+            "badge": _("%(state)s: due %(date)s")
+            % {
+                "state": states.get(pact.state, pact.state),
+                "date": pact.step_due_on.isoformat() if pact.step_due_on else "",
+            },
+        }
+        for pact in pacts
+    ]

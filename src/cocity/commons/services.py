@@ -5,9 +5,10 @@ written when anything is wrong. Every change of a pact's status goes through ``p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.core.cache import bump_cache_version
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.geojson import normalise_boundary
 from cocity.network.models import Organisation, Territory
 from cocity.network.rules import is_org_editor
+from cocity.search import index as search_index
 
 from . import lifecycle
 from .models import (
@@ -42,9 +45,30 @@ from .rules import forget_pact_roles
 S = Pact.State
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _changes_public_pages(service: F) -> F:
+    """Anonymous pages of the registry, the map and its GeoJSON are cached under the "commons"
+    namespace (``cocity.core.cache.public_page_cache``): every write makes them stale, now and
+    again when the transaction commits. A write refused with an error changes nothing."""
+
+    @functools.wraps(service)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        result = service(*args, **kwargs)
+        bump_cache_version(CACHE_NAMESPACE)
+        return result
+
+    return wrapped  # type: ignore[return-value]
+
+
+CACHE_NAMESPACE = "commons"
+
+
 # --- commons and calls ------------------------------------------------------------------------
 
 
+@_changes_public_pages
 def commons_create(
     *,
     organisation: Organisation,
@@ -86,9 +110,11 @@ def commons_create(
     with transaction.atomic():
         commons.save()
         commons.topics.set(list(topics))
+        search_index.update(commons)
     return commons
 
 
+@_changes_public_pages
 def commons_photo_add(*, commons: Commons, image: Any, alt_text: str, actor: Any) -> CommonsPhoto:
     if not actor.has_perm("commons.change_commons", commons):
         raise PermissionDenied
@@ -98,6 +124,7 @@ def commons_photo_add(*, commons: Commons, image: Any, alt_text: str, actor: Any
     return photo
 
 
+@_changes_public_pages
 def call_create(
     *,
     organisation: Organisation,
@@ -168,6 +195,7 @@ def _record(
     return event
 
 
+@_changes_public_pages
 def pact_create(
     *,
     commons: Commons,
@@ -222,6 +250,7 @@ def pact_create(
         )
         _record(pact, action="create", source="", actor=created_by)
         pact.save(update_fields=["state_since", "step_due_on"])
+        search_index.update(pact)
     forget_pact_roles(created_by)
     return pact
 
@@ -234,6 +263,7 @@ def _require(actor: Any, perm: str, pact: Pact) -> None:
         raise PermissionDenied
 
 
+@_changes_public_pages
 def pact_update(*, pact: Pact, actor: Any, **fields: Any) -> Pact:
     allowed = {"title", "level", "starts_on", "ends_on", *PACT_TEXT_FIELDS}
     if set(fields) - allowed:
@@ -245,9 +275,11 @@ def pact_update(*, pact: Pact, actor: Any, **fields: Any) -> Pact:
             setattr(pact, name, value)
         pact.full_clean()
         pact.save()
+        search_index.update(pact)
     return pact
 
 
+@_changes_public_pages
 def party_add(
     *,
     pact: Pact,
@@ -277,6 +309,7 @@ def party_add(
     return party
 
 
+@_changes_public_pages
 def commitment_add(
     *, pact: Pact, party: PactParty, category: str, description: str, actor: Any
 ) -> Commitment:
@@ -289,6 +322,7 @@ def commitment_add(
     return commitment
 
 
+@_changes_public_pages
 def activity_add(
     *, pact: Pact, description: str, starts_on: date, ends_on: date, actor: Any
 ) -> Activity:
@@ -301,6 +335,7 @@ def activity_add(
     return activity
 
 
+@_changes_public_pages
 def document_add(*, pact: Pact, title: str, file: Any, actor: Any) -> PactDocument:
     if not (
         actor.has_perm("commons.sign_pact", pact) or actor.has_perm("commons.change_pact", pact)
@@ -312,6 +347,7 @@ def document_add(*, pact: Pact, title: str, file: Any, actor: Any) -> PactDocume
     return document
 
 
+@_changes_public_pages
 def photo_add(
     *,
     pact: Pact,
@@ -364,6 +400,7 @@ def _refuse(pact: Pact, action: str) -> ValidationError:
     )
 
 
+@_changes_public_pages
 def pact_transition(*, pact: Pact, action: str, actor: Any, reason: str = "") -> Pact:
     """Move a pact by one row of the lifecycle table, under a lock on the pact's row."""
     reason = (reason or "").strip()
@@ -390,6 +427,7 @@ def pact_transition(*, pact: Pact, action: str, actor: Any, reason: str = "") ->
         locked.save(update_fields=["state", "state_since", "step_due_on", "merged_into"])
         if target_pact is not None:
             _merge(locked, target_pact, actor=actor, reason=reason)
+        search_index.update(locked)
         if action == "start_co_design" and not locked.versions.exists():
             _first_version(locked, actor)
         if row.who == lifecycle.OFFICER or action == "submit":
@@ -476,6 +514,7 @@ def _first_version(pact: Pact, actor: Any) -> None:
     _version(pact, actor, _draft_text(pact), _("first shared draft"))
 
 
+@_changes_public_pages
 def draft_save(*, pact: Pact, actor: Any, text: str, note: str = "") -> PactVersion:
     """A new version of the shared draft (co-design): both sides edit, every version is kept."""
     with transaction.atomic():
@@ -500,6 +539,7 @@ def _can_sign_for(actor: Any, party: PactParty, pact: Pact) -> bool:
     return bool(party.person_id == actor.pk)
 
 
+@_changes_public_pages
 def pact_sign(*, pact: Pact, party: PactParty, actor: Any) -> PactParty:
     """One party signs (who and when are recorded); the last signature makes the pact signed."""
     with transaction.atomic():
@@ -531,6 +571,7 @@ def pact_sign(*, pact: Pact, party: PactParty, actor: Any) -> PactParty:
     return party
 
 
+@_changes_public_pages
 def comment_add(*, pact: Pact, author: Any, body: str) -> PactComment:
     _require(author, "commons.comment_pact", pact)
     comment = PactComment(pact=pact, author=author, body=body.strip())
@@ -539,6 +580,7 @@ def comment_add(*, pact: Pact, author: Any, body: str) -> PactComment:
     return comment
 
 
+@_changes_public_pages
 def report_file(
     *,
     pact: Pact,

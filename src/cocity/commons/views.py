@@ -4,18 +4,22 @@ render. Drafts and withdrawn pacts are 404 to everyone but their proponents and 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.core.cache import cached, public_page_cache
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
@@ -43,6 +47,9 @@ from .forms import (
 from .models import CallForCare, Commons, Pact, PactParty
 
 GET = ["GET", "HEAD"]
+# Anonymous visitors get the registry, the map and its GeoJSON from the shared page cache; the
+# services bump "commons" on every write, the network services "network" (territory names).
+PUBLIC_CACHE = ("commons", "network")
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -70,49 +77,86 @@ def _filters(request: HttpRequest) -> tuple[PactFilterForm, dict[str, Any]]:
     return form, form.filters()
 
 
+def _filter_form_html(request: HttpRequest, form: PactFilterForm, htmx_target: str = "") -> str:
+    """The filter form rendered once per combination of filter values and language, then kept in
+    the cache until territories, topics or pacts change: rendering its selects (some 60
+    options through Django's widget templates) was a third of the registry's Python time."""
+
+    def render_form() -> str:
+        context = {"form": form, "htmx_target": htmx_target}
+        return render_to_string("commons/partials/filters.html", context)
+
+    if not settings.COCITY_PAGE_CACHE:  # same policy as the page cache (off in the tests)
+        return render_form()
+    values = [(name, request.GET.getlist(name)) for name in sorted(form.fields)]
+    raw = json.dumps([translation.get_language(), htmx_target, values])
+    key = "commons-filters:" + hashlib.sha256(raw.encode()).hexdigest()
+    return cached(PUBLIC_CACHE, key, render_form)
+
+
 # --- registry -------------------------------------------------------------------------------
 
 
 @require_http_methods(GET)
+@public_page_cache(PUBLIC_CACHE)
 def index(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
+    page_obj = selectors.paginate_capped(request, selectors.pact_registry(filters))
     context = {
         "form": form,
-        "page_obj": selectors.paginate_capped(request, selectors.pact_registry(filters)),
+        "page_obj": page_obj,
+        "cards": selectors.registry_cards(page_obj),
         "query": request.GET.copy(),
     }
     if getattr(request, "htmx", False):
         return vary_on_htmx(render(request, "commons/partials/pact_results.html", context))
-    context["overdue"] = list(selectors.overdue_pacts()[:10])
+    context["filters_html"] = _filter_form_html(request, form, "#pact-results")
+    context["overdue"] = selectors.overdue_cards(
+        selectors.overdue_pacts()
+        .select_related(None)
+        .only("id", "title", "state", "step_due_on")[:10]
+    )
     context["calls"] = list(selectors.calls_list()[:5])
     return vary_on_htmx(render(request, "commons/index.html", context))
 
 
 @require_http_methods(GET)
+@public_page_cache(PUBLIC_CACHE)
 def map_page(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     bbox = maps.parse_bbox(request.GET.get("bbox"))
     rows = selectors.pacts_in_bbox(filters, bbox, limit=200)
-    context = {"form": form, "map": maps.svg_map(rows, bbox), "rows": rows, "bbox": bbox}
+    context = {
+        "filters_html": _filter_form_html(request, form),
+        "map": maps.svg_map(rows, bbox),
+        "rows": rows,
+        "bbox": bbox,
+    }
     return render(request, "commons/map.html", context)
 
 
 @require_http_methods(GET)
+@public_page_cache(PUBLIC_CACHE)
 def map_geojson(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request)
     bbox = maps.parse_bbox(request.GET.get("bbox"))
     if request.GET.get("bbox") and bbox is None:
         return JsonResponse({"error": _("bbox is west,south,east,north in degrees.")}, status=400)
-    rows = selectors.pacts_in_bbox(filters, bbox)
+    rows = selectors.pacts_in_bbox(filters, bbox, limit=selectors.MAP_LIMIT + 1)
+    truncated = len(rows) > selectors.MAP_LIMIT
     pattern = maps.pact_url_pattern()
-    response = JsonResponse(
+    # Plain dicts from one values() query, serialised by json.dumps: no model instances.
+    body = json.dumps(
         {
             "type": "FeatureCollection",
-            "features": [maps.feature(r, pattern) for r in rows],
-            "truncated": len(rows) >= selectors.MAP_LIMIT,
-        }
+            "features": [maps.feature(r, pattern) for r in rows[: selectors.MAP_LIMIT]],
+            "limit": selectors.MAP_LIMIT,
+            "truncated": truncated,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
-    response["Content-Type"] = "application/geo+json"
+    response = HttpResponse(body.encode(), content_type="application/geo+json")
     return response
 
 
