@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.search import index as search_index
 
 from . import ical
 from .models import (
@@ -120,6 +121,7 @@ def event_create(
     event.organisations.set(list(organisations))
     event.topics.set(list(topics))
     choices_changed()
+    search_index.update(event)
     return event
 
 
@@ -149,6 +151,7 @@ def event_update(
     if topics is not None:
         event.topics.set(list(topics))
     choices_changed()
+    search_index.update(event)
     if changed & NOTIFIED_FIELDS and event.status != Event.Status.DRAFT:
         _tell_registrants_of_change(event)
     return event

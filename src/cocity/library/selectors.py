@@ -153,8 +153,8 @@ def posts_list(*, kind: str = "") -> QuerySet[PeerPost]:
 
 
 def _place_codes(territories: list[Territory]) -> set[str]:
-    """A place and everything above it (a neighbourhood matches its city and country)."""
-    return {code for t in territories for code in t.path.strip("/").split("/")}
+    """A place and everything above it but the country (a neighbourhood matches its city)."""
+    return {code for t in territories for code in t.path.strip("/").split("/")[1:]}
 
 
 def matches_for(
@@ -173,6 +173,7 @@ def matches_for(
         )
         for object_id, rank in documents.order_by("-rank").values_list("object_id", "rank")[:50]:
             text_rank[object_id] = float(rank or 0)
+    best_rank = max([abs(r) for r in text_rank.values()] + [1e-9])
     candidates = (
         published_items(user)
         .prefetch_related("organisations")
@@ -187,14 +188,13 @@ def matches_for(
         if shared:
             reasons.append(_("shares the topics %(topics)s") % {"topics": ", ".join(shared)})
             score += 2 * len(shared)
-        item_places = [t for t in item.territories.all() if t.path.strip("/").split("/")[-1]]
-        near = [t.name for t in item_places if _place_codes([t]) & places] if places else []
+        near = [t.name for t in item.territories.all() if _place_codes([t]) & places]
         if near:
             reasons.append(_("same places: %(places)s") % {"places": ", ".join(near)})
             score += 1
         if item.pk in text_rank:
             reasons.append(_("its text uses the words of the need"))
-            score += 3 + min(text_rank[item.pk], 5)
+            score += 1 + 3 * text_rank[item.pk] / best_rank
         if reasons:
             practices.append(PracticeMatch(item, reasons, score))
     practices.sort(key=lambda m: -m.score)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from cocity.network.models import Organisation, OrganisationMembership
 from cocity.participation import services as participation
 from cocity.participation.models import Comment
+from cocity.search import index as search_index
 
 from .models import (
     ALLOWED_ATTACHMENT_TYPES,
@@ -180,6 +181,7 @@ def idea_create(
                 size=upload.size or 0,
             )
         participation.follow_set(target=idea, user=author, follow=True)
+        search_index.update(idea)
     followers = [u for u in participation.followers_of(process) if u != author.pk]
     if followers:
         participation.notify(
@@ -214,6 +216,7 @@ def idea_update(*, idea: Idea, editor: Any, **fields: Any) -> Idea:
                 mimetype=mimetype,
                 size=upload.size or 0,
             )
+        search_index.update(idea)
     return idea
 
 
@@ -343,6 +346,7 @@ def action_save(
         action.save()
         if partners is not None:
             action.partners.set(partners)
+        search_index.update(action)
         participation.activity_record(
             actor=actor,
             space=action.process.space,

@@ -123,3 +123,30 @@ def remove(obj: Any) -> None:
     provider = provider_for(obj)
     if provider is not None and obj.pk is not None:
         _delete(provider.key, obj.pk)
+
+
+def city_of(territory: Any) -> tuple[str, str]:
+    """(code, name) of the city a territory is in, from its materialised path."""
+    if territory is None:
+        return "", ""
+    from cocity.network.models import Territory
+
+    if territory.kind == Territory.Kind.CITY:
+        return territory.code, territory.name
+    codes = territory.path.strip("/").split("/")
+    if len(codes) < 2:
+        return "", ""
+    name = Territory.objects.filter(code=codes[1]).values_list("name", flat=True).first()
+    return (codes[1], name) if name else ("", "")
+
+
+def reindex_all() -> int:
+    """Rebuild every provider's documents (after an import, or to repair the index)."""
+    from .registry import providers
+
+    count = 0
+    for provider in providers():
+        for obj in provider.objects():
+            update(obj)
+            count += 1
+    return count
