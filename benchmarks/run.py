@@ -8,7 +8,8 @@ Steps: (re)create the database ``cocity_bench`` (``--database``) on the PostgreS
 ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/), migrate, fill it with
 ``benchmarks/generate.py``, collect static files, start gunicorn (production settings, HTTPS
 redirect off since wrk speaks plain HTTP on the loopback, Redis cache when Redis answers), then
-for each page: a warm-up, and wrk with 50 connections for ``--duration`` seconds. Reports
+for each page: a warm-up, and wrk with 50 connections for ``--duration`` seconds; with
+``--signed-in``, every page again as a signed-in person (whom the page cache never serves). Reports
 requests/s and p50/p95/p99 per page, the peak resident memory of the busiest app process, and
 writes ``benchmarks/results/<stamp>.{md,json}`` (and ``latest.*``).
 """
@@ -104,7 +105,32 @@ def peak_rss_mb(pids: list[int]) -> float:
     return round(peak / 1024, 1)
 
 
-def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, Any]:
+SESSION_SNIPPET = """
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import load_backend
+user = get_user_model().objects.filter(is_staff=False, is_active=True).order_by("pk").first()
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(user.pk)
+store[BACKEND_SESSION_KEY] = next(
+    path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+)
+store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+store.save()
+print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+"""
+
+
+def signed_in_cookie(env: dict[str, str]) -> str:
+    """A session of a generated (non-staff) person, made in the server's own session store."""
+    out = sh(str(BIN / "cocity"), "shell", "-c", SESSION_SNIPPET, env=env, capture=True)
+    return out.strip().splitlines()[-1]
+
+
+def wrk(
+    url: str, duration: int, connections: int, threads: int, cookie: str = ""
+) -> dict[str, Any]:
     out = sh(
         "wrk",
         f"-t{threads}",
@@ -112,6 +138,7 @@ def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, An
         f"-d{duration}s",
         "--timeout",
         "10s",
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         "-s",
         str(HERE / "report.lua"),
         url,
@@ -125,12 +152,13 @@ def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, An
 
 def markdown(report: dict[str, Any]) -> str:
     rows = [
-        "| page | requests/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | visitor | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report["pages"]:
         rows.append(
-            f"| {page['name']} (`{page['path']}`) | {page['rps']} | {page['p50_ms']} | "
+            f"| {page['name']} (`{page['path']}`) | {page.get('viewer', 'anonymous')} | "
+            f"{page['rps']} | {page['p50_ms']} | "
             f"{page['p95_ms']} | {page['p99_ms']} | {page['non_2xx'] + page['socket_errors']} |"
         )
     setup = report["setup"]
@@ -147,7 +175,9 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             *rows,
             "",
-            f"Peak resident memory of one app process: {report['peak_rss_mb']} MB.",
+            f"Peak resident memory of one app process: {report['peak_rss_mb']} MB. "
+            f"Load average (1 min) before / after: {report.get('load_before')} / "
+            f"{report.get('load_after')}.",
             "",
         ]
     )
@@ -164,6 +194,11 @@ def main() -> None:
     parser.add_argument("--database", default="cocity_bench")
     parser.add_argument("--reuse", action="store_true", help="keep the existing database")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="measure every page a second time as a signed-in person (no page cache)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
@@ -231,22 +266,33 @@ def main() -> None:
         ("organisations directory", "/organisations/"),
         ("places directory", "/places/"),
         ("a space", f"/spaces/{data['sample_space']}/"),
+        ("an organisation", f"/organisations/{data['sample_organisation']}/"),
+        ("a place", f"/places/{data['sample_territory']}/"),
     ]
     results: list[dict[str, Any]] = []
+    load_before = round(os.getloadavg()[0], 2)
     try:
         wait_until_up(base + "/healthz", server)
-        for name, path in pages:
-            time.sleep(5)  # let the previous page's queue drain before measuring this one
-            for _ in range(20):  # warm up every worker's caches and connections
-                with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
-                    assert response.status == 200, (path, response.status)
-            figures = wrk(base + path, args.duration, args.connections, args.threads)
-            figures.update(name=name, path=path)
-            results.append(figures)
-            print(
-                f"   {name:32} {figures['rps']:8} req/s  p50 {figures['p50_ms']:7} ms  "
-                f"p95 {figures['p95_ms']:7} ms  p99 {figures['p99_ms']:7} ms"
-            )
+        viewers = [("anonymous", "")]
+        if args.signed_in:
+            viewers.append(("signed in", signed_in_cookie(env)))
+        for viewer, cookie in viewers:
+            for name, path in pages:
+                time.sleep(5)  # let the previous page's queue drain before measuring this one
+                for _ in range(20):  # warm up every worker's caches and connections
+                    warm = urllib.request.Request(  # noqa: S310 (loopback)
+                        base + path, headers={"Cookie": cookie} if cookie else {}
+                    )
+                    with urllib.request.urlopen(warm, timeout=10) as response:  # noqa: S310
+                        assert response.status == 200, (path, response.status)
+                figures = wrk(base + path, args.duration, args.connections, args.threads, cookie)
+                figures.update(name=name, path=path, viewer=viewer)
+                results.append(figures)
+                print(
+                    f"   {name:32} {viewer:10} {figures['rps']:8} req/s  "
+                    f"p50 {figures['p50_ms']:7} ms  p95 {figures['p95_ms']:7} ms  "
+                    f"p99 {figures['p99_ms']:7} ms"
+                )
         rss = peak_rss_mb(worker_pids(server.pid))
     finally:
         server.send_signal(signal.SIGTERM)
@@ -271,6 +317,8 @@ def main() -> None:
         },
         "pages": results,
         "peak_rss_mb": rss,
+        "load_before": load_before,
+        "load_after": round(os.getloadavg()[0], 2),
     }
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     text = markdown(report)

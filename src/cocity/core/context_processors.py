@@ -2,9 +2,16 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cocity.core.cache import CSRF_PLACEHOLDER, rendering_with_csrf_placeholder
+
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {
+    context: dict[str, object] = {
         "site_name": settings.COCITY_SITE_NAME,
         "viewer_timezone": timezone.get_current_timezone_name(),
     }
+    if rendering_with_csrf_placeholder(request):
+        # A page for the shared cache: each response gets its visitor's own token instead
+        # (this runs after Django's built-in csrf processor, so it wins).
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return context

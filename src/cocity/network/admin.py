@@ -1,6 +1,7 @@
 """The Django admin for every network model. Forms run the models' own validation (territory
 codes, kind hierarchy, GeoJSON boundaries, logo checks); territory changes go through the
-service so descendants' paths follow."""
+service so descendants' paths follow. Saves and deletions of what public pages show bump the
+"network" cache version (cocity.core.cache)."""
 
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from cocity.core.cache import BumpsCacheVersionAdmin
 
 from .forms.organisations import LogoField
 from .forms.territories import TerritoryAdminForm
@@ -26,7 +29,7 @@ from .services.territories import territory_update
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(BumpsCacheVersionAdmin, admin.ModelAdmin):
     form = TerritoryAdminForm
     list_display = ("name", "code", "kind", "parent", "path")
     list_filter = ("kind",)
@@ -52,7 +55,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BumpsCacheVersionAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "parent")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "slug", "description")
@@ -89,7 +92,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(BumpsCacheVersionAdmin, admin.ModelAdmin):
     form = OrganisationAdminForm
     list_display = ("name", "kind", "home_territory", "member_count", "created_at")
     list_filter = ("kind", "created_at")
@@ -116,7 +119,7 @@ class SpaceMembershipInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(BumpsCacheVersionAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "visibility", "join_policy", "territory", "created_at")
     list_filter = ("kind", "visibility", "join_policy", "created_at")
     search_fields = ("name", "slug", "summary")
@@ -129,7 +132,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationMembership)
-class OrganisationMembershipAdmin(admin.ModelAdmin):
+class OrganisationMembershipAdmin(BumpsCacheVersionAdmin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__email", "user__display_name", "organisation__name")
@@ -139,7 +142,7 @@ class OrganisationMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpaceMembership)
-class SpaceMembershipAdmin(admin.ModelAdmin):
+class SpaceMembershipAdmin(BumpsCacheVersionAdmin, admin.ModelAdmin):
     list_display = ("user", "space", "role", "created_at")
     list_filter = ("role", "space__visibility")
     search_fields = ("user__email", "user__display_name", "space__name")

@@ -30,6 +30,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.st
         "TEST": {"NAME": env.str("TEST_SQLITE_NAME", default="") or None},
     }
 TIME_ZONE = "Europe/Brussels"
+# Factories write without the services that invalidate cached pages: tests that check the page
+# cache turn it on (settings.COCITY_PAGE_CACHE = True).
+COCITY_PAGE_CACHE = False
 
 # Tasks run at once inside the test (tests that check the queue itself override this).
 TASKS = {

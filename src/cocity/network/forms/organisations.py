@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.text import clean_plain_text
+from cocity.core.widgets import DatalistInput
 
 from ..models import Organisation, Role, Territory
 from ..services.organisations import validate_logo
+from .spaces import SlugOrNameChoiceField
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -45,19 +47,25 @@ class OrganisationFilterForm(forms.Form):
         required=False,
         choices=[("", _("All kinds")), *Organisation.Kind.choices],
     )
-    city = forms.ModelChoiceField(
+    # A text input with the most used cities as suggestions, not a <select> of every city.
+    city = SlugOrNameChoiceField(
         label=_("City"),
         required=False,
-        queryset=Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name", "code"),
+        queryset=Territory.objects.filter(kind=Territory.Kind.CITY),
         to_field_name="code",
-        empty_label=_("All cities"),
+        widget=DatalistInput,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, city_suggestions: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
         for name in ("kind", "city"):
             self.fields[name].widget.attrs["data-autosubmit"] = ""
+        widget = self.fields["city"].widget
+        if isinstance(widget, DatalistInput):
+            widget.suggestions = city_suggestions or []
 
     def clean_q(self) -> str:
         return clean_plain_text(self.cleaned_data.get("q") or "")

@@ -3,8 +3,11 @@
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from cocity.core.cache import cached
+
 from ..models import Organisation, OrganisationMembership, Role, Space, Territory
 from .spaces import spaces_visible_to
+from .territories import cities_ranked
 
 
 def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
@@ -86,9 +89,26 @@ def city_choices() -> QuerySet[Territory]:
     return Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name", "code")
 
 
+CITY_SUGGESTIONS = 40
+
+
+def organisation_city_suggestions() -> list[tuple[str, str]]:
+    """The cities most organisations are based in, as ``(code, name)``: suggestions for the
+    directory's city filter, cached until the network changes."""
+
+    def compute() -> list[tuple[str, str]]:
+        paths = Organisation.objects.filter(home_territory__isnull=False).values_list(
+            "home_territory__path", flat=True
+        )
+        return cities_ranked(paths, limit=CITY_SUGGESTIONS)
+
+    return cached(("network",), "organisation-city-suggestions", compute)
+
+
 __all__ = [
     "city_choices",
     "organisation_admin_count",
+    "organisation_city_suggestions",
     "organisation_directory",
     "organisation_members",
     "organisation_spaces",

@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from cocity.core.cache import cached
+
 from ..models import (
     Invitation,
     JoinRequest,
@@ -72,6 +74,33 @@ def home_overview(*, user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "space_count": spaces_visible_to(user).count(),
         "city_count": Territory.objects.filter(kind=Territory.Kind.CITY).count(),
     }
+
+
+FILTER_SUGGESTIONS = 40
+
+
+def space_filter_suggestions() -> dict[str, list[tuple[str, str]]]:
+    """Suggestions for the directory's organisation and city filters: the organisations owning
+    the most public spaces (slug, name) and the cities with the most (code, name). A few dozen,
+    not every row: cached until the network changes."""
+    from .territories import cities_ranked
+
+    def compute() -> dict[str, list[tuple[str, str]]]:
+        owners = (
+            Space.organisations.through.objects.filter(space__visibility=Space.Visibility.PUBLIC)
+            .values("organisation__slug", "organisation__name")
+            .annotate(n=Count("space_id"))
+            .order_by("-n", "organisation__name")[:FILTER_SUGGESTIONS]
+        )
+        paths = Space.objects.filter(
+            visibility=Space.Visibility.PUBLIC, territory__isnull=False
+        ).values_list("territory__path", flat=True)
+        return {
+            "organisations": [(o["organisation__slug"], o["organisation__name"]) for o in owners],
+            "cities": cities_ranked(paths, limit=FILTER_SUGGESTIONS),
+        }
+
+    return cached(("network",), "space-filter-suggestions", compute)
 
 
 def space_list(  # type: ignore[no-untyped-def]

@@ -1,6 +1,8 @@
 """Reads for places (territories) and topics. Ancestors come from the materialised path in one
 query; lists never issue a query per row."""
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
@@ -14,6 +16,27 @@ from .spaces import spaces_visible_to
 class CountryWithCities:
     country: Territory
     cities: list[Territory] = field(default_factory=list)
+
+
+def cities_ranked(paths: Iterable[str], *, limit: int) -> list[tuple[str, str]]:
+    """The cities holding the most of these territory paths, as ``(code, name)``, most first
+    (ties by name). For filter suggestions: computed rarely, then cached by the callers."""
+    cities = {
+        path: (code, name)
+        for path, code, name in Territory.objects.filter(kind=Territory.Kind.CITY).values_list(
+            "path", "code", "name"
+        )
+    }
+    counts: Counter[str] = Counter()
+    for path in paths:
+        prefix = ""
+        for part in path.split("/")[:-1]:
+            prefix += part + "/"
+            if prefix in cities:
+                counts[prefix] += 1
+                break
+    ranked = sorted(counts, key=lambda city: (-counts[city], cities[city][1]))[:limit]
+    return [cities[city] for city in ranked]
 
 
 def countries() -> QuerySet[Territory]:

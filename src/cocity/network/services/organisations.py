@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from cocity.core.cache import bump_cache_version
+
 from ..models import Organisation, OrganisationMembership, Role, Territory
 
 # Pillow format name -> file name extensions accepted for it. SVG is never accepted: it is a
@@ -123,6 +125,7 @@ def organisation_create(
             if attempt == 2:
                 raise
             continue
+        bump_cache_version("network")  # the directory and the pages show it
         return organisation
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -158,6 +161,7 @@ def organisation_update(
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
+        bump_cache_version("network")
     return organisation
 
 
@@ -238,6 +242,7 @@ def organisation_member_add(
         membership = OrganisationMembership(organisation=organisation, user=user, role=role)
         membership.full_clean()
         membership.save()
+        bump_cache_version("network")
     return membership
 
 
@@ -267,6 +272,7 @@ def organisation_member_change_role(
         membership.role = new_role
         membership.full_clean()
         membership.save(update_fields=["role"])
+        bump_cache_version("network")
     return membership
 
 
@@ -276,6 +282,7 @@ def organisation_member_remove(*, organisation: Organisation, membership_id: int
         memberships, membership = _locked_membership(organisation, membership_id)
         _refuse_if_last_admin(memberships, membership)
         membership.delete()
+        bump_cache_version("network")
 
 
 def organisation_leave(*, organisation: Organisation, user: Any) -> None:
@@ -289,3 +296,4 @@ def organisation_leave(*, organisation: Organisation, user: Any) -> None:
             )
         _refuse_if_last_admin(memberships, mine, leaving=True)
         mine.delete()
+        bump_cache_version("network")

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocity.core.cache import bump_cache_version
 from cocity.core.mail import queue_templated_email, recipient_language
 
 from ..models import (
@@ -206,6 +207,7 @@ def space_create(
     membership.full_clean()
     membership.save()
     forget_roles(creator)
+    bump_cache_version("network")  # what anonymous pages show has changed
     return space
 
 
@@ -237,6 +239,7 @@ def space_update(
         space.organisations.set(organisations)
     if topics is not None:
         space.topics.set(topics)
+    bump_cache_version("network")  # what anonymous pages show has changed
     return space
 
 
@@ -262,6 +265,7 @@ def space_join(*, space: Space, user: Any) -> SpaceMembership:
         space_id=space.pk, user_id=user.pk, status=JoinRequest.Status.PENDING
     ).update(status=JoinRequest.Status.WITHDRAWN)
     forget_roles(user)
+    bump_cache_version("network")  # what anonymous pages show has changed
     return membership
 
 
@@ -352,6 +356,8 @@ def join_request_decide(
             "space_url": _absolute(space.get_absolute_url(), link_base),
         },
     )
+    if accept:
+        bump_cache_version("network")  # what anonymous pages show has changed
     return join_request
 
 
@@ -368,6 +374,7 @@ def space_leave(*, space: Space, user: Any) -> None:
         )
     membership.delete()
     forget_roles(user)
+    bump_cache_version("network")  # what anonymous pages show has changed
 
 
 # Managing members ---------------------------------------------------------------------------
@@ -392,6 +399,7 @@ def membership_role_change(
     membership.full_clean()
     membership.save(update_fields=["role"])
     forget_roles(actor)
+    bump_cache_version("network")  # what anonymous pages show has changed
     return membership
 
 
@@ -410,6 +418,7 @@ def membership_remove(*, membership: SpaceMembership, actor: Any) -> None:
         )
     current.delete()
     forget_roles(actor)
+    bump_cache_version("network")  # what anonymous pages show has changed
 
 
 # Invitations --------------------------------------------------------------------------------
@@ -535,6 +544,7 @@ def invitation_respond(*, token: str, user: Any, accept: bool) -> Invitation:
             space=invitation.space, user=user, status=JoinRequest.Status.PENDING
         ).update(status=JoinRequest.Status.ACCEPTED, decided_at=timezone.now())
         forget_roles(user)
+        bump_cache_version("network")  # what anonymous pages show has changed
     invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
     invitation.accepted_by = user if accept else None
     invitation.save(update_fields=["status", "accepted_by"])

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cocity.core.cache import public_page_cache
 from cocity.core.pagination import paginate
 
 from ..forms.organisations import (
@@ -38,8 +39,12 @@ def _denied(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    form = OrganisationFilterForm(request.GET or None)
+    form = OrganisationFilterForm(
+        request.GET or None,
+        city_suggestions=None if request.htmx else selectors.organisation_city_suggestions(),  # type: ignore[attr-defined]
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     organisations = selectors.organisation_directory(
         kind=filters.get("kind") or None, city=filters.get("city"), query=filters.get("q")
@@ -61,6 +66,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisations_with_counts(), slug=slug)
     members = paginate(request, selectors.organisation_members(organisation), MEMBERS_ON_PAGE)

@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.core.cache import public_page_cache
 from cocity.core.pagination import paginate
 
 from ..forms.spaces import (
@@ -51,8 +52,12 @@ def _error_text(error: ValidationError) -> str:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def space_list(request: HttpRequest) -> HttpResponse:
-    form = SpaceFilterForm(request.GET or None)
+    form = SpaceFilterForm(
+        request.GET or None,
+        suggestions=None if request.htmx else selectors.space_filter_suggestions(),  # type: ignore[attr-defined]
+    )
     spaces = selectors.space_list(user=request.user, **form.filters())
     context = {"form": form, "page_obj": paginate(request, spaces)}
     template = (
@@ -64,6 +69,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = _visible_space_or_404(request, slug)
     state = selectors.viewer_state(space=space, user=request.user)

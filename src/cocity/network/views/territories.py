@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cocity.core.cache import public_page_cache
 from cocity.core.pagination import paginate
 
 from ..selectors import organisations as organisation_selectors
@@ -14,6 +15,7 @@ SPACES_ON_PAGE = 12
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def territory_list(request: HttpRequest) -> HttpResponse:
     page_obj = paginate(request, selectors.countries())
     context = {"page_obj": page_obj, "rows": selectors.countries_with_cities(list(page_obj))}
@@ -21,6 +23,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
     territory = selectors.territory_by_code(code)
     if territory.code != code:  # one address per place: /places/be-bru/ -> /places/BE-BRU/
@@ -40,6 +43,7 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(namespaces=("network",))
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = selectors.topic_by_slug(slug)
     context = {

@@ -1,0 +1,214 @@
+"""Shared caches, invalidated by namespace versions: whole pages for anonymous visitors, and
+small computed lists (filter suggestions).
+
+Every cached entry belongs to one or more *namespaces* ("network", ...). Each namespace has a
+version token stored in the cache; the keys of cached entries contain the tokens, so a service
+that changes what a namespace shows calls ``bump_cache_version("network")`` and every entry built
+before becomes unreachable at once (it expires on its own, or a page is replaced when next
+rendered). The token is replaced immediately and
+again when the transaction commits: a request that rendered between the two from data not yet
+committed cannot keep its stale page.
+
+The cache is Django's default cache: Redis when ``REDIS_URL`` is set (shared by every app process,
+which is what a deployment with several processes needs), local memory otherwise (one process:
+the demo and the tests).
+
+Pages (``public_page_cache``) are cached only for anonymous visitors, GET/HEAD, without pending
+messages, and only 200 responses that set no cookie. The key holds the namespaces, the
+host, the language, the viewer's time zone, ``HX-Request`` and the full path. The CSRF token is
+never cached: the page is rendered with a placeholder (see ``context_processors.site``) that is
+replaced by this visitor's own token on every response, which also sets the CSRF cookie. A hit
+costs one cache round trip (the page and the namespace versions are read together).
+``COCITY_PAGE_CACHE`` turns the page cache on: by default with Redis only (a per-process cache
+would leave the other processes' pages stale after a write); off in the test settings, where
+factories write without the services (tests of the cache turn it on).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+T = TypeVar("T")
+
+CSRF_PLACEHOLDER = "cocity-csrf-placeholder-5f0c1e9a7b"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+_RENDERING_FLAG = "_cocity_csrf_placeholder"
+_VERSION_KEY = "cocity:version:{}"
+DEFAULT_PAGE_TIMEOUT = 600
+
+
+def _new_token() -> str:
+    return secrets.token_hex(6)
+
+
+def _version_keys(namespaces: Iterable[str]) -> list[str]:
+    return [_VERSION_KEY.format(name) for name in namespaces]
+
+
+def _versions_from(found: dict[str, Any], keys: list[str]) -> str:
+    for key in keys:
+        if key not in found:  # first use, or evicted: start a version (someone may race us)
+            cache.add(key, _new_token(), timeout=None)
+            found[key] = cache.get(key) or _new_token()
+    return ".".join(str(found[key]) for key in keys)
+
+
+def namespace_versions(namespaces: Iterable[str]) -> str:
+    """The current version tokens of these namespaces, as one string (one cache round trip)."""
+    keys = _version_keys(namespaces)
+    return _versions_from(cache.get_many(keys), keys)
+
+
+def bump_cache_version(namespace: str) -> None:
+    """Make every page and list cached under ``namespace`` stale: now, and after the commit."""
+
+    def bump() -> None:
+        cache.set(_VERSION_KEY.format(namespace), _new_token(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached(
+    namespaces: Iterable[str], name: str, compute: Callable[[], T], timeout: int = 3600
+) -> T:
+    """``compute()``, kept in the cache until one of the namespaces changes (or ``timeout``)."""
+    namespaces = tuple(namespaces)
+    key = f"cocity:data:{name}:{namespace_versions(namespaces)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value  # type: ignore[no-any-return]
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def rendering_with_csrf_placeholder(request: HttpRequest) -> bool:
+    """True while a page meant for the cache renders: templates get the placeholder token."""
+    return bool(getattr(request, _RENDERING_FLAG, False))
+
+
+def _may_use_cache(request: HttpRequest) -> bool:
+    if not getattr(settings, "COCITY_PAGE_CACHE", True):
+        return False
+    if request.method not in ("GET", "HEAD"):
+        return False
+    # Without a session cookie this is answered from an empty session, without a query.
+    if request.user.is_authenticated:  # type: ignore[union-attr]
+        return False
+    # len() reads the pending messages without marking them as shown.
+    return len(get_messages(request)) == 0  # type: ignore[arg-type]
+
+
+def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    """The key of this page for this kind of visitor. The namespace versions are not in it but
+    in the entry, so a hit costs one round trip (entry and versions read together) and a page
+    rendered again after a write replaces its old entry instead of leaving it to expire."""
+    parts = [
+        ",".join(namespaces),
+        request.get_host(),
+        "https" if request.is_secure() else "http",
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        "htmx" if request.headers.get("HX-Request") == "true" else "page",
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"cocity:page:{digest}"
+
+
+def _with_visitor_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.streaming or _PLACEHOLDER_BYTES not in response.content:
+        return response
+    token = get_token(request).encode()  # also makes the CSRF middleware set the cookie
+    response.content = response.content.replace(_PLACEHOLDER_BYTES, token)
+    return response
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.headers.get("Cache-Control", "")
+    )
+
+
+def public_page_cache(
+    namespaces: Iterable[str] = ("network",), timeout: int = DEFAULT_PAGE_TIMEOUT
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve this view's page from the shared cache to anonymous visitors (see the module)."""
+    names = tuple(namespaces)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _may_use_cache(request):
+                return view(request, *args, **kwargs)
+            key, version_keys = _page_key(request, names), _version_keys(names)
+            found = cache.get_many([key, *version_keys])
+            versions = _versions_from(found, version_keys)  # read before rendering
+            entry = found.get(key)
+            if entry is not None and entry[0] == versions:
+                _versions, status, headers, content = entry
+                response = HttpResponse(content, status=status)
+                for header, value in headers:
+                    response.headers[header] = value
+                return _with_visitor_token(request, response)
+            setattr(request, _RENDERING_FLAG, True)
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()  # a TemplateResponse renders now, flagged
+            finally:
+                setattr(request, _RENDERING_FLAG, False)
+            if _storable(response):
+                headers = [(h, v) for h, v in response.headers.items() if h.lower() != "set-cookie"]
+                entry = (versions, response.status_code, headers, response.content)
+                cache.set(key, entry, timeout)
+            return _with_visitor_token(request, response)
+
+        return wrapped
+
+    return decorator
+
+
+class BumpsCacheVersionAdmin:
+    """For ``ModelAdmin`` classes whose models appear on cached pages: every save or delete in
+    the admin (inlines included, bulk deletion too) bumps ``cache_namespaces``."""
+
+    cache_namespaces: tuple[str, ...] = ("network",)
+
+    def _bump(self) -> None:
+        for namespace in self.cache_namespaces:
+            bump_cache_version(namespace)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self._bump()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        self._bump()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        self._bump()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        self._bump()

@@ -1,0 +1,225 @@
+"""The shared page cache for anonymous visitors (cocity.core.cache): fresh right after every
+write, never for signed-in people, one CSRF token per visitor, separate entries per language,
+time zone and htmx fragment."""
+
+import re
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.test import Client
+from django.test.client import RequestFactory
+
+from cocity.core.cache import CSRF_PLACEHOLDER, bump_cache_version, cached
+from cocity.network.models import Organisation, Space, Territory
+from cocity.network.services import organisations as organisation_services
+from cocity.network.services import spaces as space_services
+from cocity.network.services import territories as territory_services
+from tests.factories import (
+    OrganisationFactory,
+    SpaceFactory,
+    TerritoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.COCITY_PAGE_CACHE = True
+
+
+def _token(response) -> str:  # type: ignore[no-untyped-def]
+    found = TOKEN.findall(response.content)
+    assert found, "no CSRF token in the page"
+    assert len(set(found)) == 1
+    return found[0].decode()
+
+
+def test_a_second_visit_is_served_from_the_cache_without_queries(client, django_assert_num_queries):
+    SpaceFactory(name="Riverside Partnership")
+    assert b"Riverside Partnership" in client.get("/spaces/").content
+    with django_assert_num_queries(0):
+        response = Client().get("/spaces/")
+    assert b"Riverside Partnership" in response.content
+    assert CSRF_PLACEHOLDER.encode() not in response.content
+
+
+def test_without_a_write_the_cached_page_stays(client):
+    """Proves the tests below measure the invalidation, not an uncached page."""
+    SpaceFactory(name="First Space")
+    client.get("/spaces/")
+    SpaceFactory(name="Written Behind The Services")  # a factory bumps nothing
+    assert b"Written Behind The Services" not in client.get("/spaces/").content
+
+
+def test_space_pages_change_right_after_a_space_is_created_or_edited(client):
+    creator = UserFactory()
+    for path in ("/", "/spaces/"):
+        assert b"Harbour Lab" not in client.get(path).content
+    space = space_services.space_create(creator=creator, name="Harbour Lab", kind="lab")
+    for path in ("/", "/spaces/"):
+        assert b"Harbour Lab" in client.get(path).content
+    page = space.get_absolute_url()
+    assert b"Harbour Lab" in client.get(page).content
+    space_services.space_update(space=space, actor=creator, name="Harbour Studio")
+    assert b"Harbour Studio" in client.get(page).content
+    assert b"Harbour Studio" in client.get("/spaces/").content
+
+
+def test_member_counts_change_right_after_someone_joins(client):
+    creator = UserFactory()
+    space = space_services.space_create(
+        creator=creator, name="Open Space", kind="lab", join_policy=Space.JoinPolicy.OPEN
+    )
+    assert b"1 member<" in client.get("/spaces/").content
+    space_services.space_join(space=space, user=UserFactory())
+    assert b"2 members<" in client.get("/spaces/").content
+
+
+def test_organisation_pages_change_right_after_a_write(client):
+    creator = UserFactory()
+    assert b"Tenants Union" not in client.get("/organisations/").content
+    organisation = organisation_services.organisation_create(
+        creator=creator, name="Tenants Union", kind=Organisation.Kind.CIVIL_SOCIETY
+    )
+    assert b"Tenants Union" in client.get("/organisations/").content
+    page = organisation.get_absolute_url()
+    assert b"Renters" not in client.get(page).content
+    organisation_services.organisation_update(
+        organisation=organisation,
+        name="Tenants Union",
+        kind=Organisation.Kind.CIVIL_SOCIETY,
+        home_territory=None,
+        website="",
+        description="Renters together.",
+        logo_alt="",
+    )
+    assert b"Renters together." in client.get(page).content
+
+
+def test_place_pages_change_right_after_a_territory_is_created_or_renamed(client):
+    assert b"Atlantis" not in client.get("/places/").content
+    country = territory_services.territory_create(name="Atlantis", code="AT", kind="country")
+    assert b"Atlantis" in client.get("/places/").content
+    page = country.get_absolute_url()
+    assert b"Atlantis" in client.get(page).content
+    territory_services.territory_update(territory=country, name="Lemuria")
+    assert b"Lemuria" in client.get(page).content
+    assert b"Lemuria" in client.get("/places/").content
+
+
+def test_admin_saves_and_deletions_bump_the_version(client):
+    space = SpaceFactory(name="Admin Edited")
+    client.get("/spaces/")
+    admin = admin_site._registry[Space]
+    request = RequestFactory().post("/admin/")
+    space.name = "Renamed In The Admin"
+    admin.save_model(request, space, form=None, change=True)
+    assert b"Renamed In The Admin" in client.get("/spaces/").content
+    admin.delete_model(request, space)
+    assert b"Renamed In The Admin" not in client.get("/spaces/").content
+
+
+def test_signed_in_people_never_get_a_cached_page(client):
+    SpaceFactory(name="Before")
+    anonymous = Client()
+    anonymous.get("/spaces/")
+    person = UserFactory()
+    client.force_login(person)
+    SpaceFactory(name="Written Later")  # no bump: only an uncached render can show it
+    assert b"Written Later" not in anonymous.get("/spaces/").content
+    response = client.get("/spaces/")
+    assert b"Written Later" in response.content
+    assert person.public_name.encode() in response.content
+    # ... and what they see is not stored for anyone else.
+    assert person.public_name.encode() not in anonymous.get("/spaces/").content
+
+
+def test_each_anonymous_visitor_gets_a_working_csrf_token_of_their_own():
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_one, page_two = first.get("/spaces/"), second.get("/spaces/")  # the second: cached
+    token_one, token_two = _token(page_one), _token(page_two)
+    assert token_one != token_two
+    assert CSRF_PLACEHOLDER.encode() not in page_two.content
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert f'"X-CSRFToken": "{token_two}"'.encode() in page_two.content
+    for visitor, token in ((first, token_one), (second, token_two)):
+        response = visitor.post(
+            "/i18n/setlang/", {"language": "fr", "next": "/spaces/", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302
+    refused = second.post(
+        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": "x" * 64}
+    )
+    assert refused.status_code == 403
+
+
+def test_htmx_fragments_are_cached_apart_from_full_pages(client):
+    SpaceFactory(name="Fragment Space")
+    page = client.get("/spaces/")
+    fragment = client.get("/spaces/", headers={"HX-Request": "true"})
+    again = client.get("/spaces/")
+    assert b"<html" in page.content and b"<html" in again.content
+    assert b"<html" not in fragment.content
+    assert b"Fragment Space" in fragment.content
+    assert "HX-Request" in fragment.headers["Vary"] and "HX-Request" in again.headers["Vary"]
+
+
+def test_french_and_english_are_cached_apart(client):
+    SpaceFactory()
+    english = client.get("/spaces/")
+    client.cookies["cocity_language"] = "fr"
+    french = client.get("/spaces/")
+    assert b'<html lang="en"' in english.content
+    assert b'<html lang="fr"' in french.content
+    del client.cookies["cocity_language"]
+    assert b'<html lang="en"' in client.get("/spaces/").content
+
+
+def test_time_zones_are_cached_apart(client):
+    client.get("/")
+    client.cookies["cocity_tz"] = "Asia/Seoul"
+    assert b"Asia/Seoul" in client.get("/").content
+
+
+def test_pending_messages_and_errors_are_not_cached(client):
+    assert client.get("/spaces/no-such-space/").status_code == 404
+    TerritoryFactory(name="Ruritania", code="RU")
+    assert client.get("/places/ru/").status_code == 301  # a redirect is not stored either
+    assert client.get("/places/RU/").status_code == 200
+
+
+def test_cached_lists_follow_their_namespace():
+    calls: list[int] = []
+
+    def compute() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    assert cached(("network",), "test-list", compute) == [1]
+    assert cached(("network",), "test-list", compute) == [1]
+    bump_cache_version("network")
+    assert cached(("network",), "test-list", compute) == [2]
+
+
+def test_filter_suggestions_list_the_busiest_organisations_and_cities(client):
+    country = TerritoryFactory(name="Country", code="CC")
+    city = TerritoryFactory(name="Busy City", code="CC-BUSY", kind="city", parent=country)
+    quiet = TerritoryFactory(name="Quiet City", code="CC-QUIET", kind="city", parent=country)
+    owner = OrganisationFactory(name="Busy Owner", slug="busy-owner")
+    for _ in range(3):
+        SpaceFactory(territory=city).organisations.add(owner)
+    SpaceFactory(territory=quiet)
+    content = client.get("/spaces/").content.decode()
+    datalists = re.findall(r'<datalist id="id_\w+-suggestions">(.*?)</datalist>', content)
+    assert len(datalists) == 2
+    assert '<option value="busy-owner">Busy Owner</option>' in datalists[0]
+    assert datalists[1].index("CC-BUSY") < datalists[1].index("CC-QUIET")
+    # Picked by code or typed by name: the same filter.
+    by_code = client.get("/spaces/", {"city": "CC-QUIET"}).content
+    by_name = client.get("/spaces/", {"city": "quiet city"}).content
+    assert by_code.count(b'class="card"') == by_name.count(b'class="card"') == 1
+    assert Territory.objects.filter(code="CC-QUIET").exists()
