@@ -188,6 +188,17 @@ def commons(**options: str) -> dict[str, Any]:
     }
 
 
+def insights(**options: str) -> dict[str, Any]:
+    """The demo network's places and people, then the insights demo (data sets for Marseille,
+    Brussels and Berlin, residents and their supports)."""
+    from cocity.core.demo.network import build_network
+    from cocity.insights import demo
+
+    build_network()
+    demo.build()
+    return {"city": "BE-BRU"}
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "person": person,
     "network": network,
@@ -195,6 +206,7 @@ SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "pledges": pledges,
     "plans": plans,
     "commons": commons,
+    "insights": insights,
 }
 
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from cocity.network.models import Territory
 
 from .models import DataSet, ImportJob
 
 READY = DataSet.Status.READY
+MULTIGROUP_LABELS = {
+    "dissimilarity": _("Multigroup dissimilarity"),
+    "gini": _("Multigroup Gini"),
+    "information_theory": _("Information theory index (H)"),
+    "normalized_exposure": _("Normalised exposure"),
+    "relative_diversity": _("Relative diversity"),
+    "simpsons_interaction": _("Simpson's interaction"),
+    "simpsons_concentration": _("Simpson's concentration"),
+    "diversity": _("Diversity (entropy)"),
+}
 
 
 def cities_with_datasets() -> QuerySet[Territory]:
@@ -69,7 +80,8 @@ def over_time(datasets: list[DataSet]) -> list[dict[str, Any]]:
             values = [d.results.get("multigroup", {}).get(name) for d in items]
             first, last = values[0], values[-1]
             change = last - first if first is not None and last is not None else None
-            rows.append({"name": name, "values": values, "change": change})
+            label = MULTIGROUP_LABELS.get(name, name)
+            rows.append({"name": label, "values": values, "change": change})
         single = []
         for column, label in zip(items[-1].group_columns, items[-1].group_labels, strict=True):
             values = [

@@ -400,19 +400,21 @@ def compute_results(dataset: DataSet, units: list[Unit]) -> dict[str, Any]:
             xy, areas = spatial.centroids_and_areas(shapes)
             results["contiguity_links"] = int(weights.nnz // 2)
             for k, g in enumerate(dataset.groups):
+                entry: dict[str, float | None] = {}
                 try:
-                    entry = {
-                        "spatial_dissimilarity": _finite(
-                            spatial.spatial_dissimilarity(counts[:, k], total, weights)
-                        )
-                    }
-                    if len(units) <= MAX_PROXIMITY_UNITS:
+                    entry["spatial_dissimilarity"] = _finite(
+                        spatial.spatial_dissimilarity(counts[:, k], total, weights)
+                    )
+                except ValueError as exc:  # e.g. no area touches another
+                    results["errors"].append(f"{g['column']}: {exc}")
+                if len(units) <= MAX_PROXIMITY_UNITS:
+                    try:
                         entry["spatial_proximity"] = _finite(
                             spatial.spatial_proximity(counts[:, k], total, xy, areas)
                         )
-                    results["spatial"][g["column"]] = entry
-                except ValueError as exc:
-                    results["errors"].append(f"{g['column']}: {exc}")
+                    except ValueError as exc:
+                        results["errors"].append(f"{g['column']}: {exc}")
+                results["spatial"][g["column"]] = entry
         except ValueError as exc:
             results["errors"].append(str(exc))
     return results

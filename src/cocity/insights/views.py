@@ -22,6 +22,7 @@ from cocity.network.models import Territory
 from . import equity, maps, selectors, services
 from .forms import DataSetForm
 from .models import DataSet
+from .templatetags.insights import num
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -31,7 +32,7 @@ def _denied(request: HttpRequest) -> HttpResponse:
 
 
 def _number(value: float | None, digits: int = 3) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    return num(value, digits)
 
 
 @require_http_methods(["GET", "HEAD"])

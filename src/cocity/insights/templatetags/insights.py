@@ -11,18 +11,24 @@ from django.utils.formats import number_format
 register = template.Library()
 
 
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):  # None, or "" for a missing key in a template
+        return None
+    return number if math.isfinite(number) else None
+
+
 @register.filter
 def num(value: Any, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    return number_format(float(value), int(digits))
+    number = _float(value)
+    return "—" if number is None else number_format(number, int(digits))
 
 
 @register.filter
 def pct(value: Any, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    return number_format(100 * float(value), int(digits)) + " %"
+    number = _float(value)
+    return "—" if number is None else number_format(100 * number, int(digits)) + " %"
 
 
 @register.filter
