@@ -62,12 +62,9 @@ def _visible_item(request: HttpRequest, pk: int) -> LibraryItem:
     return item
 
 
-def item_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    item = _visible_item(request, pk)
-    if slug != item.slug:
-        return redirect(item.get_absolute_url(), permanent=True)
+def _detail_context(request: HttpRequest, item: LibraryItem, **forms: Any) -> dict[str, Any]:
     user = request.user
-    context = {
+    return {
         "item": item,
         "related": selectors.related_items(user=user, item=item) if item.is_published else [],
         "can_change": user.has_perm("library.change_item", item),
@@ -77,10 +74,15 @@ def item_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "can_comment": user.has_perm("library.comment_item", item),
         "review_form": ReviewForm(),
         "comment_form": CommentForm(),
-        "translation_form": TranslationForm(),
-        "attachment_form": AttachmentForm(),
+        **forms,
     }
-    return render(request, "library/item_detail.html", context)
+
+
+def item_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    item = _visible_item(request, pk)
+    if slug != item.slug:
+        return redirect(item.get_absolute_url(), permanent=True)
+    return render(request, "library/item_detail.html", _detail_context(request, item))
 
 
 def _form_kwargs(form: ItemForm) -> dict[str, Any]:
@@ -195,9 +197,14 @@ def item_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write a comment."))
-        return redirect(_visible_item(request, pk).get_absolute_url())
+    if not form.is_valid() or not form.cleaned_data["body"].strip():
+        item = _visible_item(request, pk)
+        if not request.user.has_perm("library.comment_item", item):
+            raise Http404
+        if form.is_valid():
+            form.add_error("body", _("Write a comment."))
+        context = _detail_context(request, item, comment_form=form)
+        return render(request, "library/item_detail.html", context, status=200)
     return _post_action(request, pk, services.item_comment, body=form.cleaned_data["body"])
 
 

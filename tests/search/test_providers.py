@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from cocity.events import services as event_services
+from cocity.network.models import Space
+from cocity.search.models import Document
+from cocity.search.registry import providers
+from cocity.search.selectors import match, parse_query, visible_documents
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_capability_registers_once():
+    keys = {p.key for p in providers()}
+    assert {"library.item", "events.event", "plans.idea", "plans.action", "commons.pact"} <= keys
+
+
+def test_event_indexed_on_write_and_hidden_for_members_only(space_factory, user_factory):
+    admin = user_factory()
+    public = space_factory()
+    event = event_services.event_create(
+        space=public,
+        actor=admin,
+        title="Peer learning on commoning",
+        slug="peer-commoning",
+        summary="Remunicipalisation of basic services",
+        status="published",
+        time_zone="Europe/Paris",
+    )
+    found = match(visible_documents(AnonymousUser()), parse_query("remunicipalisation"))
+    assert [d.object_id for d in found] == [event.pk]
+    event_services.event_update(event=event, actor=admin, status="draft")
+    assert not Document.objects.filter(provider="events.event").exists()
+    secret = space_factory(
+        visibility=Space.Visibility.MEMBERS, join_policy=Space.JoinPolicy.INVITATION
+    )
+    event_services.event_create(
+        space=secret,
+        actor=admin,
+        title="Closed meeting",
+        slug="closed",
+        status="published",
+        summary="remunicipalisation",
+        time_zone="Europe/Paris",
+    )
+    assert not match(visible_documents(user_factory()), parse_query("remunicipalisation")).exists()
+
+
+def test_idea_and_action_providers(idea_factory, action_factory):
+    from cocity.search import index
+
+    idea, action = idea_factory(), action_factory()
+    index.update(idea)
+    index.update(action)
+    assert set(Document.objects.values_list("provider", flat=True)) == {
+        "plans.idea",
+        "plans.action",
+    }
