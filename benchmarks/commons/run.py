@@ -46,6 +46,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-threads", type=int, default=2)
     parser.add_argument("--database", default="cocity_bench_commons")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="turn the anonymous page cache off (every request renders; results in "
+        "commons-uncached.{md,json})",
+    )
     args = parser.parse_args()
     _admin, database_url = harness.database_urls(os.environ.get("DATABASE_URL", ""), args.database)
     work = Path(tempfile.mkdtemp(prefix="cocity-bench-commons-"))
@@ -61,6 +67,7 @@ def main() -> None:
         "STATIC_ROOT": str(work / "static"),
         "COCITY_BENCHMARK_VIEWS": "true",
         "LOG_LEVEL": "ERROR",
+        "COCITY_PAGE_CACHE": "false" if args.no_page_cache else "true",
     }
     harness.sh(str(harness.BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
     harness.sh(
@@ -139,6 +146,7 @@ def main() -> None:
             "connections": args.connections,
             "duration": args.duration,
             "redis": bool(env["REDIS_URL"]),
+            "page_cache": not args.no_page_cache,
             "cores": os.cpu_count(),
         },
         "load_average_before": [round(x, 2) for x in load_before],
@@ -149,9 +157,15 @@ def main() -> None:
     text = harness.markdown(report) + (
         f"\nLoad average (1, 5, 15 min) before: {report['load_average_before']}, "
         f"after: {report['load_average_after']}; per page (1 min) in the JSON.\n"
+        + (
+            "\nAnonymous page cache OFF: every request renders.\n"
+            if args.no_page_cache
+            else "\nAnonymous page cache ON (Redis): repeated anonymous requests are cache hits.\n"
+        )
     )
-    (harness.RESULTS / "commons.json").write_text(json.dumps(report, indent=2))
-    (harness.RESULTS / "commons.md").write_text(text)
+    name = "commons-uncached" if args.no_page_cache else "commons"
+    (harness.RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
+    (harness.RESULTS / f"{name}.md").write_text(text)
     print()
     print(text)
 
