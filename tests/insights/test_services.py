@@ -140,6 +140,7 @@ def test_large_import_runs_on_the_queue_with_progress(settings):
     assert dataset.status == DataSet.Status.READY and dataset.results["units"] == 6
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
 def test_large_import_through_the_database_queue_and_a_worker(
     settings, django_capture_on_commit_callbacks
 ):
