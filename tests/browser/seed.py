@@ -199,6 +199,65 @@ def insights(**options: str) -> dict[str, Any]:
     return {"city": "BE-BRU"}
 
 
+def library(**options: str) -> dict[str, Any]:
+    """A space with an author (member) and an editor; Marseille (asker) and Toulouse (which ran
+    a published practice on Roma housing); Marseille's need on that topic."""
+    from cocity.library import services
+    from cocity.network.models import Role
+    from tests.factories import (
+        OrganisationFactory,
+        OrganisationMembershipFactory,
+        SpaceFactory,
+        SpaceMembershipFactory,
+        TopicFactory,
+        UserFactory,
+    )
+
+    tag = secrets.token_hex(3)
+    space = SpaceFactory(name=f"Practice exchange {tag}", slug=f"practice-{tag}")
+    author = UserFactory(display_name=f"Author {tag}", email=f"author-{tag}@example.org")
+    editor = UserFactory(display_name=f"Editor {tag}", email=f"editor-{tag}@example.org")
+    SpaceMembershipFactory(space=space, user=author, role=Role.MEMBER)
+    SpaceMembershipFactory(space=space, user=editor, role=Role.EDITOR)
+    topic = TopicFactory(name=f"Roma inclusion {tag}", slug=f"roma-{tag}")
+    marseille = OrganisationFactory(name=f"Ville de Marseille {tag}")
+    toulouse = OrganisationFactory(name=f"Mairie de Toulouse {tag}")
+    asker = UserFactory(display_name=f"Asker {tag}", email=f"asker-{tag}@example.org")
+    answerer = UserFactory(display_name=f"Answerer {tag}", email=f"answerer-{tag}@example.org")
+    OrganisationMembershipFactory(organisation=marseille, user=asker, role=Role.EDITOR)
+    OrganisationMembershipFactory(organisation=toulouse, user=answerer, role=Role.EDITOR)
+    item = services.item_create(
+        user=author,
+        space=space,
+        kind="case_study",
+        title=f"Toulouse study visit {tag}",
+        summary="Roma families move from camps into housing.",
+        body="Every family has a housing solution before a camp closes.",
+        topics=[topic],
+        organisations=[toulouse],
+    )
+    services.item_submit(user=author, item=item)
+    services.item_publish(user=editor, item=item)
+    need = services.post_create(
+        user=asker,
+        organisation=marseille,
+        kind="need",
+        text="How do other cities help Roma families move from camps into housing?",
+        topics=[topic],
+    )
+    person = {"password": PASSWORD}
+    return {
+        "space": space.name,
+        "item": item.get_absolute_url(),
+        "need": need.pk,
+        "toulouse": toulouse.name,
+        "author": {**person, "email": author.email},
+        "editor": {**person, "email": editor.email},
+        "asker": {**person, "email": asker.email},
+        "answerer": {**person, "email": answerer.email},
+    }
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "person": person,
     "network": network,
@@ -207,6 +266,7 @@ SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "plans": plans,
     "commons": commons,
     "insights": insights,
+    "library": library,
 }
 
 

@@ -221,3 +221,6 @@ class ContactForm(PlainTextMixin, forms.Form):
             self.fields["from_organisation"].queryset = (  # type: ignore[attr-defined]
                 Organisation.objects.filter(memberships__user=user)
             )
+            mine = list(self.fields["from_organisation"].queryset[:2])  # type: ignore[attr-defined]
+            if len(mine) == 1:
+                self.fields["from_organisation"].initial = mine[0].pk
