@@ -210,3 +210,35 @@ def test_delete_needs_permission(client):
     client.force_login(_editor(city))
     response = client.post(reverse("insights:dataset_delete", args=[dataset.pk]))
     assert response.status_code == 302 and not DataSet.objects.exists()
+
+
+def test_members_only_space_never_appears_in_the_equity_breakdown(client, settings):
+    from django.contrib.contenttypes.models import ContentType
+
+    from cocity.participation.models import Support
+    from tests.factories import IdeaFactory, ProcessFactory, SpaceFactory
+
+    settings.COCITY_INSIGHTS_MIN_CELL = 1
+    city, hoods = grid_city()
+    _dataset(city, hoods)
+    secret = SpaceFactory(name="Hidden circle", visibility="members", join_policy="request")
+    public = SpaceFactory(name="Open forum", visibility="public")
+    for space in (secret, public):
+        idea = IdeaFactory(process=ProcessFactory(space=space))
+        for hood in hoods:
+            Support.objects.create(
+                content_type=ContentType.objects.get_for_model(idea),
+                object_id=idea.pk,
+                user=UserFactory(home_city=city, home_neighbourhood=hood),
+            )
+    html = client.get(reverse("insights:city", args=[city.code])).content.decode()
+    assert "Open forum" in html and "Hidden circle" not in html
+    member = UserFactory()
+    from tests.factories import SpaceMembershipFactory
+
+    SpaceMembershipFactory(space=secret, user=member)
+    client.force_login(member)  # even a member sees only public spaces here
+    assert (
+        "Hidden circle"
+        not in client.get(reverse("insights:city", args=[city.code])).content.decode()
+    )
