@@ -43,7 +43,7 @@ def _restrict_to_commons(qs: QuerySet[Pact], commons: QuerySet[Commons]) -> Quer
     """Pacts of the commons in an area. A small area (a neighbourhood, a zoomed-in map) is
     looked up first through the commons' own indexes (location, territory path) and the pacts
     fetched by commons id; a large one is joined, newest first, which stops early anyway."""
-    ids = list(commons.values_list("id", flat=True)[: SMALL_AREA + 1])
+    ids = list(commons.order_by().values_list("id", flat=True)[: SMALL_AREA + 1])
     if len(ids) <= SMALL_AREA:
         return qs.filter(commons_id__in=ids)
     return qs.filter(commons__in=commons)
