@@ -3,6 +3,7 @@ the change, so a document is searchable the moment the change commits (and never
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -32,6 +33,17 @@ TS_CONFIGS = {
     "tr": "turkish",
 }
 MAX_BODY = 50_000
+VERSION_KEY = "search:version"  # bumped on every index change: cached facet counts expire
+
+
+def _bump_version() -> None:
+    def bump() -> None:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, None)
+
+    transaction.on_commit(bump)
 
 
 def ts_config(language: str) -> str:
@@ -88,6 +100,7 @@ def write_entry(provider: SearchProvider, object_id: int, entry: IndexEntry) -> 
         ]
     )
     _write_fulltext(document)
+    _bump_version()
     return document
 
 
@@ -104,6 +117,7 @@ def _delete(provider_key: str, object_id: int) -> None:
             for pk in ids:
                 cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
     Document.objects.filter(pk__in=ids).delete()
+    _bump_version()
 
 
 def update(obj: Any) -> None:

@@ -4,10 +4,13 @@ The viewer only ever sees documents of spaces they may see (``spaces_visible_to`
 documents without a space that are public.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 from cocity.core.pagination import paginate
 from cocity.network.selectors import spaces_visible_to
 
+from .index import VERSION_KEY
 from .models import Document, DocumentTopic
 
 MAX_QUERY_CHARS = 200
@@ -215,6 +219,25 @@ def facet_counts(
     return {name: facets[name] for name in FACETS}
 
 
+FACET_CACHE_SECONDS = 60
+
+
+def cached_facet_counts(
+    documents: QuerySet[Document], filters: dict[str, str], *, user: Any, query: str
+) -> dict[str, list[FacetValue]]:
+    """Facet counts are the costly part (six GROUP BYs over every match); the same counts serve
+    everyone who sees the same spaces, until the index changes (``index`` bumps the version)."""
+    visible = sorted(spaces_visible_to(user).values_list("pk", flat=True))
+    version = cache.get_or_set(VERSION_KEY, 1)
+    raw = json.dumps([version, visible, query, sorted(filters.items())])
+    key = "search:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    facets = cache.get(key)
+    if facets is None:
+        facets = facet_counts(documents, filters)
+        cache.set(key, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
 def search(
     *, request: HttpRequest, raw_query: str, filters: dict[str, str], with_facets: bool = True
 ) -> SearchResults:
@@ -235,5 +258,9 @@ def search(
         }
         for d in rows
     ]
-    facets = facet_counts(documents, filters) if with_facets else {}
+    facets = (
+        cached_facet_counts(documents, filters, user=request.user, query=parsed.text)
+        if with_facets
+        else {}
+    )
     return SearchResults(query=parsed, page=page, hits=hits, facets=facets, filters=filters)

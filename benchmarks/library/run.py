@@ -1,0 +1,214 @@
+# ruff: noqa: S608, S311, T201  (benchmark script: generated SQL with constants, random data, prints)
+"""Search benchmark: fill the search index with N synthetic documents (bulk SQL: generate_series
+on PostgreSQL, executemany on SQLite), then time ``cocity.search.selectors.search`` (ranked
+matches + snippets + the six facet counts, as the search page runs it) and the facet counts alone
+from C concurrent clients (threads, one database connection each). Not through HTTP: this
+measures the queries, not Django's request cycle.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cocity_library_bench \\
+      DJANGO_SETTINGS_MODULE=cocity.settings.test .venv/bin/python benchmarks/library/run.py \\
+      --documents 200000 --clients 20 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+# Bodies: 3 words of a small per-language vocabulary (so a query word matches a few per cent of
+# the documents, as a topic word does in a real library) and 40-60 words from a synthetic
+# 50,000-word vocabulary (the long tail). Titles: 5-7 vocabulary words.
+from cocity.search.selectors import (  # noqa: E402
+    FACETS,
+    apply_filters,
+    facet_counts,
+    search,
+    visible_documents,
+)
+
+WORDS = {
+    "en": "housing families camps roma city residents commons garden school budget pact "
+    "neighbourhood inclusion segregation data workers children employment transport energy "
+    "climate health culture library youth elderly migrants refugees participation democracy".split(),
+    "fr": "logement familles campements ville habitants communs jardin école budget pacte "
+    "quartier inclusion ségrégation données emploi transport énergie climat santé culture "
+    "jeunesse migrants réfugiés participation démocratie bidonville accompagnement".split(),
+    "it": "abitazione famiglie campi città cittadini beni comuni giardino scuola bilancio patto "
+    "quartiere inclusione dati lavoro trasporti energia clima salute cultura giovani".split(),
+    "es": "vivienda familias asentamientos ciudad vecinos comunes jardín escuela presupuesto "
+    "barrio inclusión segregación datos empleo transporte energía clima salud cultura".split(),
+}
+CONFIG = {"en": "english", "fr": "french", "it": "italian", "es": "spanish"}
+KINDS = ["library.case_study", "library.news", "library.publication", "events.event", "plans.idea"]
+CITIES = ["FR-MRS", "FR-TLS", "IT-BLQ", "ES-BCN", "BE-BRU", "DE-BER", "GB-LND", "GR-ATH"]
+TOPICS = ["housing", "roma-inclusion", "commons", "education", "migration", "co-production"]
+QUERIES = ["housing", "logement", "roma families", "beni comuni", "vivienda barrio",
+           "school budget", "camps", "participation democracy", "jardin", "energy climate"]  # fmt: skip
+
+
+def generate(n: int) -> float:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_documenttopic")
+        cursor.execute("DELETE FROM search_document")
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM search_fts")
+    rng = random.Random(7)
+    batch = 5000
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS search_document_vector")
+            for lang, words in WORDS.items():
+                share = n // len(WORDS)
+                cursor.execute(
+                    f"""
+                    INSERT INTO search_document (provider, object_id, title, body, language, kind,
+                        kind_label, city, city_name, year, is_public, url, updated_at, ts_config,
+                        search_vector)
+                    SELECT 'bench', g + %s, t.title, t.body, %s, (%s::text[])[1 + g %% 5], '', (%s::text[])[1 + g %% 8],
+                        '', 2010 + g %% 16, true, '/bench/' || g, now(), '{CONFIG[lang]}',
+                        setweight(to_tsvector('{CONFIG[lang]}', t.title), 'A')
+                        || setweight(to_tsvector('{CONFIG[lang]}', t.body), 'B')
+                    FROM generate_series(1, %s) g,
+                    LATERAL (SELECT
+                        (SELECT string_agg((%s::text[])[1 + floor(random() * %s)::int], ' ')
+                           FROM generate_series(1, 5 + g %% 3)) AS title,
+                        (SELECT string_agg((%s::text[])[1 + floor(random() * %s)::int], ' ')
+                           FROM generate_series(1, 3)) || ' ' ||
+                        (SELECT string_agg('w' || floor(random() * 50000)::int, ' ')
+                           FROM generate_series(1, 40 + g %% 20)) AS body) t
+                    """,
+                    [list(WORDS).index(lang) * n, lang, KINDS, CITIES, share,
+                     words, len(words), words, len(words)],
+                )  # fmt: skip
+            cursor.execute(
+                "INSERT INTO search_documenttopic (document_id, slug, label) "
+                "SELECT id, (%s::text[])[1 + id %% 6], (%s::text[])[1 + id %% 6] FROM search_document",
+                [TOPICS, TOPICS],
+            )
+            cursor.execute(
+                "CREATE INDEX search_document_vector ON search_document USING GIN (search_vector)"
+            )
+        else:
+            rows = []
+            for i in range(n):
+                lang = list(WORDS)[i % 4]
+                words = WORDS[lang]
+                title = " ".join(rng.choice(words) for _ in range(6))
+                body = " ".join(
+                    [rng.choice(words) for _ in range(3)]
+                    + [f"w{rng.randrange(50000)}" for _ in range(45)]
+                )
+                rows.append((i + 1, "bench", i + 1, title, body, lang, KINDS[i % 5], CITIES[i % 8],
+                             2010 + i % 16, f"/bench/{i}"))  # fmt: skip
+                if len(rows) == batch or i == n - 1:
+                    cursor.executemany(
+                        "INSERT INTO search_document (id, provider, object_id, title, body, "
+                        "language, kind, kind_label, city, city_name, year, is_public, url, "
+                        "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, '', %s, '', %s, 1, %s, "
+                        "datetime('now'))",
+                        rows,
+                    )
+                    cursor.executemany(
+                        "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                        [(r[0], r[3], r[4]) for r in rows],
+                    )
+                    cursor.executemany(
+                        "INSERT INTO search_documenttopic (document_id, slug, label) "
+                        "VALUES (%s, %s, %s)",
+                        [(r[0], TOPICS[r[0] % 6], TOPICS[r[0] % 6]) for r in rows],
+                    )
+                    rows = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_document")
+            cursor.execute("ANALYZE search_documenttopic")
+    return time.perf_counter() - started
+
+
+def measure(kind: str, clients: int, seconds: float) -> dict[str, float]:
+    timings: list[float] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        factory = RequestFactory()
+        mine = []
+        try:
+            while time.perf_counter() < deadline:
+                query = rng.choice(QUERIES)
+                request = factory.get("/search/", {"q": query})
+                request.user = AnonymousUser()
+                t0 = time.perf_counter()
+                if kind == "search":
+                    results = search(request=request, raw_query=query, filters={})
+                    list(results.hits)
+                else:
+                    facet_counts(apply_filters(visible_documents(AnonymousUser()), {}), {})
+                mine.append(time.perf_counter() - t0)
+        finally:
+            connections.close_all()
+        with lock:
+            timings.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    timings.sort()
+    return {
+        "requests": len(timings),
+        "p50_ms": round(1000 * statistics.median(timings), 1),
+        "p95_ms": round(1000 * timings[int(0.95 * (len(timings) - 1))], 1),
+        "max_ms": round(1000 * timings[-1], 1),
+        "per_second": round(len(timings) / seconds, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep the documents already there")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    generated = None if args.reuse else round(generate(args.documents), 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_document")
+        count = cursor.fetchone()[0]
+    connections.close_all()
+    result = {
+        "database": connection.vendor,
+        "documents": count,
+        "generate_seconds": generated,
+        "clients": args.clients,
+        "facets": list(FACETS),
+        "search (matches + snippets + 6 facets)": measure("search", args.clients, args.seconds),
+        "facet counts alone (no query: all visible documents)": measure(
+            "facets", args.clients, args.seconds
+        ),
+    }
+    out = Path(__file__).resolve().parents[1] / "results" / f"library-{connection.vendor}.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
