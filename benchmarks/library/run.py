@@ -1,4 +1,4 @@
-# ruff: noqa: S608, S311, T201  (benchmark script: generated SQL with constants, random data, prints)
+# ruff: noqa: S608, E501, E402  (benchmark script: generated SQL with constants, random data, prints)
 """Search benchmark: fill the search index with N synthetic documents (bulk SQL: generate_series
 on PostgreSQL, executemany on SQLite), then time ``cocity.search.selectors.search`` (ranked
 matches + snippets + the six facet counts, as the search page runs it) and the facet counts alone
@@ -24,15 +24,15 @@ import django
 
 django.setup()
 
-from django.contrib.auth.models import AnonymousUser  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test import RequestFactory  # noqa: E402
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import RequestFactory
 
 # Bodies: 3 words of a small per-language vocabulary (so a query word matches a few per cent of
 # the documents, as a topic word does in a real library) and 40-60 words from a synthetic
 # 50,000-word vocabulary (the long tail). Titles: 5-7 vocabulary words.
-from cocity.search.selectors import (  # noqa: E402
+from cocity.search.selectors import (
     FACETS,
     apply_filters,
     facet_counts,
@@ -41,16 +41,10 @@ from cocity.search.selectors import (  # noqa: E402
 )
 
 WORDS = {
-    "en": "housing families camps roma city residents commons garden school budget pact "
-    "neighbourhood inclusion segregation data workers children employment transport energy "
-    "climate health culture library youth elderly migrants refugees participation democracy".split(),
-    "fr": "logement familles campements ville habitants communs jardin école budget pacte "
-    "quartier inclusion ségrégation données emploi transport énergie climat santé culture "
-    "jeunesse migrants réfugiés participation démocratie bidonville accompagnement".split(),
-    "it": "abitazione famiglie campi città cittadini beni comuni giardino scuola bilancio patto "
-    "quartiere inclusione dati lavoro trasporti energia clima salute cultura giovani".split(),
-    "es": "vivienda familias asentamientos ciudad vecinos comunes jardín escuela presupuesto "
-    "barrio inclusión segregación datos empleo transporte energía clima salud cultura".split(),
+    "en": ["housing", "families", "camps", "roma", "city", "residents", "commons", "garden", "school", "budget", "pact", "neighbourhood", "inclusion", "segregation", "data", "workers", "children", "employment", "transport", "energy", "climate", "health", "culture", "library", "youth", "elderly", "migrants", "refugees", "participation", "democracy"],
+    "fr": ["logement", "familles", "campements", "ville", "habitants", "communs", "jardin", "école", "budget", "pacte", "quartier", "inclusion", "ségrégation", "données", "emploi", "transport", "énergie", "climat", "santé", "culture", "jeunesse", "migrants", "réfugiés", "participation", "démocratie", "bidonville", "accompagnement"],
+    "it": ["abitazione", "famiglie", "campi", "città", "cittadini", "beni", "comuni", "giardino", "scuola", "bilancio", "patto", "quartiere", "inclusione", "dati", "lavoro", "trasporti", "energia", "clima", "salute", "cultura", "giovani"],
+    "es": ["vivienda", "familias", "asentamientos", "ciudad", "vecinos", "comunes", "jardín", "escuela", "presupuesto", "barrio", "inclusión", "segregación", "datos", "empleo", "transporte", "energía", "clima", "salud", "cultura"],
 }
 CONFIG = {"en": "english", "fr": "french", "it": "italian", "es": "spanish"}
 KINDS = ["library.case_study", "library.news", "library.publication", "events.event", "plans.idea"]

@@ -94,15 +94,13 @@ def match(documents: QuerySet[Document], parsed: ParsedQuery, *, any_term: bool 
             )
         )
     fts = _fts5_query(parsed.terms, any_term=any_term)
-    return documents.filter(
-        pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts])
-    ).annotate(
-        rank=RawSQL(
-            "(SELECT -bm25(search_fts, 3.0, 1.0) FROM search_fts "
-            "WHERE search_fts MATCH %s AND rowid = search_document.id)",
-            [fts],
-            output_field=FloatField(),
-        )
+    # A join on rowid (FTS5 finds the matches once, then primary-key lookups); a correlated
+    # bm25() subquery per row would re-run the MATCH for every row.
+    return documents.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
+        params=[fts],
+        select={"rank": "-bm25(search_fts, 3.0, 1.0)"},
     )
 
 
@@ -202,17 +200,17 @@ def facet_counts(
             if row[value_field] not in ("", None)
         ]
     topic_rows = (
-        DocumentTopic.objects.filter(document__in=base.values("pk"))
-        .values("slug", "label")
+        base.filter(topic_rows__isnull=False)
+        .values("topic_rows__slug", "topic_rows__label")
         .annotate(n=Count("id"))
-        .order_by("-n", "slug")[:FACET_LIMIT]
+        .order_by("-n", "topic_rows__slug")[:FACET_LIMIT]
     )
     facets["topic"] = [
         FacetValue(
-            value=row["slug"],
-            label=row["label"],
+            value=row["topic_rows__slug"],
+            label=row["topic_rows__label"],
             count=row["n"],
-            selected=filters.get("topic") == row["slug"],
+            selected=filters.get("topic") == row["topic_rows__slug"],
         )
         for row in topic_rows
     ]
