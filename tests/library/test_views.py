@@ -124,3 +124,57 @@ def test_search_query_count(assert_same_query_count, editorial, publish):
             publish(author=author, editor=editor, space=space, title=f"Garden {i}", body="garden")
 
     assert_same_query_count(reverse("search:search") + "?q=garden", make, many=12)
+
+
+def test_edit_translate_and_document_pages(client, editorial, library_item_factory, topic_factory):
+    space, author, editor = editorial
+    item = library_item_factory(space=space, author=author)
+    client.force_login(author)
+    for name in ("library:item_edit", "library:item_translate", "library:attachment_add"):
+        assert client.get(reverse(name, args=[item.pk])).status_code == 200
+    data = _form(space, title="Renamed practice")
+    data.pop("space")
+    response = client.post(reverse("library:item_edit", args=[item.pk]), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Renamed practice" and item.links.get().url == "https://example.org"
+    client.force_login(editor)
+    assert client.get(reverse("library:item_edit", args=[item.pk])).status_code == 200
+    outsider_item = library_item_factory()
+    assert client.get(reverse("library:item_edit", args=[outsider_item.pk])).status_code == 404
+
+
+def test_space_and_topic_feeds(client, editorial, publish, topic_factory):
+    space, author, editor = editorial
+    topic = topic_factory()
+    publish(author=author, editor=editor, space=space, title="Fed item", topics=[topic])
+    for url in (
+        reverse("library:feed_space", args=[space.slug]),
+        reverse("library:feed_topic", args=[topic.slug]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and b"Fed item" in response.content
+    assert client.get(reverse("library:feed_kind", args=["nonsense"])).status_code == 404
+
+
+def test_peer_pages(client, user_factory, organisation_factory, organisation_membership_factory):
+    from cocity.network.models import Role
+
+    officer = user_factory()
+    organisation = organisation_factory()
+    organisation_membership_factory(organisation=organisation, user=officer, role=Role.EDITOR)
+    client.force_login(officer)
+    response = client.post(
+        reverse("library:post_create"),
+        {"organisation": organisation.pk, "kind": "need", "text": "Roma housing?"},
+    )
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(reverse("library:post_list")).status_code == 200
+    outsider = user_factory()
+    client.force_login(outsider)
+    response = client.post(
+        reverse("library:post_create"),
+        {"organisation": organisation.pk, "kind": "need", "text": "Not mine"},
+    )
+    assert response.status_code == 200  # not one of their organisations: a form error
