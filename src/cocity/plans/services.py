@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cocity.network.models import Organisation, OrganisationMembership
 from cocity.participation import services as participation
@@ -324,7 +324,9 @@ def action_merge(
             actor=facilitator,
             space=process.space,
             verb="merge ideas",
-            summary=_("%(count)s idea(s) into “%(title)s”")
+            summary=ngettext(
+                "%(count)s idea into “%(title)s”", "%(count)s ideas into “%(title)s”", len(ideas)
+            )
             % {"count": len(ideas), "title": action.title},
             target=action,
         )
