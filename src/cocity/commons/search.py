@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from cocity.search.index import city_of, plain_text
 from cocity.search.registry import IndexEntry, SearchProvider, register
 
@@ -15,7 +17,7 @@ def pact_entry(pact: Any) -> IndexEntry | None:
         body="\n".join(w for w in (plain_text(pact.objectives), pact.commons.name) if w),
         url=pact.get_absolute_url(),
         kind="commons.pact",
-        kind_label="collaboration pact",
+        kind_label=gettext_noop("collaboration pact"),
         city=city,
         city_name=city_name,
         year=pact.starts_on.year if pact.starts_on else pact.created_at.year,
@@ -29,7 +31,7 @@ def commons_entry(commons: Any) -> IndexEntry | None:
         body=plain_text(commons.description),
         url=commons.get_absolute_url(),
         kind="commons.commons",
-        kind_label="urban commons",
+        kind_label=gettext_noop("urban commons"),
         city=city,
         city_name=city_name,
         year=commons.created_at.year if getattr(commons, "created_at", None) else None,

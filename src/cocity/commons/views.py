@@ -126,6 +126,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     bbox = maps.parse_bbox(request.GET.get("bbox"))
     rows = selectors.pacts_in_bbox(filters, bbox, limit=200)
+    for row in rows:
+        row["state_label"] = Pact.State(row["state"]).label
     context = {
         "filters_html": _filter_form_html(request, form),
         "map": maps.svg_map(rows, bbox),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cocity.network.models import Organisation, Territory
 from cocity.network.selectors import spaces_visible_to
@@ -218,10 +219,11 @@ def matches_for(
             peer.score += 2
     for peer in peers.values():
         if peer.items:
+            titles = [_("“%(title)s”") % {"title": i.title} for i in peer.items[:3]]
             peer.reasons.insert(
                 0,
-                _("ran the practice “%(titles)s”")
-                % {"titles": "”, “".join(i.title for i in peer.items[:3])},
+                ngettext("ran the practice %(titles)s", "ran the practices %(titles)s", len(titles))
+                % {"titles": ", ".join(titles)},
             )
     return practices, sorted(peers.values(), key=lambda p: -p.score)[:limit]
 

@@ -3,9 +3,10 @@ the change, so a document is searchable the moment the change commits (and never
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from cocity.core.text import render_markdown
@@ -125,7 +126,8 @@ def update(obj: Any) -> None:
     provider = provider_for(obj)
     if provider is None:
         return
-    with transaction.atomic():
+    # Labels are stored in the source language and translated when shown.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         entry = provider.entry(obj)
         if entry is None:
             _delete(provider.key, obj.pk)
