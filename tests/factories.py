@@ -237,9 +237,7 @@ class CommonsFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Garden {n}")
     slug = factory.Sequence(lambda n: f"garden-{n}")
     kind = "place"
-    organisation = factory.SubFactory(
-        OrganisationFactory, kind=Organisation.Kind.LOCAL_GOVERNMENT
-    )
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.LOCAL_GOVERNMENT)
     territory = factory.SubFactory(TerritoryFactory)
     latitude = 44.5
     longitude = 11.35
