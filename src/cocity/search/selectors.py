@@ -7,7 +7,7 @@ documents without a space that are public.
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cocity.core.pagination import paginate
+from cocity.network.models import Topic
 from cocity.network.selectors import spaces_visible_to
 
 from .index import VERSION_KEY
@@ -236,6 +237,12 @@ def cached_facet_counts(
     return facets
 
 
+def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
+    """Topic names in the reader's language (the index and the cache hold the source name)."""
+    labels = {t.slug: t.label for t in Topic.objects.filter(slug__in=[v.value for v in values])}
+    return [replace(v, label=labels.get(v.value, v.label)) for v in values]
+
+
 def search(
     *, request: HttpRequest, raw_query: str, filters: dict[str, str], with_facets: bool = True
 ) -> SearchResults:
@@ -261,4 +268,6 @@ def search(
         if with_facets
         else {}
     )
+    if facets.get("topic"):
+        facets = {**facets, "topic": _topic_labels(facets["topic"])}
     return SearchResults(query=parsed, page=page, hits=hits, facets=facets, filters=filters)
