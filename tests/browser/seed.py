@@ -270,11 +270,29 @@ SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
+def _start_factory_sequences_at_random() -> None:
+    """Each seed runs in a new process against a database earlier seeds already wrote to:
+    factory sequences (slugs, codes, e-mail addresses) must not start at 0 again."""
+    import factory
+
+    from tests import factories
+
+    start = secrets.randbelow(10**9)
+    for value in vars(factories).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, factory.django.DjangoModelFactory)
+            and value._meta.model is not None
+        ):
+            value.reset_sequence(start)
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocity.settings.test")
     import django
 
     django.setup()
+    _start_factory_sequences_at_random()
     scenario, *pairs = argv
     options = dict(pair.split("=", 1) for pair in pairs)
     print(json.dumps(SCENARIOS[scenario](**options)))
