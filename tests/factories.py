@@ -159,10 +159,18 @@ def event_with_session(*, capacity=None, start=None, hours=2, **fields):  # type
 
 
 def european_pillar():  # type: ignore[no-untyped-def]
-    """The shipped framework (loaded by the pledges data migration)."""
+    """The shipped framework (loaded by the pledges data migration; loaded again here when a
+    transactional test has flushed the tables since)."""
     from cocity.pledges.models import Framework
 
-    return Framework.objects.get(slug="european-pillar-of-social-rights")
+    framework = Framework.objects.filter(slug="european-pillar-of-social-rights").first()
+    if framework is None:
+        from cocity.pledges.frameworks_data import load_shipped_frameworks
+        from cocity.pledges.models import FrameworkItem
+
+        load_shipped_frameworks(Framework, FrameworkItem)
+        framework = Framework.objects.get(slug="european-pillar-of-social-rights")
+    return framework
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

@@ -39,6 +39,7 @@ def test_mail_waits_for_the_commit_and_is_dropped_on_rollback(
     assert mail.outbox == []
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_with_the_database_queue_a_worker_sends_the_mail(
     settings, django_capture_on_commit_callbacks
 ) -> None:

@@ -1,5 +1,8 @@
 """Tests: fast hasher, mail kept in memory, no outgoing network, SQLite unless DATABASE_URL."""
 
+import os
+import re
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -11,6 +14,17 @@ EMAIL_BACKEND = env.str(
 )
 if not env.str("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Tests clear the cache (FLUSHDB) between tests: each pytest-xdist worker gets a Redis
+    # database of its own (15, 14, ...) so workers never see or wipe each other's keys.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _db = 15 - int(_worker[2:] or 0) % 8
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": re.sub(r"(/\d+)?$", f"/{_db}", env.str("REDIS_URL").rstrip("/"), count=1),
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
