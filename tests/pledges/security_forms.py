@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cocity.core.testing.forms import FormCase, Scenario, register_form
-from cocity.pledges.models import Framework, Measure, Pledge, ProgressReport
+from cocity.pledges.models import Framework, Measure, MeasureLink, Pledge, ProgressReport
 from tests.factories import (
     CampaignFactory,
     OrganisationMembershipFactory,
@@ -108,5 +108,22 @@ register_form(
                 f"{i.code}.{i.name} {i.code}. {i.name}" for i in f.items.all()
             ),
         }.get(field, lambda f: getattr(f, field))(_latest(Framework)),
+    )
+)
+
+register_form(
+    FormCase(
+        name="pledge measure link add",
+        url_name="pledges:link_add",
+        url_kwargs=lambda s: {
+            "pk": s.objects["pledge"].pk,
+            "measure_id": s.objects["pledge"].measures.get().pk,
+        },
+        setup=_officer,
+        # Another page (a title and an address); the kinds that name an item are resolved to
+        # the item and refuse any address that is not its page.
+        data=lambda s: {"kind": "other", "url": "https://example.org/jobs", "title": "Jobs fair"},
+        fields=("title", "url"),
+        stored=lambda s, field: getattr(_latest(MeasureLink), field),
     )
 )

@@ -26,10 +26,14 @@ class PlainTextMixin:
         return data
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form)."""
+def add_service_errors(
+    form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form); ``rename`` maps
+    the service's names to the form's (``{"url": "link_url"}``)."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
+            name = (rename or {}).get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
@@ -123,14 +127,19 @@ class MeasureForm(PlainTextMixin, forms.Form):
         label=_("Target value"), max_digits=18, decimal_places=4, required=False
     )
     link_kind = forms.ChoiceField(
-        label=_("Linked item kind"), choices=MeasureLink.Kind.choices, required=False
+        label=_("Linked item kind"),
+        choices=[("", "—"), *MeasureLink.Kind.choices],
+        required=False,
     )
     link_title = forms.CharField(label=_("Linked item title"), max_length=200, required=False)
     link_url = forms.CharField(
         label=_("Linked item address"),
         max_length=500,
         required=False,
-        help_text=_("An event, library item or action: a page of this site (/...) or https://."),
+        help_text=_(
+            "An event, library item or action: its address on this site (for example "
+            "/events/winter-dialogue/); another page: /... or https://."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -141,8 +150,47 @@ class MeasureForm(PlainTextMixin, forms.Form):
         indicator = [data.get(k) for k in ("indicator_baseline", "indicator_target")]
         if data.get("indicator_name") and None in indicator:
             self.add_error("indicator_target", _("Give the baseline and the target value."))
-        if data.get("link_url") and not data.get("link_title"):
-            self.add_error("link_title", _("Give the linked item a title."))
+        if data.get("link_url") and not data.get("link_kind"):
+            data["link_kind"] = MeasureLink.Kind.OTHER
+        if (
+            data.get("link_url")
+            and data.get("link_kind") == MeasureLink.Kind.OTHER
+            and not data.get("link_title")
+        ):
+            self.add_error("link_title", _("Give the linked page a title."))
+        return data
+
+
+class LinkForm(PlainTextMixin, forms.Form):
+    """A link from a measure: to an event, a library item or an action by its address on this
+    site (the service finds the item and checks that it is public), or to another page."""
+
+    plain_fields = ("title",)
+    kind = forms.ChoiceField(
+        label=_("The link leads to"), choices=MeasureLink.Kind.choices, widget=forms.RadioSelect
+    )
+    url = forms.CharField(
+        label=_("Address"),
+        max_length=500,
+        help_text=_(
+            "Open the event, library item or action on this site and copy its address, for "
+            "example /events/winter-dialogue/ or /library/12-housing-first/. Another page: "
+            "/... or https://."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Needed for another page; an event, library item or action shows its own title."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == MeasureLink.Kind.OTHER and not data.get("title"):
+            self.add_error("title", _("Give the linked page a title."))
         return data
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -298,9 +299,11 @@ class Indicator(models.Model):
 
 
 class MeasureLink(models.Model):
-    """A link from a measure to something elsewhere (an event, a library item, an action of an
-    action plan, any page). Generic on purpose: those apps do not all exist yet; they can list
-    the measures pointing at them with ``selectors.measures_linking_to(url)``."""
+    """A link from a measure to an event, a library item or an action of an action plan (a
+    reference to the row itself: it follows renames and goes with the item when it is deleted),
+    or to any other page (a plain address). ``services.link_add`` resolves an address of this
+    site to the item and checks that it is public; the other side lists the links with the
+    ``pledges_links`` template tags."""
 
     class Kind(models.TextChoices):
         EVENT = "event", _("event")
@@ -308,18 +311,103 @@ class MeasureLink(models.Model):
         ACTION = "action", _("action of an action plan")
         OTHER = "other", _("other page")
 
+    # The foreign key each kind of item is stored in (``other`` has none).
+    TARGET_FIELDS: dict[str, str] = {
+        Kind.EVENT: "event",
+        Kind.LIBRARY: "library_item",
+        Kind.ACTION: "action",
+    }
+
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField(_("title"), max_length=200)
+    # For an item: the title it had when linked (the pages show its live title).
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    # For an item: its address when linked (the pages link to its live address).
     url = models.CharField(_("address"), max_length=500, db_index=True)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    library_item = models.ForeignKey(
+        "library.LibraryItem",
+        verbose_name=_("library item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    action = models.ForeignKey(
+        "plans.Action",
+        verbose_name=_("action"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("measure link")
         verbose_name_plural = _("measure links")
         ordering = ("measure", "kind", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="event",
+                        event__isnull=False,
+                        library_item__isnull=True,
+                        action__isnull=True,
+                    )
+                    | models.Q(
+                        kind="library",
+                        event__isnull=True,
+                        library_item__isnull=False,
+                        action__isnull=True,
+                    )
+                    | models.Q(
+                        kind="action",
+                        event__isnull=True,
+                        library_item__isnull=True,
+                        action__isnull=False,
+                    )
+                    | models.Q(
+                        kind="other",
+                        event__isnull=True,
+                        library_item__isnull=True,
+                        action__isnull=True,
+                    )
+                ),
+                name="measure_link_target_matches_kind",
+            ),
+            models.UniqueConstraint(fields=["measure", "event"], name="one_link_per_event"),
+            models.UniqueConstraint(
+                fields=["measure", "library_item"], name="one_link_per_library_item"
+            ),
+            models.UniqueConstraint(fields=["measure", "action"], name="one_link_per_action"),
+        ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
+
+    @property
+    def target(self) -> Any:
+        """The linked event, library item or action (None for another page)."""
+        name = self.TARGET_FIELDS.get(self.kind)
+        return getattr(self, name) if name else None
+
+    @property
+    def label(self) -> str:
+        target = self.target
+        return str(target.title) if target is not None else self.title
+
+    @property
+    def href(self) -> str:
+        target = self.target
+        return str(target.get_absolute_url()) if target is not None else self.url
 
 
 class PledgeDocument(models.Model):

@@ -449,7 +449,12 @@ def pledge_detail(pk: int, user: Any) -> Pledge:
                 "measures",
                 queryset=Measure.objects.order_by("position", "id").prefetch_related(
                     Prefetch("indicators", queryset=Indicator.objects.order_by("id")),
-                    "links",
+                    Prefetch(
+                        "links",
+                        queryset=MeasureLink.objects.select_related(
+                            "event", "library_item", "action__process"
+                        ).order_by("kind", "id"),
+                    ),
                     Prefetch(
                         "reports",
                         queryset=ProgressReport.objects.select_related("created_by")
@@ -476,14 +481,93 @@ def pledge_timeline(pledge: Pledge) -> list[dict[str, Any]]:
     return sorted(events, key=lambda e: e["on"])
 
 
-def measures_linking_to(url: str) -> QuerySet[Measure]:
-    """For other apps (events, library, plans): the published measures that link to ``url``,
-    so their pages can show the link from their side."""
-    return (
-        Measure.objects.filter(links__url=url, pledge__state=Pledge.State.PUBLISHED)
-        .select_related("pledge", "pledge__organisation")
-        .distinct()
+# --- links to events, library items and actions -------------------------------------------------
+
+
+_LINKED_MODELS = {
+    "events.event": "event",
+    "library.libraryitem": "library_item",
+    "plans.action": "action",
+}
+
+
+def _published_links() -> QuerySet[MeasureLink]:
+    return MeasureLink.objects.filter(measure__pledge__state=Pledge.State.PUBLISHED).select_related(
+        "measure__pledge__organisation__home_territory"
     )
+
+
+def links_to(target: Any) -> list[MeasureLink]:
+    """For the other apps' pages (through the ``pledges_links`` template tags): the links of
+    published pledges' measures to ``target`` (an event, a library item or an action), with
+    their measure, pledge and city, in one query."""
+    field_name = _LINKED_MODELS.get(target._meta.label_lower)
+    if field_name is None or target.pk is None:
+        return []
+    return list(
+        _published_links()
+        .filter(**{field_name: target})
+        .order_by("measure__pledge__organisation__name", "measure__pledge_id", "measure__position")
+    )
+
+
+def links_to_process_actions(process: Any) -> list[MeasureLink]:
+    """The links of published pledges' measures to any action of ``process`` (its action plan
+    page), with the action, in one query."""
+    return list(
+        _published_links()
+        .filter(action__process=process)
+        .select_related("action")
+        .order_by("action__title", "action_id", "measure__pledge__organisation__name", "id")
+    )
+
+
+def mark_visible_links(measures: list[Measure], user: Any) -> None:
+    """Set ``link.shown`` on the (prefetched) links of ``measures``: a link to an item shows if
+    ``user`` may see the item now (it was public when linked, but its space may have become
+    members-only or it may have gone back to draft). At most one query per kind of item, through
+    the apps' own visibility selectors, whatever the number of links."""
+    links = [link for m in measures for link in m.links.all()]
+    ids: dict[str, set[int]] = {"event": set(), "library": set(), "process": set()}
+    for link in links:
+        if link.kind == MeasureLink.Kind.EVENT and link.event_id:
+            ids["event"].add(link.event_id)
+        elif link.kind == MeasureLink.Kind.LIBRARY and link.library_item_id:
+            ids["library"].add(link.library_item_id)
+        elif link.kind == MeasureLink.Kind.ACTION and link.action is not None:
+            ids["process"].add(link.action.process_id)
+    visible: dict[str, set[int]] = {"event": set(), "library": set(), "process": set()}
+    if ids["event"]:
+        from cocity.events.selectors import events_visible_to
+
+        visible["event"] = set(
+            events_visible_to(user).filter(pk__in=ids["event"]).values_list("pk", flat=True)
+        )
+    if ids["library"]:
+        from cocity.library.selectors import published_items
+
+        visible["library"] = set(
+            published_items(user)
+            .filter(pk__in=ids["library"])
+            .prefetch_related(None)
+            .values_list("pk", flat=True)
+        )
+    if ids["process"]:
+        from cocity.plans.selectors import processes_visible_to
+
+        visible["process"] = set(
+            processes_visible_to(user).filter(pk__in=ids["process"]).values_list("pk", flat=True)
+        )
+    for link in links:
+        if link.kind == MeasureLink.Kind.EVENT:
+            link.shown = link.event_id in visible["event"]  # type: ignore[attr-defined]
+        elif link.kind == MeasureLink.Kind.LIBRARY:
+            link.shown = link.library_item_id in visible["library"]  # type: ignore[attr-defined]
+        elif link.kind == MeasureLink.Kind.ACTION:
+            process_id = link.action.process_id if link.action is not None else None
+            link.shown = process_id in visible["process"]  # type: ignore[attr-defined]
+        else:
+            link.shown = True  # type: ignore[attr-defined]
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -497,6 +581,3 @@ def export_rows(campaign: Campaign) -> QuerySet[Measure]:
         .prefetch_related("pledge__principles")
         .order_by("pledge__organisation__name", "pledge_id", "position", "id")
     )
-
-
-__all__ = ["MeasureLink"]

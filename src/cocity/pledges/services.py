@@ -12,12 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -320,8 +323,8 @@ def measure_add(
         )
         indicator.full_clean()
         indicator.save()
-    for link in links:
-        link_add(measure=measure, title=link.title, url=link.url, kind=link.kind)
+    for wanted in links:
+        link_add(measure=measure, title=wanted.title, url=wanted.url, kind=wanted.kind)
     _refresh_pledge(pledge, campaign=campaign)
     return measure
 
@@ -336,14 +339,135 @@ def _number(value: Any, field_name: str) -> Decimal:
     return number
 
 
-def link_add(*, measure: Measure, title: str, url: str, kind: str) -> MeasureLink:
-    url = url.strip()
-    if not (url.startswith("/") and not url.startswith("//")) and not url.startswith("https://"):
-        raise ValidationError({"url": _("Give a page of this site (/...) or an https:// address.")})
-    link = MeasureLink(measure=measure, title=title, url=url, kind=kind)
+_LINK_VIEWS = {
+    "events:event_detail": MeasureLink.Kind.EVENT,
+    "library:item_detail": MeasureLink.Kind.LIBRARY,
+    "library:item_detail_short": MeasureLink.Kind.LIBRARY,
+    "plans:action_detail": MeasureLink.Kind.ACTION,
+}
+
+
+def _site_path(url: str) -> str:
+    """The path of an address of this site: ``/events/x/`` as given, or the path of a full
+    address whose host is this site's (``https://cocity.example/events/x/``)."""
+    if url.startswith("/") and not url.startswith("//"):
+        return urlsplit(url).path
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        hosts = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not hosts:
+            hosts = [".localhost", "127.0.0.1", "[::1]"]
+        if validate_host(parts.netloc.rpartition("@")[2], hosts):
+            return parts.path or "/"
+    raise ValidationError(
+        {"url": _("Give the address of a page of this site, for example /events/winter-dialogue/.")}
+    )
+
+
+def resolve_link_target(*, kind: str, url: str) -> Any:
+    """The public event, library item or action at ``url`` (an address of this site), or a
+    ValidationError saying what is wrong: not a page of this site, a page of another kind, or
+    no such public item (missing, draft, or in a members-only space: linked items are shown to
+    every reader of the pledge, so they must be public)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+
+    path = _site_path(url)
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise ValidationError(
+            {"url": _("There is no page of this site at that address.")}
+        ) from None
+    found = _LINK_VIEWS.get(match.view_name)
+    not_a = {
+        MeasureLink.Kind.EVENT: _("That address is not the page of an event."),
+        MeasureLink.Kind.LIBRARY: _("That address is not the page of a library item."),
+        MeasureLink.Kind.ACTION: _("That address is not the page of an action of an action plan."),
+    }
+    if found is None:
+        raise ValidationError({"url": not_a[kind]})  # type: ignore[index]
+    if found != kind:
+        is_a = {
+            MeasureLink.Kind.EVENT: _("an event"),
+            MeasureLink.Kind.LIBRARY: _("a library item"),
+            MeasureLink.Kind.ACTION: _("an action of an action plan"),
+        }
+        hint = _("It is the page of %(found)s: choose that kind, or give another address.") % {
+            "found": is_a[found]
+        }
+        raise ValidationError({"url": f"{not_a[kind]} {hint}"})  # type: ignore[index]
+    anonymous = AnonymousUser()
+    target: Any = None
+    if kind == MeasureLink.Kind.EVENT:
+        from cocity.events.selectors import event_for_viewer
+
+        target = event_for_viewer(slug=match.kwargs["slug"], user=anonymous)
+        missing = _(
+            "There is no public event at that address. Only published events of public spaces "
+            "can be linked, so that every reader of the pledge can open them."
+        )
+    elif kind == MeasureLink.Kind.LIBRARY:
+        from cocity.library.selectors import published_items
+
+        target = published_items(anonymous).filter(pk=match.kwargs["pk"]).first()
+        missing = _(
+            "There is no public library item at that address. Only published items of public "
+            "spaces can be linked, so that every reader of the pledge can open them."
+        )
+    else:
+        from cocity.plans.selectors import action_detail, process_for
+
+        try:
+            target = action_detail(process_for(anonymous, match.kwargs["slug"]), match.kwargs["pk"])
+        except Http404:
+            target = None
+        missing = _(
+            "There is no public action at that address. Only actions of action plans in public "
+            "spaces can be linked, so that every reader of the pledge can open them."
+        )
+    if target is None:
+        raise ValidationError({"url": missing})
+    return target
+
+
+@transaction.atomic
+def link_add(*, measure: Measure, kind: str, url: str, title: str = "") -> MeasureLink:
+    """Link a measure to an event, a library item or an action of an action plan (``url``: its
+    address on this site, resolved to the item, which must be public), or to another page
+    (``kind`` "other": a page of this site or an https:// address, with a title)."""
+    url, title = (url or "").strip(), (title or "").strip()
+    if kind not in MeasureLink.Kind.values:
+        raise ValidationError({"kind": _("Choose what the link leads to.")})
+    if not url:
+        raise ValidationError({"url": _("Give the address of the page to link to.")})
+    link = MeasureLink(measure=measure, kind=kind)
+    if kind == MeasureLink.Kind.OTHER:
+        if not (url.startswith("/") and not url.startswith("//")) and not url.startswith(
+            "https://"
+        ):
+            raise ValidationError(
+                {"url": _("Give a page of this site (/...) or an https:// address.")}
+            )
+        if not title:
+            raise ValidationError({"title": _("Give the linked page a title.")})
+        link.url, link.title = url, title
+    else:
+        target = resolve_link_target(kind=kind, url=url)
+        field_name = MeasureLink.TARGET_FIELDS[kind]
+        if MeasureLink.objects.filter(measure=measure, **{field_name: target}).exists():
+            raise ValidationError({"url": _("This measure is linked to that page already.")})
+        setattr(link, field_name, target)
+        link.url, link.title = target.get_absolute_url(), (title or target.title)[:200]
     link.full_clean()
     link.save()
     return link
+
+
+@transaction.atomic
+def link_remove(*, link: MeasureLink) -> None:
+    link.delete()
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from . import selectors, services
 from .forms import (
     DocumentForm,
     FrameworkForm,
+    LinkForm,
     MeasureForm,
     PledgeForm,
     ReportForm,
@@ -37,6 +38,8 @@ from .forms import (
 from .models import Campaign, Framework, FrameworkItem, Pledge
 
 TOTALS_CACHE_SECONDS = 24 * 3600
+# The measure form's names for the fields of services.link_add.
+LINK_FIELDS = {"kind": "link_kind", "url": "link_url", "title": "link_title"}
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -274,13 +277,23 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     measures = list(pledge.measures.all())
     user = request.user
+    selectors.mark_visible_links(measures, user)
+    can_edit = user.has_perm("pledges.change_pledge", pledge)
+    for measure in measures:
+        # Editors see every link (to remove one whose item is no longer public); readers see
+        # the links to pages they may open.
+        measure.listed_links = [  # type: ignore[attr-defined]
+            link
+            for link in measure.links.all()
+            if can_edit or link.shown  # type: ignore[attr-defined]
+        ]
     context = {
         "pledge": pledge,
         "measures": [(m, selectors.measure_progress(m)) for m in measures],
         "progress": selectors.pledge_progress(measures),
         "timeline": selectors.pledge_timeline(pledge),
         "overdue": pledge.is_overdue(),
-        "can_edit": user.has_perm("pledges.change_pledge", pledge),
+        "can_edit": can_edit,
         "can_report": user.has_perm("pledges.file_report", pledge) and pledge.is_published,
         "can_publish": user.has_perm("pledges.publish_pledge", pledge) and not pledge.is_published,
     }
@@ -372,11 +385,49 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
                 links=links,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, rename=LINK_FIELDS)
         else:
             messages.success(request, _("Measure added."))
             return redirect(pledge)
     return render(request, "pledges/measure_form.html", {"pledge": pledge, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_add(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.change_pledge", pledge):
+        return _denied(request)
+    measure = next((m for m in pledge.measures.all() if m.pk == measure_id), None)
+    if measure is None:
+        raise Http404
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.link_add(measure=measure, kind=d["kind"], url=d["url"], title=d["title"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Link added."))
+            return redirect(f"{pledge.get_absolute_url()}#measure-{measure.pk}")
+    return render(
+        request, "pledges/link_form.html", {"pledge": pledge, "measure": measure, "form": form}
+    )
+
+
+@require_POST
+def link_remove(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    pledge = _pledge_or_404(request, pk)
+    if not request.user.has_perm("pledges.change_pledge", pledge):
+        return _denied(request)
+    link = next(
+        (link for m in pledge.measures.all() for link in m.links.all() if link.pk == link_id), None
+    )
+    if link is None:
+        raise Http404
+    services.link_remove(link=link)
+    messages.success(request, _("Link removed."))
+    return redirect(f"{pledge.get_absolute_url()}#measure-{link.measure_id}")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
