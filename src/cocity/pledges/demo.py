@@ -7,12 +7,20 @@ The total, the number of cities, Lyon's place and themes come from the seed; whi
 and how the total splits between them is illustrative (all are real EUROCITIES members).
 Glasgow's pledge is in GBP, converted with a stated demo rate so the campaign adds up exactly.
 Idempotent: keyed by slugs, codes, e-mail addresses and pledge titles.
+
+Lyon's measures link to a demo event (the Toulouse study visit on Roma access to housing), a
+library item (the news of Lyon's pledge) and an action of the Cities of Equality action plan.
+The demo command runs the apps' demos in the order of ``INSTALLED_APPS`` (pledges before plans
+and library), so this module builds those apps' demos first when their items are missing (they
+are idempotent too), and adds each link once.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,7 +30,7 @@ from cocity.core.demo.network import DEMO_DOMAIN, DEMO_PASSWORD
 from cocity.network.models import Organisation, OrganisationMembership, Role, Territory
 
 from . import services
-from .models import Campaign, ExchangeRate, Framework, Pledge
+from .models import Campaign, ExchangeRate, Framework, MeasureLink, Pledge
 
 CAMPAIGN_SLUG = "inclusive-cities-for-all"
 TOTAL_EUR = Decimal("4320000000")
@@ -251,6 +259,55 @@ def _lyon(campaign: Campaign, lyon: Organisation) -> Pledge:
     return pledge
 
 
+# Lyon's measure (by position) -> (kind, how to find the item, the app whose demo makes it)
+LYON_LINKS = [
+    (0, "library", "Lyon pledges to support employment, gender equality and social inclusion"),
+    (2, "event", "study-visit-toulouse-roma-housing-2019"),
+    (2, "action", "Co-governance with vulnerable communities"),
+]
+
+
+def _demo_item(kind: str, key: str) -> Any:
+    """The demo item, building its app's demo first if it is not there yet (None if the app's
+    demo does not make it)."""
+    query: Any
+    build_app: Callable[[], dict[str, int]]
+    if kind == "event":
+        from cocity.events import demo as events_demo
+        from cocity.events.models import Event
+
+        query, build_app = Event.objects.filter(slug=key), events_demo.build
+    elif kind == "library":
+        from cocity.library import demo as library_demo
+        from cocity.library.models import LibraryItem
+
+        query, build_app = LibraryItem.objects.filter(title=key), library_demo.build
+    else:
+        from cocity.plans import demo as plans_demo
+        from cocity.plans.models import Action
+
+        query = Action.objects.filter(title=key, process__slug=plans_demo.SLUG)
+        build_app = plans_demo.build
+    item = query.first()
+    if item is None:
+        build_app()
+        item = query.first()
+    return item
+
+
+def _lyon_links(pledge: Pledge) -> int:
+    measures = list(pledge.measures.order_by("position", "id"))
+    for position, kind, key in LYON_LINKS:
+        item = _demo_item(kind, key)
+        if item is None or position >= len(measures):
+            continue
+        field_name = MeasureLink.TARGET_FIELDS[kind]
+        if MeasureLink.objects.filter(measure=measures[position], **{field_name: item}).exists():
+            continue
+        services.link_add(measure=measures[position], kind=kind, url=item.get_absolute_url())
+    return MeasureLink.objects.filter(measure__pledge=pledge).count()
+
+
 @transaction.atomic
 def build() -> dict[str, int]:
     orgs = _organisations()
@@ -293,4 +350,5 @@ def build() -> dict[str, int]:
         _simple_pledge(campaign, orgs[GLASGOW[0]], GLASGOW_GBP, "GBP", GLASGOW[1], 3)
     if LYON not in existing:
         _lyon(campaign, orgs[LYON])
-    return {"pledge campaigns": 1, "pledges": campaign.pledges.count()}
+    links = _lyon_links(campaign.pledges.get(organisation=orgs[LYON]))
+    return {"pledge campaigns": 1, "pledges": campaign.pledges.count(), "measure links": links}
