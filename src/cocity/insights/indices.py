@@ -49,57 +49,138 @@ MULTIGROUP_INDICES = (
 
 
 # --------------------------------------------------------------------------- validation
+#
+# Validation is one pass over the data wherever the dtype allows it: whole-number arrays need
+# only their minimum (no NaN possible); float arrays need only their minimum too, because NaN
+# propagates through it and +inf shows in the sums computed anyway. Only when that fast check
+# fails is the slower search for the first bad unit run, to name it in the error. Integer and
+# float64 input is used as it is (no copy); other numeric dtypes are converted once.
+
+IntArray = NDArray[np.int64]
+CountArray = NDArray[np.int64] | NDArray[np.float64]
 
 
-def _as_counts(values: ArrayLike, name: str, ndim: int) -> FloatArray:
+def _first_bad_unit(array: NDArray[Any], name: str) -> None:
+    """Raise the error for the first unit with a non-finite or negative count (slow path)."""
+    rows = array.reshape(array.shape[0], -1)
+    finite = np.isfinite(rows).all(axis=1)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        raise ValueError(f"{name} has a missing or infinite value (unit {bad}).")
+    negative = (rows < 0).any(axis=1)
+    if negative.any():
+        bad = int(np.flatnonzero(negative)[0])
+        raise ValueError(f"{name} has a negative count (unit {bad}).")
+
+
+def _as_counts(values: ArrayLike, name: str, ndim: int) -> CountArray:
+    """Counts as int64 (whole-number input) or float64, checked in one pass, copied only if the
+    dtype has to change."""
     raw = np.asarray(values)
     if raw.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got {raw.ndim}-D.")
     if raw.shape[0] == 0:
         raise ValueError(f"{name} has no units.")
-    try:
-        array = raw.astype(np.float64, copy=raw.dtype != np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numbers ({exc}).") from exc
-    if raw.dtype.kind not in "iub" and not np.all(np.isfinite(array)):
-        bad = int(np.flatnonzero(~np.isfinite(array).reshape(array.shape[0], -1).all(axis=1))[0])
-        raise ValueError(f"{name} has a missing or infinite value (unit {bad}).")
-    if array.min() < 0:
-        bad = int(np.flatnonzero((array < 0).reshape(array.shape[0], -1).any(axis=1))[0])
-        raise ValueError(f"{name} has a negative count (unit {bad}).")
-    return array
+    if ndim == 1 and not raw.flags.c_contiguous:
+        raw = np.ascontiguousarray(raw)  # a column of a table: one copy, then fast passes
+    kind = raw.dtype.kind
+    if kind in "iub":
+        ints = raw if raw.dtype == np.int64 else raw.astype(np.int64)
+        if kind == "u" and raw.dtype.itemsize == 8 and raw.size and raw.max() > 2**62:
+            raise ValueError(f"{name} has a count too large to handle.")
+        if kind == "i" and ints.min() < 0:
+            _first_bad_unit(ints, name)
+        return ints
+    if raw.dtype == np.float64:
+        floats = raw
+    else:
+        try:
+            floats = raw.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be numbers ({exc}).") from exc
+    if not floats.min() >= 0:  # False for NaN, -inf and negatives alike
+        _first_bad_unit(floats, name)
+    return floats
+
+
+def _total_of(values: CountArray, name: str) -> float:
+    total = float(values.sum())
+    if not np.isfinite(total):
+        _first_bad_unit(values, name)
+        raise ValueError(f"{name} adds up to more than a float can hold.")
+    return total
+
+
+class _Single:
+    """A validated (group, total) pair with its sums: the shared first step of every index."""
+
+    __slots__ = ("_share", "_tf", "_xf", "big_t", "big_x", "integer", "p", "t", "x")
+
+    def __init__(self, group: ArrayLike, total: ArrayLike):
+        x = _as_counts(group, "group", 1)
+        t = _as_counts(total, "total", 1)
+        if x.shape != t.shape:
+            raise ValueError(f"group and total differ in length ({x.shape[0]} and {t.shape[0]}).")
+        over = np.less(t, x)
+        if over.any():
+            bad = int(np.flatnonzero(over)[0])
+            raise ValueError(f"group is larger than total in unit {bad} ({x[bad]:g} > {t[bad]:g}).")
+        big_x, big_t = _total_of(x, "group"), _total_of(t, "total")
+        if big_t <= 0:
+            raise ValueError("total population is zero.")
+        if big_x <= 0:
+            raise ValueError("the group has no members: the index is undefined.")
+        if big_x >= big_t:
+            raise ValueError("everyone belongs to the group: the index is undefined.")
+        self.x, self.t = x, t
+        self.big_x, self.big_t = big_x, big_t
+        self.p = big_x / big_t
+        self.integer = x.dtype == np.int64 and t.dtype == np.int64
+        self._share: FloatArray | None = None
+        self._xf: FloatArray | None = None
+        self._tf: FloatArray | None = None
+
+    @property
+    def xf(self) -> FloatArray:
+        """The group as float64 (converted once, on first use)."""
+        if self._xf is None:
+            self._xf = np.asarray(self.x, dtype=np.float64)
+        return self._xf
+
+    @property
+    def tf(self) -> FloatArray:
+        """The totals as float64 (converted once, on first use)."""
+        if self._tf is None:
+            self._tf = np.asarray(self.t, dtype=np.float64)
+        return self._tf
+
+    def share(self) -> FloatArray:
+        """p_i = x_i / t_i, 0 for empty units (where x_i is 0 as well)."""
+        if self._share is None:
+            if self.integer:  # an empty unit is the only one with t_i < 1, and has x_i = 0
+                out = np.maximum(self.t, 1).astype(np.float64)
+                self._share = np.divide(self.x, out, out=out)
+            else:
+                self._share = _share(self.xf, self.tf)
+        return self._share
 
 
 def check_single(group: ArrayLike, total: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Validate one group against its totals; return both as float arrays."""
-    x = _as_counts(group, "group", 1)
-    t = _as_counts(total, "total", 1)
-    if x.shape != t.shape:
-        raise ValueError(f"group and total differ in length ({x.shape[0]} and {t.shape[0]}).")
-    over = x > t
-    if np.any(over):
-        bad = int(np.flatnonzero(over)[0])
-        raise ValueError(f"group is larger than total in unit {bad} ({x[bad]:g} > {t[bad]:g}).")
-    big_x, big_t = x.sum(), t.sum()
-    if big_t <= 0:
-        raise ValueError("total population is zero.")
-    if big_x <= 0:
-        raise ValueError("the group has no members: the index is undefined.")
-    if big_x >= big_t:
-        raise ValueError("everyone belongs to the group: the index is undefined.")
-    return x, t
+    s = _Single(group, total)
+    return np.asarray(s.x, dtype=np.float64), np.asarray(s.t, dtype=np.float64)
 
 
 def _share(x: FloatArray, t: FloatArray) -> FloatArray:
     """x / t, with 0 where t is 0 (the reference library's convention for empty units)."""
-    out = np.zeros_like(x)
+    out = np.zeros(x.shape, dtype=np.float64)
     np.divide(x, t, out=out, where=t > 0)
     return out
 
 
 def _xlogx(p: FloatArray) -> FloatArray:
     """p * ln(p) with 0 * ln(0) = 0."""
-    out = np.zeros_like(p)
+    out = np.zeros(p.shape, dtype=np.float64)
     positive = p > 0
     out[positive] = p[positive] * np.log(p[positive])
     return out
@@ -114,10 +195,21 @@ def weighted_abs_pair_sum(values: FloatArray, weights: FloatArray) -> float:
     """
     order = np.argsort(values, kind="stable")
     v = values[order]
-    w = weights[order]
-    cum_w = np.cumsum(w) - w
-    cum_wv = np.cumsum(w * v) - w * v
-    return float(2.0 * np.sum(w * (v * cum_w - cum_wv)))
+    w = np.asarray(weights[order], dtype=np.float64)
+    wv = w * v
+    cum_w = np.cumsum(w)
+    cum_w -= w
+    cum_wv = np.cumsum(wv)
+    cum_wv -= wv
+    return float(2.0 * (np.dot(wv, cum_w) - np.dot(w, cum_wv)))
+
+
+def _abs_deviation_sum(c: CountArray, t: CountArray, share: float, count_sum: float) -> float:
+    """sum_i |c_i - t_i P| as 2 (C - sum_i min(c_i, t_i P)), using sum_i t_i P = C (two array
+    passes instead of three)."""
+    expected = np.multiply(t, share)
+    np.minimum(c, expected, out=expected)
+    return 2.0 * (count_sum - float(expected.sum()))
 
 
 # --------------------------------------------------------------------------- one group
@@ -125,19 +217,17 @@ def weighted_abs_pair_sum(values: FloatArray, weights: FloatArray) -> float:
 
 def dissimilarity(group: ArrayLike, total: ArrayLike) -> float:
     """Index of dissimilarity D (Massey and Denton 1988)."""
-    x, t = check_single(group, total)
-    big_t = t.sum()
-    p = x.sum() / big_t
-    return float(np.sum(t * np.abs(_share(x, t) - p)) / (2 * big_t * p * (1 - p)))
+    s = _Single(group, total)
+    p = s.p
+    return _abs_deviation_sum(s.x, s.t, p, s.big_x) / (2 * s.big_t * p * (1 - p))
 
 
 def gini(group: ArrayLike, total: ArrayLike) -> float:
     """Gini segregation index G, by sorting (O(n log n))."""
-    x, t = check_single(group, total)
-    big_t = t.sum()
-    p = x.sum() / big_t
-    pairs = weighted_abs_pair_sum(_share(x, t), t)
-    return pairs / (2 * big_t * big_t * p * (1 - p))
+    s = _Single(group, total)
+    p = s.p
+    pairs = weighted_abs_pair_sum(s.share(), s.tf)
+    return pairs / (2 * s.big_t * s.big_t * p * (1 - p))
 
 
 def _binary_entropy(p: FloatArray) -> FloatArray:
@@ -150,30 +240,31 @@ def entropy(group: ArrayLike, total: ArrayLike) -> float:
     H = 1 - sum_i t_i E_i / (E T), with t_i E_i = t ln t - x ln x - y ln y (y = t - x); for
     whole-number counts the k ln k values come from a table (one logarithm per distinct count).
     """
-    x, t = check_single(group, total)
-    big_t = t.sum()
-    p = x.sum() / big_t
-    e = float(_binary_entropy(np.array([p]))[0])
-    whole = np.asarray(group).dtype.kind in "iub" and np.asarray(total).dtype.kind in "iub"
-    if whole:
-        xi = np.asarray(group, dtype=np.int64)
-        ti = np.asarray(total, dtype=np.int64)
-        local = sum_xlogx_int(ti) - sum_xlogx_int(xi) - sum_xlogx_int(ti - xi)
+    s = _Single(group, total)
+    p = s.p
+    e = -(p * np.log(p) + (1 - p) * np.log(1 - p))
+    if s.integer:
+        xi, ti = np.asarray(s.x), np.asarray(s.t)
+        table = _xlogx_table(int(ti.max()), ti.size)
+        if table is not None:
+            local = float(table[ti].sum() - table[xi].sum() - table[ti - xi].sum())
+        else:
+            local = sum_xlogx_int(ti) - sum_xlogx_int(xi) - sum_xlogx_int(ti - xi)
     else:
-        local = float(np.sum(t * _binary_entropy(_share(x, t))))
-    return float(1 - local / (e * big_t))
+        local = float(np.sum(s.tf * _binary_entropy(s.share())))
+    return float(1 - local / (e * s.big_t))
 
 
 def isolation(group: ArrayLike, total: ArrayLike) -> float:
     """Isolation index xPx: the group share in the unit of the average group member."""
-    x, t = check_single(group, total)
-    return float(np.sum(x / x.sum() * _share(x, t)))
+    s = _Single(group, total)
+    return float(np.dot(s.xf, s.share())) / s.big_x
 
 
 def exposure(group: ArrayLike, total: ArrayLike) -> float:
     """Exposure (interaction) index xPy: the share of the rest in the average member's unit."""
-    x, t = check_single(group, total)
-    return float(np.sum(x / x.sum() * _share(t - x, t)))
+    s = _Single(group, total)
+    return float(np.dot(s.tf - s.xf, s.share())) / s.big_x
 
 
 def atkinson(group: ArrayLike, total: ArrayLike, b: float = 0.5) -> float:
@@ -183,25 +274,25 @@ def atkinson(group: ArrayLike, total: ArrayLike, b: float = 0.5) -> float:
     """
     if not 0 <= b < 1:
         raise ValueError("Atkinson's b must be at least 0 and below 1.")
-    x, t = check_single(group, total)
-    big_t = t.sum()
-    p = x.sum() / big_t
-    y = t - x
+    s = _Single(group, total)
+    p, big_t = s.p, s.big_t
+    y = s.tf - s.xf
     if b == 0.5:
-        inner = float(np.sqrt(x * y).sum())
+        np.multiply(s.xf, y, out=y)
+        inner = float(np.sqrt(y, out=y).sum())
     elif b == 0:
-        inner = float(y.sum())
+        inner = big_t - s.big_x
     else:
-        inner = float(np.sum(y ** (1 - b) * x**b))
+        inner = float(np.sum(y ** (1 - b) * s.xf**b))
     inner /= p * big_t
     return float(1 - (p / (1 - p)) * abs(inner) ** (1 / (1 - b)))
 
 
 def correlation_ratio(group: ArrayLike, total: ArrayLike) -> float:
     """Correlation ratio V (eta squared): isolation adjusted for the group's overall share."""
-    x, t = check_single(group, total)
-    p = x.sum() / t.sum()
-    xpx = float(np.sum(x / x.sum() * _share(x, t)))
+    s = _Single(group, total)
+    p = s.p
+    xpx = float(np.dot(s.xf, s.share())) / s.big_x
     return (xpx - p) / (1 - p)
 
 
@@ -217,20 +308,27 @@ SINGLE_GROUP_FUNCTIONS: dict[str, Callable[[ArrayLike, ArrayLike], float]] = {
 
 
 def single_group_indices(group: ArrayLike, total: ArrayLike) -> dict[str, float]:
-    """Every one-group index, validating the input once."""
-    x, t = check_single(group, total)
-    return {name: fn(x, t) for name, fn in SINGLE_GROUP_FUNCTIONS.items()}
+    """Every one-group index, validating the input once (whole numbers stay whole numbers)."""
+    s = _Single(group, total)
+    return {name: fn(s.x, s.t) for name, fn in SINGLE_GROUP_FUNCTIONS.items()}
 
 
 # --------------------------------------------------------------------------- several groups
 
 
 class GroupCounts:
-    """Validated units x groups counts, stored group-major, with derived sums computed once.
+    """Validated units x groups counts, prepared once for every multigroup index.
 
-    Every multigroup index and local measure accepts either a plain units x groups array or a
-    ``GroupCounts``; preparing once and computing several indices avoids repeating the
-    validation and the layout change (the reference library repeats them for every index).
+    Preparation (the constructor) validates the counts in one pass (their minimum), lays them
+    out group-major as float64 (one row per group, no copy when a float64 array is already in
+    that layout, e.g. the transpose of a C-ordered groups x units array) and computes the unit
+    totals t_i and the group totals X_k. Every multigroup index and local measure accepts either
+    a plain units x groups array or a ``GroupCounts``; what one index needs beyond that (shares,
+    square sums, entropy sums) is computed on first use and cached, so computing several indices
+    from one ``GroupCounts`` does each piece of work once (the reference library repeats the
+    validation and the layout change for every index). The counts must not be modified while
+    the ``GroupCounts`` is in use: whole-number input is kept by reference for the entropy
+    look-ups.
     """
 
     def __init__(self, counts: ArrayLike):
@@ -241,28 +339,28 @@ class GroupCounts:
             raise ValueError("counts has no units.")
         if raw.shape[1] < 2:
             raise ValueError("multigroup indices need at least two groups.")
-        self.integer = raw.dtype.kind in "iub"
-        if self.integer:
-            self.ints: NDArray[np.int64] | None = np.ascontiguousarray(raw.T, dtype=np.int64)
-            by_group = self.ints.astype(np.float64)
-        else:
-            self.ints = None
-            try:
-                by_group = np.array(raw.T, dtype=np.float64, order="C")
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"counts must be numbers ({exc}).") from exc
-            if not np.all(np.isfinite(by_group)):
-                bad = int(np.flatnonzero(~np.isfinite(by_group).all(axis=0))[0])
-                raise ValueError(f"counts has a missing or infinite value (unit {bad}).")
-        if by_group.min() < 0:
-            bad = int(np.flatnonzero((by_group < 0).any(axis=0))[0])
-            raise ValueError(f"counts has a negative count (unit {bad}).")
+        checked = _as_counts(raw, "counts", 2)
+        self.integer = checked.dtype == np.int64
+        self.ints: NDArray[np.int64] | None = (
+            np.asarray(checked, dtype=np.int64) if self.integer else None
+        )
+        by_group = checked.T  # a view, groups x units
+        if by_group.dtype != np.float64 or not by_group.flags.c_contiguous:
+            by_group = np.empty(by_group.shape, dtype=np.float64)
+            for k in range(by_group.shape[0]):
+                by_group[k] = checked[:, k]
         self.by_group: FloatArray = by_group
         self.group_totals: FloatArray = by_group.sum(axis=1)
+        if not np.all(np.isfinite(self.group_totals)):
+            _first_bad_unit(checked, "counts")
+            raise ValueError("counts add up to more than a float can hold.")
         if np.any(self.group_totals <= 0):
             bad = int(np.flatnonzero(self.group_totals <= 0)[0])
             raise ValueError(f"group {bad} has no members: the index is undefined.")
-        self.total: FloatArray = by_group.sum(axis=0)
+        total = by_group[0] + by_group[1]
+        for k in range(2, by_group.shape[0]):
+            total += by_group[k]
+        self.total: FloatArray = total
         self.grand_total = float(self.group_totals.sum())
         self.city_shares: FloatArray = self.group_totals / self.grand_total
         self._cache: dict[str, Any] = {}
@@ -278,8 +376,13 @@ class GroupCounts:
     def inverse_total(self) -> FloatArray:
         """1 / t_i, and 0 for empty units."""
         if "inv" not in self._cache:
-            inv = np.zeros_like(self.total)
-            np.divide(1.0, self.total, out=inv, where=self.total > 0)
+            if self.integer:  # whole numbers: an empty unit is the only one below 1
+                inv = np.maximum(self.total, 1.0)
+                np.divide(1.0, inv, out=inv)
+                inv[self.total == 0] = 0.0
+            else:
+                inv = np.zeros_like(self.total)
+                np.divide(1.0, self.total, out=inv, where=self.total > 0)
             self._cache["inv"] = inv
         return np.asarray(self._cache["inv"])
 
@@ -292,15 +395,28 @@ class GroupCounts:
     def square_sums(self) -> FloatArray:
         """s_k = sum_i c_ik^2 / t_i, so that sum_i t_i (p_ik - P_k)^2 = s_k - T P_k^2."""
         if "sq" not in self._cache:
-            self._cache["sq"] = (self.by_group * self.by_group) @ self.inverse_total()
+            if "shares" in self._cache:
+                p = self._cache["shares"]
+                sq = np.array([np.dot(self.by_group[k], p[k]) for k in range(self.groups)])
+            else:
+                inv = self.inverse_total()
+                buf = np.empty_like(inv)
+                sq = np.empty(self.groups)
+                for k in range(self.groups):
+                    np.multiply(self.by_group[k], inv, out=buf)
+                    sq[k] = np.dot(buf, self.by_group[k])
+            self._cache["sq"] = sq
         return np.asarray(self._cache["sq"])
 
     def entropy_sums(self) -> tuple[float, float]:
         """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i)."""
         if "xlogx" not in self._cache:
+            table = None
             if self.ints is not None:
-                cells = sum_xlogx_int(self.ints)
-                units = sum_xlogx_int(self.ints.sum(axis=0))
+                table = _xlogx_table(int(self.total.max()), self.ints.size)
+            if table is not None and self.ints is not None:
+                cells = float(table[self.ints].sum())
+                units = float(table[self.total.astype(np.int64)].sum())
             else:
                 cells = float(np.sum(_xlogx(self.by_group)))
                 units = float(np.sum(_xlogx(self.total)))
@@ -310,17 +426,25 @@ class GroupCounts:
 
 
 def prepare_groups(counts: ArrayLike | GroupCounts) -> GroupCounts:
+    """Validate and prepare a units x groups table once (see ``GroupCounts``)."""
     return counts if isinstance(counts, GroupCounts) else GroupCounts(counts)
+
+
+def _xlogx_table(top: int, size: int) -> FloatArray | None:
+    """k ln k for k = 0..top, when a table is cheaper than one logarithm per value."""
+    if top > max(65_536, size):
+        return None
+    table = np.arange(top + 1, dtype=np.float64)
+    table[1:] *= np.log(table[1:])
+    return table
 
 
 def sum_xlogx_int(values: NDArray[np.int64]) -> float:
     """sum of k ln k over whole numbers, by table look-up when the largest is not too big."""
     if values.size == 0:
         return 0.0
-    top = int(values.max())
-    if top <= max(65_536, values.size):
-        table = np.arange(top + 1, dtype=np.float64)
-        table[1:] *= np.log(table[1:])
+    table = _xlogx_table(int(values.max()), values.size)
+    if table is not None:
         return float(table[values].sum())
     return float(np.sum(_xlogx(values.astype(np.float64))))
 
@@ -333,16 +457,17 @@ def _interaction(g: GroupCounts) -> float:
 def multi_dissimilarity(counts: ArrayLike | GroupCounts) -> float:
     """Multigroup dissimilarity D (Reardon and Firebaugh 2002).
 
-    sum_ik t_i |p_ik - P_k| is computed as sum_ik |c_ik - t_i P_k| (no division per unit).
+    sum_ik t_i |p_ik - P_k| is computed as sum_ik |c_ik - t_i P_k| (no division per unit), i.e.
+    2 sum_k (X_k - sum_i min(c_ik, t_i P_k)).
     """
     g = prepare_groups(counts)
     buf = np.empty(g.units)
     acc = 0.0
     for k in range(g.groups):
+        # |c - tP| = c + tP - 2 min(c, tP), and sum_i t_i P_k = X_k: two passes per group.
         np.multiply(g.total, g.city_shares[k], out=buf)
-        np.subtract(g.by_group[k], buf, out=buf)
-        np.abs(buf, out=buf)
-        acc += float(buf.sum())
+        np.minimum(g.by_group[k], buf, out=buf)
+        acc += 2.0 * (float(g.group_totals[k]) - float(buf.sum()))
     return acc / (2 * g.grand_total * _interaction(g))
 
 
