@@ -223,3 +223,50 @@ def test_filter_suggestions_list_the_busiest_organisations_and_cities(client):
     by_name = client.get("/spaces/", {"city": "quiet city"}).content
     assert by_code.count(b'class="card"') == by_name.count(b'class="card"') == 1
     assert Territory.objects.filter(code="CC-QUIET").exists()
+
+
+def test_a_hit_from_the_middleware_answers_like_a_rendered_page(client, django_assert_num_queries):
+    SpaceFactory(name="Headers Space")
+    rendered = client.get("/spaces/")
+    with django_assert_num_queries(0):
+        hit = client.get("/spaces/")
+    assert hit.content.replace(_token(hit).encode(), b"") == rendered.content.replace(
+        _token(rendered).encode(), b""
+    )
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Vary", "Content-Type"):
+        assert hit.headers[header] == rendered.headers[header], header
+    assert "csrftoken" in hit.cookies
+
+
+def test_anonymous_visitors_with_a_session_are_served_by_the_view_and_stay_fresh(client):
+    SpaceFactory(name="Session One")
+    client.get("/spaces/")
+    with_session = Client()
+    with_session.cookies["sessionid"] = "not-a-real-session"
+    assert b"Session One" in with_session.get("/spaces/").content
+    space_services.space_create(
+        name="Session Two", kind=Space.Kind.PARTNERSHIP, creator=UserFactory()
+    )
+    for visitor in (client, with_session):
+        assert b"Session Two" in visitor.get("/spaces/").content
+
+
+def test_an_unknown_time_zone_cookie_gets_the_default_page(client):
+    client.cookies["cocity_tz"] = "Not/A_Zone"
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Not/A_Zone" not in response.content
+
+
+def test_pages_without_the_decorator_are_never_stored(client, monkeypatch):
+    from cocity.core import cache as page_cache
+
+    stored: list[str] = []
+    real_set = page_cache.cache.set
+    monkeypatch.setattr(
+        page_cache.cache, "set", lambda key, *a, **kw: stored.append(key) or real_set(key, *a, **kw)
+    )
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/spaces/").status_code == 200
+    pages = [key for key in stored if key.startswith("cocity:fastpage:")]
+    assert len(pages) == 1  # the spaces directory only

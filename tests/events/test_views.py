@@ -241,3 +241,23 @@ def test_series_feed_and_calendar(client):
 
 def test_unused_factory_is_fine():
     assert EventFactory()
+
+
+def test_cached_pages_for_visitors_change_right_after_a_registration_or_an_edit(client, settings):
+    settings.COCITY_PAGE_CACHE = True
+    event, track = event_with_session(capacity=3, title="Cached Webinar")
+    list_url, page_url = reverse("events:event_list"), event.get_absolute_url()
+    assert "Log in to register" in client.get(page_url).content.decode()
+    assert "Cached Webinar" in client.get(list_url).content.decode()
+    services.event_update(event=event, actor=None, title="Renamed Webinar")
+    assert "Renamed Webinar" in client.get(list_url).content.decode()
+    assert "Renamed Webinar" in client.get(page_url).content.decode()
+    # A signed-in person is never served the visitors' copy.
+    person = UserFactory()
+    services.registration_create(track=track, user=person)
+    client.force_login(person)
+    page = client.get(page_url).content.decode()
+    assert SECRET in page and "Log in to register" not in page
+    services.event_status_change(event=event, status="cancelled", actor=None)
+    client.logout()
+    assert "Log in to register" not in client.get(page_url).content.decode()

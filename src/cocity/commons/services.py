@@ -5,10 +5,9 @@ written when anything is wrong. Every change of a pact's status goes through ``p
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocity.core.cache import bump_cache_version
+from cocity.core.cache import bumps_cache_versions
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.geojson import normalise_boundary
 from cocity.network.models import Organisation, Territory
@@ -45,24 +44,11 @@ from .rules import forget_pact_roles
 S = Pact.State
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _changes_public_pages(service: F) -> F:
-    """Anonymous pages of the registry, the map and its GeoJSON are cached under the "commons"
-    namespace (``cocity.core.cache.public_page_cache``): every write makes them stale, now and
-    again when the transaction commits. A write refused with an error changes nothing."""
-
-    @functools.wraps(service)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        result = service(*args, **kwargs)
-        bump_cache_version(CACHE_NAMESPACE)
-        return result
-
-    return wrapped  # type: ignore[return-value]
-
-
 CACHE_NAMESPACE = "commons"
+# Anonymous pages of the registry, the map and its GeoJSON are cached under the "commons"
+# namespace (``cocity.core.cache.public_page_cache``): every write makes them stale, now and
+# again when the transaction commits. A write refused with an error changes nothing.
+_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
 
 
 # --- commons and calls ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import zoneinfo
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -38,9 +39,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 CSRF_PLACEHOLDER = "cocity-csrf-placeholder-5f0c1e9a7b"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
@@ -79,6 +82,24 @@ def bump_cache_version(namespace: str) -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+def bumps_cache_versions(*namespaces: str) -> Callable[[F], F]:
+    """For a service whose writes change pages or lists cached under ``namespaces``: once it
+    returns, bump each of them (now, and again on commit). A service that raises, having
+    written nothing, bumps nothing."""
+
+    def decorator(service: F) -> F:
+        @functools.wraps(service)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            result = service(*args, **kwargs)
+            for namespace in namespaces:
+                bump_cache_version(namespace)
+            return result
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
 
 
 def cached(
@@ -148,10 +169,19 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
+_FAST_VERSIONS = "_cocity_page_versions"  # set by the middleware: versions read before the view
+_FAST_NAMESPACES = "_cocity_page_namespaces"  # set by the view: it rendered for the cache
+
+
 def public_page_cache(
     namespaces: Iterable[str] = ("network",), timeout: int = DEFAULT_PAGE_TIMEOUT
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Serve this view's page from the shared cache to anonymous visitors (see the module)."""
+    """Serve this view's page from the shared cache to anonymous visitors (see the module).
+
+    Visitors without a session cookie (nearly all anonymous visits) are answered by
+    ``PublicPageCacheMiddleware`` before the inner middleware, the URL resolver and the view
+    run; this decorator then only marks the page as storable. Anonymous visitors with a
+    session are served here."""
     names = tuple(namespaces)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -159,32 +189,137 @@ def public_page_cache(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _may_use_cache(request):
                 return view(request, *args, **kwargs)
+            if getattr(request, _FAST_VERSIONS, None) is not None:
+                # The middleware has looked the page up, missed, and stores what we render.
+                setattr(request, _FAST_NAMESPACES, names)
+                return _render_with_placeholder(request, view, args, kwargs)
             key, version_keys = _page_key(request, names), _version_keys(names)
             found = cache.get_many([key, *version_keys])
             versions = _versions_from(found, version_keys)  # read before rendering
             entry = found.get(key)
             if entry is not None and entry[0] == versions:
                 _versions, status, headers, content = entry
-                response = HttpResponse(content, status=status)
-                for header, value in headers:
-                    response.headers[header] = value
-                return _with_visitor_token(request, response)
-            setattr(request, _RENDERING_FLAG, True)
-            try:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()  # a TemplateResponse renders now, flagged
-            finally:
-                setattr(request, _RENDERING_FLAG, False)
+                return _with_visitor_token(request, _response(status, headers, content))
+            response = _render_with_placeholder(request, view, args, kwargs)
             if _storable(response):
-                headers = [(h, v) for h, v in response.headers.items() if h.lower() != "set-cookie"]
-                entry = (versions, response.status_code, headers, response.content)
-                cache.set(key, entry, timeout)
+                cache.set(key, (versions, *_entry_parts(response)), timeout)
             return _with_visitor_token(request, response)
 
+        wrapped._cocity_page_cache = (names, timeout)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def _render_with_placeholder(
+    request: HttpRequest, view: Callable[..., HttpResponse], args: Any, kwargs: Any
+) -> HttpResponse:
+    setattr(request, _RENDERING_FLAG, True)
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()  # a TemplateResponse renders now, flagged
+    finally:
+        setattr(request, _RENDERING_FLAG, False)
+    return response
+
+
+def _entry_parts(response: HttpResponse) -> tuple[int, list[tuple[str, str]], bytes]:
+    headers = [(h, v) for h, v in response.headers.items() if h.lower() != "set-cookie"]
+    return response.status_code, headers, response.content
+
+
+def _response(status: int, headers: list[tuple[str, str]], content: bytes) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for header, value in headers:
+        response.headers[header] = value
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """The fast path of ``public_page_cache``: a visitor without a session cookie is anonymous
+    and has no pending messages, so their page can be looked up before authentication, the
+    inner middleware, the URL resolver and the view. Placed after ``LocaleMiddleware`` (the
+    language is known) and ``CsrfViewMiddleware`` (which sets the visitor's CSRF cookie on the
+    way out). Only paths that resolve to a view decorated with ``public_page_cache`` are looked
+    up (its namespaces and timeout are on the view). The entry keeps the headers the inner
+    middleware added (CSP, X-Frame-Options, Vary), so a hit answers like a rendered page. A miss
+    costs nothing more: the versions read with the entry are handed to the view, which renders
+    once with the CSRF placeholder."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cacheable = self._cacheable(request)
+        if cacheable is None:
+            return self.get_response(request)
+        names, timeout = cacheable
+        key, version_keys = _fast_key(request, names), _version_keys(names)
+        found = cache.get_many([key, *version_keys])
+        versions = _versions_from(found, version_keys)  # read before rendering
+        entry = found.get(key)
+        if entry is not None and entry[0] == versions:
+            _versions, status, headers, content = entry
+            return _with_visitor_token(request, _response(status, headers, content))
+        setattr(request, _FAST_VERSIONS, versions)
+        response = self.get_response(request)
+        if getattr(request, _FAST_NAMESPACES, None) is None:
+            return response  # the view did not use the cache (a signed-in path, an error)
+        if _storable(response):
+            cache.set(key, (versions, *_entry_parts(response)), timeout)
+        return _with_visitor_token(request, response)
+
+    @staticmethod
+    def _cacheable(request: HttpRequest) -> tuple[tuple[str, ...], int] | None:
+        """The namespaces and timeout of the cached view this request goes to, if it may be
+        served from the cache here."""
+        if not (
+            getattr(settings, "COCITY_PAGE_CACHE", True)
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        ):
+            return None
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        return _cache_policy(request.path_info, urlconf)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cache_policy(path: str, urlconf: Any) -> tuple[tuple[str, ...], int] | None:
+    """What ``public_page_cache`` said of the view at ``path`` (memoised: routing is static)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "_cocity_page_cache", None)
+
+
+def _fast_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    from cocity.core.middleware import TIMEZONE_COOKIE  # core.middleware imports nothing of ours
+
+    parts = [
+        ",".join(namespaces),
+        request.get_host(),
+        "https" if request.is_secure() else "http",
+        translation.get_language() or "",
+        _zone_or_default(request.COOKIES.get(TIMEZONE_COOKIE, "")),
+        "htmx" if request.headers.get("HX-Request") == "true" else "page",
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"cocity:fastpage:{digest}"
+
+
+def _zone_or_default(name: str) -> str:
+    """The zone TimezoneMiddleware will activate for this cookie ("" for the default)."""
+    if not name:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
 
 
 class BumpsCacheVersionAdmin:

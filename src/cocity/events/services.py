@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocity.core.cache import bumps_cache_versions
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.search import index as search_index
 
@@ -48,6 +49,15 @@ PDF_MAGIC = b"%PDF-"
 
 
 # Time ----------------------------------------------------------------------------------------
+
+
+CACHE_NAMESPACE = "events"
+# Anonymous visitors get the event list, event and series pages from the shared page cache
+# (``cocity.core.cache.public_page_cache``): every write that can change them makes them stale,
+# now and again on commit. Registrations and cancellations do not: those pages show visitors no
+# seat counts (only people who may register see places left, and they are never served from the
+# cache), and a bump per registration would empty the cache of every event page.
+_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
 
 
 def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
@@ -75,6 +85,7 @@ def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
 # Series and events ---------------------------------------------------------------------------
 
 
+@_changes_public_pages
 @transaction.atomic
 def series_create(
     *,
@@ -103,6 +114,7 @@ EVENT_FIELDS = (
 NOTIFIED_FIELDS = {"title", "status", "venue_name", "venue_address", "online_url", "format"}
 
 
+@_changes_public_pages
 @transaction.atomic
 def event_create(
     *,
@@ -125,6 +137,7 @@ def event_create(
     return event
 
 
+@_changes_public_pages
 @transaction.atomic
 def event_update(
     *,
@@ -157,6 +170,7 @@ def event_update(
     return event
 
 
+@_changes_public_pages
 def event_status_change(*, event: Event, status: str, actor: Any) -> Event:
     return event_update(event=event, actor=actor, status=status)
 
@@ -174,6 +188,7 @@ def _refresh_dates(event_id: int) -> None:
     choices_changed()  # the longest event (a bound of the list's query) may have changed
 
 
+@_changes_public_pages
 @transaction.atomic
 def track_create(
     *,
@@ -197,6 +212,7 @@ def track_create(
     return track
 
 
+@_changes_public_pages
 @transaction.atomic
 def session_create(
     *,
@@ -231,6 +247,7 @@ def session_create(
     return session
 
 
+@_changes_public_pages
 @transaction.atomic
 def speaker_add(
     *,
@@ -270,6 +287,7 @@ def check_pdf(upload: UploadedFile) -> None:
         raise ValidationError({"file": _("This file is not a PDF.")})
 
 
+@_changes_public_pages
 @transaction.atomic
 def material_add(
     *,
@@ -290,6 +308,7 @@ def material_add(
     return material
 
 
+@_changes_public_pages
 @transaction.atomic
 def question_add(
     *, event: Event, label: str, required: bool = False, help_text: str = "", position: int = 0
@@ -439,6 +458,7 @@ def _promote(track: Track) -> Registration | None:
     return nxt
 
 
+@_changes_public_pages
 @transaction.atomic
 def track_capacity_change(*, track: Track, capacity: int | None) -> list[Registration]:
     """More places: the wait list moves up, in order."""
@@ -472,6 +492,7 @@ def _promote_all(locked: Track) -> list[Registration]:
     return promoted
 
 
+@_changes_public_pages
 @transaction.atomic
 def track_update(
     *,
@@ -495,6 +516,7 @@ def track_update(
     return _promote_all(locked)
 
 
+@_changes_public_pages
 @transaction.atomic
 def track_delete(*, track: Track) -> None:
     """Delete a track and its sessions; refused while anyone is registered for it (cancel or
@@ -517,6 +539,7 @@ def track_delete(*, track: Track) -> None:
     _refresh_dates(event_id)
 
 
+@_changes_public_pages
 @transaction.atomic
 def session_update(
     *,
@@ -547,6 +570,7 @@ def session_update(
     return locked
 
 
+@_changes_public_pages
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
     """Delete a session; a track people registered for keeps at least one session."""
@@ -568,6 +592,7 @@ def session_delete(*, session: Session) -> None:
         _tell_registrants_of_change(Event.objects.get(pk=event.pk))
 
 
+@_changes_public_pages
 @transaction.atomic
 def attendance_mark(*, event: Event, attended: dict[int, bool | None]) -> int:
     changed = 0

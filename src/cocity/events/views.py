@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.core.cache import public_page_cache
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
@@ -46,6 +47,12 @@ from .models import Event, Registration, Series, Session, Track
 
 ICS = "text/calendar; charset=utf-8"
 FEED_TIMEOUT = 6 * 3600
+# Anonymous visitors get the list, event and series pages from the shared page cache: the events
+# services bump "events" on every write, the network services "network" (spaces, organisations,
+# places). What changes with the clock alone (an event moving from upcoming to past, a deadline
+# passing) is at most PUBLIC_CACHE_TIMEOUT seconds late; the services check deadlines themselves.
+PUBLIC_CACHE = ("events", "network")
+PUBLIC_CACHE_TIMEOUT = 120
 
 
 def _event_or_404(request: HttpRequest, slug: str) -> Event:
@@ -72,6 +79,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None, choices=selectors.filter_choices(user=request.user))
     filters = selectors.EventFilters(**form.filters())
@@ -136,6 +144,7 @@ def _json_ld(request: HttpRequest, event: Event, sessions: list[Any]) -> dict[st
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(request, slug)
     user = request.user
@@ -273,6 +282,7 @@ def _series_or_404(request: HttpRequest, slug: str) -> Series:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
     series = _series_or_404(request, slug)
     filters = selectors.EventFilters(series=series, when=request.GET.get("when") or "upcoming")

@@ -21,7 +21,7 @@ else:
     _db = 15 - int(_worker[2:] or 0) % 8
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cocity.core.redis_cache.RedisCache",
             "LOCATION": re.sub(r"(/\d+)?$", f"/{_db}", env.str("REDIS_URL").rstrip("/"), count=1),
         }
     }
