@@ -356,3 +356,10 @@ def test_pledge_page_query_count_with_links(assert_query_budget, world):
             link(measure, ActionFactory(process=ProcessFactory()), "action")
 
     assert_query_budget(world["pledge"].get_absolute_url(), make, n=2)
+
+
+def test_the_linked_pledges_section_is_in_french(client, world):
+    link(world["measure"], world["event"], "event")
+    client.cookies["cocity_language"] = "fr"
+    html = client.get(world["event"].get_absolute_url()).content.decode()
+    assert "Engagements liés" in html and "liées à cette page" in html
