@@ -127,51 +127,81 @@ def check_integer_counts(counts: ArrayLike) -> NDArray[np.int64]:
 # --------------------------------------------------------------------------- null draws
 
 
-def _hypergeometric_split(
-    rng: np.random.Generator, group_counts: NDArray[np.int64], sample: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """Multivariate hypergeometric: how many of each group fall in a sample of given sizes.
+@dataclass(frozen=True)
+class _SplitLevel:
+    """One level of the halving tree: the nodes it splits and where their halves go."""
 
-    group_counts: (..., K); sample: (...). Drawn group by group, conditionally.
-    """
-    out = np.empty_like(group_counts)
-    remaining = sample.copy()
-    rest = group_counts.sum(axis=-1)
-    k_last = group_counts.shape[-1] - 1
-    for k in range(k_last):
-        good = group_counts[..., k]
-        rest = rest - good
-        draw = rng.hypergeometric(good, rest, remaining) if good.size else good.copy()
-        out[..., k] = draw
-        remaining = remaining - draw
-    out[..., k_last] = remaining
-    return out
+    left_pop: NDArray[np.int64]  # people in the left half of each node
+    to_next: NDArray[np.intp]  # positions in [left halves, right halves] split further
+    to_leaf: NDArray[np.intp]  # positions in [left halves, right halves] that are one unit
+    leaf_units: NDArray[np.intp]  # ... and those units
+
+
+def _split_plan(unit_totals: NDArray[np.int64]) -> tuple[list[_SplitLevel], NDArray[np.intp]]:
+    """The halving tree of the units, which depends on the unit totals only (computed once per
+    test and reused by every batch of permutations). Returns the levels and, for a table of a
+    single unit, that unit."""
+    n = unit_totals.shape[0]
+    prefix = np.concatenate([[0], np.cumsum(unit_totals)])
+    levels: list[_SplitLevel] = []
+    lo, hi = np.array([0]), np.array([n])
+    if n == 1:
+        return levels, np.array([0], dtype=np.intp)
+    while lo.size:
+        mid = (lo + hi) // 2
+        child_lo, child_hi = np.concatenate([lo, mid]), np.concatenate([mid, hi])
+        single = child_hi - child_lo == 1
+        levels.append(
+            _SplitLevel(
+                left_pop=np.asarray(prefix[mid] - prefix[lo], dtype=np.int64),
+                to_next=np.flatnonzero(~single),
+                to_leaf=np.flatnonzero(single),
+                leaf_units=np.asarray(child_lo[single], dtype=np.intp),
+            )
+        )
+        lo, hi = child_lo[~single], child_hi[~single]
+    return levels, np.array([], dtype=np.intp)
 
 
 def draw_permutations(
-    counts: NDArray[np.int64], size: int, rng: np.random.Generator
+    counts: NDArray[np.int64],
+    size: int,
+    rng: np.random.Generator,
+    plan: tuple[list[_SplitLevel], NDArray[np.intp]] | None = None,
 ) -> NDArray[np.int64]:
-    """``size`` random allocations with fixed unit and group totals: (size, units, groups)."""
+    """``size`` random allocations with fixed unit and group totals: (size, units, groups).
+
+    The units are halved recursively; at each level one vectorised multivariate
+    hypergeometric draw (group by group, conditionally) splits every node's people between
+    its halves, for all ``size`` permutations at once. Only the first K - 1 groups are carried
+    down the tree: the last is each unit's total minus the others.
+    """
     n, k = counts.shape
     unit_totals = counts.sum(axis=1)
-    prefix = np.concatenate([[0], np.cumsum(unit_totals)])
+    levels, single_unit = _split_plan(unit_totals) if plan is None else plan
     result = np.empty((size, n, k), dtype=np.int64)
-    lo = np.array([0])
-    hi = np.array([n])
-    node_counts = np.broadcast_to(counts.sum(axis=0), (size, 1, k)).copy()
-    while lo.size:
-        single = hi - lo == 1
-        if np.any(single):
-            result[:, lo[single], :] = node_counts[:, single, :]
-        lo, hi, node_counts = lo[~single], hi[~single], node_counts[:, ~single, :]
-        if not lo.size:
-            break
-        mid = (lo + hi) // 2
-        left_pop = np.broadcast_to(prefix[mid] - prefix[lo], (size, lo.size))
-        left = _hypergeometric_split(rng, node_counts, left_pop)
-        right = node_counts - left
-        lo, hi = np.concatenate([lo, mid]), np.concatenate([mid, hi])
-        node_counts = np.concatenate([left, right], axis=1)
+    # node_counts: (size, nodes, K - 1); node_pop: the people in each node (same for all draws).
+    node_counts = np.broadcast_to(counts.sum(axis=0)[: k - 1], (size, 1, k - 1)).copy()
+    node_pop = np.array([int(unit_totals.sum())], dtype=np.int64)
+    if single_unit.size:
+        result[:, 0, : k - 1] = node_counts[:, 0, :]
+    for level in levels:
+        left = np.empty_like(node_counts)
+        remaining = np.broadcast_to(level.left_pop, node_counts.shape[:2]).copy()
+        rest = np.broadcast_to(node_pop, node_counts.shape[:2]).copy()
+        for g in range(k - 1):
+            good = node_counts[:, :, g]
+            rest -= good
+            draw = rng.hypergeometric(good, rest, remaining)
+            left[:, :, g] = draw
+            remaining -= draw
+        children = np.concatenate([left, node_counts - left], axis=1)
+        child_pop = np.concatenate([level.left_pop, node_pop - level.left_pop])
+        if level.to_leaf.size:
+            result[:, level.leaf_units, : k - 1] = children[:, level.to_leaf, :]
+        node_counts = children[:, level.to_next, :]
+        node_pop = child_pop[level.to_next]
+    result[:, :, k - 1] = unit_totals - result[:, :, : k - 1].sum(axis=2)
     return result
 
 
@@ -210,10 +240,15 @@ def _null_values(
     sizes = [min(_BATCH, permutations - start) for start in range(0, permutations, _BATCH)]
     children = np.random.SeedSequence(seed).spawn(len(sizes))
     done = [0]
+    plan = _split_plan(counts.sum(axis=1)) if null == "permutation" else None
 
     def run(index: int) -> list[list[float]]:
         rng = np.random.default_rng(children[index])
-        draws = draw(counts, sizes[index], rng)
+        draws = (
+            draw_permutations(counts, sizes[index], rng, plan)
+            if plan is not None
+            else draw(counts, sizes[index], rng)
+        )
         values = [[float(stat(d)) for stat in statistics] for d in draws]
         done[0] += sizes[index]
         if progress:

@@ -9,6 +9,8 @@ matrix.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
@@ -199,16 +201,19 @@ def spatial_proximity(
     cutoff: float | None = None,
     block_size: int | None = None,
     progress: Progress | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> float:
     """Spatial proximity SP = (X Pxx + Y Pyy) / (T Ptt), with Pvv = sum_ij v_i v_j c_ij / V^2.
 
     ``kernel="reference"`` reproduces ``segregation.singlegroup.SpatialProximity`` exactly:
     d_ij is the distance between centroids divided by the sum of unit j's distances to every
     unit, c_ij = 1 - exp(-d_ij) off the diagonal and c_ii = 1 - exp(-(alpha a_i)^beta). Every
-    pair is needed (its weights grow with distance), so it is summed exactly in blocks of
-    ``block_size`` columns (default: as many as fit 2^23 distances): O(n^2) time,
-    O(n * block_size) memory per worker thread.
+    pair is needed (its weights grow with distance), so it is summed exactly, in float64,
+    over square tiles of ``block_size`` x ``block_size`` pairs (default 512), each unordered
+    tile once (its distances serve both orders of its pairs): O(n^2) time, two reused
+    ``block_size``^2 buffers per worker thread, ``workers`` threads (default: one per CPU).
+    Without a cutoff the exponential kernel is summed the same way (symmetric: each unordered
+    pair once, counted twice).
 
     ``kernel="exponential"`` is Massey and Denton's decay c_ij = exp(-d_ij / scale) with
     d_ii = (alpha a_i)^beta. It fades with distance, so with ``cutoff`` only the pairs closer
@@ -218,6 +223,7 @@ def spatial_proximity(
     x, t = check_single(group, total)
     n = x.shape[0]
     pts, a = _check_points(xy, areas, n)
+    workers = _workers(workers)
     if alpha < 0 or beta < 0:
         raise ValueError("alpha and beta must be non-negative.")
     y = t - x
@@ -243,36 +249,78 @@ def spatial_proximity(
     return _sp_from_sums(sums, x, y, t)
 
 
-BLOCK_ELEMENTS = 2**23  # distances held at once per worker (64 MB of float64)
+BLOCK_ELEMENTS = 2**23  # candidate pairs held at once per worker by the cutoff kernel
+TILE = 512  # side of the square tiles of the exact all-pairs kernels (2 MB per buffer)
 
 
-def _blocks(n: int, size: int | None) -> list[tuple[int, int]]:
-    size = max(1, BLOCK_ELEMENTS // max(n, 1)) if size is None else max(1, int(size))
-    return [(start, min(n, start + size)) for start in range(0, n, size)]
+def _workers(workers: int | None) -> int:
+    return max(1, os.cpu_count() or 1) if workers is None else max(1, int(workers))
 
 
-def _map_blocks(
-    work: Callable[[int, int], FloatArray],
-    blocks: list[tuple[int, int]],
+def _tiles(n: int, size: int | None) -> list[tuple[int, int, int, int]]:
+    """Tiles (i0, i1, j0, j1) of the upper half (i block <= j block) of the n x n pair matrix."""
+    side = TILE if size is None else max(1, int(size))
+    starts = list(range(0, n, side))
+    tiles = [
+        (a, min(n, a + side), b, min(n, b + side))
+        for ia, a in enumerate(starts)
+        for b in starts[ia:]
+    ]
+    return tiles
+
+
+class _TileBuffers(threading.local):
+    """Per-thread preallocated buffers for the tile kernels (no allocation per tile)."""
+
+    side = 0
+    dist: FloatArray
+    work: FloatArray
+
+    def get(self, side: int, rows: int, cols: int) -> tuple[FloatArray, FloatArray]:
+        if self.side != side:
+            self.side = side
+            self.dist = np.empty(side * side)
+            self.work = np.empty(side * side)
+        return (
+            self.dist[: rows * cols].reshape(rows, cols),
+            self.work[: rows * cols].reshape(rows, cols),
+        )
+
+
+def _run_tiles(
+    work: Callable[[FloatArray, int, int, int, int], None],
+    tiles: list[tuple[int, int, int, int]],
+    shape: tuple[int, ...],
     progress: Progress | None,
     first_step: int,
     steps: int,
     workers: int,
-) -> list[FloatArray]:
-    """Run ``work`` on every block, on ``workers`` threads (numpy and cdist release the GIL)."""
+) -> FloatArray:
+    """Run ``work(acc, *tile)`` over the tiles on ``workers`` threads and add up the ``acc``.
+
+    cdist and numpy release the GIL, so the threads run in parallel. Each thread takes every
+    ``workers``-th tile and adds into its own accumulator of ``shape``: no shared state but
+    the progress counter.
+    """
     done = [first_step]
+    lock = threading.Lock()
 
-    def run(block: tuple[int, int]) -> FloatArray:
-        out = work(*block)
-        done[0] += 1
-        if progress:
-            progress(done[0], steps)
-        return out
+    def run(offset: int) -> FloatArray:
+        acc = np.zeros(shape)
+        for tile in tiles[offset::workers]:
+            work(acc, *tile)
+            with lock:
+                done[0] += 1
+                if progress:
+                    progress(done[0], steps)
+        return acc
 
-    if workers <= 1:
-        return [run(b) for b in blocks]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, blocks))
+    if workers <= 1 or len(tiles) <= 1:
+        parts = [run(0)] if workers <= 1 else [run(i) for i in range(workers)]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(run, range(workers)))
+    return np.asarray(np.sum(parts, axis=0), dtype=np.float64)
 
 
 def _reference_proximity_sums(
@@ -285,28 +333,45 @@ def _reference_proximity_sums(
     progress: Progress | None,
     workers: int,
 ) -> FloatArray:
+    """v' C v for the reference kernel, all pairs exactly, over the upper half of the tiles.
+
+    Each unordered tile pair's distances are computed once (float64, ``cdist`` into a
+    preallocated buffer): pass 1 adds them to both units' distance sums S; pass 2 uses them
+    twice, as exp(-d_ij / S_j) for the ordered pairs (i, j) and exp(-d_ij / S_i) for (j, i).
+    """
     n = pts.shape[0]
-    blocks = _blocks(n, block_size)
-    steps = 2 * len(blocks)
+    tiles = _tiles(n, block_size)
+    side = TILE if block_size is None else max(1, int(block_size))
+    steps = 2 * len(tiles)
+    buffers = _TileBuffers()
 
     # Pass 1: S_j = sum_k d_jk (the reference divides column j of the distances by it).
-    def distance_sums(start: int, stop: int) -> FloatArray:
-        return np.asarray(cdist(pts[start:stop], pts).sum(axis=1), dtype=np.float64)
+    def distance_sums(acc: FloatArray, i0: int, i1: int, j0: int, j1: int) -> None:
+        d, _ = buffers.get(side, i1 - i0, j1 - j0)
+        cdist(pts[i0:i1], pts[j0:j1], out=d)
+        acc[i0:i1] += d.sum(axis=1)
+        if i0 != j0:
+            acc[j0:j1] += d.sum(axis=0)
 
-    col_sums = np.concatenate(_map_blocks(distance_sums, blocks, progress, 0, steps, workers))
-    inv = np.zeros(n)
-    np.divide(1.0, col_sums, out=inv, where=col_sums > 0)
+    col_sums = _run_tiles(distance_sums, tiles, (n,), progress, 0, steps, workers)
+    neg_inv = np.zeros(n)
+    np.divide(-1.0, col_sums, out=neg_inv, where=col_sums > 0)
 
-    # Pass 2: sum_ij v_i v_j (1 - exp(-d_ij / S_j)) = V^2 - sum_ij v_i v_j exp(-d_ij / S_j),
-    # taking the columns j in blocks; the diagonal is replaced afterwards.
-    def decayed_sums(start: int, stop: int) -> FloatArray:
-        e = cdist(pts, pts[start:stop])  # n x b, column j is unit start + j
-        e *= -inv[start:stop]
+    # Pass 2: sum_ij v_i v_j (1 - exp(-d_ij / S_j)) = V^2 - sum_ij v_i v_j exp(-d_ij / S_j);
+    # the diagonal (d = 0, exp = 1) is replaced afterwards.
+    def decayed_sums(acc: FloatArray, i0: int, i1: int, j0: int, j1: int) -> None:
+        d, e = buffers.get(side, i1 - i0, j1 - j0)
+        cdist(pts[i0:i1], pts[j0:j1], out=d)
+        vi, vj = v[:, i0:i1], v[:, j0:j1]
+        np.multiply(d, neg_inv[None, j0:j1], out=e)
         np.exp(e, out=e)
-        return np.asarray(np.einsum("kj,kj->k", v @ e, v[:, start:stop]), dtype=np.float64)
+        acc += np.einsum("kj,kj->k", vi @ e, vj)
+        if i0 != j0:  # the mirrored ordered pairs (j, i), divided by S_i
+            np.multiply(d, neg_inv[i0:i1, None], out=e)
+            np.exp(e, out=e)
+            acc += np.einsum("kj,kj->k", vi @ e, vj)
 
-    parts = _map_blocks(decayed_sums, blocks, progress, len(blocks), steps, workers)
-    decayed = np.sum(parts, axis=0)
+    decayed = _run_tiles(decayed_sums, tiles, (3,), progress, len(tiles), steps, workers)
     self_c = 1 - np.exp(-((alpha * a) ** beta))
     totals = v.sum(axis=1)
     # Off the diagonal: (V^2 - sum v_i^2) - (decayed - sum v_i^2 exp(-0)) = V^2 - decayed.
@@ -323,18 +388,26 @@ def _exponential_sums_exact(
     progress: Progress | None,
     workers: int,
 ) -> FloatArray:
-    blocks = _blocks(pts.shape[0], block_size)
+    """v' C v for exp(-d / scale), all pairs exactly: the kernel is symmetric, so each
+    unordered pair is computed once (upper half of the tiles) and counted twice."""
+    tiles = _tiles(pts.shape[0], block_size)
+    side = TILE if block_size is None else max(1, int(block_size))
+    buffers = _TileBuffers()
+    factor = -1.0 / scale
 
-    def sums(start: int, stop: int) -> FloatArray:
-        e = cdist(pts, pts[start:stop])
-        e *= -1.0 / scale
+    def sums(acc: FloatArray, i0: int, i1: int, j0: int, j1: int) -> None:
+        d, e = buffers.get(side, i1 - i0, j1 - j0)
+        cdist(pts[i0:i1], pts[j0:j1], out=d)
+        np.multiply(d, factor, out=e)
         np.exp(e, out=e)
-        idx = np.arange(start, stop)
-        e[idx, idx - start] = 0.0  # the diagonal is added below
-        return np.asarray(np.einsum("kj,kj->k", v @ e, v[:, start:stop]), dtype=np.float64)
+        if i0 == j0:
+            np.fill_diagonal(e, 0.0)  # the diagonal is added below
+            acc += np.einsum("kj,kj->k", v[:, i0:i1] @ e, v[:, j0:j1])
+        else:
+            acc += 2.0 * np.einsum("kj,kj->k", v[:, i0:i1] @ e, v[:, j0:j1])
 
-    parts = _map_blocks(sums, blocks, progress, 0, len(blocks), workers)
-    return np.asarray(np.sum(parts, axis=0) + v**2 @ self_c, dtype=np.float64)
+    pair_sums = _run_tiles(sums, tiles, (3,), progress, 0, len(tiles), workers)
+    return np.asarray(pair_sums + v**2 @ self_c, dtype=np.float64)
 
 
 def _exponential_sums_cutoff(
