@@ -98,8 +98,26 @@ def shape_for(n: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- cases
 
 
+def best_of_prepared(prepare: Any, fn: Any, repeats: int) -> tuple[float, Any]:
+    """Best time of ``fn(prepared)``, each repetition on a freshly prepared input (prepared
+    outside the timing, so nothing computed by an earlier repetition is reused)."""
+    best, value = float("inf"), None
+    for _ in range(repeats):
+        prepared = prepare()
+        started = time.perf_counter()
+        value = fn(prepared)
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
 def case_aspatial(n: int) -> dict[str, Any]:
-    """Every single-group and multigroup index, ours and the reference, at n units."""
+    """Every single-group and multigroup index, ours and the reference, at n units.
+
+    Ours is timed three ways: from the raw array (validation and everything included, what a
+    single call costs), the one-off preparation (validation, layout, totals: ``SingleCounts``
+    or ``GroupCounts``) and the index from a fresh prepared input (what each further index
+    costs once the data are prepared).
+    """
     from segregation import multigroup, singlegroup
 
     city = grid_city(*shape_for(n))
@@ -110,33 +128,62 @@ def case_aspatial(n: int) -> dict[str, Any]:
     # Warm up numba (the reference's Gini) on a small table, outside the timings.
     singlegroup.Gini(df.head(200), "g0", "total")
     rows = []
+    prep_single_t, _ = best_of(lambda: indices.SingleCounts(x, t), 7)
     for name, ref_name in SINGLE_REF.items():
         fn = indices.SINGLE_GROUP_FUNCTIONS[name]
-        ours_t, ours_v = best_of(lambda fn=fn: fn(x, t), 5)
+        repeats = 3 if name == "gini" else 7
+        ours_t, ours_v = best_of(lambda fn=fn: fn(x, t), repeats)
+        prep_t, _ = best_of_prepared(lambda: indices.SingleCounts(x, t), fn, repeats)
         ref_cls = getattr(singlegroup, ref_name)
         kwargs = {"b": 0.5} if name == "atkinson" else {}
-        repeats = 1 if name == "gini" else 3
-        ref_t, ref = best_of(lambda c=ref_cls, k=kwargs: c(df, "g0", "total", **k), repeats)
-        rows.append(_row(f"single-group {name}", n, ours_t, ref_t, ours_v, ref.statistic))
+        ref_repeats = 1 if name == "gini" else 5
+        ref_t, ref = best_of(lambda c=ref_cls, k=kwargs: c(df, "g0", "total", **k), ref_repeats)
+        rows.append(
+            _row(
+                f"single-group {name}",
+                n,
+                ours_t,
+                ref_t,
+                ours_v,
+                ref.statistic,
+                preparation=prep_single_t,
+                prepared=prep_t,
+            )
+        )
+    prep_multi_t, _ = best_of(lambda: indices.GroupCounts(counts), 7)
     for name, ref_name in MULTI_REF.items():
-        fn = indices.MULTIGROUP_FUNCTIONS[name]
-        ours_t, ours_v = best_of(lambda fn=fn: fn(counts), 5)
         if name == "gini":
             continue  # dense in the reference: its own case at a smaller size
+        fn = indices.MULTIGROUP_FUNCTIONS[name]
+        ours_t, ours_v = best_of(lambda fn=fn: fn(counts), 7)
+        prep_t, _ = best_of_prepared(lambda: indices.GroupCounts(counts), fn, 7)
         ref_cls = getattr(multigroup, ref_name)
-        ref_t, ref = best_of(lambda c=ref_cls: c(df, groups), 3)
-        rows.append(_row(f"multigroup {name}", n, ours_t, ref_t, ours_v, ref.statistic))
-    # All multigroup indices but Gini in one call (validated and laid out once) against the sum
-    # of the reference's classes, which repeat that work for every index.
+        ref_t, ref = best_of(lambda c=ref_cls: c(df, groups), 5)
+        rows.append(
+            _row(
+                f"multigroup {name}",
+                n,
+                ours_t,
+                ref_t,
+                ours_v,
+                ref.statistic,
+                preparation=prep_multi_t,
+                prepared=prep_t,
+            )
+        )
+    # All multigroup indices but Gini from one raw array: prepared once inside the timing,
+    # against the sum of the reference's classes, which repeat that work for every index.
     names = [n for n in MULTI_REF if n != "gini"]
-    ours_t, _ = best_of(
-        lambda: [
-            indices.MULTIGROUP_FUNCTIONS[k](g) for g in [indices.GroupCounts(counts)] for k in names
-        ],
-        5,
-    )
+
+    def all_ours() -> list[float]:
+        g = indices.GroupCounts(counts)
+        return [indices.MULTIGROUP_FUNCTIONS[k](g) for k in names]
+
+    ours_t, _ = best_of(all_ours, 7)
     ref_t, _ = best_of(lambda: [getattr(multigroup, MULTI_REF[k])(df, groups) for k in names], 3)
-    rows.append(_row("all 7 multigroup indices but Gini, one call", n, ours_t, ref_t, 0.0, 0.0))
+    rows.append(
+        _row("all 7 multigroup indices but Gini, one call (prep included)", n, ours_t, ref_t, 0, 0)
+    )
     return {"rows": rows}
 
 
@@ -233,6 +280,8 @@ def case_proximity_ours(n: int, kernel: str, cutoff_scales: float | None) -> dic
         "seconds": time.perf_counter() - started,
         "value": value,
         "peak_rss_mb": peak_rss_mb(),
+        "threads": os.cpu_count(),
+        "tile": spatial.TILE,
     }
 
 
@@ -267,14 +316,25 @@ def case_permutation(n: int, ref_iterations: int) -> dict[str, Any]:
 
 
 def _row(
-    name: str, n: int, ours: float, ref: float | None, ours_v: float, ref_v: float | None
+    name: str,
+    n: int,
+    ours: float,
+    ref: float | None,
+    ours_v: float,
+    ref_v: float | None,
+    *,
+    preparation: float | None = None,
+    prepared: float | None = None,
 ) -> dict[str, Any]:
     return {
         "index": name,
         "units": n,
         "ours_s": ours,
+        "preparation_s": preparation,
+        "prepared_s": prepared,
         "reference_s": ref,
         "ratio": None if ref is None else ref / ours,
+        "ratio_prepared": None if ref is None or prepared is None else ref / prepared,
         "ours_value": ours_v,
         "reference_value": ref_v,
         "abs_difference": None if ref_v is None else abs(ours_v - ref_v),
@@ -317,13 +377,15 @@ def child(name: str, args: list[Any], memory_gb: float | None = None) -> dict[st
         env={**os.environ, "PYTHONWARNINGS": "ignore", "OPENBLAS_NUM_THREADS": "1"},
     )
     elapsed = time.perf_counter() - started
+    load = [round(v, 2) for v in os.getloadavg()]
     for line in done.stdout.splitlines():
         if line.startswith("RESULT"):
             result: dict[str, Any] = json.loads(line[6:])
             result["wall_s"] = elapsed
+            result["load_average_after"] = load
             return result
     tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
-    return {"error": tail[0], "wall_s": elapsed}
+    return {"error": tail[0], "wall_s": elapsed, "load_average_after": load}
 
 
 def main() -> None:
@@ -349,6 +411,8 @@ def main() -> None:
             "platform": platform.platform(),
         },
         "sizes": {"big": big, "huge": huge, "small": small},
+        "command": " ".join([sys.executable, "benchmarks/insights/run.py", *sys.argv[1:]]),
+        "load_average": {"start": [round(v, 2) for v in os.getloadavg()]},
     }
     from importlib.metadata import version
 
@@ -406,6 +470,7 @@ def main() -> None:
     save(report, opts.quick)
     print("permutation test", file=sys.stderr)
     report["permutation"] = child("permutation", [big, 9 if opts.quick else 19])
+    report["load_average"]["end"] = [round(v, 2) for v in os.getloadavg()]
     print(save(report, opts.quick))
 
 
@@ -422,7 +487,13 @@ def save(report: dict[str, Any], quick: bool) -> str:
 def _s(value: float | None) -> str:
     if value is None:
         return "-"
+    if value < 1e-3:
+        return f"{value * 1e6:.0f} µs"
     return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _load(values: list[float] | None) -> str:
+    return "-" if not values else ", ".join(f"{v:.2f}" for v in values)
 
 
 def render(r: dict[str, Any]) -> str:
@@ -434,19 +505,31 @@ def render(r: dict[str, Any]) -> str:
         f"{m['segregation']} (libpysal {m['libpysal']}). Times are the best of several runs "
         "(one run for slow cases); each case runs in its own process.",
         "",
+        f"Command: `{r.get('command', 'python benchmarks/insights/run.py')}`. Load average "
+        f"(1, 5, 15 min) at the start: {_load(r.get('load_average', {}).get('start'))}, at the "
+        f"end: {_load(r.get('load_average', {}).get('end'))}.",
+        "",
         "## Single-group and multigroup indices",
         "",
-        "| index | units | ours | reference | ratio | abs. difference |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "*from raw*: one call on the plain arrays, validation included. *preparation*: the "
+        "one-off validation and layout (`SingleCounts` / `GroupCounts`), shared by every index "
+        "of the same data. *from prepared*: the index on a freshly prepared input (nothing "
+        "reused from an earlier repetition). Ratios are the reference's time over ours.",
+        "",
+        "| index | units | ours from raw | preparation (once) | ours from prepared | reference "
+        "| ratio from raw | ratio from prepared | abs. difference |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     rows = r.get("aspatial", []) + r.get("spatial_dissimilarity_rows", [])
     for row in rows + r.get("proximity_rows", []):
         ratio = "-" if row.get("ratio") is None else f"{row['ratio']:.0f}x"
+        ratio_p = "-" if row.get("ratio_prepared") is None else f"{row['ratio_prepared']:.0f}x"
         diff = row.get("abs_difference")
         ref = _s(row.get("reference_s")) if row.get("reference_s") else row.get("note", "-")
         lines.append(
-            f"| {row['index']} | {row['units']:,} | {_s(row.get('ours_s'))} | {ref} | {ratio} "
-            f"| {'-' if diff is None else f'{diff:.1e}'} |"
+            f"| {row['index']} | {row['units']:,} | {_s(row.get('ours_s'))} "
+            f"| {_s(row.get('preparation_s'))} | {_s(row.get('prepared_s'))} | {ref} | {ratio} "
+            f"| {ratio_p} | {'-' if diff is None else f'{diff:.1e}'} |"
         )
     lines += ["", "## Spatial dissimilarity from boundaries (ours)", ""]
     lines += [
@@ -468,7 +551,10 @@ def render(r: dict[str, Any]) -> str:
             f"{_s(c['total_s'])} | {c['peak_rss_mb']:.0f} MB |"
         )
     lines += ["", "## Spatial proximity (ours)", ""]
-    lines += ["| case | units | time | peak RSS | value |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "| case | units | time | peak RSS | threads, tile | value |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for key, label, size in (
         ("proximity_big_reference_kernel", "reference kernel, all pairs, exact", "exact_proximity"),
         (
@@ -483,11 +569,12 @@ def render(r: dict[str, Any]) -> str:
         if not c:
             continue
         if "error" in c:
-            lines.append(f"| {label} | {r['sizes'][size]:,} | error: {c['error']} | | |")
+            lines.append(f"| {label} | {r['sizes'][size]:,} | error: {c['error']} | | | |")
             continue
         lines.append(
             f"| {label} | {r['sizes'][size]:,} | {_s(c['seconds'])} | "
-            f"{c['peak_rss_mb']:.0f} MB | {c['value']:.9f} |"
+            f"{c['peak_rss_mb']:.0f} MB | {c.get('threads', '-')}, {c.get('tile', '-')} "
+            f"| {c['value']:.9f} |"
         )
     p = r.get("permutation")
     lines += ["", "## Permutation test (99 random allocations, dissimilarity)", ""]

@@ -106,3 +106,52 @@ def test_atkinson_parameter():
     assert indices.atkinson([1, 2], [3, 3], b=0.0) == pytest.approx(0)
     with pytest.raises(ValueError, match="b must"):
         indices.atkinson([1, 2], [3, 3], b=1.0)
+
+
+@pytest.mark.parametrize(
+    ("group", "total", "message"),
+    [
+        ([1.0, np.inf], [3.0, np.inf], "missing or infinite value \\(unit 1\\)"),
+        ([1.0, -np.inf], [3.0, 3.0], "missing or infinite value \\(unit 1\\)"),
+        ([1.0, 2.0], [3.0, np.nan], "total has a missing or infinite value \\(unit 1\\)"),
+        ([1.5, -0.5], [3.0, 3.0], "negative count \\(unit 1\\)"),
+        (np.array([1, -2], dtype=np.int32), [3, 3], "negative count \\(unit 1\\)"),
+    ],
+)
+def test_fast_validation_still_names_the_bad_unit(group, total, message):
+    for fn in indices.SINGLE_GROUP_FUNCTIONS.values():
+        with pytest.raises(ValueError, match=message):
+            fn(group, total)
+
+
+def test_bad_multigroup_input_on_every_path():
+    bad = [
+        ([[1, -1], [2, 3]], "negative count \\(unit 0\\)"),
+        ([[1.0, 2.0], [np.nan, 3.0]], "missing or infinite value \\(unit 1\\)"),
+        ([[1.0, 2.0], [np.inf, 3.0]], "missing or infinite value \\(unit 1\\)"),
+        ([["a", "b"], ["c", "d"]], "must be numbers"),
+        ([[1, 0], [2, 0]], "group 1 has no members"),
+    ]
+    for counts, message in bad:
+        for fn in indices.MULTIGROUP_FUNCTIONS.values():
+            with pytest.raises(ValueError, match=message):
+                fn(counts)
+
+
+def test_prepared_inputs_give_the_same_values(city):
+    x, t = city.counts[:, 0], city.total
+    prepared = indices.SingleCounts(x, t)
+    for name, fn in indices.SINGLE_GROUP_FUNCTIONS.items():
+        assert fn(prepared) == pytest.approx(fn(x.astype(float), t.astype(float)), abs=1e-12), name
+    g = indices.GroupCounts(city.counts)
+    as_float = indices.multigroup_indices(city.counts.astype(np.float64))
+    for name, value in indices.multigroup_indices(g).items():
+        assert value == pytest.approx(as_float[name], abs=1e-12), name
+        assert indices.MULTIGROUP_FUNCTIONS[name](city.counts) == pytest.approx(value, abs=1e-12)
+
+
+def test_group_counts_uses_a_group_major_float_array_without_copying(city):
+    by_group = np.ascontiguousarray(city.counts.T, dtype=np.float64)
+    g = indices.GroupCounts(by_group.T)
+    assert np.shares_memory(g.by_group, by_group)
+    np.testing.assert_array_equal(g.total, city.total)

@@ -111,8 +111,11 @@ def _total_of(values: CountArray, name: str) -> float:
     return total
 
 
-class _Single:
-    """A validated (group, total) pair with its sums: the shared first step of every index."""
+class SingleCounts:
+    """A validated (group, total) pair with its sums: the shared first step of every one-group
+    index. Every one-group function accepts one in place of ``(group, total)``; what an index
+    needs beyond the sums (the shares, float copies) is computed on first use and kept.
+    """
 
     __slots__ = ("_share", "_tf", "_xf", "big_t", "big_x", "integer", "p", "t", "x")
 
@@ -158,16 +161,25 @@ class _Single:
         """p_i = x_i / t_i, 0 for empty units (where x_i is 0 as well)."""
         if self._share is None:
             if self.integer:  # an empty unit is the only one with t_i < 1, and has x_i = 0
-                out = np.maximum(self.t, 1).astype(np.float64)
-                self._share = np.divide(self.x, out, out=out)
+                out = np.maximum(self.tf, 1.0)
+                self._share = np.divide(self.xf, out, out=out)
             else:
                 self._share = _share(self.xf, self.tf)
         return self._share
 
 
+def prepare_single(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> SingleCounts:
+    """Validate one group against its totals once (see ``SingleCounts``)."""
+    if isinstance(group, SingleCounts):
+        return group
+    if total is None:
+        raise ValueError("total is missing.")
+    return SingleCounts(group, total)
+
+
 def check_single(group: ArrayLike, total: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Validate one group against its totals; return both as float arrays."""
-    s = _Single(group, total)
+    s = SingleCounts(group, total)
     return np.asarray(s.x, dtype=np.float64), np.asarray(s.t, dtype=np.float64)
 
 
@@ -215,16 +227,16 @@ def _abs_deviation_sum(c: CountArray, t: CountArray, share: float, count_sum: fl
 # --------------------------------------------------------------------------- one group
 
 
-def dissimilarity(group: ArrayLike, total: ArrayLike) -> float:
+def dissimilarity(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Index of dissimilarity D (Massey and Denton 1988)."""
-    s = _Single(group, total)
+    s = prepare_single(group, total)
     p = s.p
     return _abs_deviation_sum(s.x, s.t, p, s.big_x) / (2 * s.big_t * p * (1 - p))
 
 
-def gini(group: ArrayLike, total: ArrayLike) -> float:
+def gini(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Gini segregation index G, by sorting (O(n log n))."""
-    s = _Single(group, total)
+    s = prepare_single(group, total)
     p = s.p
     pairs = weighted_abs_pair_sum(s.share(), s.tf)
     return pairs / (2 * s.big_t * s.big_t * p * (1 - p))
@@ -234,17 +246,18 @@ def _binary_entropy(p: FloatArray) -> FloatArray:
     return -(_xlogx(p) + _xlogx(1 - p))
 
 
-def entropy(group: ArrayLike, total: ArrayLike) -> float:
+def entropy(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Theil's information theory index H (natural logarithm).
 
     H = 1 - sum_i t_i E_i / (E T), with t_i E_i = t ln t - x ln x - y ln y (y = t - x); for
     whole-number counts the k ln k values come from a table (one logarithm per distinct count).
     """
-    s = _Single(group, total)
+    s = prepare_single(group, total)
     p = s.p
     e = -(p * np.log(p) + (1 - p) * np.log(1 - p))
     if s.integer:
-        xi, ti = np.asarray(s.x), np.asarray(s.t)
+        xi = np.asarray(s.x, dtype=np.int64)
+        ti = np.asarray(s.t, dtype=np.int64)
         table = _xlogx_table(int(ti.max()), ti.size)
         if table is not None:
             local = float(table[ti].sum() - table[xi].sum() - table[ti - xi].sum())
@@ -255,26 +268,29 @@ def entropy(group: ArrayLike, total: ArrayLike) -> float:
     return float(1 - local / (e * s.big_t))
 
 
-def isolation(group: ArrayLike, total: ArrayLike) -> float:
+def isolation(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Isolation index xPx: the group share in the unit of the average group member."""
-    s = _Single(group, total)
+    s = prepare_single(group, total)
     return float(np.dot(s.xf, s.share())) / s.big_x
 
 
-def exposure(group: ArrayLike, total: ArrayLike) -> float:
+def exposure(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Exposure (interaction) index xPy: the share of the rest in the average member's unit."""
-    s = _Single(group, total)
-    return float(np.dot(s.tf - s.xf, s.share())) / s.big_x
+    s = prepare_single(group, total)
+    # sum_i (x_i / X)(1 - p_i) = 1 - xPx: the x_i / X add up to 1 (empty units have x_i = 0).
+    return 1.0 - float(np.dot(s.xf, s.share())) / s.big_x
 
 
-def atkinson(group: ArrayLike, total: ArrayLike, b: float = 0.5) -> float:
+def atkinson(
+    group: ArrayLike | SingleCounts, total: ArrayLike | None = None, b: float = 0.5
+) -> float:
     """Atkinson index with shape parameter ``b`` (0 <= b < 1, default 0.5).
 
     sum_i (1 - p_i)^(1-b) p_i^b t_i is computed as sum_i y_i^(1-b) x_i^b (y = t - x).
     """
     if not 0 <= b < 1:
         raise ValueError("Atkinson's b must be at least 0 and below 1.")
-    s = _Single(group, total)
+    s = prepare_single(group, total)
     p, big_t = s.p, s.big_t
     y = s.tf - s.xf
     if b == 0.5:
@@ -288,15 +304,15 @@ def atkinson(group: ArrayLike, total: ArrayLike, b: float = 0.5) -> float:
     return float(1 - (p / (1 - p)) * abs(inner) ** (1 / (1 - b)))
 
 
-def correlation_ratio(group: ArrayLike, total: ArrayLike) -> float:
+def correlation_ratio(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Correlation ratio V (eta squared): isolation adjusted for the group's overall share."""
-    s = _Single(group, total)
+    s = prepare_single(group, total)
     p = s.p
     xpx = float(np.dot(s.xf, s.share())) / s.big_x
     return (xpx - p) / (1 - p)
 
 
-SINGLE_GROUP_FUNCTIONS: dict[str, Callable[[ArrayLike, ArrayLike], float]] = {
+SINGLE_GROUP_FUNCTIONS: dict[str, Callable[..., float]] = {
     "dissimilarity": dissimilarity,
     "gini": gini,
     "entropy": entropy,
@@ -309,8 +325,8 @@ SINGLE_GROUP_FUNCTIONS: dict[str, Callable[[ArrayLike, ArrayLike], float]] = {
 
 def single_group_indices(group: ArrayLike, total: ArrayLike) -> dict[str, float]:
     """Every one-group index, validating the input once (whole numbers stay whole numbers)."""
-    s = _Single(group, total)
-    return {name: fn(s.x, s.t) for name, fn in SINGLE_GROUP_FUNCTIONS.items()}
+    s = SingleCounts(group, total)
+    return {name: fn(s) for name, fn in SINGLE_GROUP_FUNCTIONS.items()}
 
 
 # --------------------------------------------------------------------------- several groups
@@ -344,12 +360,16 @@ class GroupCounts:
         self.ints: NDArray[np.int64] | None = (
             np.asarray(checked, dtype=np.int64) if self.integer else None
         )
-        by_group = checked.T  # a view, groups x units
-        if by_group.dtype != np.float64 or not by_group.flags.c_contiguous:
-            by_group = np.empty(by_group.shape, dtype=np.float64)
-            for k in range(by_group.shape[0]):
-                by_group[k] = checked[:, k]
-        self.by_group: FloatArray = by_group
+        by_group: FloatArray
+        if checked.dtype == np.float64 and checked.T.flags.c_contiguous:
+            by_group = np.asarray(checked.T, dtype=np.float64)  # a view, groups x units
+        else:
+            by_group = np.empty(checked.T.shape, dtype=np.float64)
+            # Transposed (and converted) in chunks of units that stay in the CPU cache.
+            for start in range(0, checked.shape[0], _TRANSPOSE_CHUNK):
+                stop = start + _TRANSPOSE_CHUNK
+                np.copyto(by_group[:, start:stop], checked[start:stop].T)
+        self.by_group = by_group
         self.group_totals: FloatArray = by_group.sum(axis=1)
         if not np.all(np.isfinite(self.group_totals)):
             _first_bad_unit(checked, "counts")
@@ -374,12 +394,13 @@ class GroupCounts:
         return int(self.by_group.shape[0])
 
     def inverse_total(self) -> FloatArray:
-        """1 / t_i, and 0 for empty units."""
+        """1 / t_i for the units with people. An empty unit's counts are all 0, so any finite
+        value serves it: 1 for whole-number counts (no unit lies between 0 and 1, so
+        1 / max(t_i, 1) needs no mask), 0 otherwise."""
         if "inv" not in self._cache:
-            if self.integer:  # whole numbers: an empty unit is the only one below 1
+            if self.integer:
                 inv = np.maximum(self.total, 1.0)
                 np.divide(1.0, inv, out=inv)
-                inv[self.total == 0] = 0.0
             else:
                 inv = np.zeros_like(self.total)
                 np.divide(1.0, self.total, out=inv, where=self.total > 0)
@@ -399,12 +420,7 @@ class GroupCounts:
                 p = self._cache["shares"]
                 sq = np.array([np.dot(self.by_group[k], p[k]) for k in range(self.groups)])
             else:
-                inv = self.inverse_total()
-                buf = np.empty_like(inv)
-                sq = np.empty(self.groups)
-                for k in range(self.groups):
-                    np.multiply(self.by_group[k], inv, out=buf)
-                    sq[k] = np.dot(buf, self.by_group[k])
+                sq = np.einsum("kn,kn,n->k", self.by_group, self.by_group, self.inverse_total())
             self._cache["sq"] = sq
         return np.asarray(self._cache["sq"])
 
@@ -423,6 +439,36 @@ class GroupCounts:
             self._cache["xlogx"] = (cells, units)
         cached: tuple[float, float] = self._cache["xlogx"]
         return cached
+
+
+_TRANSPOSE_CHUNK = 16_384
+
+
+def group_totals(counts: ArrayLike | GroupCounts) -> FloatArray:
+    """X_k, the people of each group, validated; from a plain table this needs no layout change
+    (the Simpson's indices and the diversity need nothing else)."""
+    if isinstance(counts, GroupCounts):
+        return counts.group_totals
+    raw = np.asarray(counts)
+    if raw.ndim == 2 and raw.shape[1] < 2 and raw.shape[0] > 0:
+        raise ValueError("multigroup indices need at least two groups.")
+    checked = _as_counts(raw, "counts", 2)
+    n, k = checked.shape
+    # Column sums of a units x groups table: numpy reduces a C-ordered table along its first
+    # axis one short row at a time; viewed as rows of 256 units it reduces at full speed.
+    rows = n // 256
+    flat = np.ascontiguousarray(checked).reshape(-1)
+    head = np.add.reduce(flat[: rows * 256 * k].reshape(rows, 256 * k), axis=0)
+    totals = np.asarray(
+        head.reshape(256, k).sum(axis=0) + checked[rows * 256 :].sum(axis=0), dtype=np.float64
+    )
+    if not np.all(np.isfinite(totals)):
+        _first_bad_unit(checked, "counts")
+        raise ValueError("counts add up to more than a float can hold.")
+    if np.any(totals <= 0):
+        bad = int(np.flatnonzero(totals <= 0)[0])
+        raise ValueError(f"group {bad} has no members: the index is undefined.")
+    return totals
 
 
 def prepare_groups(counts: ArrayLike | GroupCounts) -> GroupCounts:
@@ -509,23 +555,28 @@ def multi_relative_diversity(counts: ArrayLike | GroupCounts) -> float:
     return spread / (g.grand_total * _interaction(g))
 
 
+def _city_shares(counts: ArrayLike | GroupCounts) -> FloatArray:
+    totals = group_totals(counts)
+    return np.asarray(totals / totals.sum(), dtype=np.float64)
+
+
 def simpsons_interaction(counts: ArrayLike | GroupCounts) -> float:
     """Simpson's interaction: chance that two people drawn at random belong to different groups."""
-    return _interaction(prepare_groups(counts))
+    pk = _city_shares(counts)
+    return float(np.sum(pk * (1 - pk)))
 
 
 def simpsons_concentration(counts: ArrayLike | GroupCounts) -> float:
     """Simpson's concentration: chance that two people drawn at random share a group."""
-    pk = prepare_groups(counts).city_shares
+    pk = _city_shares(counts)
     return float(np.sum(pk * pk))
 
 
 def multi_diversity(counts: ArrayLike | GroupCounts, normalized: bool = False) -> float:
     """City-wide diversity (entropy of the group shares), optionally divided by ln(K)."""
-    g = prepare_groups(counts)
-    pk = g.city_shares
+    pk = _city_shares(counts)
     e = float(-np.sum(pk * np.log(pk)))
-    return e / float(np.log(g.groups)) if normalized else e
+    return e / float(np.log(pk.size)) if normalized else e
 
 
 MULTIGROUP_FUNCTIONS: dict[str, Callable[[ArrayLike | GroupCounts], float]] = {

@@ -232,10 +232,7 @@ def _null_values(
             raise ValueError(
                 "the permutation null handles fewer than a billion people; use null='systematic'."
             )
-        draw = draw_permutations
-    elif null == "systematic":
-        draw = draw_systematic
-    else:
+    elif null != "systematic":
         raise ValueError("null must be 'permutation' or 'systematic'.")
     sizes = [min(_BATCH, permutations - start) for start in range(0, permutations, _BATCH)]
     children = np.random.SeedSequence(seed).spawn(len(sizes))
@@ -247,7 +244,7 @@ def _null_values(
         draws = (
             draw_permutations(counts, sizes[index], rng, plan)
             if plan is not None
-            else draw(counts, sizes[index], rng)
+            else draw_systematic(counts, sizes[index], rng)
         )
         values = [[float(stat(d)) for stat in statistics] for d in draws]
         done[0] += sizes[index]
