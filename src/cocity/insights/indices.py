@@ -82,7 +82,9 @@ def _as_counts(values: ArrayLike, name: str, ndim: int) -> CountArray:
     if raw.shape[0] == 0:
         raise ValueError(f"{name} has no units.")
     if ndim == 1 and not raw.flags.c_contiguous:
-        raw = np.ascontiguousarray(raw)  # a column of a table: one copy, then fast passes
+        # A column of a table: one strided pass (converting whole numbers to float64 on the
+        # way, as exactly as the float arithmetic of the indices), then contiguous passes.
+        raw = np.ascontiguousarray(raw, dtype=np.float64 if raw.dtype.kind in "iub" else None)
     kind = raw.dtype.kind
     if kind in "iub":
         ints = raw if raw.dtype == np.int64 else raw.astype(np.int64)
@@ -109,6 +111,10 @@ def _total_of(values: CountArray, name: str) -> float:
         _first_bad_unit(values, name)
         raise ValueError(f"{name} adds up to more than a float can hold.")
     return total
+
+
+def _whole(values: ArrayLike) -> bool:
+    return np.asarray(values).dtype.kind in "iub"
 
 
 class SingleCounts:
@@ -138,7 +144,8 @@ class SingleCounts:
         self.x, self.t = x, t
         self.big_x, self.big_t = big_x, big_t
         self.p = big_x / big_t
-        self.integer = x.dtype == np.int64 and t.dtype == np.int64
+        # Whole-number input (possibly converted to float64 above, still whole numbers).
+        self.integer = _whole(group) and _whole(total)
         self._share: FloatArray | None = None
         self._xf: FloatArray | None = None
         self._tf: FloatArray | None = None
@@ -231,7 +238,7 @@ def dissimilarity(group: ArrayLike | SingleCounts, total: ArrayLike | None = Non
     """Index of dissimilarity D (Massey and Denton 1988)."""
     s = prepare_single(group, total)
     p = s.p
-    return _abs_deviation_sum(s.x, s.t, p, s.big_x) / (2 * s.big_t * p * (1 - p))
+    return _abs_deviation_sum(s.xf, s.tf, p, s.big_x) / (2 * s.big_t * p * (1 - p))
 
 
 def gini(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
