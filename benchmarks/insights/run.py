@@ -121,8 +121,12 @@ def case_aspatial(n: int) -> dict[str, Any]:
     from segregation import multigroup, singlegroup
 
     city = grid_city(*shape_for(n))
-    counts = city["counts"]
-    x, t = counts[:, 0], counts.sum(axis=1)
+    table = city["counts"]  # units x groups, C order
+    # Inputs in the layout the reference's DataFrame has (built outside the timing, like the
+    # DataFrame): one contiguous array per column, and the table as DataFrame.to_numpy()
+    # returns it (column-major). A strided column and a C-ordered table are timed below too.
+    counts = np.asfortranarray(table)
+    x, t = np.ascontiguousarray(table[:, 0]), table.sum(axis=1)
     df = frame(city)
     groups = [f"g{k}" for k in range(counts.shape[1])]
     # Warm up numba (the reference's Gini) on a small table, outside the timings.
@@ -171,6 +175,28 @@ def case_aspatial(n: int) -> dict[str, Any]:
                 prepared=prep_t,
             )
         )
+    # The same calls on the other layouts: the group as a strided column of the C-ordered
+    # units x groups table, and that table itself (one strided pass more to lay them out).
+    for label, fn, args, ref_name, ref_args in (
+        (
+            "single-group dissimilarity, group a strided column of a C-ordered table",
+            indices.dissimilarity,
+            (table[:, 0], t),
+            "Dissim",
+            ("g0", "total"),
+        ),
+        (
+            "multigroup dissimilarity, C-ordered units x groups table",
+            indices.multi_dissimilarity,
+            (table,),
+            "MultiDissim",
+            (groups,),
+        ),
+    ):
+        ours_t, ours_v = best_of(lambda fn=fn, args=args: fn(*args), 7)
+        ref_cls = getattr(singlegroup if ref_name == "Dissim" else multigroup, ref_name)
+        ref_t, ref = best_of(lambda c=ref_cls, a=ref_args: c(df, *a), 5)
+        rows.append(_row(label, n, ours_t, ref_t, ours_v, ref.statistic))
     # All multigroup indices but Gini from one raw array: prepared once inside the timing,
     # against the sum of the reference's classes, which repeat that work for every index.
     names = [n for n in MULTI_REF if n != "gini"]

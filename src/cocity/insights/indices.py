@@ -130,6 +130,8 @@ class SingleCounts:
         t = _as_counts(total, "total", 1)
         if x.shape != t.shape:
             raise ValueError(f"group and total differ in length ({x.shape[0]} and {t.shape[0]}).")
+        if x.dtype != t.dtype:  # one float, one int: compare (and compute) in float64
+            x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
         over = np.less(t, x)
         if over.any():
             bad = int(np.flatnonzero(over)[0])
@@ -368,8 +370,9 @@ class GroupCounts:
             np.asarray(checked, dtype=np.int64) if self.integer else None
         )
         by_group: FloatArray
-        if checked.dtype == np.float64 and checked.T.flags.c_contiguous:
-            by_group = np.asarray(checked.T, dtype=np.float64)  # a view, groups x units
+        if checked.T.flags.c_contiguous:  # column-major input, as DataFrame.to_numpy() gives
+            # groups x units: a view for float64, one contiguous conversion otherwise.
+            by_group = np.asarray(checked.T, dtype=np.float64)
         else:
             by_group = np.empty(checked.T.shape, dtype=np.float64)
             # Transposed (and converted) in chunks of units that stay in the CPU cache.
@@ -461,14 +464,18 @@ def group_totals(counts: ArrayLike | GroupCounts) -> FloatArray:
         raise ValueError("multigroup indices need at least two groups.")
     checked = _as_counts(raw, "counts", 2)
     n, k = checked.shape
-    # Column sums of a units x groups table: numpy reduces a C-ordered table along its first
-    # axis one short row at a time; viewed as rows of 256 units it reduces at full speed.
-    rows = n // 256
-    flat = np.ascontiguousarray(checked).reshape(-1)
-    head = np.add.reduce(flat[: rows * 256 * k].reshape(rows, 256 * k), axis=0)
-    totals = np.asarray(
-        head.reshape(256, k).sum(axis=0) + checked[rows * 256 :].sum(axis=0), dtype=np.float64
-    )
+    if checked.T.flags.c_contiguous:  # column-major: one contiguous sum per group
+        totals = np.asarray(checked.T.sum(axis=1), dtype=np.float64)
+    else:
+        # Column sums of a C-ordered units x groups table: numpy reduces it along its first
+        # axis one short row at a time; viewed as rows of 256 units it reduces at full speed.
+        rows = n // 256
+        flat = np.ascontiguousarray(checked).reshape(-1)
+        head = np.add.reduce(flat[: rows * 256 * k].reshape(rows, 256 * k), axis=0)
+        totals = np.asarray(
+            head.reshape(256, k).sum(axis=0) + checked[rows * 256 :].sum(axis=0),
+            dtype=np.float64,
+        )
     if not np.all(np.isfinite(totals)):
         _first_bad_unit(checked, "counts")
         raise ValueError("counts add up to more than a float can hold.")
