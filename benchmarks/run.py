@@ -29,6 +29,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,7 +135,7 @@ def wrk(
 ) -> dict[str, Any]:
     out = sh(
         "wrk",
-        f"-t{threads}",
+        f"-t{min(threads, connections)}",
         f"-c{connections}",
         f"-d{duration}s",
         "--timeout",
@@ -183,14 +185,194 @@ def markdown(report: dict[str, Any]) -> str:
     )
 
 
+# --- shared by the per-capability runners (benchmarks/<app>/run.py) ----------------------------
+
+# One gunicorn process per core: measured on this 2-core machine (docs/benchmarks.md), 2 workers
+# x 2 threads kept p95 at 33-48 ms on a cached page at 50 connections where 3 x 2 gave 58-82 ms
+# (three GIL-bound processes and wrk time-slicing two cores).
+DEFAULT_WORKERS = 2
+DEFAULT_WORKER_THREADS = 2
+
+
+def server_arguments(
+    parser: argparse.ArgumentParser, *, database: str, connections: int, duration: int = 15
+) -> None:
+    """The options every runner takes: load, server shape, database, visitor."""
+    parser.add_argument("--duration", type=int, default=duration, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=connections)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn processes")
+    parser.add_argument("--worker-threads", type=int, default=DEFAULT_WORKER_THREADS)
+    parser.add_argument("--database", default=database)
+    parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="measure every page a second time as a signed-in person (no page cache)",
+    )
+
+
+def app_env(database_url: str, work: Path, **extra: str) -> dict[str, str]:
+    """The environment of the app under test: production settings on the loopback."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "cocity.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url(),
+        "COCITY_DATA_DIR": str(work),
+        "STATIC_ROOT": str(work / "static"),
+        "COCITY_BENCHMARK_VIEWS": "true",
+        "LOG_LEVEL": "ERROR",
+        **extra,
+    }
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
+
+
+@contextmanager
+def serving(
+    env: dict[str, str], args: argparse.Namespace, log_name: str, *, migrate: bool = True
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Migrate, collect static files, start gunicorn on a free port; yield its base URL."""
+    if migrate:
+        sh(str(BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
+    sh(str(BIN / "cocity"), "collectstatic", "--noinput", "--skip-checks", "-v0", env=env)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    RESULTS.mkdir(exist_ok=True)
+    log = (RESULTS / log_name).open("wb")
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "cocity.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={args.workers}",
+            f"--threads={args.worker_threads}",
+            "--worker-class=gthread",
+            "--keep-alive=5",
+            "--backlog=2048",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/healthz", server)
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(env["COCITY_DATA_DIR"], ignore_errors=True)
+
+
+def measure_pages(
+    base: str,
+    pages: list[tuple[str, str]],
+    args: argparse.Namespace,
+    *,
+    viewers: list[tuple[str, str]] | None = None,
+    hide: str = "",
+) -> list[dict[str, Any]]:
+    """For each visitor and page: 5 s of rest, 20 warm-up requests, then wrk. ``hide`` is a
+    secret (a feed token) replaced in the reported paths."""
+    results: list[dict[str, Any]] = []
+    for viewer, cookie in viewers or [("anonymous", "")]:
+        for name, path in pages:
+            time.sleep(5)  # let the previous page's queue drain before measuring this one
+            for _ in range(20):  # warm up every worker's caches and connections
+                warm = urllib.request.Request(  # noqa: S310 (loopback)
+                    base + path, headers={"Cookie": cookie} if cookie else {}
+                )
+                with urllib.request.urlopen(warm, timeout=30) as response:  # noqa: S310
+                    assert response.status == 200, (path, response.status)
+            load = round(os.getloadavg()[0], 2)
+            figures = wrk(base + path, args.duration, args.connections, args.threads, cookie)
+            shown = path.replace(hide, "<token>") if hide else path
+            figures.update(name=name, path=shown, viewer=viewer, load_1min=load)
+            results.append(figures)
+            print(
+                f"   {name:34} {viewer:10} {figures['rps']:8} req/s  p50 {figures['p50_ms']:7} ms"
+                f"  p95 {figures['p95_ms']:7} ms  p99 {figures['p99_ms']:7} ms  load {load}",
+                flush=True,
+            )
+    return results
+
+
+def viewers_for(args: argparse.Namespace, env: dict[str, str]) -> list[tuple[str, str]]:
+    viewers = [("anonymous", "")]
+    if getattr(args, "signed_in", False):
+        viewers.append(("signed in", signed_in_cookie(env)))
+    return viewers
+
+
+def write_report(
+    name: str,
+    *,
+    data: dict[str, Any],
+    args: argparse.Namespace,
+    env: dict[str, str],
+    pages: list[dict[str, Any]],
+    rss: float,
+    load_before: tuple[float, float, float],
+    notes: str = "",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """benchmarks/results/<name>.{json,md}: setup, load averages, one row per page."""
+    report = {
+        "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "data": data,
+        "setup": {
+            "workers": args.workers,
+            "threads": args.worker_threads,
+            "worker_class": "gthread",
+            "connections": args.connections,
+            "duration": args.duration,
+            "redis": bool(env.get("REDIS_URL")),
+            "page_cache": env.get("COCITY_PAGE_CACHE", "true") != "false",
+            "cores": os.cpu_count(),
+        },
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "pages": pages,
+        "peak_rss_mb": rss,
+        **(extra or {}),
+    }
+    text = markdown(report) + (
+        f"\nLoad average (1, 5, 15 min) before: {report['load_average_before']}, "
+        f"after: {report['load_average_after']}; per page (1 min) in the JSON.\n"
+    )
+    if notes:
+        text += "\n" + notes.strip() + "\n"
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"{name}.md").write_text(text)
+    print()
+    print(text)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--worker-threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn processes")
+    parser.add_argument(
+        "--worker-threads", type=int, default=DEFAULT_WORKER_THREADS, help="threads per worker"
+    )
     parser.add_argument("--database", default="cocity_bench")
     parser.add_argument("--reuse", action="store_true", help="keep the existing database")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
