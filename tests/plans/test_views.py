@@ -2,9 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from cocity.participation.models import Notification, Report
+from cocity.plans import services
 from cocity.plans.models import Action, Idea, ProgressUpdate
 from tests.factories import (
     IdeaFactory,
@@ -252,3 +254,29 @@ def test_organiser_pages_and_notifications(client):
         reverse("plans:process_create", args=[space.slug]), {"title": "X", "slug": "x"}
     )
     assert response.status_code == 403
+
+
+def test_cached_pages_for_visitors_change_right_after_a_support_or_a_comment(client, settings):
+    settings.COCITY_PAGE_CACHE = True
+    process, _organiser = process_in_phase("collect")
+    idea = IdeaFactory(process=process, title="Cached idea")
+    list_url = reverse("plans:idea_list", args=[process.slug])
+    assert "0 supports" in client.get(list_url).content.decode()
+    assert "Cached idea" in client.get(idea.get_absolute_url()).content.decode()
+    services.idea_support(idea=idea, user=UserFactory())
+    assert "1 support " in client.get(list_url).content.decode()
+    services.idea_comment(idea=idea, author=UserFactory(), body="A fresh remark", stance="for")
+    assert "A fresh remark" in client.get(idea.get_absolute_url()).content.decode()
+    services.idea_create(process=process, author=UserFactory(), title="Newer idea", body="b")
+    assert "Newer idea" in client.get(list_url).content.decode()
+
+
+def test_the_random_order_of_one_visitor_is_never_served_to_another(client, settings):
+    settings.COCITY_PAGE_CACHE = True
+    process, _organiser = process_in_phase("collect")
+    IdeaFactory.create_batch(3, process=process)
+    url = reverse("plans:idea_list", args=[process.slug]) + "?sort=random"
+    first = client.get(url)
+    assert first.status_code == 200 and "sessionid" in first.cookies
+    other = Client()
+    assert "sessionid" in other.get(url).cookies  # rendered for them, with a seed of their own

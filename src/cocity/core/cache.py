@@ -160,7 +160,13 @@ def _with_visitor_token(request: HttpRequest, response: HttpResponse) -> HttpRes
     return response
 
 
-def _storable(response: HttpResponse) -> bool:
+def _storable(response: HttpResponse, request: HttpRequest) -> bool:
+    """A 200 that sets no cookie and is not private; a view that wrote to the visitor's session
+    (a random order's seed) made a page of that visitor's own: the session cookie is only added
+    by the session middleware, after the cache saw the response."""
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
     return (
         response.status_code == 200
         and not response.streaming
@@ -201,7 +207,7 @@ def public_page_cache(
                 _versions, status, headers, content = entry
                 return _with_visitor_token(request, _response(status, headers, content))
             response = _render_with_placeholder(request, view, args, kwargs)
-            if _storable(response):
+            if _storable(response, request):
                 cache.set(key, (versions, *_entry_parts(response)), timeout)
             return _with_visitor_token(request, response)
 
@@ -266,7 +272,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if getattr(request, _FAST_NAMESPACES, None) is None:
             return response  # the view did not use the cache (a signed-in path, an error)
-        if _storable(response):
+        if _storable(response, request):
             cache.set(key, (versions, *_entry_parts(response)), timeout)
         return _with_visitor_token(request, response)
 

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.core.cache import bumps_cache_versions
 from cocity.core.mail import queue_templated_email, recipient_language
 
 from .models import (
@@ -31,6 +32,12 @@ from .models import (
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
+CACHE_NAMESPACE = "participation"
+# Comments, supports and moderation show on cached pages of other apps (an idea's comments and
+# support count): those pages depend on this namespace too.
+_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
+
+
 def _ct(target: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(type(target))
 
@@ -43,6 +50,7 @@ def _bump(target: models.Model, field: str | None, delta: int) -> None:
 # --- comments ---------------------------------------------------------------------------------
 
 
+@_changes_public_pages
 def comment_create(
     *,
     target: models.Model,
@@ -82,6 +90,7 @@ def comment_can_edit(*, comment: Comment, user: Any, now: Any = None) -> bool:
     )
 
 
+@_changes_public_pages
 def comment_update(*, comment: Comment, user: Any, body: str, stance: str) -> Comment:
     if comment.author_id != user.pk:
         raise ValidationError(_("You can only edit your own comments."))
@@ -100,6 +109,7 @@ def comment_update(*, comment: Comment, user: Any, body: str, stance: str) -> Co
 # --- supports ---------------------------------------------------------------------------------
 
 
+@_changes_public_pages
 def support_add(
     *,
     target: models.Model,
@@ -133,6 +143,7 @@ def support_add(
     return support
 
 
+@_changes_public_pages
 def support_withdraw(*, target: models.Model, user: Any, counter: str = "support_count") -> None:
     with transaction.atomic():
         deleted, _detail = Support.objects.filter(
@@ -216,6 +227,7 @@ def report_create(*, target: models.Model, space: Any, reporter: Any, reason: st
     return report
 
 
+@_changes_public_pages
 def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) -> Report:
     """Hide the reported content (its text replaced by the reason) or keep it; every open report
     on the same content is closed with the same decision, and the log records it."""
@@ -249,6 +261,7 @@ def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) ->
     return report
 
 
+@_changes_public_pages
 def content_hide(*, target: models.Model, space: Any, moderator: Any, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:

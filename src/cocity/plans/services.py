@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from cocity.core.cache import bumps_cache_versions
 from cocity.network.models import Organisation, OrganisationMembership
 from cocity.participation import services as participation
 from cocity.participation.models import Comment
@@ -41,6 +42,12 @@ PHASE_MESSAGES = {
 }
 
 
+CACHE_NAMESPACE = "plans"
+# Visitors get process, idea, action and plan pages from the shared page cache
+# (``cocity.core.cache.public_page_cache``): every write here makes them stale, now and on commit.
+_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
+
+
 def _require_phase(process: Process, what: str) -> None:
     if not process.allows(what):
         raise ValidationError(str(PHASE_MESSAGES[what]))
@@ -49,6 +56,7 @@ def _require_phase(process: Process, what: str) -> None:
 # --- processes and phases ---------------------------------------------------------------------
 
 
+@_changes_public_pages
 def process_create(
     *, space: Any, title: str, slug: str, description: str = "", **fields: Any
 ) -> Process:
@@ -59,6 +67,7 @@ def process_create(
     return process
 
 
+@_changes_public_pages
 def process_update(*, process: Process, actor: Any, **fields: Any) -> Process:
     for name, value in fields.items():
         setattr(process, name, value)
@@ -77,6 +86,7 @@ def process_update(*, process: Process, actor: Any, **fields: Any) -> Process:
     return process
 
 
+@_changes_public_pages
 def phase_add(
     *,
     process: Process,
@@ -100,6 +110,7 @@ def phase_add(
     return phase
 
 
+@_changes_public_pages
 def phase_switch(*, process: Process, phase: Phase | None, actor: Any) -> Process:
     """Organisers make a phase active by hand (``None``: back to the dates)."""
     if phase is not None and phase.process_id != process.pk:
@@ -142,6 +153,7 @@ def check_attachment(upload: UploadedFile) -> str:
     raise ValidationError({"attachment": _("Attach a PDF, PNG or JPEG file.")})
 
 
+@_changes_public_pages
 def idea_create(
     *,
     process: Process,
@@ -194,6 +206,7 @@ def idea_create(
     return idea
 
 
+@_changes_public_pages
 def idea_update(*, idea: Idea, editor: Any, **fields: Any) -> Idea:
     if idea.author_id != editor.pk:
         raise ValidationError(_("You can only edit your own ideas."))
@@ -220,6 +233,7 @@ def idea_update(*, idea: Idea, editor: Any, **fields: Any) -> Idea:
     return idea
 
 
+@_changes_public_pages
 def idea_comment(
     *, idea: Idea, author: Any, body: str, stance: str, parent: Comment | None = None
 ) -> Comment:
@@ -239,6 +253,7 @@ def idea_comment(
     return comment
 
 
+@_changes_public_pages
 def idea_support(*, idea: Idea, user: Any) -> None:
     _require_phase(idea.process, "support")
     if idea.is_hidden:
@@ -249,11 +264,13 @@ def idea_support(*, idea: Idea, user: Any) -> None:
     )
 
 
+@_changes_public_pages
 def idea_unsupport(*, idea: Idea, user: Any) -> None:
     _require_phase(idea.process, "support")
     participation.support_withdraw(target=idea, user=user)
 
 
+@_changes_public_pages
 def idea_answer(*, idea: Idea, facilitator: Any, answer: str, reason: str) -> Idea:
     if answer not in Answer.values:
         raise ValidationError({"answer": _("Choose accepted, under study or not pursued.")})
@@ -290,6 +307,7 @@ def _notify_idea_people(ideas: Sequence[Idea], *, kind: str, message: str, url: 
 # --- refinement: ideas merged into actions ----------------------------------------------------
 
 
+@_changes_public_pages
 def action_merge(
     *,
     process: Process,
@@ -340,6 +358,7 @@ def action_merge(
     return action
 
 
+@_changes_public_pages
 def action_save(
     *, action: Action, actor: Any, partners: Sequence[Organisation] | None = None
 ) -> Action:
@@ -359,6 +378,7 @@ def action_save(
     return action
 
 
+@_changes_public_pages
 def action_comment(
     *, action: Action, author: Any, body: str, stance: str, parent: Comment | None = None
 ) -> Comment:
@@ -367,6 +387,7 @@ def action_comment(
     )
 
 
+@_changes_public_pages
 def progress_add(
     *,
     action: Action,
@@ -415,6 +436,7 @@ def progress_add(
     return update
 
 
+@_changes_public_pages
 def plan_set_state(
     *, process: Process, actor: Any, state: str, adopted_on: datetime.date | None
 ) -> Process:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.core.cache import public_page_cache
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
@@ -42,6 +43,11 @@ from .forms import (
 from .models import PHASE_ALLOWS, Action, Idea, Process
 
 SEED_KEY = "plans_random_seed"
+
+
+# Visitors get these pages from the shared page cache; plans, participation (comments, supports,
+# moderation) and network services bump their namespaces on every write.
+PUBLIC_CACHE = ("plans", "participation", "network")
 
 
 def _errors(error: ValidationError) -> str:
@@ -102,6 +108,7 @@ def process_create(request: HttpRequest, space_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE)
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     phase = process.active_phase()
@@ -227,6 +234,7 @@ def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE)
 def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     form = IdeaFilterForm(request.GET or None)
@@ -319,6 +327,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE)
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     idea = selectors.idea_detail(process, pk)
@@ -575,6 +584,7 @@ def merge(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE)
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     action = selectors.action_detail(process, pk)
@@ -698,6 +708,7 @@ def progress_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE)
 def plan(request: HttpRequest, slug: str, printable: bool = False) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     actions = selectors.plan_actions(process)
