@@ -154,14 +154,15 @@ def wrk(
 
 def markdown(report: dict[str, Any]) -> str:
     rows = [
-        "| page | visitor | requests/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | visitor | requests/s | p50 ms | p95 ms | p99 ms | errors | one client p50 ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report["pages"]:
         rows.append(
             f"| {page['name']} (`{page['path']}`) | {page.get('viewer', 'anonymous')} | "
             f"{page['rps']} | {page['p50_ms']} | "
-            f"{page['p95_ms']} | {page['p99_ms']} | {page['non_2xx'] + page['socket_errors']} |"
+            f"{page['p95_ms']} | {page['p99_ms']} | {page['non_2xx'] + page['socket_errors']} | "
+            f"{page.get('single_client_p50_ms', '-')} |"
         )
     setup = report["setup"]
     return "\n".join(
@@ -291,16 +292,26 @@ def measure_pages(
     for viewer, cookie in viewers or [("anonymous", "")]:
         for name, path in pages:
             time.sleep(5)  # let the previous page's queue drain before measuring this one
-            for _ in range(20):  # warm up every worker's caches and connections
+            single = []
+            for _ in range(20):  # warm up every worker's caches and connections, one at a time
                 warm = urllib.request.Request(  # noqa: S310 (loopback)
                     base + path, headers={"Cookie": cookie} if cookie else {}
                 )
+                started = time.perf_counter()
                 with urllib.request.urlopen(warm, timeout=30) as response:  # noqa: S310
                     assert response.status == 200, (path, response.status)
+                    response.read()
+                single.append((time.perf_counter() - started) * 1000)
             load = round(os.getloadavg()[0], 2)
             figures = wrk(base + path, args.duration, args.connections, args.threads, cookie)
             shown = path.replace(hide, "<token>") if hide else path
-            figures.update(name=name, path=shown, viewer=viewer, load_1min=load)
+            figures.update(
+                name=name,
+                path=shown,
+                viewer=viewer,
+                load_1min=load,
+                single_client_p50_ms=round(sorted(single)[len(single) // 2], 1),
+            )
             results.append(figures)
             print(
                 f"   {name:34} {viewer:10} {figures['rps']:8} req/s  p50 {figures['p50_ms']:7} ms"

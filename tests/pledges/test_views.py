@@ -260,3 +260,34 @@ def test_cached_totals_follow_every_write_and_rate_change(client, campaign):
     assert "7.00 EUR" in client.get(url).content.decode()
     ExchangeRate.objects.update(rate=Decimal("0.25"))  # as the admin would, outside services
     assert "30.00 GBP" in client.get(url, {"currency": "GBP"}).content.decode()
+
+
+def test_visitors_cached_campaign_page_follows_writes_and_admin_rate_changes(
+    client, campaign, settings, rf
+):
+    from decimal import Decimal
+
+    from django.contrib.admin.sites import site as admin_site
+
+    from cocity.pledges.models import ExchangeRate
+    from tests.factories import UserFactory
+
+    settings.COCITY_PAGE_CACHE = True
+    services.exchange_rate_set(base="EUR", quote="GBP", rate="0.5", valid_on=campaign.starts_on)
+    pledge_with_measures(campaign=campaign, amounts=("100",))
+    url = campaign.get_absolute_url()
+    assert "100.00 EUR" in client.get(url).content.decode()
+    assert "50.00 GBP" in client.get(url, {"currency": "GBP"}).content.decode()
+    second = pledge_with_measures(campaign=campaign, amounts=("20",), publish=False)
+    services.pledge_publish(pledge=second)
+    assert "120.00 EUR" in client.get(url).content.decode()
+    services.report_file(
+        measure=second.measures.get(), reported_on=second.signed_on, spent="7", status="on_track"
+    )
+    assert "7.00 EUR" in client.get(url).content.decode()
+    rate = ExchangeRate.objects.get()
+    rate.rate = Decimal("0.25")
+    request = rf.post("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    admin_site._registry[ExchangeRate].save_model(request, rate, form=None, change=True)
+    assert "30.00 GBP" in client.get(url, {"currency": "GBP"}).content.decode()

@@ -51,7 +51,7 @@ FEED_TIMEOUT = 6 * 3600
 # services bump "events" on every write, the network services "network" (spaces, organisations,
 # places). What changes with the clock alone (an event moving from upcoming to past, a deadline
 # passing) is at most PUBLIC_CACHE_TIMEOUT seconds late; the services check deadlines themselves.
-PUBLIC_CACHE = ("events", "network")
+PUBLIC_CACHE = ("events", "network", "pledges")  # pledges: the "linked pledges" table
 PUBLIC_CACHE_TIMEOUT = 120
 
 

@@ -47,7 +47,7 @@ SEED_KEY = "plans_random_seed"
 
 # Visitors get these pages from the shared page cache; plans, participation (comments, supports,
 # moderation) and network services bump their namespaces on every write.
-PUBLIC_CACHE = ("plans", "participation", "network")
+PUBLIC_CACHE = ("plans", "participation", "network", "pledges")  # pledges: linked measures
 
 
 def _errors(error: ValidationError) -> str:

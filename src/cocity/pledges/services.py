@@ -24,6 +24,7 @@ from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.core.cache import bumps_cache_versions
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.models import Organisation, OrganisationMembership, Role
 
@@ -50,6 +51,13 @@ CLOSED = (Status.COMPLETED, Status.ABANDONED)
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+CACHE_NAMESPACE = "pledges"
+# Visitors get the campaign, principle, organisation and index pages from the shared page cache
+# (``cocity.core.cache.public_page_cache``), and the "linked pledges" tables on event and action
+# pages: every write here makes them stale, now and on commit.
+_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -103,6 +111,7 @@ class ItemInput:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+@_changes_public_pages
 @transaction.atomic
 def framework_create(
     *,
@@ -144,6 +153,7 @@ def framework_create(
     return framework
 
 
+@_changes_public_pages
 @transaction.atomic
 def campaign_create(
     *,
@@ -174,6 +184,7 @@ def campaign_create(
     return campaign
 
 
+@_changes_public_pages
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, **changes: Any) -> Campaign:
     campaign = _lock_campaign(campaign.pk)
@@ -215,6 +226,7 @@ def _check_principles(campaign: Campaign, principles: Iterable[FrameworkItem]) -
     return items
 
 
+@_changes_public_pages
 @transaction.atomic
 def pledge_create(
     *,
@@ -244,6 +256,7 @@ def pledge_create(
     return pledge
 
 
+@_changes_public_pages
 @transaction.atomic
 def pledge_update(
     *,
@@ -272,6 +285,7 @@ def pledge_update(
     return pledge
 
 
+@_changes_public_pages
 @transaction.atomic
 def pledge_publish(*, pledge: Pledge) -> Pledge:
     campaign = _lock_campaign(pledge.campaign_id)
@@ -286,6 +300,7 @@ def pledge_publish(*, pledge: Pledge) -> Pledge:
     return pledge
 
 
+@_changes_public_pages
 @transaction.atomic
 def measure_add(
     *,
@@ -432,6 +447,7 @@ def resolve_link_target(*, kind: str, url: str) -> Any:
     return target
 
 
+@_changes_public_pages
 @transaction.atomic
 def link_add(*, measure: Measure, kind: str, url: str, title: str = "") -> MeasureLink:
     """Link a measure to an event, a library item or an action of an action plan (``url``: its
@@ -465,11 +481,13 @@ def link_add(*, measure: Measure, kind: str, url: str, title: str = "") -> Measu
     return link
 
 
+@_changes_public_pages
 @transaction.atomic
 def link_remove(*, link: MeasureLink) -> None:
     link.delete()
 
 
+@_changes_public_pages
 @transaction.atomic
 def document_add(*, pledge: Pledge, title: str, file: UploadedFile) -> PledgeDocument:
     check_pdf(file)
@@ -482,6 +500,7 @@ def document_add(*, pledge: Pledge, title: str, file: UploadedFile) -> PledgeDoc
 # --- progress ---------------------------------------------------------------------------------
 
 
+@_changes_public_pages
 @transaction.atomic
 def report_file(
     *,
@@ -597,6 +616,7 @@ def _amounts(rows: Iterable[dict], key: str) -> dict[Any, dict[str, str]]:
     return out
 
 
+@_changes_public_pages
 def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
     """Totals of the campaign's published pledges, written to its summary row."""
     measures = Measure.objects.filter(
@@ -693,6 +713,7 @@ def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
 # --- exchange rates ---------------------------------------------------------------------------
 
 
+@_changes_public_pages
 @transaction.atomic
 def exchange_rate_set(
     *, base: str, quote: str, rate: Any, valid_on: datetime.date, source: str = ""

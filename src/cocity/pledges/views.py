@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.core.cache import public_page_cache
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
@@ -40,6 +41,13 @@ from .models import Campaign, Framework, FrameworkItem, Pledge
 TOTALS_CACHE_SECONDS = 24 * 3600
 # The measure form's names for the fields of services.link_add.
 LINK_FIELDS = {"kind": "link_kind", "url": "link_url", "title": "link_title"}
+
+
+# Visitors get these pages from the shared page cache: the pledges services and admin bump
+# "pledges", the network services "network" (organisation names). What changes with the date
+# alone (a report becoming overdue) is at most PUBLIC_CACHE_TIMEOUT seconds late.
+PUBLIC_CACHE = ("pledges", "network")
+PUBLIC_CACHE_TIMEOUT = 300
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -67,6 +75,7 @@ def _editable_organisations(user: Any) -> Any:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def index(request: HttpRequest) -> HttpResponse:
     context = {
         "campaigns": list(selectors.campaign_list()[:50]),
@@ -78,6 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_for_page(), slug=slug)
     form = TotalsForm(request.GET or None)
@@ -489,6 +499,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def organisation_pledges(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     page_obj = paginate(request, selectors.organisation_pledges(organisation, request.user))
@@ -500,6 +511,7 @@ def organisation_pledges(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_object_or_404(Framework.objects.select_related("organisation"), slug=slug)
     return render(
@@ -541,6 +553,7 @@ def framework_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def principle_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     item = get_object_or_404(
         FrameworkItem.objects.select_related("framework", "parent"),
