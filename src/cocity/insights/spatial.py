@@ -2,7 +2,7 @@
 
 Numbers only (numpy, scipy, shapely); no Django. Memory stays O(units + neighbour pairs): the
 contiguity is a ``scipy.sparse`` CSR matrix built from a shapely ``STRtree`` bulk query, and
-spatial proximity is summed in blocks of columns (all pairs, exactly) or over the pairs within a
+spatial proximity is summed over square tiles (all pairs, exactly) or over the pairs within a
 distance cutoff (found by binning the centroids into cells), never as a dense units x units
 matrix.
 """
