@@ -65,7 +65,7 @@ def main() -> None:
         ("ideas, most supported, page 1", f"{ideas}?sort=supported"),
         ("ideas, most supported, page 100", f"{ideas}?sort=supported&page=100"),
         ("ideas, most discussed, page 50", f"{ideas}?sort=discussed&page=50"),
-        ("ideas, random, page 100", f"{ideas}?sort=random&page=100"),
+        ("ideas, random (a seeded address), page 100", f"{ideas}?sort=random&seed=12345&page=100"),
         (
             "ideas, topic filter + supported, p. 20",
             f"{ideas}?sort=supported&topic={data.get('sample_topic', '')}&page=20",
@@ -76,6 +76,9 @@ def main() -> None:
         ),
     ]
     harness.sh(str(harness.BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
+    harness.sh(
+        str(harness.BIN / "cocity"), "collectstatic", "--noinput", "--skip-checks", "-v0", env=env
+    )  # the query counts render pages with the production static files storage
     counts = json.loads(
         harness.sh(
             str(harness.BIN / "python"), str(HERE / "query_counts.py"),

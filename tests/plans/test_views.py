@@ -160,7 +160,7 @@ def test_hostile_text_is_inert(client):
     )
 
 
-@pytest.mark.parametrize("sort", ["newest", "supported", "discussed", "random"])
+@pytest.mark.parametrize("sort", ["newest", "supported", "discussed", "random&seed=7"])
 def test_idea_list_query_count_is_flat(client, assert_same_query_count, sort):
     process, _ = process_in_phase("collect")
     client.force_login(UserFactory())
@@ -176,10 +176,17 @@ def test_random_order_is_stable_per_visitor(client):
     process, _ = process_in_phase("collect")
     IdeaFactory.create_batch(45, process=process)
     url = reverse("plans:idea_list", args=[process.slug]) + "?sort=random"
-    first = [p.pk for p in client.get(url).context["page_obj"]]
-    again = [p.pk for p in client.get(url).context["page_obj"]]
-    second_page = [p.pk for p in client.get(url + "&page=2").context["page_obj"]]
+    response = client.get(url)
+    assert response.status_code == 302 and "seed=" in response["Location"]
+    seeded = response["Location"]
+    first = [p.pk for p in client.get(seeded).context["page_obj"]]
+    again = [p.pk for p in client.get(url, follow=True).context["page_obj"]]
+    second_page = [p.pk for p in client.get(seeded + "&page=2").context["page_obj"]]
     assert first == again and not set(first) & set(second_page)
+    other = [p.pk for p in Client().get(url, follow=True).context["page_obj"]]
+    assert other != first  # another visitor, another order (1 chance in 2**31 to collide)
+    for bad in ("0", "-3", "abc", "99999999999", str(2**31)):
+        assert client.get(url + f"&seed={bad}")["Location"] == seeded  # replaced, not used
 
 
 def test_idea_page_query_count_is_flat(client, assert_same_query_count):
@@ -271,12 +278,15 @@ def test_cached_pages_for_visitors_change_right_after_a_support_or_a_comment(cli
     assert "Newer idea" in client.get(list_url).content.decode()
 
 
-def test_the_random_order_of_one_visitor_is_never_served_to_another(client, settings):
+def test_a_random_order_is_cached_by_its_seed_and_never_given_to_another_visitor(client, settings):
     settings.COCITY_PAGE_CACHE = True
     process, _organiser = process_in_phase("collect")
-    IdeaFactory.create_batch(3, process=process)
+    IdeaFactory.create_batch(30, process=process)
     url = reverse("plans:idea_list", args=[process.slug]) + "?sort=random"
     first = client.get(url)
-    assert first.status_code == 200 and "sessionid" in first.cookies
+    assert first.status_code == 302 and "sessionid" in first.cookies  # the seed, kept
     other = Client()
-    assert "sessionid" in other.get(url).cookies  # rendered for them, with a seed of their own
+    redirected = other.get(url)
+    assert redirected.status_code == 302 and redirected["Location"] != first["Location"]
+    page = Client().get(first["Location"])  # the seeded address itself: a shareable page
+    assert page.status_code == 200 and "sessionid" not in page.cookies

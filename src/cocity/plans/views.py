@@ -43,6 +43,15 @@ from .forms import (
 from .models import PHASE_ALLOWS, Action, Idea, Process
 
 SEED_KEY = "plans_random_seed"
+RANDOM_SEEDS = 2**31 - 1
+
+
+def _seed(value: str | None) -> int | None:
+    """A random order's seed from the address, if it is one (1 to RANDOM_SEEDS)."""
+    if value is None or not value.isdigit() or len(value) > 10:
+        return None
+    seed = int(value)
+    return seed if 1 <= seed <= RANDOM_SEEDS else None
 
 
 # Visitors get these pages from the shared page cache; plans, participation (comments, supports,
@@ -242,8 +251,17 @@ def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
     sort = data.get("sort") or "newest"
     seed = 0
     if sort == "random":
-        seed = request.session.get(SEED_KEY) or secrets.randbelow(2**31 - 1) + 1
-        request.session[SEED_KEY] = seed
+        # The visitor's order is in the address (``seed``), so that its pages can be cached and
+        # shared like any other; without one, the visitor's own seed (kept in their session) is
+        # put there by a redirect.
+        seed = _seed(request.GET.get("seed"))
+        if seed is None:
+            seed = request.session.get(SEED_KEY) or secrets.randbelow(RANDOM_SEEDS) + 1
+            request.session[SEED_KEY] = seed
+            query = request.GET.copy()
+            query["seed"] = str(seed)
+            query.pop("page", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
     territory = data.get("territory")
     merged = {"yes": True, "no": False}.get(data.get("merged") or "")
     qs = selectors.idea_list(
