@@ -202,8 +202,31 @@ def test_anonymous_pages_are_cached_until_a_service_writes(client, w, settings, 
     scenario.submitted(w, title="Second proposal")
     page = client.get(reverse(name)).content.decode()
     assert "Second proposal" in page and "Sneaked in" in page
-    # Signed-in people never get the shared copy.
+    # Signed-in people never get the shared copy of a page; the map data (open data, the same
+    # for everyone) is one copy for all.
     client.force_login(w.public)
     PactFactory(commons=w.commons, title="Seen at once", state=S.ACTIVE)
-    assert "Seen at once" in client.get(reverse(name)).content.decode()
+    seen = "Seen at once" in client.get(reverse(name)).content.decode()
+    assert seen is (name != "commons:map_geojson")
     cache.clear()
+
+
+def test_map_data_is_one_cached_copy_for_everyone_signed_in_or_not(client, w, settings):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from cocity.core.cache import bump_cache_version
+    from tests.factories import UserFactory
+
+    settings.COCITY_PAGE_CACHE = True
+    url, box = reverse("commons:map_geojson"), {"bbox": "11.2,44.4,11.5,44.6"}
+    first = PactFactory(commons=CommonsFactory(latitude=44.50, longitude=11.34, territory=w.hood))
+    anonymous = client.get(url, box)
+    assert [f["id"] for f in json.loads(anonymous.content)["features"]] == [first.pk]
+    person = Client()
+    person.force_login(UserFactory())
+    second = PactFactory(commons=CommonsFactory(latitude=44.51, longitude=11.35, territory=w.hood))
+    assert person.get(url, box).content == anonymous.content  # the shared copy (no bump yet)
+    bump_cache_version("commons")  # what every commons service does
+    ids = {f["id"] for f in json.loads(person.get(url, box).content)["features"]}
+    assert ids == {first.pk, second.pk}
+    assert "csrftoken" not in person.get(url, box).cookies

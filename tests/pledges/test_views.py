@@ -291,3 +291,25 @@ def test_visitors_cached_campaign_page_follows_writes_and_admin_rate_changes(
     request.user = UserFactory(is_staff=True, is_superuser=True)
     admin_site._registry[ExchangeRate].save_model(request, rate, form=None, change=True)
     assert "30.00 GBP" in client.get(url, {"currency": "GBP"}).content.decode()
+
+
+def test_people_who_edit_for_no_organisation_share_the_visitors_list_editors_see_drafts(
+    client, campaign
+):
+    from tests.factories import UserFactory
+
+    published = pledge_with_measures(campaign=campaign, amounts=("10",))
+    membership = OrganisationMembershipFactory(role="editor")
+    draft = pledge_with_measures(
+        campaign=campaign, amounts=("5",), publish=False, organisation=membership.organisation
+    )
+    url = campaign.get_absolute_url()
+    reader = UserFactory()
+    client.force_login(reader)
+    page = client.get(url).content.decode()
+    assert published.get_absolute_url() in page and draft.get_absolute_url() not in page
+    client.force_login(membership.user)
+    page = client.get(url).content.decode()
+    assert published.get_absolute_url() in page and draft.get_absolute_url() in page
+    client.force_login(reader)  # the editor's rendering was not shared
+    assert draft.get_absolute_url() not in client.get(url).content.decode()

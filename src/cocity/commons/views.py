@@ -138,7 +138,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET)
-@public_page_cache(PUBLIC_CACHE)
+@public_page_cache(PUBLIC_CACHE, everyone=True)  # open data: the same for every visitor
 def map_geojson(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request)
     bbox = maps.parse_bbox(request.GET.get("bbox"))

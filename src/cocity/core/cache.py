@@ -18,7 +18,10 @@ messages, and only 200 responses that set no cookie. The key holds the namespace
 host, the language, the viewer's time zone, ``HX-Request`` and the full path. The CSRF token is
 never cached: the page is rendered with a placeholder (see ``context_processors.site``) that is
 replaced by this visitor's own token on every response, which also sets the CSRF cookie. A hit
-costs one cache round trip (the page and the namespace versions are read together).
+costs one cache round trip (the page and the namespace versions are read together). Visitors
+without a session cookie (nearly all anonymous visits) are answered by
+``PublicPageCacheMiddleware`` before authentication, the inner middleware and the view: a hit
+costs about 1.5 times a minimal view. A page whose view wrote to the session is never stored.
 ``COCITY_PAGE_CACHE`` turns the page cache on: by default with Redis only (a per-process cache
 would leave the other processes' pages stale after a write); off in the test settings, where
 factories write without the services (tests of the cache turn it on).
@@ -180,20 +183,27 @@ _FAST_NAMESPACES = "_cocity_page_namespaces"  # set by the view: it rendered for
 
 
 def public_page_cache(
-    namespaces: Iterable[str] = ("network",), timeout: int = DEFAULT_PAGE_TIMEOUT
+    namespaces: Iterable[str] = ("network",),
+    timeout: int = DEFAULT_PAGE_TIMEOUT,
+    *,
+    everyone: bool = False,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve this view's page from the shared cache to anonymous visitors (see the module).
 
     Visitors without a session cookie (nearly all anonymous visits) are answered by
     ``PublicPageCacheMiddleware`` before the inner middleware, the URL resolver and the view
     run; this decorator then only marks the page as storable. Anonymous visitors with a
-    session are served here."""
+    session are served here.
+
+    ``everyone=True`` is for responses that show nothing of the person asking (open data such
+    as a map's GeoJSON: no header, no form, no CSRF token): signed-in people get the same
+    cached copy."""
     names = tuple(namespaces)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _may_use_cache(request):
+            if not (_may_serve_everyone(request) if everyone else _may_use_cache(request)):
                 return view(request, *args, **kwargs)
             if getattr(request, _FAST_VERSIONS, None) is not None:
                 # The middleware has looked the page up, missed, and stores what we render.
@@ -211,7 +221,7 @@ def public_page_cache(
                 cache.set(key, (versions, *_entry_parts(response)), timeout)
             return _with_visitor_token(request, response)
 
-        wrapped._cocity_page_cache = (names, timeout)  # type: ignore[attr-defined]
+        wrapped._cocity_page_cache = (names, timeout, everyone)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
@@ -260,7 +270,7 @@ class PublicPageCacheMiddleware:
         cacheable = self._cacheable(request)
         if cacheable is None:
             return self.get_response(request)
-        names, timeout = cacheable
+        names, timeout, _everyone = cacheable
         key, version_keys = _fast_key(request, names), _version_keys(names)
         found = cache.get_many([key, *version_keys])
         versions = _versions_from(found, version_keys)  # read before rendering
@@ -277,22 +287,28 @@ class PublicPageCacheMiddleware:
         return _with_visitor_token(request, response)
 
     @staticmethod
-    def _cacheable(request: HttpRequest) -> tuple[tuple[str, ...], int] | None:
-        """The namespaces and timeout of the cached view this request goes to, if it may be
-        served from the cache here."""
-        if not (
-            getattr(settings, "COCITY_PAGE_CACHE", True)
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "messages" not in request.COOKIES
-        ):
+    def _cacheable(request: HttpRequest) -> tuple[tuple[str, ...], int, bool] | None:
+        """The namespaces, timeout and audience of the cached view this request goes to, if it
+        may be served from the cache here."""
+        if not _may_serve_everyone(request):
             return None
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-        return _cache_policy(request.path_info, urlconf)
+        policy = _cache_policy(request.path_info, urlconf)
+        if policy is None:
+            return None
+        if not policy[2] and (
+            settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+        ):
+            return None  # maybe signed in, maybe messages: the view decides
+        return policy
+
+
+def _may_serve_everyone(request: HttpRequest) -> bool:
+    return bool(getattr(settings, "COCITY_PAGE_CACHE", True)) and request.method in ("GET", "HEAD")
 
 
 @functools.lru_cache(maxsize=4096)
-def _cache_policy(path: str, urlconf: Any) -> tuple[tuple[str, ...], int] | None:
+def _cache_policy(path: str, urlconf: Any) -> tuple[tuple[str, ...], int, bool] | None:
     """What ``public_page_cache`` said of the view at ``path`` (memoised: routing is static)."""
     try:
         match = resolve(path, urlconf)

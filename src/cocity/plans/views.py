@@ -254,14 +254,15 @@ def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
         # The visitor's order is in the address (``seed``), so that its pages can be cached and
         # shared like any other; without one, the visitor's own seed (kept in their session) is
         # put there by a redirect.
-        seed = _seed(request.GET.get("seed"))
-        if seed is None:
-            seed = request.session.get(SEED_KEY) or secrets.randbelow(RANDOM_SEEDS) + 1
-            request.session[SEED_KEY] = seed
+        from_address = _seed(request.GET.get("seed"))
+        if from_address is None:
+            mine = request.session.get(SEED_KEY) or secrets.randbelow(RANDOM_SEEDS) + 1
+            request.session[SEED_KEY] = mine
             query = request.GET.copy()
-            query["seed"] = str(seed)
+            query["seed"] = str(mine)
             query.pop("page", None)
             return redirect(f"{request.path}?{query.urlencode()}")
+        seed = from_address
     territory = data.get("territory")
     merged = {"yes": True, "no": False}.get(data.get("merged") or "")
     qs = selectors.idea_list(

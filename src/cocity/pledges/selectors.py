@@ -12,6 +12,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.network.models import OrganisationMembership
+
 from .currencies import normalise_currency, validate_currency
 from .models import (
     Campaign,
@@ -52,6 +54,18 @@ def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
             campaign__organisation__memberships__role="admin",
         )
     ).distinct()
+
+
+def sees_only_published(user: Any) -> bool:
+    """True when ``pledges_visible_to(user)`` is the published pledges only, as for a visitor:
+    not staff, and editor or admin of no organisation (one indexed EXISTS query)."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    if getattr(user, "is_staff", False):
+        return False
+    return not OrganisationMembership.objects.filter(
+        user=user, role__in=["editor", "admin"]
+    ).exists()
 
 
 # --- exchange rates ---------------------------------------------------------------------------

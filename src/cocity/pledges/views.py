@@ -101,9 +101,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, error)
         totals_html = _totals_html(request, campaign, currency=None, on=None)
         status = 400
-    # For people who see only published pledges, the overdue list and the page of pledges are
-    # the same for everyone: rendered once per version of the totals, day and page, and cached.
-    shared = not request.user.is_authenticated
+    # For people who see only published pledges (visitors, and signed-in people who edit for no
+    # organisation), the overdue list and the page of pledges are the same for everyone:
+    # rendered once per version of the totals, day and page, and cached.
+    shared = selectors.sees_only_published(request.user)
     version = str(getattr(campaign, "totals_version", None) or 0)
     today = timezone.localdate()
     page_number = request.GET.get("page", "")
