@@ -313,3 +313,21 @@ def test_people_who_edit_for_no_organisation_share_the_visitors_list_editors_see
     assert published.get_absolute_url() in page and draft.get_absolute_url() in page
     client.force_login(reader)  # the editor's rendering was not shared
     assert draft.get_absolute_url() not in client.get(url).content.decode()
+
+
+def test_signed_in_readers_get_the_shared_body_fresh_after_every_write(client, campaign):
+    from tests.factories import UserFactory
+
+    pledge_with_measures(campaign=campaign, amounts=("100",))
+    url = campaign.get_absolute_url()
+    reader = UserFactory()
+    client.force_login(reader)
+    first = client.get(url).content.decode()
+    assert "100.00 EUR" in first and reader.public_name in first
+    other = UserFactory()
+    client.force_login(other)
+    page = client.get(url).content.decode()  # the same body, their own header
+    assert "100.00 EUR" in page and other.public_name in page and reader.public_name not in page
+    pledge_with_measures(campaign=campaign, amounts=("20",))
+    assert "120.00 EUR" in client.get(url).content.decode()
+    assert client.get(url, {"currency": "XXX"}).status_code in (200, 400)

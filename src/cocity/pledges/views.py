@@ -4,6 +4,7 @@ cities, exports. Thin: parse with a form, ask ``rules``, call a service or a sel
 from __future__ import annotations
 
 import csv
+import hashlib
 from typing import Any
 
 from django import forms
@@ -94,6 +95,30 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     currency = on = None
     if form.is_valid():
         currency, on = form.cleaned_data["currency"] or None, form.cleaned_data["on"]
+    # For people who see only published pledges (visitors, and signed-in people who edit for no
+    # organisation), the overdue list and the page of pledges are the same for everyone:
+    # rendered once per version of the totals, day and page, and cached. So is the whole body of
+    # the page for signed-in readers (visitors get the whole page from the page cache): only the
+    # header around it is theirs. Such a person can never pledge (that takes an editor's role).
+    shared = selectors.sees_only_published(request.user)
+    version = str(getattr(campaign, "totals_version", None) or 0)
+    today = timezone.localdate()
+    page_number = request.GET.get("page", "")
+    parts = [str(campaign.pk), version, today.isoformat(), get_language() or ""]
+    body_key = None
+    if shared and not getattr(request, "htmx", False) and (form.is_valid() or not request.GET):
+        fields = [
+            *parts,
+            selectors.rates_fingerprint(),
+            currency or "",
+            on.isoformat() if on else "",
+            page_number,
+        ]
+        body_key = "pledges:body:" + hashlib.sha256("|".join(fields).encode()).hexdigest()
+        body = cache.get(body_key)
+        if body is not None:
+            page = {"campaign": campaign, "body": mark_safe(body)}  # noqa: S308 - our template
+            return vary_on_htmx(render(request, "pledges/campaign_detail.html", page))
     status = 200
     try:
         totals_html = _totals_html(request, campaign, currency=currency, on=on)
@@ -101,13 +126,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, error)
         totals_html = _totals_html(request, campaign, currency=None, on=None)
         status = 400
-    # For people who see only published pledges (visitors, and signed-in people who edit for no
-    # organisation), the overdue list and the page of pledges are the same for everyone:
-    # rendered once per version of the totals, day and page, and cached.
-    shared = selectors.sees_only_published(request.user)
-    version = str(getattr(campaign, "totals_version", None) or 0)
-    today = timezone.localdate()
-    page_number = request.GET.get("page", "")
 
     def overdue_context() -> dict[str, Any]:
         overdue = selectors.overdue_pledges(campaign, today=today)
@@ -117,7 +135,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         page_obj = paginate(request, selectors.campaign_pledges(campaign, request.user))
         return {"page_obj": page_obj, "today": today}
 
-    parts = [str(campaign.pk), version, today.isoformat(), get_language() or ""]
     pledges_html = _fragment(
         request,
         ["pledges", *parts, page_number] if shared else None,
@@ -137,9 +154,14 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             overdue_context,
         ),
         "pledges_html": pledges_html,
-        "can_pledge": request.user.is_authenticated
+        "can_pledge": not shared
+        and request.user.is_authenticated
         and _editable_organisations(request.user).exists(),
     }
+    if body_key is not None and status == 200:
+        body = render_to_string("pledges/partials/campaign_body.html", context, request)
+        cache.set(body_key, body, TOTALS_CACHE_SECONDS)
+        context = {"campaign": campaign, "body": mark_safe(body)}  # noqa: S308 - our template
     return vary_on_htmx(render(request, "pledges/campaign_detail.html", context, status=status))
 
 
