@@ -181,9 +181,7 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             *rows,
             "",
-            f"Peak resident memory of one app process: {report['peak_rss_mb']} MB. "
-            f"Load average (1 min) before / after: {report.get('load_before')} / "
-            f"{report.get('load_after')}.",
+            f"Peak resident memory of one app process: {report['peak_rss_mb']} MB.",
             "",
         ]
     )
@@ -331,6 +329,29 @@ def viewers_for(args: argparse.Namespace, env: dict[str, str]) -> list[tuple[str
     return viewers
 
 
+def generated_data(
+    admin_url: str, env: dict[str, str], args: argparse.Namespace, script: Path
+) -> dict[str, Any]:
+    """The data set's summary (``benchmarks/results/data-<database>.json``): with ``--reuse``
+    the one of the last generation, else a fresh database, migrated and filled by ``script``
+    (which prints a JSON summary as its last line)."""
+    summary_path = RESULTS / f"data-{args.database}.json"
+    if not getattr(args, "reuse", False) or not summary_path.exists():
+        print(f"== database {args.database}: create, migrate, generate (scale {args.scale})")
+        pg(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        pg(admin_url, f'CREATE DATABASE "{args.database}"')
+        sh(str(BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
+        started = time.monotonic()
+        out = sh(str(BIN / "python"), str(script), f"--scale={args.scale}", env=env, capture=True)
+        data = json.loads(out.strip().splitlines()[-1])
+        data.setdefault("generate_seconds", round(time.monotonic() - started, 1))
+        RESULTS.mkdir(exist_ok=True)
+        summary_path.write_text(json.dumps(data, indent=2))
+    data: dict[str, Any] = json.loads(summary_path.read_text())
+    print(f"   data: {json.dumps(data)}")
+    return data
+
+
 def write_report(
     name: str,
     *,
@@ -389,72 +410,16 @@ def main() -> None:
     )
     parser.add_argument("--database", default="cocity_bench")
     parser.add_argument("--reuse", action="store_true", help="keep the existing database")
-    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument(
         "--signed-in",
         action="store_true",
         help="measure every page a second time as a signed-in person (no page cache)",
     )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
-
+    require_wrk()
     admin_url, database_url = database_urls(os.environ.get("DATABASE_URL", ""), args.database)
-    work = Path(tempfile.mkdtemp(prefix="cocity-bench-"))
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "cocity.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url(),
-        "COCITY_DATA_DIR": str(work),
-        "STATIC_ROOT": str(work / "static"),
-        "COCITY_BENCHMARK_VIEWS": "true",
-        "LOG_LEVEL": "ERROR",
-    }
-    RESULTS.mkdir(exist_ok=True)
-    summary_path = RESULTS / f"data-{args.database}.json"
-    if not args.reuse or not summary_path.exists():
-        print(f"== database {args.database}: create, migrate, generate (scale {args.scale})")
-        pg(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        pg(admin_url, f'CREATE DATABASE "{args.database}"')
-        sh(str(BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
-        started = time.monotonic()
-        out = sh(
-            str(BIN / "python"), str(HERE / "generate.py"), f"--scale={args.scale}", env=env,
-            capture=True,
-        )  # fmt: skip
-        data = json.loads(out.strip().splitlines()[-1])
-        data["generate_seconds"] = round(time.monotonic() - started, 1)
-        summary_path.write_text(json.dumps(data, indent=2))
-    data = json.loads(summary_path.read_text())
-    print(f"   data: {json.dumps(data)}")
-    sh(str(BIN / "cocity"), "collectstatic", "--noinput", "--skip-checks", "-v0", env=env)
-
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{args.port}"
-    log = (RESULTS / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "cocity.wsgi:application",
-            f"--bind=127.0.0.1:{args.port}",
-            f"--workers={args.workers}",
-            f"--threads={args.worker_threads}",
-            "--worker-class=gthread",
-            "--keep-alive=5",
-            "--backlog=2048",
-        ],
-        env=env,
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    env = app_env(database_url, Path(tempfile.mkdtemp(prefix="cocity-bench-")))
+    data = generated_data(admin_url, env, args, HERE / "generate.py")
     pages = [
         ("ceiling: minimal Django view", "/bench/ceiling/"),
         ("home", "/"),
@@ -465,64 +430,15 @@ def main() -> None:
         ("an organisation", f"/organisations/{data['sample_organisation']}/"),
         ("a place", f"/places/{data['sample_territory']}/"),
     ]
-    results: list[dict[str, Any]] = []
-    load_before = round(os.getloadavg()[0], 2)
-    try:
-        wait_until_up(base + "/healthz", server)
-        viewers = [("anonymous", "")]
-        if args.signed_in:
-            viewers.append(("signed in", signed_in_cookie(env)))
-        for viewer, cookie in viewers:
-            for name, path in pages:
-                time.sleep(5)  # let the previous page's queue drain before measuring this one
-                for _ in range(20):  # warm up every worker's caches and connections
-                    warm = urllib.request.Request(  # noqa: S310 (loopback)
-                        base + path, headers={"Cookie": cookie} if cookie else {}
-                    )
-                    with urllib.request.urlopen(warm, timeout=10) as response:  # noqa: S310
-                        assert response.status == 200, (path, response.status)
-                figures = wrk(base + path, args.duration, args.connections, args.threads, cookie)
-                figures.update(name=name, path=path, viewer=viewer)
-                results.append(figures)
-                print(
-                    f"   {name:32} {viewer:10} {figures['rps']:8} req/s  "
-                    f"p50 {figures['p50_ms']:7} ms  p95 {figures['p95_ms']:7} ms  "
-                    f"p99 {figures['p99_ms']:7} ms"
-                )
+    load_before = os.getloadavg()
+    with serving(env, args, "gunicorn.log", migrate=False) as (base, server):
+        results = measure_pages(base, pages, args, viewers=viewers_for(args, env))
         rss = peak_rss_mb(worker_pids(server.pid))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
-
-    report = {
-        "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "data": data,
-        "setup": {
-            "workers": args.workers,
-            "threads": args.worker_threads,
-            "worker_class": "gthread",
-            "connections": args.connections,
-            "duration": args.duration,
-            "redis": bool(env["REDIS_URL"]),
-            "cores": os.cpu_count(),
-        },
-        "pages": results,
-        "peak_rss_mb": rss,
-        "load_before": load_before,
-        "load_after": round(os.getloadavg()[0], 2),
-    }
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    text = markdown(report)
     for name in (stamp, "latest"):
-        (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
-        (RESULTS / f"{name}.md").write_text(text)
-    print()
-    print(text)
+        write_report(
+            name, data=data, args=args, env=env, pages=results, rss=rss, load_before=load_before
+        )
 
 
 if __name__ == "__main__":

@@ -40,23 +40,7 @@ def main() -> None:
         Path(tempfile.mkdtemp(prefix="cocity-bench-plans-")),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
     )
-    summary_path = harness.RESULTS / f"data-{args.database}.json"
-    if not args.reuse or not summary_path.exists():
-        harness.pg(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        harness.pg(admin_url, f'CREATE DATABASE "{args.database}"')
-        harness.sh(
-            str(harness.BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env
-        )
-        out = harness.sh(
-            str(harness.BIN / "python"),
-            str(HERE / "generate.py"),
-            f"--scale={args.scale}",
-            env=env,
-            capture=True,
-        )
-        summary_path.write_text(out.strip().splitlines()[-1])
-    data = json.loads(summary_path.read_text())
-    print(f"   data: {json.dumps(data)}")
+    data = harness.generated_data(admin_url, env, args, HERE / "generate.py")
     ideas = f"/processes/{data['busiest_process']}/ideas/"
     pages = [
         ("ceiling: minimal Django view", "/bench/ceiling/"),

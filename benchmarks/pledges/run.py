@@ -36,20 +36,7 @@ def main() -> None:
         os.environ.get("DATABASE_URL", ""), args.database
     )
     env = harness.app_env(database_url, Path(tempfile.mkdtemp(prefix="cocity-bench-pledges-")))
-    summary_path = harness.RESULTS / f"data-{args.database}.json"
-    if not args.reuse or not summary_path.exists():
-        harness.pg(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        harness.pg(admin_url, f'CREATE DATABASE "{args.database}"')
-        harness.sh(
-            str(harness.BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env
-        )
-        out = harness.sh(
-            str(harness.BIN / "python"), str(HERE / "generate.py"), f"--scale={args.scale}",
-            env=env, capture=True,
-        )  # fmt: skip
-        summary_path.write_text(out.strip().splitlines()[-1])
-    data = json.loads(summary_path.read_text())
-    print(f"   data: {json.dumps(data)}")
+    data = harness.generated_data(admin_url, env, args, HERE / "generate.py")
     harness.sh(str(harness.BIN / "cocity"), "migrate", "--noinput", "--skip-checks", "-v0", env=env)
     write = json.loads(
         harness.sh(
