@@ -209,22 +209,41 @@ def public_page_cache(
                 # The middleware has looked the page up, missed, and stores what we render.
                 setattr(request, _FAST_NAMESPACES, names)
                 return _render_with_placeholder(request, view, args, kwargs)
-            key, version_keys = _page_key(request, names), _version_keys(names)
-            found = cache.get_many([key, *version_keys])
-            versions = _versions_from(found, version_keys)  # read before rendering
-            entry = found.get(key)
-            if entry is not None and entry[0] == versions:
-                _versions, status, headers, content = entry
-                return _with_visitor_token(request, _response(status, headers, content))
+            key = _page_key(request, names)
+            versions, hit = _lookup(request, key, names)
+            if hit is not None:
+                return hit
             response = _render_with_placeholder(request, view, args, kwargs)
-            if _storable(response, request):
-                cache.set(key, (versions, *_entry_parts(response)), timeout)
-            return _with_visitor_token(request, response)
+            return _store(request, key, versions, response, timeout)
 
         wrapped._cocity_page_cache = (names, timeout, everyone)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def _lookup(
+    request: HttpRequest, key: str, names: tuple[str, ...]
+) -> tuple[str, HttpResponse | None]:
+    """The namespace versions (read before any rendering) and, if the stored page was built at
+    those versions, the response for this visitor: one cache round trip."""
+    version_keys = _version_keys(names)
+    found = cache.get_many([key, *version_keys])
+    versions = _versions_from(found, version_keys)
+    entry = found.get(key)
+    if entry is None or entry[0] != versions:
+        return versions, None
+    _versions, status, headers, content = entry
+    return versions, _with_visitor_token(request, _response(status, headers, content))
+
+
+def _store(
+    request: HttpRequest, key: str, versions: str, response: HttpResponse, timeout: int
+) -> HttpResponse:
+    """Keep the page rendered with the placeholder (if it may be kept); answer with the token."""
+    if _storable(response, request):
+        cache.set(key, (versions, *_entry_parts(response)), timeout)
+    return _with_visitor_token(request, response)
 
 
 def _render_with_placeholder(
@@ -271,20 +290,15 @@ class PublicPageCacheMiddleware:
         if cacheable is None:
             return self.get_response(request)
         names, timeout, _everyone = cacheable
-        key, version_keys = _fast_key(request, names), _version_keys(names)
-        found = cache.get_many([key, *version_keys])
-        versions = _versions_from(found, version_keys)  # read before rendering
-        entry = found.get(key)
-        if entry is not None and entry[0] == versions:
-            _versions, status, headers, content = entry
-            return _with_visitor_token(request, _response(status, headers, content))
+        key = _fast_key(request, names)
+        versions, hit = _lookup(request, key, names)
+        if hit is not None:
+            return hit
         setattr(request, _FAST_VERSIONS, versions)
         response = self.get_response(request)
         if getattr(request, _FAST_NAMESPACES, None) is None:
             return response  # the view did not use the cache (a signed-in path, an error)
-        if _storable(response, request):
-            cache.set(key, (versions, *_entry_parts(response)), timeout)
-        return _with_visitor_token(request, response)
+        return _store(request, key, versions, response, timeout)
 
     @staticmethod
     def _cacheable(request: HttpRequest) -> tuple[tuple[str, ...], int, bool] | None:
