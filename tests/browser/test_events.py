@@ -19,7 +19,12 @@ def test_find_register_cancel_and_wait_list_promoted(page: Any, server: Any) -> 
     page.goto("/events/")
     page.get_by_label("Search").fill(data["title"])
     page.get_by_role("button", name="Show events").click()
+    # The filters answer by htmx on "change" and on "submit": let both swaps land before clicking
+    # a result, or the click can hit a link that a late swap replaces.
+    page.wait_for_url(re.compile(r"[?&]q="))
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name=data["title"]).click()
+    page.wait_for_url(re.compile(rf"/events/{re.escape(data['slug'])}/$"))
     when = page.locator("section[aria-labelledby=when-heading]").inner_text()
     assert "America/Sao_Paulo" in when and "your time" in when
     assert "Europe/Paris" in when
