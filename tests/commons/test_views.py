@@ -230,3 +230,25 @@ def test_map_data_is_one_cached_copy_for_everyone_signed_in_or_not(client, w, se
     ids = {f["id"] for f in json.loads(person.get(url, box).content)["features"]}
     assert ids == {first.pk, second.pk}
     assert "csrftoken" not in person.get(url, box).cookies
+
+
+def test_signed_in_people_get_the_shared_registry_in_a_page_of_their_own(client, w, settings):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    settings.COCITY_PAGE_CACHE = True
+    cache.clear()
+    scenario.submitted(w, title="First proposal")
+    client.force_login(w.public)
+    page = client.get(reverse("commons:index")).content.decode()
+    assert "First proposal" in page and "My pacts" in page
+    PactFactory(commons=w.commons, title="Sneaked in", state=S.ACTIVE)  # no bump: not seen yet
+    assert "Sneaked in" not in client.get(reverse("commons:index")).content.decode()
+    scenario.submitted(w, title="Second proposal")  # a service write: seen at once
+    page = client.get(reverse("commons:index")).content.decode()
+    assert "Second proposal" in page and "Sneaked in" in page and "My pacts" in page
+    fragment = client.get(reverse("commons:index"), headers={"HX-Request": "true"})
+    assert "Second proposal" in fragment.content.decode() and b"<html" not in fragment.content
+    client.logout()
+    visitor = client.get(reverse("commons:index")).content.decode()
+    assert "Second proposal" in visitor and "My pacts" not in visitor
+    cache.clear()

@@ -16,10 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocity.core.cache import cached, public_page_cache
+from cocity.core.cache import cached, public_page_cache, shared_fragment
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
@@ -101,22 +102,38 @@ def _filter_form_html(request: HttpRequest, form: PactFilterForm, htmx_target: s
 @public_page_cache(PUBLIC_CACHE)
 def index(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page_obj = selectors.paginate_capped(request, selectors.pact_registry(filters))
-    context = {
-        "form": form,
-        "page_obj": page_obj,
-        "cards": selectors.registry_cards(page_obj),
-        "query": request.GET.copy(),
-    }
+    # Visitors get the whole page from the page cache; signed-in people get the same list,
+    # overdue steps and calls (nothing in them is personal) from a shared fragment, inside a
+    # page of their own ("My pacts").
+
+    def results_html() -> str:
+        page_obj = selectors.paginate_capped(request, selectors.pact_registry(filters))
+        context = {
+            "page_obj": page_obj,
+            "cards": selectors.registry_cards(page_obj),
+            "query": request.GET.copy(),
+        }
+        return render_to_string("commons/partials/pact_results.html", context, request)
+
     if getattr(request, "htmx", False):
-        return vary_on_htmx(render(request, "commons/partials/pact_results.html", context))
-    context["filters_html"] = _filter_form_html(request, form, "#pact-results")
-    context["overdue"] = selectors.overdue_cards(
-        selectors.overdue_pacts()
-        .select_related(None)
-        .only("id", "title", "state", "step_due_on")[:10]
-    )
-    context["calls"] = list(selectors.calls_list()[:5])
+        html = shared_fragment(request, PUBLIC_CACHE, "commons-results", results_html)
+        return vary_on_htmx(HttpResponse(html))
+
+    def body_html() -> str:
+        context = {
+            "filters_html": _filter_form_html(request, form, "#pact-results"),
+            "results_html": mark_safe(results_html()),  # noqa: S308 - our template's output
+            "overdue": selectors.overdue_cards(
+                selectors.overdue_pacts()
+                .select_related(None)
+                .only("id", "title", "state", "step_due_on")[:10]
+            ),
+            "calls": list(selectors.calls_list()[:5]),
+        }
+        return render_to_string("commons/partials/index_body.html", context, request)
+
+    body = shared_fragment(request, PUBLIC_CACHE, "commons-index", body_html)
+    context = {"body": mark_safe(body), "query": request.GET.copy()}  # noqa: S308 - ours
     return vary_on_htmx(render(request, "commons/index.html", context))
 
 

@@ -118,6 +118,32 @@ def cached(
     return value  # type: ignore[no-any-return]
 
 
+def shared_fragment(
+    request: HttpRequest,
+    namespaces: Iterable[str],
+    name: str,
+    render: Callable[[], str],
+    timeout: int = DEFAULT_PAGE_TIMEOUT,
+) -> str:
+    """A part of a page that every viewer sees alike (a public list, a table of totals), for
+    signed-in people, whom the page cache never serves: ``render()`` once per namespace
+    versions, host, language, time zone, htmx flag and full path, then kept in the cache. The
+    page around it (header, personal links, forms with a CSRF token) stays theirs. Only for
+    parts with nothing personal in them; follows ``COCITY_PAGE_CACHE``."""
+    if not getattr(settings, "COCITY_PAGE_CACHE", True):
+        return render()
+    parts = [
+        name,
+        request.get_host(),
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        "htmx" if request.headers.get("HX-Request") == "true" else "page",
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return cached(namespaces, f"fragment:{digest}", render, timeout)
+
+
 # Pages ----------------------------------------------------------------------------------------
 
 
