@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocity.core.cache import public_page_cache
+from cocity.core.cache import namespace_versions, public_page_cache
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
@@ -109,7 +109,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if shared and not getattr(request, "htmx", False) and (form.is_valid() or not request.GET):
         fields = [
             *parts,
-            selectors.rates_fingerprint(),
+            # Rates are changed by the admin or exchange_rate_set, which bump "pledges": one
+            # cache read instead of reading the rate table.
+            namespace_versions(PUBLIC_CACHE),
             currency or "",
             on.isoformat() if on else "",
             page_number,
