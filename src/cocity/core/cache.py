@@ -127,21 +127,13 @@ def shared_fragment(
 ) -> str:
     """A part of a page that every viewer sees alike (a public list, a table of totals), for
     signed-in people, whom the page cache never serves: ``render()`` once per namespace
-    versions, host, language, time zone, htmx flag and full path, then kept in the cache. The
-    page around it (header, personal links, forms with a CSRF token) stays theirs. Only for
-    parts with nothing personal in them; follows ``COCITY_PAGE_CACHE``."""
+    versions and viewer key (``_viewer_key``), then kept in the cache. The page around it
+    (header, personal links, forms with a CSRF token) stays theirs. Only for parts with nothing
+    personal in them; follows ``COCITY_PAGE_CACHE``."""
     if not getattr(settings, "COCITY_PAGE_CACHE", True):
         return render()
-    parts = [
-        name,
-        request.get_host(),
-        translation.get_language() or "",
-        timezone.get_current_timezone_name(),
-        "htmx" if request.headers.get("HX-Request") == "true" else "page",
-        request.get_full_path(),
-    ]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return cached(namespaces, f"fragment:{digest}", render, timeout)
+    key = _viewer_key("fragment", name, request, timezone.get_current_timezone_name())
+    return cached(namespaces, key, render, timeout)
 
 
 # Pages ----------------------------------------------------------------------------------------
@@ -164,21 +156,28 @@ def _may_use_cache(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0  # type: ignore[arg-type]
 
 
-def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
-    """The key of this page for this kind of visitor. The namespace versions are not in it but
-    in the entry, so a hit costs one round trip (entry and versions read together) and a page
-    rendered again after a write replaces its old entry instead of leaving it to expire."""
+def _viewer_key(prefix: str, label: str, request: HttpRequest, zone: str) -> str:
+    """A cache key for what this kind of viewer gets at this address: ``label``, host, scheme,
+    language, time zone ``zone``, htmx fragment or full page, and the full path."""
     parts = [
-        ",".join(namespaces),
+        label,
         request.get_host(),
         "https" if request.is_secure() else "http",
         translation.get_language() or "",
-        timezone.get_current_timezone_name(),
+        zone,
         "htmx" if request.headers.get("HX-Request") == "true" else "page",
         request.get_full_path(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"cocity:page:{digest}"
+    return f"{prefix}:{digest}"
+
+
+def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    """The key of this page for this kind of visitor. The namespace versions are not in it but
+    in the entry, so a hit costs one round trip (entry and versions read together) and a page
+    rendered again after a write replaces its old entry instead of leaving it to expire."""
+    zone = timezone.get_current_timezone_name()
+    return _viewer_key("cocity:page", ",".join(namespaces), request, zone)
 
 
 def _with_visitor_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -358,19 +357,11 @@ def _cache_policy(path: str, urlconf: Any) -> tuple[tuple[str, ...], int, bool] 
 
 
 def _fast_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    """Like ``_page_key``, before ``TimezoneMiddleware`` has run: the zone from the cookie."""
     from cocity.core.middleware import TIMEZONE_COOKIE  # core.middleware imports nothing of ours
 
-    parts = [
-        ",".join(namespaces),
-        request.get_host(),
-        "https" if request.is_secure() else "http",
-        translation.get_language() or "",
-        _zone_or_default(request.COOKIES.get(TIMEZONE_COOKIE, "")),
-        "htmx" if request.headers.get("HX-Request") == "true" else "page",
-        request.get_full_path(),
-    ]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"cocity:fastpage:{digest}"
+    zone = _zone_or_default(request.COOKIES.get(TIMEZONE_COOKIE, ""))
+    return _viewer_key("cocity:fastpage", ",".join(namespaces), request, zone)
 
 
 def _zone_or_default(name: str) -> str:
