@@ -5,6 +5,7 @@ Run it in an environment with the ``reference`` extra (segregation, libpysal, ge
     python -m venv /tmp/refvenv && /tmp/refvenv/bin/pip install -e '.[reference]'
     /tmp/refvenv/bin/python benchmarks/insights/run.py            # everything, ~10 minutes
     /tmp/refvenv/bin/python benchmarks/insights/run.py --quick    # smaller sizes, ~1 minute
+    /tmp/refvenv/bin/python benchmarks/insights/run.py --only indices   # the index table, ~1 min
 
 Every case runs in its own child process so that its peak resident memory (ru_maxrss) is its
 own. Results go to benchmarks/results/insights.json and insights.md (a Markdown table).
@@ -425,6 +426,13 @@ def main() -> None:
         default=None,
         help="size of the exact all-pairs proximity runs (default: the big size, 100,000)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["indices"],
+        default=None,
+        help="indices: only the single-group and multigroup index table at the big size "
+        "(written to insights-indices.json / .md, leaving the full results alone)",
+    )
     opts = parser.parse_args()
     warnings.simplefilter("ignore")
     big, huge, small = (10_000, 40_000, 2_000) if opts.quick else (100_000, 1_000_000, 10_000)
@@ -446,6 +454,12 @@ def main() -> None:
     report["machine"]["libpysal"] = version("libpysal")
     print("aspatial indices", file=sys.stderr)
     rows = child("aspatial", [big]).get("rows", [])
+    if opts.only == "indices":
+        report["only"] = "indices"
+        report["aspatial"] = rows
+        report["load_average"]["end"] = [round(v, 2) for v in os.getloadavg()]
+        print(save(report, opts.quick, "-indices"))
+        return
     gini_big = child("multigini", [big], mem)
     if "error" in gini_big:
         ours = child("ours_multigini", [big])["rows"][0]
@@ -500,10 +514,10 @@ def main() -> None:
     print(save(report, opts.quick))
 
 
-def save(report: dict[str, Any], quick: bool) -> str:
+def save(report: dict[str, Any], quick: bool, part: str = "") -> str:
     """Write the JSON and the Markdown table (also after each section, so a long run shows)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = "-quick" if quick else ""
+    suffix = ("-quick" if quick else "") + part
     (RESULTS / f"insights{suffix}.json").write_text(json.dumps(report, indent=1) + "\n")
     markdown = render(report)
     (RESULTS / f"insights{suffix}.md").write_text(markdown)
@@ -557,6 +571,8 @@ def render(r: dict[str, Any]) -> str:
             f"| {_s(row.get('preparation_s'))} | {_s(row.get('prepared_s'))} | {ref} | {ratio} "
             f"| {ratio_p} | {'-' if diff is None else f'{diff:.1e}'} |"
         )
+    if r.get("only") == "indices":
+        return "\n".join(lines) + "\n"
     lines += ["", "## Spatial dissimilarity from boundaries (ours)", ""]
     lines += [
         "| units | polygons built | queen contiguity (STRtree) | neighbour pairs "
