@@ -101,3 +101,42 @@ def test_spatial_indices(name):
         )
         got = spatial.spatial_proximity(x, total, xy, areas, block_size=37)
         assert got == pytest.approx(want["spatial_proximity"], abs=TOL)
+
+
+def layouts(c: np.ndarray) -> dict[str, np.ndarray]:
+    """The same counts in the layouts and dtypes the fused kernels take (or convert)."""
+    wide = np.zeros((c.shape[0], 2 * c.shape[1]), dtype=np.int64)
+    wide[:, ::2] = c
+    return {
+        "C int64": np.ascontiguousarray(c),
+        "F int64 (DataFrame.to_numpy)": np.asfortranarray(c),
+        "F float64": np.asfortranarray(c, dtype=np.float64),
+        "C float64": c.astype(np.float64),
+        "int32": c.astype(np.int32),
+        "uint16": c.astype(np.uint16),
+        "strided columns": wide[:, ::2],
+        "float32": c.astype(np.float32),
+    }
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_function_on_raw_counts_in_every_layout(name):
+    """Each public function called on its own (the fused kernels' raw path, not the prepared
+    inputs of single_group_indices / multigroup_indices) agrees with the reference."""
+    c = counts(name)
+    case = REFERENCE["cases"][name]
+    multi = case["expected"]["multigroup"]
+    for label, table in layouts(c).items():
+        for index, fn in indices.MULTIGROUP_FUNCTIONS.items():
+            assert fn(table) == pytest.approx(multi[index], abs=TOL), (label, index)
+        total = table.sum(axis=1, dtype=table.dtype)
+        for k, group in enumerate(case["groups"]):
+            expected = case["expected"]["single_group"][group]
+            for x, t, how in (
+                (table[:, k], total, "column"),
+                (np.ascontiguousarray(table[:, k]), total, "contiguous"),
+                (table[:, k].astype(np.float64), total, "float group, other total"),
+                (list(table[:, k]), list(total), "lists"),
+            ):
+                for index, fn in indices.SINGLE_GROUP_FUNCTIONS.items():
+                    assert fn(x, t) == pytest.approx(expected[index], abs=TOL), (label, how, index)

@@ -14,12 +14,17 @@ share of zero, as in the reference library. Invalid input (negative counts, NaN,
 than its total, a group with nobody or everybody in it) raises ``ValueError`` with a clear message.
 
 Everything is O(units x groups) in time and memory, except the Gini indices, which sort once per
-group: O(n log n) instead of the reference library's O(n^2) pairwise sums.
+group: O(n log n) instead of the reference library's O(n^2) pairwise sums. Most indices run as
+fused numba kernels (``kernels.py``, imported on first use) that validate, total and compute in
+one or two passes over the counts; the numpy code here validates again only to name the problem
+when a kernel reports one, so the errors are those of the numpy validation.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -115,6 +120,85 @@ def _total_of(values: CountArray, name: str) -> float:
 
 def _whole(values: ArrayLike) -> bool:
     return np.asarray(values).dtype.kind in "iub"
+
+
+# --------------------------------------------------------------------------- fused kernels
+
+_KERNELS: ModuleType | None = None
+_KERNEL_DTYPES = (np.dtype(np.int64), np.dtype(np.float64))
+
+
+def _kernels() -> ModuleType:
+    """The numba kernels, imported (and numba with them) on first use."""
+    global _KERNELS
+    if _KERNELS is None:
+        from . import kernels
+
+        _KERNELS = kernels
+    return _KERNELS
+
+
+def _kernel_array(values: ArrayLike, ndim: int) -> NDArray[Any] | None:
+    """``values`` as the kernels take them: int64 or float64 (used as they are, any layout;
+    other numeric dtypes converted once), or None when only the numpy validation can handle
+    them (wrong shape, no units, not numbers, unsigned 64-bit counts that may not fit)."""
+    raw = np.asarray(values)
+    if raw.ndim != ndim or raw.shape[0] == 0:
+        return None
+    if raw.dtype in _KERNEL_DTYPES:
+        return raw
+    kind = raw.dtype.kind
+    if kind in "iub" and not (kind == "u" and raw.dtype.itemsize == 8):
+        return raw.astype(np.int64)
+    if kind == "f":
+        return raw.astype(np.float64)
+    return None
+
+
+def _fused_single(
+    group: ArrayLike | SingleCounts, total: ArrayLike | None, kernel: Any, *extra: Any
+) -> tuple[NDArray[Any], NDArray[Any], tuple[Any, ...]]:
+    """(x, t, kernel(x, t, *extra)) for a one-group kernel whose result starts with (X, T, bad
+    group, bad total, group > total): on the raw arrays when the kernel finds them valid,
+    otherwise after ``SingleCounts`` has validated them (which raises the first problem's
+    error)."""
+    if not isinstance(group, SingleCounts) and total is not None:
+        x, t = _kernel_array(group, 1), _kernel_array(total, 1)
+        if x is not None and t is not None and x.shape == t.shape:
+            if x.dtype != t.dtype:  # one float, one int: compute in float64
+                x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
+            out = kernel(x, t, *extra)
+            big_x, big_t, bad_x, bad_t, over = out[:5]
+            if not (bad_x or bad_t or over) and 0 < big_x < big_t < math.inf:
+                return x, t, out
+    s = prepare_single(group, total)  # raises the error of the first problem, if any
+    return s.x, s.t, kernel(s.x, s.t, *extra)
+
+
+def _fused_groups(
+    counts: ArrayLike | GroupCounts, kernel: Any, *extra: Any
+) -> tuple[NDArray[Any], list[float], tuple[Any, ...]]:
+    """(g, X_k as floats, kernel(g)) for a multigroup kernel whose result starts with (X_k,
+    bad), g the groups x units view of a plain table: on the table as it is when the kernel
+    finds it valid, otherwise after ``GroupCounts`` has validated it (which raises the first
+    problem's error)."""
+    if not isinstance(counts, GroupCounts):
+        raw = _kernel_array(counts, 2)
+        if raw is not None and raw.shape[1] >= 2:
+            g = raw.T
+            out = kernel(g, *extra)
+            totals = out[0].tolist()
+            if not out[1] and all(0 < v < math.inf for v in totals):
+                return g, totals, out
+        counts = GroupCounts(counts)  # raises the error of the first problem, if any
+    out = kernel(counts.by_group, *extra)
+    return counts.by_group, out[0].tolist(), out
+
+
+def _shares_of(totals: list[float]) -> tuple[float, list[float]]:
+    """(T, the city shares P_k) from the group totals."""
+    grand = math.fsum(totals)
+    return grand, [v / grand for v in totals]
 
 
 class SingleCounts:
@@ -237,10 +321,15 @@ def _abs_deviation_sum(c: CountArray, t: CountArray, share: float, count_sum: fl
 
 
 def dissimilarity(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
-    """Index of dissimilarity D (Massey and Denton 1988)."""
-    s = prepare_single(group, total)
-    p = s.p
-    return _abs_deviation_sum(s.xf, s.tf, p, s.big_x) / (2 * s.big_t * p * (1 - p))
+    """Index of dissimilarity D (Massey and Denton 1988).
+
+    sum_i |x_i - t_i P| is computed as 2 (X - sum_i min(x_i, t_i P)), using sum_i t_i P = X.
+    """
+    k = _kernels()
+    x, t, (big_x, big_t, *_) = _fused_single(group, total, k.pair_sums, k.SUMS, 0.0)
+    p = big_x / big_t
+    below = k.min_expected_pair(x, t, p)
+    return float((big_x - below) / (big_t * p * (1 - p)))
 
 
 def gini(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
@@ -261,33 +350,42 @@ def entropy(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> 
     H = 1 - sum_i t_i E_i / (E T), with t_i E_i = t ln t - x ln x - y ln y (y = t - x); for
     whole-number counts the k ln k values come from a table (one logarithm per distinct count).
     """
-    s = prepare_single(group, total)
-    p = s.p
-    e = -(p * np.log(p) + (1 - p) * np.log(1 - p))
-    if s.integer:
-        xi = np.asarray(s.x, dtype=np.int64)
-        ti = np.asarray(s.t, dtype=np.int64)
-        table = _xlogx_table(int(ti.max()), ti.size)
+    k = _kernels()
+    x, t, (big_x, big_t, *_, top) = _fused_single(group, total, k.pair_sums, k.LARGEST, 0.0)
+    p = big_x / big_t
+    e = -(p * math.log(p) + (1 - p) * math.log(1 - p))
+    if x.dtype == np.int64:
+        table = _xlogx_table(int(top), t.size)
         if table is not None:
-            local = float(table[ti].sum() - table[xi].sum() - table[ti - xi].sum())
+            local = float(k.binary_xlogx_table(x, t, table))
         else:
-            local = sum_xlogx_int(ti) - sum_xlogx_int(xi) - sum_xlogx_int(ti - xi)
+            local = sum_xlogx_int(t) - sum_xlogx_int(x) - sum_xlogx_int(t - x)
     else:
-        local = float(np.sum(s.tf * _binary_entropy(s.share())))
-    return float(1 - local / (e * s.big_t))
+        xf, tf = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
+        local = float(np.sum(tf * _binary_entropy(_share(xf, tf))))
+    return float(1 - local / (e * big_t))
+
+
+def _isolation_sums(
+    group: ArrayLike | SingleCounts, total: ArrayLike | None
+) -> tuple[float, float, float]:
+    """(X, T, sum_i x_i^2 / t_i)."""
+    k = _kernels()
+    _, _, (big_x, big_t, *_, squares, _) = _fused_single(group, total, k.pair_sums, k.SQUARES, 0.0)
+    return big_x, big_t, squares
 
 
 def isolation(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Isolation index xPx: the group share in the unit of the average group member."""
-    s = prepare_single(group, total)
-    return float(np.dot(s.xf, s.share())) / s.big_x
+    big_x, _, squares = _isolation_sums(group, total)
+    return float(squares / big_x)
 
 
 def exposure(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Exposure (interaction) index xPy: the share of the rest in the average member's unit."""
-    s = prepare_single(group, total)
     # sum_i (x_i / X)(1 - p_i) = 1 - xPx: the x_i / X add up to 1 (empty units have x_i = 0).
-    return 1.0 - float(np.dot(s.xf, s.share())) / s.big_x
+    big_x, _, squares = _isolation_sums(group, total)
+    return float(1.0 - squares / big_x)
 
 
 def atkinson(
@@ -299,26 +397,25 @@ def atkinson(
     """
     if not 0 <= b < 1:
         raise ValueError("Atkinson's b must be at least 0 and below 1.")
-    s = prepare_single(group, total)
-    p, big_t = s.p, s.big_t
-    y = s.tf - s.xf
-    if b == 0.5:
-        np.multiply(s.xf, y, out=y)
-        inner = float(np.sqrt(y, out=y).sum())
-    elif b == 0:
-        inner = big_t - s.big_x
+    k = _kernels()
+    if b == 0:
+        _, _, (big_x, big_t, *_) = _fused_single(group, total, k.pair_sums, k.SUMS, 0.0)
+        inner = big_t - big_x
     else:
-        inner = float(np.sum(y ** (1 - b) * s.xf**b))
+        _, _, (big_x, big_t, *_, inner, _) = _fused_single(
+            group, total, k.pair_sums, k.POWERS, float(b)
+        )
+    p = big_x / big_t
     inner /= p * big_t
     return float(1 - (p / (1 - p)) * abs(inner) ** (1 / (1 - b)))
 
 
 def correlation_ratio(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Correlation ratio V (eta squared): isolation adjusted for the group's overall share."""
-    s = prepare_single(group, total)
-    p = s.p
-    xpx = float(np.dot(s.xf, s.share())) / s.big_x
-    return (xpx - p) / (1 - p)
+    big_x, big_t, squares = _isolation_sums(group, total)
+    p = big_x / big_t
+    xpx = squares / big_x
+    return float((xpx - p) / (1 - p))
 
 
 SINGLE_GROUP_FUNCTIONS: dict[str, Callable[..., float]] = {
@@ -426,27 +523,21 @@ class GroupCounts:
     def square_sums(self) -> FloatArray:
         """s_k = sum_i c_ik^2 / t_i, so that sum_i t_i (p_ik - P_k)^2 = s_k - T P_k^2."""
         if "sq" not in self._cache:
-            if "shares" in self._cache:
-                p = self._cache["shares"]
-                sq = np.array([np.dot(self.by_group[k], p[k]) for k in range(self.groups)])
-            else:
-                sq = np.einsum("kn,kn,n->k", self.by_group, self.by_group, self.inverse_total())
-            self._cache["sq"] = sq
+            self._cache["sq"] = _kernels().square_sums(self.by_group)[2]
         return np.asarray(self._cache["sq"])
 
     def entropy_sums(self) -> tuple[float, float]:
         """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i)."""
         if "xlogx" not in self._cache:
+            k = _kernels()
             table = None
             if self.ints is not None:
                 table = _xlogx_table(int(self.total.max()), self.ints.size)
             if table is not None and self.ints is not None:
-                cells = float(table[self.ints].sum())
-                units = float(table[self.total.astype(np.int64)].sum())
+                cells, units = k.xlogx_sums_table(self.ints.T, table)
             else:
-                cells = float(np.sum(_xlogx(self.by_group)))
-                units = float(np.sum(_xlogx(self.total)))
-            self._cache["xlogx"] = (cells, units)
+                cells, units = k.xlogx_sums(self.by_group)
+            self._cache["xlogx"] = (float(cells), float(units))
         cached: tuple[float, float] = self._cache["xlogx"]
         return cached
 
@@ -455,34 +546,15 @@ _TRANSPOSE_CHUNK = 16_384
 
 
 def group_totals(counts: ArrayLike | GroupCounts) -> FloatArray:
-    """X_k, the people of each group, validated; from a plain table this needs no layout change
-    (the Simpson's indices and the diversity need nothing else)."""
+    """X_k, the people of each group, validated (one pass over a plain table; the Simpson's
+    indices and the diversity need nothing else)."""
+    return np.array(_group_totals(counts), dtype=np.float64)
+
+
+def _group_totals(counts: ArrayLike | GroupCounts) -> list[float]:
     if isinstance(counts, GroupCounts):
-        return counts.group_totals
-    raw = np.asarray(counts)
-    if raw.ndim == 2 and raw.shape[1] < 2 and raw.shape[0] > 0:
-        raise ValueError("multigroup indices need at least two groups.")
-    checked = _as_counts(raw, "counts", 2)
-    n, k = checked.shape
-    if checked.T.flags.c_contiguous:  # column-major: one contiguous sum per group
-        totals = np.asarray(checked.T.sum(axis=1), dtype=np.float64)
-    else:
-        # Column sums of a C-ordered units x groups table: numpy reduces it along its first
-        # axis one short row at a time; viewed as rows of 256 units it reduces at full speed.
-        rows = n // 256
-        flat = np.ascontiguousarray(checked).reshape(-1)
-        head = np.add.reduce(flat[: rows * 256 * k].reshape(rows, 256 * k), axis=0)
-        totals = np.asarray(
-            head.reshape(256, k).sum(axis=0) + checked[rows * 256 :].sum(axis=0),
-            dtype=np.float64,
-        )
-    if not np.all(np.isfinite(totals)):
-        _first_bad_unit(checked, "counts")
-        raise ValueError("counts add up to more than a float can hold.")
-    if np.any(totals <= 0):
-        bad = int(np.flatnonzero(totals <= 0)[0])
-        raise ValueError(f"group {bad} has no members: the index is undefined.")
-    return totals
+        return list(counts.group_totals.tolist())
+    return _fused_groups(counts, _kernels().group_sums, False)[1]
 
 
 def prepare_groups(counts: ArrayLike | GroupCounts) -> GroupCounts:
@@ -518,17 +590,16 @@ def multi_dissimilarity(counts: ArrayLike | GroupCounts) -> float:
     """Multigroup dissimilarity D (Reardon and Firebaugh 2002).
 
     sum_ik t_i |p_ik - P_k| is computed as sum_ik |c_ik - t_i P_k| (no division per unit), i.e.
-    2 sum_k (X_k - sum_i min(c_ik, t_i P_k)).
+    2 sum_k (X_k - sum_i min(c_ik, t_i P_k)), using sum_i t_i P_k = X_k.
     """
-    g = prepare_groups(counts)
-    buf = np.empty(g.units)
-    acc = 0.0
-    for k in range(g.groups):
-        # |c - tP| = c + tP - 2 min(c, tP), and sum_i t_i P_k = X_k: two passes per group.
-        np.multiply(g.total, g.city_shares[k], out=buf)
-        np.minimum(g.by_group[k], buf, out=buf)
-        acc += 2.0 * (float(g.group_totals[k]) - float(buf.sum()))
-    return acc / (2 * g.grand_total * _interaction(g))
+    k = _kernels()
+    if isinstance(counts, GroupCounts):
+        g, totals = counts.by_group, counts.group_totals.tolist()
+    else:
+        g, totals, _ = _fused_groups(counts, k.group_sums, False)
+    grand, pk = _shares_of(totals)
+    below = float(k.min_expected_sum(g, np.array(pk)))
+    return (grand - below) / (grand * math.fsum(p * (1 - p) for p in pk))
 
 
 def multi_gini(counts: ArrayLike | GroupCounts) -> float:
@@ -539,58 +610,82 @@ def multi_gini(counts: ArrayLike | GroupCounts) -> float:
     return total / (2 * g.grand_total**2 * _interaction(g))
 
 
+def _entropy_sums(g: NDArray[Any], largest: NDArray[Any]) -> tuple[float, float]:
+    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) of a valid groups x units table; k ln k from a
+    table for whole numbers whose largest possible unit total (the sum of the groups' largest
+    counts) is small enough."""
+    k = _kernels()
+    if g.dtype == np.int64:
+        table = _xlogx_table(int(largest.sum()), g.size)
+        if table is not None:
+            cells, units = k.xlogx_sums_table(g, table)
+            return float(cells), float(units)
+    cells, units = k.xlogx_sums(g)
+    return float(cells), float(units)
+
+
 def multi_information_theory(counts: ArrayLike | GroupCounts) -> float:
     """Multigroup information theory index H (natural logarithm).
 
     sum_ik c_ik ln(p_ik / P_k) = sum c ln c - sum_i t_i ln t_i - sum_k X_k ln P_k, where the
     c ln c sums of whole-number counts come from a table (one logarithm per distinct count).
     """
-    g = prepare_groups(counts)
-    pk = g.city_shares
-    e = float(-np.sum(pk * np.log(pk)))
-    cells, units = g.entropy_sums()
-    between = cells - units - float(np.sum(g.group_totals * np.log(pk)))
-    return between / (g.grand_total * e)
+    if isinstance(counts, GroupCounts):
+        totals = counts.group_totals.tolist()
+        cells, units = counts.entropy_sums()
+    else:
+        g, totals, (_, _, largest) = _fused_groups(counts, _kernels().group_sums, True)
+        cells, units = _entropy_sums(g, largest)
+    grand, pk = _shares_of(totals)
+    e = -math.fsum(p * math.log(p) for p in pk)
+    between = cells - units - math.fsum(x * math.log(p) for x, p in zip(totals, pk, strict=True))
+    return between / (grand * e)
+
+
+def _square_sums(counts: ArrayLike | GroupCounts) -> tuple[list[float], list[float]]:
+    """(X_k, s_k = sum_i c_ik^2 / t_i), validated."""
+    if isinstance(counts, GroupCounts):
+        return counts.group_totals.tolist(), counts.square_sums().tolist()
+    _, totals, (_, _, squares) = _fused_groups(counts, _kernels().square_sums)
+    return totals, squares.tolist()
 
 
 def multi_normalized_exposure(counts: ArrayLike | GroupCounts) -> float:
-    """Multigroup normalized exposure P = sum_k sum_i t_i (p_ik - P_k)^2 / ((1 - P_k) T)."""
-    g = prepare_groups(counts)
-    pk = g.city_shares
-    spread = g.square_sums() - g.grand_total * pk * pk
-    return float(np.sum(spread / (1 - pk)) / g.grand_total)
+    """Multigroup normalized exposure P = sum_k sum_i t_i (p_ik - P_k)^2 / ((1 - P_k) T).
+
+    sum_i t_i (p_ik - P_k)^2 = s_k - T P_k^2 with s_k = sum_i c_ik^2 / t_i.
+    """
+    totals, squares = _square_sums(counts)
+    grand, pk = _shares_of(totals)
+    spread = math.fsum((s - grand * p * p) / (1 - p) for s, p in zip(squares, pk, strict=True))
+    return spread / grand
 
 
 def multi_relative_diversity(counts: ArrayLike | GroupCounts) -> float:
     """Multigroup relative diversity R = sum_ik t_i (p_ik - P_k)^2 / (T I)."""
-    g = prepare_groups(counts)
-    pk = g.city_shares
-    spread = float(np.sum(g.square_sums()) - g.grand_total * np.sum(pk * pk))
-    return spread / (g.grand_total * _interaction(g))
-
-
-def _city_shares(counts: ArrayLike | GroupCounts) -> FloatArray:
-    totals = group_totals(counts)
-    return np.asarray(totals / totals.sum(), dtype=np.float64)
+    totals, squares = _square_sums(counts)
+    grand, pk = _shares_of(totals)
+    spread = math.fsum(squares) - grand * math.fsum(p * p for p in pk)
+    return spread / (grand * math.fsum(p * (1 - p) for p in pk))
 
 
 def simpsons_interaction(counts: ArrayLike | GroupCounts) -> float:
     """Simpson's interaction: chance that two people drawn at random belong to different groups."""
-    pk = _city_shares(counts)
-    return float(np.sum(pk * (1 - pk)))
+    _, pk = _shares_of(_group_totals(counts))
+    return math.fsum(p * (1 - p) for p in pk)
 
 
 def simpsons_concentration(counts: ArrayLike | GroupCounts) -> float:
     """Simpson's concentration: chance that two people drawn at random share a group."""
-    pk = _city_shares(counts)
-    return float(np.sum(pk * pk))
+    _, pk = _shares_of(_group_totals(counts))
+    return math.fsum(p * p for p in pk)
 
 
 def multi_diversity(counts: ArrayLike | GroupCounts, normalized: bool = False) -> float:
     """City-wide diversity (entropy of the group shares), optionally divided by ln(K)."""
-    pk = _city_shares(counts)
-    e = float(-np.sum(pk * np.log(pk)))
-    return e / float(np.log(pk.size)) if normalized else e
+    _, pk = _shares_of(_group_totals(counts))
+    e = -math.fsum(p * math.log(p) for p in pk)
+    return e / math.log(len(pk)) if normalized else e
 
 
 MULTIGROUP_FUNCTIONS: dict[str, Callable[[ArrayLike | GroupCounts], float]] = {

@@ -1,0 +1,260 @@
+"""Fused numba kernels for the indices of ``indices.py`` (numpy and numba only, no Django).
+
+numpy needs one pass over the data for every elementary step (a minimum to validate, a sum per
+group, a division, a minimum against the expected count, ...); these kernels validate, total and
+compute an index in one or two passes instead. They take the counts as they come (int64 or
+float64, a one-group pair of 1-D arrays or a groups x units view of a units x groups table)
+and never raise: they report whether a count is negative or NaN, and ``indices.py`` then runs its
+slower numpy validation to raise the same error it always has.
+
+Compiled on first use and cached on disk (``cache=True``: in ``__pycache__`` beside this file, or
+numba's user-wide cache directory, or ``NUMBA_CACHE_DIR``). ``fastmath`` allows only
+reassociation (so that sums vectorise), contraction and signed zeros: no ``nnan`` / ``ninf``, so
+NaN and infinities keep their meaning for the validation. ``error_model="numpy"``: a division by
+zero gives inf or NaN, as in numpy, instead of raising. ``nogil``: the permutation tests call the
+indices from several threads at once.
+
+The multigroup kernels walk the units in blocks of ``BLOCK``: within a block the unit totals t_i
+are built in a small buffer that stays in the CPU cache while each group's counts are read once
+more, so the table itself is read from memory once per pass.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+BLOCK = 2048
+_OPTIONS: dict[str, Any] = {
+    "cache": True,
+    "nogil": True,
+    "fastmath": {"reassoc", "contract", "nsz"},
+    "error_model": "numpy",
+}
+
+
+# --------------------------------------------------------------------------- several groups
+#
+# ``g`` is the table as groups x units (``counts.T``): a C-contiguous array when the table is
+# column-major (``DataFrame.to_numpy()``), so that each group's counts are contiguous.
+
+
+@njit(**_OPTIONS)
+def group_sums(g, largest):
+    """(X_k as float64, whether a count is negative or NaN, the largest count of each group if
+    ``largest`` is true, else zeros); one pass."""
+    groups, n = g.shape
+    totals = np.zeros(groups)
+    tops = np.zeros(groups, dtype=g.dtype)
+    bad = False
+    for k in range(groups):
+        row = g[k]
+        s = 0.0
+        top = row[0] - row[0]
+        if largest:
+            for i in range(n):
+                v = row[i]
+                s += v
+                bad |= not v >= 0
+                top = max(top, v)
+        else:
+            for i in range(n):
+                v = row[i]
+                s += v
+                bad |= not v >= 0
+        totals[k] = s
+        tops[k] = top
+    return totals, bad, tops
+
+
+@njit(**_OPTIONS)
+def min_expected_sum(g, city_shares):
+    """sum_ik min(c_ik, t_i P_k) (multigroup dissimilarity); one pass."""
+    groups, n = g.shape
+    t = np.empty(BLOCK)
+    acc = 0.0
+    for start in range(0, n, BLOCK):
+        m = min(n - start, BLOCK)
+        row = g[0, start : start + m]
+        for j in range(m):
+            t[j] = row[j]
+        for k in range(1, groups):
+            row = g[k, start : start + m]
+            for j in range(m):
+                t[j] += row[j]
+        for k in range(groups):
+            row = g[k, start : start + m]
+            p = city_shares[k]
+            s = 0.0
+            for j in range(m):
+                c = float(row[j])
+                e = t[j] * p
+                s += c if c < e else e
+            acc += s
+    return acc
+
+
+@njit(**_OPTIONS)
+def square_sums(g):
+    """(X_k, bad, s_k = sum_i c_ik^2 / t_i over units with people); one pass."""
+    groups, n = g.shape
+    inv = np.empty(BLOCK)
+    totals = np.zeros(groups)
+    squares = np.zeros(groups)
+    bad = False
+    for start in range(0, n, BLOCK):
+        m = min(n - start, BLOCK)
+        for j in range(m):
+            inv[j] = 0.0
+        for k in range(groups):
+            row = g[k, start : start + m]
+            s = 0.0
+            for j in range(m):
+                v = row[j]
+                inv[j] += v
+                s += v
+                bad |= not v >= 0
+            totals[k] += s
+        for j in range(m):
+            inv[j] = 1.0 / inv[j] if inv[j] > 0 else 0.0
+        for k in range(groups):
+            row = g[k, start : start + m]
+            s = 0.0
+            for j in range(m):
+                c = float(row[j])
+                s += c * c * inv[j]
+            squares[k] += s
+    return totals, bad, squares
+
+
+@njit(**_OPTIONS)
+def xlogx_sums_table(g, table):
+    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) for whole numbers, k ln k read from ``table``
+    (which must reach the largest unit total); one pass. The counts index the table as
+    unsigned numbers (they are valid, so not negative), which spares a test per look-up."""
+    groups, n = g.shape
+    t = np.empty(BLOCK, dtype=np.int64)
+    cells = 0.0
+    units = 0.0
+    for start in range(0, n, BLOCK):
+        m = min(n - start, BLOCK)
+        row = g[0, start : start + m]
+        for j in range(m):
+            t[j] = row[j]
+        for k in range(1, groups):
+            row = g[k, start : start + m]
+            for j in range(m):
+                t[j] += row[j]
+        s = 0.0
+        for k in range(groups):
+            row = g[k, start : start + m]
+            for j in range(m):
+                s += table[np.uint64(row[j])]
+        cells += s
+        s = 0.0
+        for j in range(m):
+            s += table[np.uint64(t[j])]
+        units += s
+    return cells, units
+
+
+@njit(**_OPTIONS)
+def xlogx_sums(g):
+    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) with one logarithm per value (0 ln 0 = 0)."""
+    groups, n = g.shape
+    t = np.empty(BLOCK)
+    cells = 0.0
+    units = 0.0
+    for start in range(0, n, BLOCK):
+        m = min(n - start, BLOCK)
+        for j in range(m):
+            t[j] = 0.0
+        for k in range(groups):
+            row = g[k, start : start + m]
+            for j in range(m):
+                c = float(row[j])
+                t[j] += c
+                if c > 0:
+                    cells += c * math.log(c)
+        for j in range(m):
+            if t[j] > 0:
+                units += t[j] * math.log(t[j])
+    return cells, units
+
+
+# --------------------------------------------------------------------------- one group
+#
+# ``x`` (the group) and ``t`` (the totals) are 1-D arrays of one length, of any stride. Each
+# kernel returns the validation flags (a negative or NaN group count, a negative or NaN total,
+# a group larger than its total) with X and T, so that the caller can check them first.
+
+
+SUMS = 0  # pair_sums: X, T and the flags only
+LARGEST = 1  # ... and the largest total (for a table of k ln k)
+SQUARES = 2  # ... and sum_i x_i^2 / t_i over units with people (isolation)
+POWERS = 3  # ... and sum_i x_i^b (t_i - x_i)^(1-b) (Atkinson; b = 0.5: a square root)
+
+
+@njit(**_OPTIONS)
+def pair_sums(x, t, what, b):
+    """(X, T, bad group, bad total, group > total somewhere, extra, largest total) in one pass,
+    where ``extra`` is what ``what`` asks for (``SQUARES``, ``POWERS``; 0 otherwise) and the
+    largest total is computed for ``LARGEST`` only (0 otherwise). One kernel for all four
+    (the loop is compiled once per ``what``-branch by loop unswitching) keeps the number of
+    compiled versions, and the first run's compile time, down."""
+    big_x = 0.0
+    big_t = 0.0
+    bad_x = False
+    bad_t = False
+    over = False
+    extra = 0.0
+    top = t[0] - t[0]
+    half = b == 0.5
+    for i in range(x.size):
+        u = x[i]
+        w = t[i]
+        big_x += u
+        big_t += w
+        bad_x |= not u >= 0
+        bad_t |= not w >= 0
+        over |= w < u
+        if what == LARGEST:
+            top = max(top, w)
+        elif what == SQUARES:
+            uf = float(u)
+            wf = float(w)
+            extra += uf * uf / wf if wf > 0 else 0.0
+        elif what == POWERS:
+            uf = float(u)
+            yf = float(w) - uf
+            if half:
+                extra += math.sqrt(uf * yf)
+            else:
+                extra += yf ** (1 - b) * uf**b
+    return big_x, big_t, bad_x, bad_t, over, extra, top
+
+
+@njit(**_OPTIONS)
+def min_expected_pair(x, t, share):
+    """sum_i min(x_i, t_i P) (dissimilarity); one pass."""
+    acc = 0.0
+    for i in range(x.size):
+        c = float(x[i])
+        e = t[i] * share
+        acc += c if c < e else e
+    return acc
+
+
+@njit(**_OPTIONS)
+def binary_xlogx_table(x, t, table):
+    """sum_i (t ln t - x ln x - y ln y)_i for whole numbers (y = t - x), k ln k from ``table``
+    (which must reach the largest total); one pass."""
+    acc = 0.0
+    for i in range(x.size):
+        a = x[i]
+        b = t[i]
+        acc += table[b] - table[a] - table[b - a]
+    return acc
