@@ -16,8 +16,8 @@ import argparse
 import json
 import random
 import statistics
-import threading
 import time
+from multiprocessing import Process, Queue
 from pathlib import Path
 
 import django
@@ -25,18 +25,23 @@ import django
 django.setup()
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import RequestFactory
 
-# Bodies: 3 words of a small per-language vocabulary (so a query word matches a few per cent of
+# Bodies: 3 words of a small per-language vocabulary (drawn per document: every subquery refers to
+# ``g``, or PostgreSQL would draw them once for all the documents) (so a query word matches a few per cent of
 # the documents, as a topic word does in a real library) and 40-60 words from a synthetic
 # 50,000-word vocabulary (the long tail). Titles: 5-7 vocabulary words.
+from cocity.search.index import rebuild_facet_counts
 from cocity.search.selectors import (
     FACETS,
-    apply_filters,
-    facet_counts,
+    match,
+    parse_query,
     search,
+    stored_facet_counts,
+    summarise,
     visible_documents,
 )
 
@@ -183,7 +188,7 @@ def generate(n: int) -> float:
                         (SELECT string_agg((%s::text[])[1 + floor(random() * %s)::int], ' ')
                            FROM generate_series(1, 5 + g %% 3)) AS title,
                         (SELECT string_agg((%s::text[])[1 + floor(random() * %s)::int], ' ')
-                           FROM generate_series(1, 3)) || ' ' ||
+                           FROM generate_series(1, 3 + 0 * g)) || ' ' ||
                         (SELECT string_agg('w' || floor(random() * 50000)::int, ' ')
                            FROM generate_series(1, 40 + g %% 20)) AS body) t
                     """,
@@ -230,42 +235,60 @@ def generate(n: int) -> float:
                     rows = []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_document")
-            cursor.execute("ANALYZE search_documenttopic")
+            cursor.execute("VACUUM ANALYZE search_document")
+            cursor.execute("VACUUM ANALYZE search_documenttopic")
     return time.perf_counter() - started
 
 
+def _one(kind: str, query: str, factory: RequestFactory) -> None:
+    user = AnonymousUser()
+    if kind in ("search", "search-cold", "browse"):
+        if kind == "search-cold":
+            cache.clear()  # this process's summaries: every search counts and ranks again
+        request = factory.get("/search/", {"q": query})
+        request.user = user
+        results = search(request=request, raw_query="" if kind == "browse" else query, filters={})
+        list(results.hits)
+    elif kind == "facets":
+        stored_facet_counts(user, {})
+    elif kind == "facets-filter":
+        stored_facet_counts(user, {"city": "FR-MRS"})
+    elif kind == "facets-words":
+        summarise(match(visible_documents(user), parse_query(query)), {}, ranked=True)
+
+
+def _client(kind: str, seed: int, deadline: float, out: Queue) -> None:  # type: ignore[type-arg]
+    rng = random.Random(seed)
+    factory = RequestFactory()
+    mine = []
+    try:
+        while time.perf_counter() < deadline:
+            query = rng.choice(QUERIES)
+            t0 = time.perf_counter()
+            _one(kind, query, factory)
+            mine.append(time.perf_counter() - t0)
+    finally:
+        connections.close_all()
+        out.put(mine)
+
+
 def measure(kind: str, clients: int, seconds: float) -> dict[str, float]:
-    timings: list[float] = []
-    lock = threading.Lock()
+    """``clients`` processes (not threads: one interpreter lock would queue them all), each
+    with its own database connection, for ``seconds``."""
+    if kind == "search":  # warm: each query's summary once, before the clock starts
+        for query in QUERIES:
+            _one(kind, query, RequestFactory())
+    connections.close_all()  # no connection crosses the fork
+    out: Queue = Queue()  # type: ignore[type-arg]
     deadline = time.perf_counter() + seconds
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        factory = RequestFactory()
-        mine = []
-        try:
-            while time.perf_counter() < deadline:
-                query = rng.choice(QUERIES)
-                request = factory.get("/search/", {"q": query})
-                request.user = AnonymousUser()
-                t0 = time.perf_counter()
-                if kind == "search":
-                    results = search(request=request, raw_query=query, filters={})
-                    list(results.hits)
-                else:
-                    facet_counts(apply_filters(visible_documents(AnonymousUser()), {}), {})
-                mine.append(time.perf_counter() - t0)
-        finally:
-            connections.close_all()
-        with lock:
-            timings.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [Process(target=_client, args=(kind, i, deadline, out)) for i in range(clients)]
+    for worker in workers:
+        worker.start()
+    timings: list[float] = []
+    for _worker in workers:
+        timings.extend(out.get())
+    for worker in workers:
+        worker.join()
     timings.sort()
     return {
         "requests": len(timings),
@@ -282,9 +305,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reuse", action="store_true", help="keep the documents already there")
+    parser.add_argument("--recount", action="store_true", help="with --reuse: rebuild the counts")
+    parser.add_argument("--only", default="", help="comma-separated: search,search-cold,...")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     generated = None if args.reuse else round(generate(args.documents), 1)
+    counted = None
+    if not args.reuse or args.recount:
+        started = time.perf_counter()
+        rebuild_facet_counts()
+        counted = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM search_document")
         count = cursor.fetchone()[0]
@@ -293,13 +323,25 @@ def main() -> None:
         "database": connection.vendor,
         "documents": count,
         "generate_seconds": generated,
+        "facet_counts_rebuild_seconds": counted,
         "clients": args.clients,
         "facets": list(FACETS),
-        "search (matches + snippets + 6 facets)": measure("search", args.clients, args.seconds),
-        "facet counts alone (no query: all visible documents)": measure(
-            "facets", args.clients, args.seconds
-        ),
     }
+    rows = {
+        "search, 10 queries again and again (summaries cached beforehand)": "search",
+        "search, no summary cached (every search counts, ranks and facets its matches)": (
+            "search-cold"
+        ),
+        "search page without words (kept counts, newest first)": "browse",
+        "facet counts, no words (kept counts)": "facets",
+        "facet counts, no words, one filter (kept counts)": "facets-filter",
+        "facet counts with words (one pass over the matches, not cached)": "facets-words",
+    }
+    for label, kind in rows.items():
+        if args.only and kind not in args.only.split(","):
+            continue
+        result[label] = measure(kind, args.clients, args.seconds)
+        print(label, result[label], flush=True)
     out = Path(__file__).resolve().parents[1] / "results" / f"library-{connection.vendor}.json"
     out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result))

@@ -116,3 +116,42 @@ def test_remove_and_update(editorial, publish):
     assert Document.objects.count() == 1
     services.item_archive(user=editor, item=item)
     assert Document.objects.count() == 0
+
+
+def test_pages_past_the_kept_ids_follow_the_same_order(
+    editorial, publish, user_factory, monkeypatch
+):
+    from cocity.search import selectors
+
+    space, author, editor = editorial
+    for n in range(7):
+        publish(author=author, editor=editor, space=space, title=f"Housing practice {n}",
+                summary="S", body="housing " * (n + 1))  # fmt: skip
+    viewer = user_factory()
+    monkeypatch.setattr(selectors, "RANKED_KEEP", 100)
+    everything = [h["document"].pk for h in _search(viewer, "housing").hits]
+    assert len(everything) == 7
+    monkeypatch.setattr(selectors, "RANKED_KEEP", 2)
+    monkeypatch.setattr(selectors.settings, "COCITY_PAGE_SIZE", 3)
+    seen = []
+    for number in (1, 2, 3):
+        request = RequestFactory().get("/search/", {"page": number})
+        request.user = viewer
+        results = search(request=request, raw_query="housing", filters={})
+        assert results.page.paginator.count == 7
+        seen += [h["document"].pk for h in results.hits]
+    assert seen == everything
+
+
+def test_a_new_item_is_found_at_once(
+    editorial, publish, user_factory, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    """The summary of a search is cached; the commit that indexes an item moves the version."""
+    space, author, editor = editorial
+    viewer = user_factory()
+    assert _search(viewer, "bakery").page.paginator.count == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(author=author, editor=editor, space=space, title="Cooperative bakery", summary="S")
+    results = _search(viewer, "bakery")
+    assert [h["document"].title for h in results.hits] == ["Cooperative bakery"]
+    assert {f.value: f.count for f in results.facets["kind"]} == {"library.case_study": 1}

@@ -1,6 +1,8 @@
 """Keep the index current: services call ``update(obj)`` / ``remove(obj)`` in the transaction of
 the change, so a document is searchable the moment the change commits (and never before)."""
 
+import hashlib
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.utils.html import strip_tags
 
 from cocity.core.text import render_markdown
 
-from .models import Document, DocumentTopic
+from .models import Document, DocumentTopic, FacetCount
 from .registry import IndexEntry, SearchProvider, provider_for
 
 # Content language -> PostgreSQL text-search configuration (stemming and stop words).
@@ -35,16 +37,163 @@ TS_CONFIGS = {
 }
 MAX_BODY = 50_000
 VERSION_KEY = "search:version"  # bumped on every index change: cached facet counts expire
+FOLD_EVERY = 200  # index changes between two folds of the facet counts' +1/-1 rows
 
 
 def _bump_version() -> None:
     def bump() -> None:
         try:
-            cache.incr(VERSION_KEY)
+            version = cache.incr(VERSION_KEY)
         except ValueError:
-            cache.set(VERSION_KEY, 2, None)
+            version = 2
+            cache.set(VERSION_KEY, version, None)
+        if version % FOLD_EVERY == 0:
+            fold_facet_counts()
 
     transaction.on_commit(bump)
+
+
+# --- Facet counts kept by the writes (see ``models.FacetCount``) ---------------------------
+
+FacetKey = tuple[int, str, str, str]  # scope, condition, facet, value
+
+
+def _facet_values(document: Document, topics: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(facet, value, label) of one document, as the search filters name them."""
+    values = [("kind", document.kind, document.kind_label)]
+    if document.city:
+        values.append(("city", document.city, document.city_name))
+    if document.language:
+        values.append(("language", document.language, document.language))
+    if document.year is not None:
+        values.append(("year", str(document.year), str(document.year)))
+    if document.space_id is not None:
+        values.append(("space", str(document.space_id), ""))
+    values.extend(("topic", slug, label) for slug, label in topics)
+    return values
+
+
+def _facet_rows(document: Document | None, topics: list[tuple[str, str]]) -> dict[FacetKey, str]:
+    """Every counter one document adds to: each of its values, with no condition and under each
+    one-facet filter that keeps it. Keys map to the value's label."""
+    if document is None:
+        return {}
+    if document.space_id is not None:
+        scope = document.space_id
+    elif document.is_public:
+        scope = 0
+    else:
+        return {}  # seen by nobody
+    values = _facet_values(document, topics)
+    conditions = ["", *(f"{facet}={value}" for facet, value, _label in values)]
+    return {
+        (scope, condition, facet, value): label
+        for condition in conditions
+        for facet, value, label in values
+    }
+
+
+def _snapshot(document: Document | None) -> dict[FacetKey, str]:
+    if document is None:
+        return {}
+    topics = list(
+        DocumentTopic.objects.filter(document=document).values_list("slug", "label").order_by()
+    )
+    return _facet_rows(document, topics)
+
+
+def _record_facet_change(before: dict[FacetKey, str], after: dict[FacetKey, str]) -> None:
+    """Append +1 for the counters the document now adds to and -1 for those it left (nothing
+    when a re-index changed no facet value). Appending never waits for another writer."""
+    change: Counter[FacetKey] = Counter(dict.fromkeys(after, 1))
+    change.subtract(dict.fromkeys(before, 1))
+    rows = [
+        FacetCount(
+            scope=key[0],
+            condition=key[1],
+            facet=key[2],
+            value=key[3],
+            label=after.get(key, before.get(key, ""))[:200],
+            n=n,
+        )
+        for key, n in sorted(change.items())
+        if n
+    ]
+    FacetCount.objects.bulk_create(rows, batch_size=500)
+
+
+def fold_facet_counts() -> int:
+    """Fold the +1/-1 rows of every key that has some into one row per key; returns the number
+    of rows removed. One DELETE ... RETURNING takes exactly the rows it folds: rows committed
+    meanwhile stay for the next fold, so a count is never lost or doubled, and readers see the
+    same sums before and after."""
+    pending = "SELECT scope, condition, facet, value FROM search_facetcount WHERE NOT folded"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM search_facetcount WHERE (scope, condition, facet, value) IN "  # noqa: S608
+            f"({pending}) RETURNING scope, condition, facet, value, label, n"
+        )
+        gone = cursor.fetchall()
+        totals: Counter[FacetKey] = Counter()
+        labels: dict[FacetKey, str] = {}
+        for scope, condition, facet, value, label, n in gone:
+            key = (scope, condition, facet, value)
+            totals[key] += n
+            labels[key] = max(labels.get(key, ""), label)
+        FacetCount.objects.bulk_create(
+            [
+                FacetCount(
+                    scope=key[0],
+                    condition=key[1],
+                    facet=key[2],
+                    value=key[3],
+                    label=labels[key],
+                    n=n,
+                    folded=True,
+                )
+                for key, n in sorted(totals.items())
+                if n
+            ],
+            batch_size=1000,
+        )
+    return len(gone)
+
+
+# Every facet value of every document as (document_id, facet, value, label): the SQL twin of
+# ``_facet_values`` for rebuilding the counts of a whole index in the database.
+_VALUES_SQL = """
+    SELECT id AS document_id, 'kind' AS facet, kind AS value, kind_label AS label
+      FROM search_document
+    UNION ALL SELECT id, 'city', city, city_name FROM search_document WHERE city <> ''
+    UNION ALL SELECT id, 'language', language, language FROM search_document
+      WHERE language <> ''
+    UNION ALL SELECT id, 'year', CAST(year AS varchar(12)), CAST(year AS varchar(12))
+      FROM search_document WHERE year IS NOT NULL
+    UNION ALL SELECT id, 'space', CAST(space_id AS varchar(24)), '' FROM search_document
+      WHERE space_id IS NOT NULL
+    UNION ALL SELECT document_id, 'topic', slug, label FROM search_documenttopic
+"""
+
+
+def rebuild_facet_counts() -> None:
+    """Count every document again (after a bulk load, or to repair): one pass in the database."""
+    scopes = (
+        "SELECT id AS document_id, COALESCE(space_id, 0) AS scope FROM search_document "
+        "WHERE space_id IS NOT NULL OR is_public"
+    )
+    condition = "c.facet || '=' || c.value"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_facetcount")
+        cursor.execute(
+            "INSERT INTO search_facetcount (scope, condition, facet, value, label, n, folded) "  # noqa: S608 - constant SQL
+            f"WITH s AS ({scopes}), v AS ({_VALUES_SQL}) "
+            "SELECT s.scope, '', v.facet, v.value, max(v.label), count(*), true "
+            "FROM s JOIN v ON v.document_id = s.document_id GROUP BY 1, 2, 3, 4 "
+            f"UNION ALL SELECT s.scope, {condition}, v.facet, v.value, max(v.label), count(*), "
+            "true FROM s JOIN v c ON c.document_id = s.document_id "
+            "JOIN v ON v.document_id = s.document_id "
+            f"GROUP BY s.scope, {condition}, v.facet, v.value"
+        )
 
 
 def ts_config(language: str) -> str:
@@ -74,7 +223,26 @@ def _write_fulltext(document: Document) -> None:
             )
 
 
+def _lock_object(provider_key: str, object_id: int) -> None:
+    """One writer at a time per indexed object (PostgreSQL; SQLite has one writer anyway), so two
+    concurrent first indexings cannot both count the object as new."""
+    if connection.vendor == "postgresql":
+        digest = hashlib.blake2b(f"search:{provider_key}:{object_id}".encode(), digest_size=8)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)",
+                [int.from_bytes(digest.digest(), "big", signed=True)],
+            )
+
+
+@transaction.atomic
 def write_entry(provider: SearchProvider, object_id: int, entry: IndexEntry) -> Document:
+    _lock_object(provider.key, object_id)
+    before = _snapshot(
+        Document.objects.select_for_update()
+        .filter(provider=provider.key, object_id=object_id)
+        .first()
+    )
     document, _created = Document.objects.update_or_create(
         provider=provider.key,
         object_id=object_id,
@@ -101,18 +269,22 @@ def write_entry(provider: SearchProvider, object_id: int, entry: IndexEntry) -> 
         ]
     )
     _write_fulltext(document)
+    _record_facet_change(before, _facet_rows(document, list(dict(entry.topics).items())))
     _bump_version()
     return document
 
 
+@transaction.atomic
 def _delete(provider_key: str, object_id: int) -> None:
-    ids = list(
-        Document.objects.filter(provider=provider_key, object_id=object_id).values_list(
-            "pk", flat=True
-        )
+    _lock_object(provider_key, object_id)
+    documents = list(
+        Document.objects.select_for_update().filter(provider=provider_key, object_id=object_id)
     )
-    if not ids:
+    if not documents:
         return
+    ids = [d.pk for d in documents]
+    for document in documents:
+        _record_facet_change(_snapshot(document), {})
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             for pk in ids:
@@ -165,4 +337,5 @@ def reindex_all() -> int:
         for obj in provider.objects():
             update(obj)
             count += 1
+    rebuild_facet_counts()
     return count

@@ -40,7 +40,11 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "object_id"], name="one_search_document")
         ]
-        indexes = [models.Index(fields=["is_public", "space"], name="search_doc_access")]
+        indexes = [
+            models.Index(fields=["is_public", "space"], name="search_doc_access"),
+            # The newest documents first (the search page without words).
+            models.Index(fields=["year", "id"], name="search_doc_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -63,3 +67,38 @@ class DocumentTopic(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+
+class FacetCount(models.Model):
+    """How many documents have each facet value, kept by the index writes, so the facet counts of
+    the search page without words (and with one filter) never read the documents.
+
+    ``scope`` is who may see the documents: a space id, or 0 for public documents without a
+    space (documents without a space that are not public are seen by nobody and not counted).
+    ``condition`` is "" (every document) or ``"facet=value"`` (the documents a one-facet filter
+    keeps). Index writes append rows of +1/-1 (``folded`` false); ``index.fold_facet_counts``
+    folds each key's rows into one; a count is the sum of its key's rows.
+    """
+
+    scope = models.BigIntegerField(_("scope"))
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    facet = models.CharField(_("facet"), max_length=12)
+    value = models.CharField(_("value"), max_length=120)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    n = models.IntegerField(_("count"))
+    folded = models.BooleanField(_("folded"), default=False)
+
+    class Meta:
+        verbose_name = _("facet count")
+        verbose_name_plural = _("facet counts")
+        indexes = [
+            models.Index(fields=["condition", "scope"], name="search_facet_read"),
+            models.Index(
+                fields=["scope", "condition", "facet", "value"],
+                name="search_facet_pending",
+                condition=models.Q(folded=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}: {self.n}"

@@ -7,25 +7,27 @@ documents without a space that are public.
 import hashlib
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Page
-from django.db import connection
-from django.db.models import BooleanField, Count, FloatField, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import BooleanField, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cocity.core.pagination import paginate
-from cocity.network.models import Topic
+from cocity.network.models import Space, Topic
 from cocity.network.selectors import spaces_visible_to
 
 from .index import VERSION_KEY
-from .models import Document, DocumentTopic
+from .models import Document, DocumentTopic, FacetCount
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -68,8 +70,13 @@ def visible_documents(user: Any) -> QuerySet[Document]:
 
 
 def _pg_tsquery(text: str) -> tuple[str, list[str]]:
-    parts = " || ".join(f"websearch_to_tsquery('{c}', %s)" for c in QUERY_CONFIGS)
-    return f"({parts})", [text] * len(QUERY_CONFIGS)
+    """The words parsed with each main language's rules, ORed, each distinct reading once: most
+    words read the same in several languages, and ranking pays for every repeated branch."""
+    parts = ", ".join(f"websearch_to_tsquery('{c}', %s)::text" for c in QUERY_CONFIGS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}", [text] * len(QUERY_CONFIGS))
+        readings = [r for r in dict.fromkeys(cursor.fetchone()) if r]
+    return "%s::tsquery", [" | ".join(f"( {r} )" for r in readings)]
 
 
 def _fts5_query(terms: list[str], *, any_term: bool = False) -> str:
@@ -171,70 +178,230 @@ def apply_filters(documents: QuerySet[Document], filters: dict[str, str]) -> Que
     return documents
 
 
+RANKED_KEEP = 1000  # ids of the best matches kept with a summary: the first 50 pages
+_ORDER = {True: "rank DESC, id DESC", False: "year DESC, id DESC"}  # with words / without
+
+
+@dataclass
+class MatchSummary:
+    """What one pass over the matching documents gives: their number, the ids of the best
+    ``RANKED_KEEP`` in order, and the facet counts."""
+
+    total: int
+    ranked: list[int]
+    facets: dict[str, list[FacetValue]]
+
+
+def _facets_from_rows(
+    rows: list[tuple[str, str, str, int]], active: dict[str, str]
+) -> dict[str, list[FacetValue]]:
+    """(facet, value, label, count) rows to each facet's top values, by count then value; space
+    names are read from the spaces (the index keeps only their id)."""
+    grouped: dict[str, list[tuple[str, str, int]]] = {name: [] for name in FACETS}
+    for facet, value, label, count in rows:
+        if facet in grouped and value not in ("", None) and count > 0:
+            grouped[facet].append((str(value), label or "", int(count)))
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        numeric = name in ("year", "space")
+        top = sorted(grouped[name], key=lambda r: (-r[2], int(r[0]) if numeric else r[0]))
+        facets[name] = [
+            FacetValue(
+                value=value, label=label or value, count=count, selected=active.get(name) == value
+            )
+            for value, label, count in top[:FACET_LIMIT]
+        ]
+    if facets["space"]:
+        names = dict(
+            Space.objects.filter(pk__in=[int(v.value) for v in facets["space"]]).values_list(
+                "pk", "name"
+            )
+        )
+        facets["space"] = [
+            replace(v, label=names.get(int(v.value), v.label)) for v in facets["space"]
+        ]
+    return facets
+
+
+def summarise(
+    documents: QuerySet[Document], filters: dict[str, str], *, ranked: bool
+) -> MatchSummary:
+    """Count, rank and facet the matching documents in one statement: the matches are read
+    once into a materialised CTE, which the best ids, the total and the six facets then share
+    (six GROUP BYs over the documents would read every match six times). ``documents`` carries
+    a ``rank`` when ``ranked`` (words were searched); without words the newest come first."""
+    columns = ["id", "kind", "kind_label", "city", "city_name", "language", "year", "space_id"]
+    inner = documents.order_by().values_list(*columns, *(["rank"] if ranked else []))
+    sql, params = inner.query.sql_with_params()
+    names = ", ".join([*columns, "rank" if ranked else "0 AS rank"])
+    order = _ORDER[ranked]
+    if connection.vendor == "postgresql":
+        # LATERAL with OFFSET 0 is never flattened into a join: one index look-up per match,
+        # never a hash of every topic row (which the planner picks for a large match set).
+        topics = (
+            "CROSS JOIN LATERAL (SELECT slug, label FROM search_documenttopic "
+            "WHERE document_id = m.id OFFSET 0) t"
+        )
+    else:
+        topics = "JOIN search_documenttopic t ON t.document_id = m.id"
+    statement = (
+        f"WITH m AS MATERIALIZED (SELECT {names} FROM ({sql}) matched) "  # noqa: S608 - compiled queryset and constants
+        "SELECT 'hit', CAST(id AS varchar(24)), '', row_number() OVER (ORDER BY "
+        f"{order}) FROM (SELECT id, year, rank FROM m ORDER BY {order} LIMIT {RANKED_KEEP}) h "
+        "UNION ALL SELECT 'total', '', '', count(*) FROM m "
+        "UNION ALL SELECT 'kind', kind, max(kind_label), count(*) FROM m GROUP BY kind "
+        "UNION ALL SELECT 'city', city, max(city_name), count(*) FROM m WHERE city <> '' "
+        "GROUP BY city "
+        "UNION ALL SELECT 'language', language, language, count(*) FROM m "
+        "WHERE language <> '' GROUP BY language "
+        "UNION ALL SELECT 'year', CAST(year AS varchar(12)), CAST(year AS varchar(12)), "
+        "count(*) FROM m WHERE year IS NOT NULL GROUP BY year "
+        "UNION ALL SELECT 'space', CAST(space_id AS varchar(24)), '', count(*) FROM m "
+        "WHERE space_id IS NOT NULL GROUP BY space_id "
+        f"UNION ALL SELECT 'topic', t.slug, max(t.label), count(*) FROM m {topics} "
+        "GROUP BY t.slug"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The estimated cost of a large match set turns the JIT compiler on: ~50 ms of
+            # compiling for a statement that runs once.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    hits = sorted((int(n), int(value)) for kind, value, _label, n in rows if kind == "hit")
+    total = next((int(n) for kind, _v, _l, n in rows if kind == "total"), 0)
+    facet_rows = [row for row in rows if row[0] not in ("hit", "total")]
+    return MatchSummary(
+        total=total,
+        ranked=[pk for _position, pk in hits],
+        facets=_facets_from_rows(facet_rows, active_filters(filters)),
+    )
+
+
 def facet_counts(
     documents: QuerySet[Document], filters: dict[str, str]
 ) -> dict[str, list[FacetValue]]:
-    base = documents.order_by()
-    specs = {
-        "kind": ("kind", "kind_label"),
-        "city": ("city", "city_name"),
-        "language": ("language", "language"),
-        "year": ("year", "year"),
-        "space": ("space_id", "space__name"),
-    }
-    facets: dict[str, list[FacetValue]] = {}
-    for name, (value_field, label_field) in specs.items():
-        rows = (
-            base.exclude(**{f"{value_field}__isnull": True})
-            .values(value_field, label_field)
-            .annotate(n=Count("id"))
-            .order_by("-n", value_field)[:FACET_LIMIT]
-        )
-        facets[name] = [
-            FacetValue(
-                value=str(row[value_field]),
-                label=str(row[label_field] or row[value_field]),
-                count=row["n"],
-                selected=filters.get(name) == str(row[value_field]),
-            )
-            for row in rows
-            if row[value_field] not in ("", None)
-        ]
-    topic_rows = (
-        base.filter(topic_rows__isnull=False)
-        .values("topic_rows__slug", "topic_rows__label")
-        .annotate(n=Count("id"))
-        .order_by("-n", "topic_rows__slug")[:FACET_LIMIT]
+    """The six facet counts of these documents, read from them."""
+    return summarise(documents, filters, ranked=False).facets
+
+
+def active_filters(filters: dict[str, str]) -> dict[str, str]:
+    """The filters ``apply_filters`` applies, each value as the index stores it."""
+    active = {}
+    for name in FACETS:
+        value = (filters.get(name) or "").strip()
+        if name in ("year", "space"):
+            if value.isdigit():
+                active[name] = str(int(value))
+        elif value:
+            active[name] = value
+    return active
+
+
+def stored_facet_counts(user: Any, filters: dict[str, str]) -> MatchSummary | None:
+    """The facet counts kept by the index writes (``FacetCount``), for the documents this person
+    sees, with no filter or one: a few hundred rows whatever the size of the index. ``None``
+    when more than one filter is on (those are counted from the documents). The total is the
+    sum of the kinds (every document has one); ``ranked`` is left empty."""
+    active = active_filters(filters)
+    if len(active) > 1:
+        return None
+    condition = "=".join(next(iter(active.items()))) if active else ""
+    scopes = [0, *spaces_visible_to(user).values_list("pk", flat=True)]
+    rows = list(
+        FacetCount.objects.filter(condition=condition, scope__in=scopes)
+        .values("facet", "value")
+        .annotate(label=Max("label"), total=Sum("n"))
+        .filter(total__gt=0)
+        .order_by()
+        .values_list("facet", "value", "label", "total")
     )
-    facets["topic"] = [
-        FacetValue(
-            value=row["topic_rows__slug"],
-            label=row["topic_rows__label"],
-            count=row["n"],
-            selected=filters.get("topic") == row["topic_rows__slug"],
-        )
-        for row in topic_rows
-    ]
-    return {name: facets[name] for name in FACETS}
+    total = sum(row[3] for row in rows if row[0] == "kind")
+    return MatchSummary(total=total, ranked=[], facets=_facets_from_rows(rows, active))
 
 
-FACET_CACHE_SECONDS = 60
+SUMMARY_CACHE_SECONDS = 60
 
 
-def cached_facet_counts(
-    documents: QuerySet[Document], filters: dict[str, str], *, user: Any, query: str
-) -> dict[str, list[FacetValue]]:
-    """Facet counts are the costly part (six GROUP BYs over every match); the same counts serve
-    everyone who sees the same spaces, until the index changes (``index`` bumps the version)."""
+def _cache_key(user: Any, query: str, filters: dict[str, str]) -> str:
+    """One key per question and set of visible spaces, until the index changes (``index`` bumps
+    the version on every write, so a new item shows at once)."""
     visible = sorted(spaces_visible_to(user).values_list("pk", flat=True))
     version = cache.get_or_set(VERSION_KEY, 1)
-    raw = json.dumps([version, visible, query, sorted(filters.items())])
-    key = "search:facets:" + hashlib.sha256(raw.encode()).hexdigest()
-    facets = cache.get(key)
-    if facets is None:
-        facets = facet_counts(documents, filters)
-        cache.set(key, facets, FACET_CACHE_SECONDS)
-    return facets
+    raw = json.dumps([version, visible, query, sorted(active_filters(filters).items())])
+    return "search:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_summary(
+    user: Any,
+    filters: dict[str, str],
+    *,
+    key: str,
+    documents: Callable[[], QuerySet[Document]],
+    ranked: bool,
+) -> MatchSummary:
+    """A summary serves everyone who asks the same thing and sees the same spaces. Without
+    words and with one filter at most it comes from the kept counts; otherwise from one pass
+    over the matches (``documents()`` is only built then)."""
+    summary = cache.get(key + ":summary")
+    if summary is None:
+        summary = None if ranked else stored_facet_counts(user, filters)
+        if summary is None:
+            summary = summarise(documents(), filters, ranked=ranked)
+        cache.set(key + ":summary", summary, SUMMARY_CACHE_SECONDS)
+    return summary
+
+
+class _Hits(Sequence[dict[str, Any]]):
+    """The matches for the paginator: their number is known; a page is read by id from the
+    summary's best ids (or, past them, by the same order with an offset), with its extracts,
+    and kept under the question's key."""
+
+    def __init__(
+        self,
+        total: int,
+        ranked: list[int],
+        ordered: Callable[[], QuerySet[Document]],
+        parsed: ParsedQuery,
+        key: str,
+    ) -> None:
+        self.total, self.ranked, self._ordered = total, ranked, ordered
+        self.parsed, self.key = parsed, key
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, min(index.stop or self.total, self.total)
+        key = f"{self.key}:hits:{start}:{stop}"
+        hits = cache.get(key)
+        if hits is None:
+            hits = self._read(start, stop)
+            cache.set(key, hits, SUMMARY_CACHE_SECONDS)
+        return hits
+
+    def _read(self, start: int, stop: int) -> list[dict[str, Any]]:
+        if stop <= len(self.ranked) or len(self.ranked) >= self.total:
+            ids = self.ranked[start:stop]
+        else:
+            ids = list(self._ordered().values_list("pk", flat=True)[start:stop])
+        found = (
+            Document.objects.select_related("space")
+            .defer("body")
+            .annotate(excerpt=Substr("body", 1, 240))
+            .in_bulk(ids)
+        )
+        extracts = snippets(ids, self.parsed)
+        return [
+            {
+                "document": found[pk],
+                "snippet": extracts.get(pk) or escape(found[pk].excerpt),  # type: ignore[attr-defined]
+            }
+            for pk in ids
+            if pk in found
+        ]
 
 
 def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
@@ -247,27 +414,25 @@ def search(
     *, request: HttpRequest, raw_query: str, filters: dict[str, str], with_facets: bool = True
 ) -> SearchResults:
     parsed = parse_query(raw_query)
-    documents = apply_filters(visible_documents(request.user), filters)
-    if parsed.terms:
-        documents = match(documents, parsed)
-        ordered = documents.order_by("-rank", "-id")
-    else:
-        ordered = documents.order_by("-year", "-id")
-    page = paginate(request, ordered.select_related("space"))
-    rows = list(page.object_list)
-    extracts = snippets([d.pk for d in rows], parsed)
-    hits = [
-        {
-            "document": d,
-            "snippet": extracts.get(d.pk) or escape(d.body[:240]),
-        }
-        for d in rows
-    ]
-    facets = (
-        cached_facet_counts(documents, filters, user=request.user, query=parsed.text)
-        if with_facets
-        else {}
-    )
+    ranked = bool(parsed.terms)
+
+    def documents() -> QuerySet[Document]:
+        visible = apply_filters(visible_documents(request.user), filters)
+        return match(visible, parsed) if ranked else visible
+
+    def ordered() -> QuerySet[Document]:
+        return documents().order_by(*(("-rank", "-id") if ranked else ("-year", "-id")))
+
+    # Without words and with one filter at most, the kept counts give the total and the facets,
+    # and the newest documents come from the (year, id) index: nothing reads every document.
+    # The summary and each page are cached per question until the index changes.
+    key = _cache_key(request.user, parsed.text, filters)
+    summary = cached_summary(request.user, filters, key=key, documents=documents, ranked=ranked)
+    page = Paginator(
+        _Hits(summary.total, summary.ranked, ordered, parsed, key), settings.COCITY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    hits = list(page.object_list)
+    facets = summary.facets if with_facets else {}
     if facets.get("topic"):
         facets = {**facets, "topic": _topic_labels(facets["topic"])}
     return SearchResults(query=parsed, page=page, hits=hits, facets=facets, filters=filters)
