@@ -184,6 +184,7 @@ def _definitions(c: np.ndarray) -> dict[str, float]:
     [
         1,  # whole numbers, k ln k from a table
         1000,  # unit totals too large for a table: one logarithm per count
+        2**33,  # counts beyond 2^31: summed as floats, not as integers
         0.37,  # weighted (non-integer) counts
     ],
 )

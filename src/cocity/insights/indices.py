@@ -191,8 +191,19 @@ def _fused_groups(
             if not out[1] and all(0 < v < math.inf for v in totals):
                 return g, totals, out
         counts = GroupCounts(counts)  # raises the error of the first problem, if any
-    out = kernel(counts.by_group, *extra)
-    return counts.by_group, out[0].tolist(), out
+    out = kernel(counts.counts, *extra)
+    return counts.counts, out[0].tolist(), out
+
+
+def _group_sums(g: NDArray[Any]) -> tuple[FloatArray, bool, NDArray[np.int64] | None]:
+    """(X_k, a count is negative or NaN, for whole numbers a bound on each group's largest
+    count (None for floats)); one pass."""
+    k = _kernels()
+    if g.dtype == np.int64:
+        out: tuple[FloatArray, bool, NDArray[np.int64]] = k.group_sums_int(g)
+        return out
+    totals, bad = k.group_sums(g)
+    return totals, bad, None
 
 
 def _shares_of(totals: list[float]) -> tuple[float, list[float]]:
@@ -441,16 +452,16 @@ def single_group_indices(group: ArrayLike, total: ArrayLike) -> dict[str, float]
 class GroupCounts:
     """Validated units x groups counts, prepared once for every multigroup index.
 
-    Preparation (the constructor) validates the counts in one pass (their minimum), lays them
-    out group-major as float64 (one row per group, no copy when a float64 array is already in
-    that layout, e.g. the transpose of a C-ordered groups x units array) and computes the unit
-    totals t_i and the group totals X_k. Every multigroup index and local measure accepts either
-    a plain units x groups array or a ``GroupCounts``; what one index needs beyond that (shares,
-    square sums, entropy sums) is computed on first use and cached, so computing several indices
-    from one ``GroupCounts`` does each piece of work once (the reference library repeats the
-    validation and the layout change for every index). The counts must not be modified while
-    the ``GroupCounts`` is in use: whole-number input is kept by reference for the entropy
-    look-ups.
+    Preparation (the constructor) validates the counts and totals each group in one pass (a
+    fused kernel; the numpy validation runs only to name a problem the kernel found) and keeps
+    the counts as they are, int64 or float64, viewed groups x units (``counts``; no copy for
+    those dtypes, whatever the layout). Every multigroup index and local measure accepts either
+    a plain units x groups array or a ``GroupCounts``; what one index needs beyond that (square
+    sums, entropy sums, and for the Gini index and the local measures the float64 group-major
+    copy ``by_group``, the unit totals t_i and the shares) is computed on first use and cached,
+    so computing several indices from one ``GroupCounts`` does each piece of work once (the
+    reference library repeats the validation and the layout change for every index). The counts
+    must not be modified while the ``GroupCounts`` is in use: they are kept by reference.
     """
 
     def __init__(self, counts: ArrayLike):
@@ -461,44 +472,66 @@ class GroupCounts:
             raise ValueError("counts has no units.")
         if raw.shape[1] < 2:
             raise ValueError("multigroup indices need at least two groups.")
-        checked = _as_counts(raw, "counts", 2)
-        self.integer = checked.dtype == np.int64
-        self.ints: NDArray[np.int64] | None = (
-            np.asarray(checked, dtype=np.int64) if self.integer else None
-        )
-        by_group: FloatArray
-        if checked.T.flags.c_contiguous:  # column-major input, as DataFrame.to_numpy() gives
-            # groups x units: a view for float64, one contiguous conversion otherwise.
-            by_group = np.asarray(checked.T, dtype=np.float64)
-        else:
-            by_group = np.empty(checked.T.shape, dtype=np.float64)
-            # Transposed (and converted) in chunks of units that stay in the CPU cache.
-            for start in range(0, checked.shape[0], _TRANSPOSE_CHUNK):
-                stop = start + _TRANSPOSE_CHUNK
-                np.copyto(by_group[:, start:stop], checked[start:stop].T)
-        self.by_group = by_group
-        self.group_totals: FloatArray = by_group.sum(axis=1)
-        if not np.all(np.isfinite(self.group_totals)):
-            _first_bad_unit(checked, "counts")
+        fast = _kernel_array(raw, 2)
+        if fast is None:  # e.g. unsigned 64-bit or non-numeric: the numpy validation converts
+            fast = _as_counts(raw, "counts", 2)
+        g = fast.T
+        totals, bad, largest = _group_sums(g)
+        if bad or not np.all(np.isfinite(totals)):
+            _first_bad_unit(fast, "counts")
             raise ValueError("counts add up to more than a float can hold.")
-        if np.any(self.group_totals <= 0):
-            bad = int(np.flatnonzero(self.group_totals <= 0)[0])
-            raise ValueError(f"group {bad} has no members: the index is undefined.")
-        total = by_group[0] + by_group[1]
-        for k in range(2, by_group.shape[0]):
-            total += by_group[k]
-        self.total: FloatArray = total
+        if np.any(totals <= 0):
+            bad_group = int(np.flatnonzero(totals <= 0)[0])
+            raise ValueError(f"group {bad_group} has no members: the index is undefined.")
+        self.counts: NDArray[Any] = g
+        self.integer = g.dtype == np.int64
+        # For whole numbers, a bound on each group's largest count (for the entropy table).
+        self.largest: NDArray[np.int64] | None = largest
+        self.group_totals: FloatArray = np.asarray(totals, dtype=np.float64)
         self.grand_total = float(self.group_totals.sum())
         self.city_shares: FloatArray = self.group_totals / self.grand_total
         self._cache: dict[str, Any] = {}
 
     @property
+    def by_group(self) -> FloatArray:
+        """The counts as float64, groups x units, C-contiguous (a view when they already are:
+        e.g. a float64 table in column-major order, as ``DataFrame.to_numpy()`` gives)."""
+        if "by_group" not in self._cache:
+            g = self.counts
+            if g.flags.c_contiguous:
+                by_group = np.asarray(g, dtype=np.float64)
+            else:
+                by_group = np.empty(g.shape, dtype=np.float64)
+                # Transposed (and converted) in chunks of units that stay in the CPU cache.
+                for start in range(0, g.shape[1], _TRANSPOSE_CHUNK):
+                    stop = start + _TRANSPOSE_CHUNK
+                    np.copyto(by_group[:, start:stop], g[:, start:stop])
+            self._cache["by_group"] = by_group
+        return np.asarray(self._cache["by_group"])
+
+    @property
+    def total(self) -> FloatArray:
+        """t_i, the people of each unit (float64)."""
+        if "total" not in self._cache:
+            by_group = self.by_group
+            total = by_group[0] + by_group[1]
+            for k in range(2, by_group.shape[0]):
+                total += by_group[k]
+            self._cache["total"] = total
+        return np.asarray(self._cache["total"])
+
+    @property
+    def ints(self) -> NDArray[np.int64] | None:
+        """The whole-number counts, units x groups (None for float input)."""
+        return np.asarray(self.counts.T, dtype=np.int64) if self.integer else None
+
+    @property
     def units(self) -> int:
-        return int(self.by_group.shape[1])
+        return int(self.counts.shape[1])
 
     @property
     def groups(self) -> int:
-        return int(self.by_group.shape[0])
+        return int(self.counts.shape[0])
 
     def inverse_total(self) -> FloatArray:
         """1 / t_i for the units with people. An empty unit's counts are all 0, so any finite
@@ -523,21 +556,13 @@ class GroupCounts:
     def square_sums(self) -> FloatArray:
         """s_k = sum_i c_ik^2 / t_i, so that sum_i t_i (p_ik - P_k)^2 = s_k - T P_k^2."""
         if "sq" not in self._cache:
-            self._cache["sq"] = _kernels().square_sums(self.by_group)[2]
+            self._cache["sq"] = _kernels().square_sums(self.counts)[2]
         return np.asarray(self._cache["sq"])
 
     def entropy_sums(self) -> tuple[float, float]:
         """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i)."""
         if "xlogx" not in self._cache:
-            k = _kernels()
-            table = None
-            if self.ints is not None:
-                table = _xlogx_table(int(self.total.max()), self.ints.size)
-            if table is not None and self.ints is not None:
-                cells, units = k.xlogx_sums_table(self.ints.T, table)
-            else:
-                cells, units = k.xlogx_sums(self.by_group)
-            self._cache["xlogx"] = (float(cells), float(units))
+            self._cache["xlogx"] = _entropy_sums(self.counts, self.largest)
         cached: tuple[float, float] = self._cache["xlogx"]
         return cached
 
@@ -554,7 +579,7 @@ def group_totals(counts: ArrayLike | GroupCounts) -> FloatArray:
 def _group_totals(counts: ArrayLike | GroupCounts) -> list[float]:
     if isinstance(counts, GroupCounts):
         return list(counts.group_totals.tolist())
-    return _fused_groups(counts, _kernels().group_sums, False)[1]
+    return _fused_groups(counts, _group_sums)[1]
 
 
 def prepare_groups(counts: ArrayLike | GroupCounts) -> GroupCounts:
@@ -594,9 +619,9 @@ def multi_dissimilarity(counts: ArrayLike | GroupCounts) -> float:
     """
     k = _kernels()
     if isinstance(counts, GroupCounts):
-        g, totals = counts.by_group, counts.group_totals.tolist()
+        g, totals = counts.counts, counts.group_totals.tolist()
     else:
-        g, totals, _ = _fused_groups(counts, k.group_sums, False)
+        g, totals, _ = _fused_groups(counts, _group_sums)
     grand, pk = _shares_of(totals)
     below = float(k.min_expected_sum(g, np.array(pk)))
     return (grand - below) / (grand * math.fsum(p * (1 - p) for p in pk))
@@ -610,13 +635,13 @@ def multi_gini(counts: ArrayLike | GroupCounts) -> float:
     return total / (2 * g.grand_total**2 * _interaction(g))
 
 
-def _entropy_sums(g: NDArray[Any], largest: NDArray[Any]) -> tuple[float, float]:
+def _entropy_sums(g: NDArray[Any], largest: NDArray[np.int64] | None) -> tuple[float, float]:
     """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) of a valid groups x units table; k ln k from a
-    table for whole numbers whose largest possible unit total (the sum of the groups' largest
-    counts) is small enough."""
+    table for whole numbers when the bound on every unit total (the sum of the bounds on the
+    groups' largest counts) is small enough."""
     k = _kernels()
-    if g.dtype == np.int64:
-        table = _xlogx_table(int(largest.sum()), g.size)
+    if largest is not None:
+        table = _xlogx_table(sum(largest.tolist()), g.size)  # Python ints: no overflow
         if table is not None:
             cells, units = k.xlogx_sums_table(g, table)
             return float(cells), float(units)
@@ -634,7 +659,7 @@ def multi_information_theory(counts: ArrayLike | GroupCounts) -> float:
         totals = counts.group_totals.tolist()
         cells, units = counts.entropy_sums()
     else:
-        g, totals, (_, _, largest) = _fused_groups(counts, _kernels().group_sums, True)
+        g, totals, (_, _, largest) = _fused_groups(counts, _group_sums)
         cells, units = _entropy_sums(g, largest)
     grand, pk = _shares_of(totals)
     e = -math.fsum(p * math.log(p) for p in pk)

@@ -43,31 +43,53 @@ _OPTIONS: dict[str, Any] = {
 
 
 @njit(**_OPTIONS)
-def group_sums(g, largest):
-    """(X_k as float64, whether a count is negative or NaN, the largest count of each group if
-    ``largest`` is true, else zeros); one pass."""
+def group_sums(g):
+    """(X_k as float64, whether a count is negative or NaN); one pass."""
     groups, n = g.shape
     totals = np.zeros(groups)
-    tops = np.zeros(groups, dtype=g.dtype)
     bad = False
     for k in range(groups):
         row = g[k]
         s = 0.0
-        top = row[0] - row[0]
-        if largest:
-            for i in range(n):
-                v = row[i]
-                s += v
-                bad |= not v >= 0
-                top = max(top, v)
-        else:
-            for i in range(n):
-                v = row[i]
-                s += v
-                bad |= not v >= 0
+        for i in range(n):
+            v = row[i]
+            s += v
+            bad |= not v >= 0
         totals[k] = s
-        tops[k] = top
-    return totals, bad, tops
+    return totals, bad
+
+
+@njit(**_OPTIONS)
+def group_sums_int(g):
+    """``group_sums`` for int64 counts, faster: summed as integers and checked for a negative
+    count by OR-ing each group's counts (the result is negative if one is). Returns (X_k, bad,
+    the OR of each group's counts): for valid counts, at least the group's largest count, so
+    that their sum bounds every unit total (the size of a table of k ln k). Exact below 2^31
+    per count (fewer than 2^32 of them cannot overflow a sum); larger counts are summed again
+    as floats."""
+    groups, n = g.shape
+    totals = np.zeros(groups)
+    bits = np.zeros(groups, dtype=np.int64)
+    for k in range(groups):
+        row = g[k]
+        s = 0
+        b = 0
+        for i in range(n):
+            v = row[i]
+            s += v
+            b |= v
+        totals[k] = s
+        bits[k] = b
+    if bits.min() < 0:
+        return totals, True, bits
+    if bits.max() >= 2**31:
+        for k in range(groups):
+            row = g[k]
+            f = 0.0
+            for i in range(n):
+                f += row[i]
+            totals[k] = f
+    return totals, False, bits
 
 
 @njit(**_OPTIONS)
