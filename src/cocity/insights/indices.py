@@ -454,14 +454,16 @@ class GroupCounts:
 
     Preparation (the constructor) validates the counts and totals each group in one pass (a
     fused kernel; the numpy validation runs only to name a problem the kernel found) and keeps
-    the counts as they are, int64 or float64, viewed groups x units (``counts``; no copy for
-    those dtypes, whatever the layout). Every multigroup index and local measure accepts either
-    a plain units x groups array or a ``GroupCounts``; what one index needs beyond that (square
-    sums, entropy sums, and for the Gini index and the local measures the float64 group-major
-    copy ``by_group``, the unit totals t_i and the shares) is computed on first use and cached,
-    so computing several indices from one ``GroupCounts`` does each piece of work once (the
-    reference library repeats the validation and the layout change for every index). The counts
-    must not be modified while the ``GroupCounts`` is in use: they are kept by reference.
+    the counts as they are, int64 or float64, groups x units (``counts``: a view of a
+    column-major table, as ``DataFrame.to_numpy()`` gives; a C-ordered table is copied to that
+    layout once, since every index reads the counts again). Every multigroup index and local
+    measure accepts either a plain units x groups array or a ``GroupCounts``; what one index
+    needs beyond that (square sums, entropy sums, and for the Gini index and the local measures
+    the float64 group-major copy ``by_group``, the unit totals t_i and the shares) is computed
+    on first use and cached, so computing several indices from one ``GroupCounts`` does each
+    piece of work once (the reference library repeats the validation and the layout change for
+    every index). The counts must not be modified while the ``GroupCounts`` is in use: they are
+    kept by reference.
     """
 
     def __init__(self, counts: ArrayLike):
@@ -483,6 +485,10 @@ class GroupCounts:
         if np.any(totals <= 0):
             bad_group = int(np.flatnonzero(totals <= 0)[0])
             raise ValueError(f"group {bad_group} has no members: the index is undefined.")
+        if not g.flags.c_contiguous:
+            # Each index reads the counts again: lay them out group-major once (in chunks of
+            # units that stay in the CPU cache), keeping the dtype.
+            g = _group_major(g)
         self.counts: NDArray[Any] = g
         self.integer = g.dtype == np.int64
         # For whole numbers, a bound on each group's largest count (for the entropy table).
@@ -497,16 +503,7 @@ class GroupCounts:
         """The counts as float64, groups x units, C-contiguous (a view when they already are:
         e.g. a float64 table in column-major order, as ``DataFrame.to_numpy()`` gives)."""
         if "by_group" not in self._cache:
-            g = self.counts
-            if g.flags.c_contiguous:
-                by_group = np.asarray(g, dtype=np.float64)
-            else:
-                by_group = np.empty(g.shape, dtype=np.float64)
-                # Transposed (and converted) in chunks of units that stay in the CPU cache.
-                for start in range(0, g.shape[1], _TRANSPOSE_CHUNK):
-                    stop = start + _TRANSPOSE_CHUNK
-                    np.copyto(by_group[:, start:stop], g[:, start:stop])
-            self._cache["by_group"] = by_group
+            self._cache["by_group"] = np.asarray(self.counts, dtype=np.float64)
         return np.asarray(self._cache["by_group"])
 
     @property
@@ -568,6 +565,15 @@ class GroupCounts:
 
 
 _TRANSPOSE_CHUNK = 16_384
+
+
+def _group_major(g: NDArray[Any]) -> NDArray[Any]:
+    """A C-contiguous copy of a groups x units view, copied in chunks of units."""
+    out = np.empty(g.shape, dtype=g.dtype)
+    for start in range(0, g.shape[1], _TRANSPOSE_CHUNK):
+        stop = start + _TRANSPOSE_CHUNK
+        np.copyto(out[:, start:stop], g[:, start:stop])
+    return out
 
 
 def group_totals(counts: ArrayLike | GroupCounts) -> FloatArray:

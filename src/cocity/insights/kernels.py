@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-BLOCK = 2048
+BLOCK = 1024
 _OPTIONS: dict[str, Any] = {
     "cache": True,
     "nogil": True,
