@@ -93,7 +93,7 @@ def group_sums_int(g):
 
 
 @njit(**_OPTIONS)
-def min_expected_sum(g, city_shares):
+def _min_expected_sum_blocks(g, city_shares):
     """sum_ik min(c_ik, t_i P_k) (multigroup dissimilarity); one pass."""
     groups, n = g.shape
     t = np.empty(BLOCK)
@@ -120,7 +120,7 @@ def min_expected_sum(g, city_shares):
 
 
 @njit(**_OPTIONS)
-def square_sums(g):
+def _square_sums_blocks(g):
     """(X_k, bad, s_k = sum_i c_ik^2 / t_i over units with people); one pass."""
     groups, n = g.shape
     inv = np.empty(BLOCK)
@@ -153,7 +153,7 @@ def square_sums(g):
 
 
 @njit(**_OPTIONS)
-def xlogx_sums_table(g, table):
+def _xlogx_sums_table_blocks(g, table):
     """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) for whole numbers, k ln k read from ``table``
     (which must reach the largest unit total); one pass. The counts index the table as
     unsigned numbers (they are valid, so not negative), which spares a test per look-up."""
@@ -205,6 +205,120 @@ def xlogx_sums(g):
             if t[j] > 0:
                 units += t[j] * math.log(t[j])
     return cells, units
+
+
+# Kernels for a fixed number of groups, K = 2 to MAX_UNROLLED, on a C-contiguous groups x units
+# table: one loop over the units that keeps every group's count, the unit total and each
+# group's sums in registers, which the compiler vectorises across units. With K known only at
+# run time (the ``_blocks`` kernels above) each count is read twice and the sums go through
+# memory, two to three times slower. The source of each is generated for its K on first use
+# (compiled under this file's name, so that numba caches it like the others).
+
+MAX_UNROLLED = 8
+
+
+def _each(pattern: str, groups: int, sep: str = "; ") -> str:
+    return sep.join(pattern.format(k=k) for k in range(groups))
+
+
+def _square_sums_source(groups: int) -> str:
+    def e(pattern: str, sep: str = "; ") -> str:
+        return _each(pattern, groups, sep)
+
+    return f"""
+def square_sums_{groups}(g):
+    {e("r{k} = g[{k}]")}
+    {e("x{k} = 0.0")}
+    {e("s{k} = 0.0")}
+    bad = False
+    for i in range(g.shape[1]):
+        {e("c{k} = float(r{k}[i])")}
+        {e("x{k} += c{k}")}
+        bad |= not ({e("(c{k} >= 0)", " & ")})
+        t = {e("c{k}", " + ")}
+        inv = 1.0 / t if t > 0 else 0.0
+        {e("s{k} += c{k} * c{k} * inv")}
+    return np.array([{e("x{k}", ", ")}]), bad, np.array([{e("s{k}", ", ")}])
+"""
+
+
+def _min_expected_sum_source(groups: int) -> str:
+    def e(pattern: str, sep: str = "; ") -> str:
+        return _each(pattern, groups, sep)
+
+    return f"""
+def min_expected_sum_{groups}(g, city_shares):
+    {e("r{k} = g[{k}]")}
+    {e("p{k} = city_shares[{k}]")}
+    acc = 0.0
+    for i in range(g.shape[1]):
+        {e("c{k} = float(r{k}[i])")}
+        t = {e("c{k}", " + ")}
+        acc += {e("min(c{k}, t * p{k})", " + ")}
+    return acc
+"""
+
+
+def _xlogx_sums_table_source(groups: int) -> str:
+    def e(pattern: str, sep: str = "; ") -> str:
+        return _each(pattern, groups, sep)
+
+    return f"""
+def xlogx_sums_table_{groups}(g, table):
+    {e("r{k} = g[{k}]")}
+    cells = 0.0
+    units = 0.0
+    for i in range(g.shape[1]):
+        {e("c{k} = r{k}[i]")}
+        cells += {e("table[np.uint64(c{k})]", " + ")}
+        units += table[np.uint64({e("c{k}", " + ")})]
+    return cells, units
+"""
+
+
+_SOURCES = {
+    "square_sums": _square_sums_source,
+    "min_expected_sum": _min_expected_sum_source,
+    "xlogx_sums_table": _xlogx_sums_table_source,
+}
+_FIXED: dict[tuple[str, int], Any] = {}
+
+
+def _fixed(kind: str, g: Any) -> Any:
+    """The fixed-K kernel ``kind`` for the table ``g``, or None when it has no such kernel (K
+    above MAX_UNROLLED, or a table that is not C-contiguous groups x units)."""
+    groups = g.shape[0]
+    if groups > MAX_UNROLLED or not g.flags.c_contiguous:
+        return None
+    key = (kind, groups)
+    if key not in _FIXED:
+        namespace: dict[str, Any] = {}
+        code = compile(_SOURCES[kind](groups), __file__, "exec")
+        exec(code, globals(), namespace)  # noqa: S102 - source generated above, no input
+        _FIXED[key] = njit(**_OPTIONS)(namespace[f"{kind}_{groups}"])
+    return _FIXED[key]
+
+
+def square_sums(g: Any) -> Any:
+    """(X_k, bad, s_k = sum_i c_ik^2 / t_i over units with people); one pass."""
+    kernel = _fixed("square_sums", g)
+    return kernel(g) if kernel is not None else _square_sums_blocks(g)
+
+
+def min_expected_sum(g: Any, city_shares: Any) -> float:
+    """sum_ik min(c_ik, t_i P_k) (multigroup dissimilarity); one pass."""
+    kernel = _fixed("min_expected_sum", g)
+    if kernel is not None:
+        return float(kernel(g, city_shares))
+    return float(_min_expected_sum_blocks(g, city_shares))
+
+
+def xlogx_sums_table(g: Any, table: Any) -> tuple[float, float]:
+    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) for valid whole numbers, k ln k read from
+    ``table`` (which must reach the largest unit total); one pass."""
+    kernel = _fixed("xlogx_sums_table", g)
+    cells, units = kernel(g, table) if kernel is not None else _xlogx_sums_table_blocks(g, table)
+    return float(cells), float(units)
 
 
 # --------------------------------------------------------------------------- one group
