@@ -275,7 +275,7 @@ def _client(kind: str, seed: int, deadline: float, out: Queue) -> None:  # type:
 def measure(kind: str, clients: int, seconds: float) -> dict[str, float]:
     """``clients`` processes (not threads: one interpreter lock would queue them all), each
     with its own database connection, for ``seconds``."""
-    if kind == "search":  # warm: each query's summary once, before the clock starts
+    if kind in ("search", "browse"):  # warm: each question once, before the clock starts
         for query in QUERIES:
             _one(kind, query, RequestFactory())
     connections.close_all()  # no connection crosses the fork

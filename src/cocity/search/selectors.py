@@ -21,6 +21,7 @@ from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cocity.network.models import Space, Topic
@@ -434,5 +435,11 @@ def search(
     hits = list(page.object_list)
     facets = summary.facets if with_facets else {}
     if facets.get("topic"):
-        facets = {**facets, "topic": _topic_labels(facets["topic"])}
+        # Kept with the summary, per language (a topic renamed shows within a minute).
+        labels_key = f"{key}:topics:{get_language()}"
+        topics = cache.get(labels_key)
+        if topics is None:
+            topics = _topic_labels(facets["topic"])
+            cache.set(labels_key, topics, SUMMARY_CACHE_SECONDS)
+        facets = {**facets, "topic": topics}
     return SearchResults(query=parsed, page=page, hits=hits, facets=facets, filters=filters)
