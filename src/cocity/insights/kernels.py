@@ -43,8 +43,8 @@ _OPTIONS: dict[str, Any] = {
 
 
 @njit(**_OPTIONS)
-def group_sums(g):
-    """(X_k as float64, whether a count is negative or NaN); one pass."""
+def _group_sums_rows(g):
+    """``group_sums`` (below) one group after the other, for any number of groups."""
     groups, n = g.shape
     totals = np.zeros(groups)
     bad = False
@@ -60,13 +60,8 @@ def group_sums(g):
 
 
 @njit(**_OPTIONS)
-def group_sums_int(g):
-    """``group_sums`` for int64 counts, faster: summed as integers and checked for a negative
-    count by OR-ing each group's counts (the result is negative if one is). Returns (X_k, bad,
-    the OR of each group's counts): for valid counts, at least the group's largest count, so
-    that their sum bounds every unit total (the size of a table of k ln k). Exact below 2^31
-    per count (fewer than 2^32 of them cannot overflow a sum); larger counts are summed again
-    as floats."""
+def _group_sums_int_rows(g):
+    """``group_sums_int`` (below) one group after the other, for any number of groups."""
     groups, n = g.shape
     totals = np.zeros(groups)
     bits = np.zeros(groups, dtype=np.int64)
@@ -276,7 +271,43 @@ def xlogx_sums_table_{groups}(g, table):
 """
 
 
+def _group_sums_source(groups: int) -> str:
+    def e(pattern: str, sep: str = "; ") -> str:
+        return _each(pattern, groups, sep)
+
+    return f"""
+def group_sums_{groups}(g):
+    {e("r{k} = g[{k}]")}
+    {e("x{k} = 0.0")}
+    bad = False
+    for i in range(g.shape[1]):
+        {e("c{k} = r{k}[i]")}
+        {e("x{k} += c{k}")}
+        bad |= not ({e("(c{k} >= 0)", " & ")})
+    return np.array([{e("x{k}", ", ")}]), bad
+"""
+
+
+def _group_sums_int_source(groups: int) -> str:
+    def e(pattern: str, sep: str = "; ") -> str:
+        return _each(pattern, groups, sep)
+
+    return f"""
+def group_sums_int_{groups}(g):
+    {e("r{k} = g[{k}]")}
+    {e("x{k} = 0")}
+    {e("b{k} = 0")}
+    for i in range(g.shape[1]):
+        {e("c{k} = r{k}[i]")}
+        {e("x{k} += c{k}")}
+        {e("b{k} |= c{k}")}
+    return np.array([{e("x{k}", ", ")}]), np.array([{e("b{k}", ", ")}])
+"""
+
+
 _SOURCES = {
+    "group_sums": _group_sums_source,
+    "group_sums_int": _group_sums_int_source,
     "square_sums": _square_sums_source,
     "min_expected_sum": _min_expected_sum_source,
     "xlogx_sums_table": _xlogx_sums_table_source,
@@ -285,10 +316,9 @@ _FIXED: dict[tuple[str, int], Any] = {}
 
 
 def _fixed(kind: str, g: Any) -> Any:
-    """The fixed-K kernel ``kind`` for the table ``g``, or None when it has no such kernel (K
-    above MAX_UNROLLED, or a table that is not C-contiguous groups x units)."""
+    """The fixed-K kernel ``kind`` for the table ``g``, or None above MAX_UNROLLED groups."""
     groups = g.shape[0]
-    if groups > MAX_UNROLLED or not g.flags.c_contiguous:
+    if groups > MAX_UNROLLED:
         return None
     key = (kind, groups)
     if key not in _FIXED:
@@ -297,6 +327,30 @@ def _fixed(kind: str, g: Any) -> Any:
         exec(code, globals(), namespace)  # noqa: S102 - source generated above, no input
         _FIXED[key] = njit(**_OPTIONS)(namespace[f"{kind}_{groups}"])
     return _FIXED[key]
+
+
+def group_sums(g: Any) -> Any:
+    """(X_k as float64, whether a count is negative or NaN); one pass."""
+    kernel = _fixed("group_sums", g)
+    return kernel(g) if kernel is not None else _group_sums_rows(g)
+
+
+def group_sums_int(g: Any) -> Any:
+    """``group_sums`` for int64 counts, faster: summed as integers and checked for a negative
+    count by OR-ing each group's counts (the result is negative if one is). Returns (X_k, bad,
+    the OR of each group's counts): for valid counts, at least the group's largest count, so
+    that their sum bounds every unit total (the size of a table of k ln k). Exact below 2^31
+    per count (fewer than 2^32 of them cannot overflow a sum); larger counts are summed again
+    as floats."""
+    kernel = _fixed("group_sums_int", g)
+    if kernel is None:
+        return _group_sums_int_rows(g)
+    totals, bits = kernel(g)
+    if bits.min() < 0:
+        return totals.astype(np.float64), True, bits
+    if bits.max() >= 2**31:
+        return _group_sums_rows(g)[0], False, bits
+    return totals.astype(np.float64), False, bits
 
 
 def square_sums(g: Any) -> Any:
