@@ -56,3 +56,24 @@ def test_idea_and_action_providers(idea_factory, action_factory):
         "plans.idea",
         "plans.action",
     }
+
+
+@pytest.mark.parametrize("how", ["hide", "report"])
+def test_an_idea_hidden_by_moderation_leaves_the_index(idea_factory, user_factory, how):
+    from cocity.participation import services as participation
+    from cocity.search import index
+
+    idea = idea_factory(title="Rooftop gardens for the estate")
+    index.update(idea)
+    assert match(visible_documents(AnonymousUser()), parse_query("rooftop")).exists()
+    moderator = user_factory()
+    space = idea.process.space
+    if how == "hide":
+        participation.content_hide(target=idea, space=space, moderator=moderator, reason="Spam")
+    else:
+        report = participation.report_create(
+            target=idea, space=space, reporter=user_factory(), reason="Advertising"
+        )
+        participation.report_decide(report=report, moderator=moderator, hide=True, reason="Spam")
+    assert not match(visible_documents(AnonymousUser()), parse_query("rooftop")).exists()
+    assert not Document.objects.filter(provider="plans.idea", object_id=idea.pk).exists()

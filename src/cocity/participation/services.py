@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cocity.core.cache import bumps_cache_versions
 from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.search import index as search_index
 
 from .models import (
     ActivityEntry,
@@ -227,6 +228,12 @@ def report_create(*, target: models.Model, space: Any, reporter: Any, reason: st
     return report
 
 
+def _reindex(target: models.Model) -> None:
+    """Hidden content leaves the search index in the same transaction (an idea's provider drops
+    it once ``hidden_at`` is set); content no provider indexes is left alone."""
+    search_index.update(type(target)._default_manager.get(pk=target.pk))
+
+
 @_changes_public_pages
 def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) -> Report:
     """Hide the reported content (its text replaced by the reason) or keep it; every open report
@@ -249,6 +256,7 @@ def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) ->
             type(target)._default_manager.filter(pk=target.pk).update(
                 hidden_at=now, hidden_reason=reason
             )
+            _reindex(target)
         activity_record(
             actor=moderator,
             space=report.space,
@@ -270,6 +278,7 @@ def content_hide(*, target: models.Model, space: Any, moderator: Any, reason: st
         type(target)._default_manager.filter(pk=target.pk).update(
             hidden_at=timezone.now(), hidden_reason=reason
         )
+        _reindex(target)
         activity_record(
             actor=moderator,
             space=space,
