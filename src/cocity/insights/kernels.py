@@ -301,7 +301,9 @@ def group_sums_int_{groups}(g):
         {e("c{k} = r{k}[i]")}
         {e("x{k} += c{k}")}
         {e("b{k} |= c{k}")}
-    return np.array([{e("x{k}", ", ")}]), np.array([{e("b{k}", ", ")}])
+    bits = {e("b{k}", " | ")}
+    totals = np.array([{e("float(x{k})", ", ")}])
+    return totals, bits < 0, bits >= 2**31, np.array([{e("b{k}", ", ")}])
 """
 
 
@@ -345,12 +347,10 @@ def group_sums_int(g: Any) -> Any:
     kernel = _fixed("group_sums_int", g)
     if kernel is None:
         return _group_sums_int_rows(g)
-    totals, bits = kernel(g)
-    if bits.min() < 0:
-        return totals.astype(np.float64), True, bits
-    if bits.max() >= 2**31:
-        return _group_sums_rows(g)[0], False, bits
-    return totals.astype(np.float64), False, bits
+    totals, bad, large, bits = kernel(g)
+    if large and not bad:
+        totals = _group_sums_rows(g)[0]
+    return totals, bad, bits
 
 
 def square_sums(g: Any) -> Any:
