@@ -272,16 +272,51 @@ def _client(kind: str, seed: int, deadline: float, out: Queue) -> None:  # type:
         out.put(mine)
 
 
+WRITES_PER_SECOND = 1.0
+
+
+def _writer(deadline: float, per_second: float) -> None:
+    """Index a new document every 1/per_second s: every write moves the index version."""
+    from cocity.search.index import write_entry
+    from cocity.search.registry import IndexEntry, SearchProvider
+
+    provider = SearchProvider(key="bench.writer", model="search.Document", entry=lambda o: None)
+    rng = random.Random(99)
+    n = 0
+    try:
+        while time.perf_counter() < deadline:
+            n += 1
+            words = " ".join(rng.choice(WORDS["en"]) for _ in range(6))
+            write_entry(provider, n, IndexEntry(title=words, body=words, url=f"/w/{n}",
+                                                kind="library.news", language="en",
+                                                city="FR-MRS", year=2026))  # fmt: skip
+            time.sleep(1 / per_second)
+    finally:
+        connections.close_all()
+
+
 def measure(kind: str, clients: int, seconds: float) -> dict[str, float]:
     """``clients`` processes (not threads: one interpreter lock would queue them all), each
     with its own database connection, for ``seconds``."""
-    if kind in ("search", "browse"):  # warm: each question once, before the clock starts
+    if kind in ("search", "browse", "search-writes"):  # warm: each question once, untimed
         for query in QUERIES:
-            _one(kind, query, RequestFactory())
+            _one("search" if kind == "search-writes" else kind, query, RequestFactory())
     connections.close_all()  # no connection crosses the fork
     out: Queue = Queue()  # type: ignore[type-arg]
     deadline = time.perf_counter() + seconds
-    workers = [Process(target=_client, args=(kind, i, deadline, out)) for i in range(clients)]
+    workers = [
+        Process(
+            target=_client, args=("search" if kind == "search-writes" else kind, i, deadline, out)
+        )
+        for i in range(clients)
+    ]
+    writer = (
+        Process(target=_writer, args=(deadline, WRITES_PER_SECOND))
+        if kind == "search-writes"
+        else None
+    )
+    if writer is not None:
+        writer.start()
     for worker in workers:
         worker.start()
     timings: list[float] = []
@@ -289,6 +324,11 @@ def measure(kind: str, clients: int, seconds: float) -> dict[str, float]:
         timings.extend(out.get())
     for worker in workers:
         worker.join()
+    if writer is not None:
+        writer.join()
+        with connection.cursor() as cursor:  # leave the data set as it was
+            cursor.execute("DELETE FROM search_document WHERE provider = 'bench.writer'")
+        rebuild_facet_counts()
     timings.sort()
     return {
         "requests": len(timings),
@@ -307,7 +347,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the documents already there")
     parser.add_argument("--recount", action="store_true", help="with --reuse: rebuild the counts")
     parser.add_argument("--only", default="", help="comma-separated: search,search-cold,...")
+    parser.add_argument("--writes", type=float, default=1.0, help="index writes a second")
     args = parser.parse_args()
+    global WRITES_PER_SECOND
+    WRITES_PER_SECOND = args.writes
     call_command("migrate", verbosity=0)
     generated = None if args.reuse else round(generate(args.documents), 1)
     counted = None
@@ -331,6 +374,9 @@ def main() -> None:
         "search, 10 queries again and again (summaries cached beforehand)": "search",
         "search, no summary cached (every search counts, ranks and facets its matches)": (
             "search-cold"
+        ),
+        f"search, the same 10 queries while a writer indexes {args.writes} documents a second": (
+            "search-writes"
         ),
         "search page without words (kept counts, newest first)": "browse",
         "facet counts, no words (kept counts)": "facets",

@@ -155,3 +155,30 @@ def test_a_new_item_is_found_at_once(
     results = _search(viewer, "bakery")
     assert [h["document"].title for h in results.hits] == ["Cooperative bakery"]
     assert {f.value: f.count for f in results.facets["kind"]} == {"library.case_study": 1}
+
+
+def test_one_computation_at_a_time_others_get_the_previous_answer(
+    editorial, publish, user_factory, django_capture_on_commit_callbacks, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from cocity.search import selectors
+
+    space, author, editor = editorial
+    viewer = user_factory()
+    publish(author=author, editor=editor, space=space, title="Bakery one", summary="S")
+    assert _search(viewer, "bakery").page.paginator.count == 1
+    calls = []
+    real = selectors.summarise
+    monkeypatch.setattr(selectors, "summarise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(author=author, editor=editor, space=space, title="Bakery two", summary="S")
+    key = selectors._cache_key(viewer, "bakery", {})
+    # Someone else is computing the new answer: this search gets the previous one, at once.
+    cache.add(key + ":computing", 1, 30)
+    assert _search(viewer, "bakery").page.paginator.count == 1
+    assert calls == []
+    cache.delete(key + ":computing")
+    assert _search(viewer, "bakery").page.paginator.count == 2
+    assert _search(viewer, "bakery").page.paginator.count == 2
+    assert calls == [1]

@@ -7,6 +7,7 @@ documents without a space that are public.
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -324,12 +325,15 @@ def stored_facet_counts(user: Any, filters: dict[str, str]) -> MatchSummary | No
 SUMMARY_CACHE_SECONDS = 60
 
 
+SUMMARY_FRESH_SECONDS = 60  # a summary of the current index version is used this long
+SUMMARY_KEEP_SECONDS = 600  # ... and kept this long, to answer while its successor is computed
+COMPUTING_SECONDS = 30  # how long one computation may hold a question
+
+
 def _cache_key(user: Any, query: str, filters: dict[str, str]) -> str:
-    """One key per question and set of visible spaces, until the index changes (``index`` bumps
-    the version on every write, so a new item shows at once)."""
+    """One key per question and set of visible spaces."""
     visible = sorted(spaces_visible_to(user).values_list("pk", flat=True))
-    version = cache.get_or_set(VERSION_KEY, 1)
-    raw = json.dumps([version, visible, query, sorted(active_filters(filters).items())])
+    raw = json.dumps([visible, query, sorted(active_filters(filters).items())])
     return "search:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -340,17 +344,36 @@ def cached_summary(
     key: str,
     documents: Callable[[], QuerySet[Document]],
     ranked: bool,
-) -> MatchSummary:
-    """A summary serves everyone who asks the same thing and sees the same spaces. Without
-    words and with one filter at most it comes from the kept counts; otherwise from one pass
-    over the matches (``documents()`` is only built then)."""
-    summary = cache.get(key + ":summary")
-    if summary is None:
+) -> tuple[MatchSummary, str]:
+    """The summary of a question, and the key its pages are kept under.
+
+    A summary serves everyone who asks the same thing and sees the same spaces, as long as the
+    index has not changed (``index`` bumps the version after every write: the next search
+    finds a new item) and for a minute at most. One request at a time computes a question's
+    new summary; the others asking meanwhile get the previous one instead of all computing it
+    at once (after a write, 20 people asking the same thing cost one computation, not 20).
+    Without words and with one filter at most it comes from the kept counts; otherwise from
+    one pass over the matches (``documents()`` is only built then)."""
+    version = cache.get_or_set(VERSION_KEY, 1)
+    entry = cache.get(key + ":summary")  # (version, computed at, summary)
+    locked = False
+    if entry is not None:
+        fresh = entry[0] == version and time.time() - entry[1] < SUMMARY_FRESH_SECONDS
+        if fresh:
+            return entry[2], f"{key}:{entry[0]}:{entry[1]}"
+        locked = cache.add(key + ":computing", 1, COMPUTING_SECONDS)
+        if not locked:
+            return entry[2], f"{key}:{entry[0]}:{entry[1]}"
+    try:
+        computed_at = time.time()
         summary = None if ranked else stored_facet_counts(user, filters)
         if summary is None:
             summary = summarise(documents(), filters, ranked=ranked)
-        cache.set(key + ":summary", summary, SUMMARY_CACHE_SECONDS)
-    return summary
+        cache.set(key + ":summary", (version, computed_at, summary), SUMMARY_KEEP_SECONDS)
+    finally:
+        if locked:
+            cache.delete(key + ":computing")
+    return summary, f"{key}:{version}:{computed_at}"
 
 
 class _Hits(Sequence[dict[str, Any]]):
@@ -427,8 +450,13 @@ def search(
     # Without words and with one filter at most, the kept counts give the total and the facets,
     # and the newest documents come from the (year, id) index: nothing reads every document.
     # The summary and each page are cached per question until the index changes.
-    key = _cache_key(request.user, parsed.text, filters)
-    summary = cached_summary(request.user, filters, key=key, documents=documents, ranked=ranked)
+    summary, key = cached_summary(
+        request.user,
+        filters,
+        key=_cache_key(request.user, parsed.text, filters),
+        documents=documents,
+        ranked=ranked,
+    )
     page = Paginator(
         _Hits(summary.total, summary.ranked, ordered, parsed, key), settings.COCITY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
