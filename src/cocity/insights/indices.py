@@ -320,14 +320,6 @@ def weighted_abs_pair_sum(values: FloatArray, weights: FloatArray) -> float:
     return float(2.0 * (np.dot(wv, cum_w) - np.dot(w, cum_wv)))
 
 
-def _abs_deviation_sum(c: CountArray, t: CountArray, share: float, count_sum: float) -> float:
-    """sum_i |c_i - t_i P| as 2 (C - sum_i min(c_i, t_i P)), using sum_i t_i P = C (two array
-    passes instead of three)."""
-    expected = np.multiply(t, share)
-    np.minimum(c, expected, out=expected)
-    return 2.0 * (count_sum - float(expected.sum()))
-
-
 # --------------------------------------------------------------------------- one group
 
 

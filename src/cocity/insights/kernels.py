@@ -14,9 +14,11 @@ NaN and infinities keep their meaning for the validation. ``error_model="numpy"`
 zero gives inf or NaN, as in numpy, instead of raising. ``nogil``: the permutation tests call the
 indices from several threads at once.
 
-The multigroup kernels walk the units in blocks of ``BLOCK``: within a block the unit totals t_i
-are built in a small buffer that stays in the CPU cache while each group's counts are read once
-more, so the table itself is read from memory once per pass.
+Multigroup kernels come in two forms: for 2 to ``MAX_UNROLLED`` groups, one generated for the
+number of groups (one loop over the units, everything in registers, vectorised); beyond, the
+``_blocks`` / ``_rows`` kernels, which walk the units in blocks of ``BLOCK`` (the unit totals
+t_i built in a small buffer that stays in the CPU cache while each group's counts of the block
+are read once more, so that the table itself is read from memory once per pass).
 """
 
 from __future__ import annotations
@@ -318,7 +320,8 @@ _FIXED: dict[tuple[str, int], Any] = {}
 
 
 def _fixed(kind: str, g: Any) -> Any:
-    """The fixed-K kernel ``kind`` for the table ``g``, or None above MAX_UNROLLED groups."""
+    """The fixed-K kernel ``kind`` for the table ``g``, or None above MAX_UNROLLED groups.
+    (Two threads asking for a new one at once may both build it: harmless, the last is kept.)"""
     groups = g.shape[0]
     if groups > MAX_UNROLLED:
         return None
