@@ -24,6 +24,7 @@ are read once more, so that the table itself is read from memory once per pass).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -218,9 +219,17 @@ def _each(pattern: str, groups: int, sep: str = "; ") -> str:
     return sep.join(pattern.format(k=k) for k in range(groups))
 
 
-def _square_sums_source(groups: int) -> str:
+def _expander(groups: int) -> Callable[..., str]:
+    """``e(pattern, sep)``: the pattern written once per group, ``{k}`` the group's number."""
+
     def e(pattern: str, sep: str = "; ") -> str:
         return _each(pattern, groups, sep)
+
+    return e
+
+
+def _square_sums_source(groups: int) -> str:
+    e = _expander(groups)
 
     return f"""
 def square_sums_{groups}(g):
@@ -240,8 +249,7 @@ def square_sums_{groups}(g):
 
 
 def _min_expected_sum_source(groups: int) -> str:
-    def e(pattern: str, sep: str = "; ") -> str:
-        return _each(pattern, groups, sep)
+    e = _expander(groups)
 
     return f"""
 def min_expected_sum_{groups}(g, city_shares):
@@ -257,8 +265,7 @@ def min_expected_sum_{groups}(g, city_shares):
 
 
 def _xlogx_sums_table_source(groups: int) -> str:
-    def e(pattern: str, sep: str = "; ") -> str:
-        return _each(pattern, groups, sep)
+    e = _expander(groups)
 
     return f"""
 def xlogx_sums_table_{groups}(g, table):
@@ -274,8 +281,7 @@ def xlogx_sums_table_{groups}(g, table):
 
 
 def _group_sums_source(groups: int) -> str:
-    def e(pattern: str, sep: str = "; ") -> str:
-        return _each(pattern, groups, sep)
+    e = _expander(groups)
 
     return f"""
 def group_sums_{groups}(g):
@@ -291,8 +297,7 @@ def group_sums_{groups}(g):
 
 
 def _group_sums_int_source(groups: int) -> str:
-    def e(pattern: str, sep: str = "; ") -> str:
-        return _each(pattern, groups, sep)
+    e = _expander(groups)
 
     return f"""
 def group_sums_int_{groups}(g):
