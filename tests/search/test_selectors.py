@@ -119,7 +119,7 @@ def test_remove_and_update(editorial, publish):
 
 
 def test_pages_past_the_kept_ids_follow_the_same_order(
-    editorial, publish, user_factory, monkeypatch
+    editorial, publish, user_factory, monkeypatch, settings
 ):
     from cocity.search import selectors
 
@@ -132,7 +132,7 @@ def test_pages_past_the_kept_ids_follow_the_same_order(
     everything = [h["document"].pk for h in _search(viewer, "housing").hits]
     assert len(everything) == 7
     monkeypatch.setattr(selectors, "RANKED_KEEP", 2)
-    monkeypatch.setattr(selectors.settings, "COCITY_PAGE_SIZE", 3)
+    settings.COCITY_PAGE_SIZE = 3
     seen = []
     for number in (1, 2, 3):
         request = RequestFactory().get("/search/", {"page": number})

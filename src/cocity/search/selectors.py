@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
@@ -25,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cocity.core.pagination import paginate
 from cocity.network.models import Space, Topic
 from cocity.network.selectors import spaces_visible_to
 
@@ -457,9 +457,7 @@ def search(
         documents=documents,
         ranked=ranked,
     )
-    page = Paginator(
-        _Hits(summary.total, summary.ranked, ordered, parsed, key), settings.COCITY_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(request, _Hits(summary.total, summary.ranked, ordered, parsed, key))
     hits = list(page.object_list)
     facets = summary.facets if with_facets else {}
     if facets.get("topic"):
