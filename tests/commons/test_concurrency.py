@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from cocity.commons import services
-from cocity.commons.models import Pact, PactEvent
+from cocity.commons.models import Pact, PactHistoryEntry
 from tests.commons import scenario
 
 pytestmark = [
@@ -71,7 +71,7 @@ def test_approve_and_reject_at_the_same_moment_record_one_decision(monkeypatch):
     )
     assert sorted(type(o).__name__ for o in outcomes) == ["ValidationError", "str"], outcomes
     pact.refresh_from_db()
-    events = list(PactEvent.objects.filter(pact=pact).order_by("id"))
+    events = list(PactHistoryEntry.objects.filter(pact=pact).order_by("id"))
     decisions = [e for e in events if e.action in ("approve", "reject")]
     assert len(decisions) == 1
     assert decisions[0].to_state == pact.state
@@ -91,4 +91,4 @@ def test_the_last_two_signatures_at_once_make_one_signed_entry(monkeypatch):  # 
     assert outcomes == ["ok", "ok"]
     pact.refresh_from_db()
     assert pact.state == Pact.State.SIGNED
-    assert PactEvent.objects.filter(pact=pact, action="sign").count() == 1
+    assert PactHistoryEntry.objects.filter(pact=pact, action="sign").count() == 1

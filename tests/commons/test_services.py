@@ -13,7 +13,7 @@ from cocity.commons.models import (
     Commons,
     Pact,
     PactDocument,
-    PactEvent,
+    PactHistoryEntry,
     PactParty,
     PactReport,
     PactVersion,
@@ -31,7 +31,7 @@ def w():  # type: ignore[no-untyped-def]
 
 
 def _history(pact: Pact) -> list[tuple[str, str, str]]:
-    return list(pact.events.order_by("id").values_list("action", "from_state", "to_state"))
+    return list(pact.history.order_by("id").values_list("action", "from_state", "to_state"))
 
 
 def _consistent(pact: Pact) -> None:
@@ -135,7 +135,7 @@ def test_officer_asks_for_information_and_proponent_answers(w):  # type: ignore[
     assert pact.state == S.UNDER_REVIEW
     pact = services.pact_transition(pact=pact, action="reject", actor=w.officer, reason="No.")
     assert pact.state == S.REJECTED
-    assert pact.events.last().reason == "No."
+    assert pact.history.last().reason == "No."
     _consistent(pact)
 
 
@@ -148,7 +148,7 @@ def test_a_pact_without_a_commitment_per_party_cannot_be_submitted(w):  # type: 
     with pytest.raises(ValidationError, match="Every party must make at least one commitment"):
         services.pact_transition(pact=pact, action="submit", actor=w.resident)
     pact.refresh_from_db()
-    assert pact.state == S.DRAFT and pact.events.count() == 1
+    assert pact.state == S.DRAFT and pact.history.count() == 1
 
 
 def test_dates_that_end_before_they_start_are_refused(w):  # type: ignore[no-untyped-def]
@@ -201,7 +201,7 @@ def test_report_on_a_pact_that_is_not_active_is_refused(w):  # type: ignore[no-u
             period_end=scenario.START, summary="x", hours=1,
         )  # fmt: skip
     assert not PactReport.objects.exists()
-    assert pact.events.count() == 4  # create, submit, take_up, approve
+    assert pact.history.count() == 4  # create, submit, take_up, approve
 
 
 def test_report_by_someone_who_is_not_a_party_is_refused(w):  # type: ignore[no-untyped-def]
@@ -272,7 +272,7 @@ def test_deadlines_are_configurable(w, settings):  # type: ignore[no-untyped-def
 
 def test_reminders_go_to_officers_once_per_step(w, mailoutbox):  # type: ignore[no-untyped-def]
     pact = scenario.submitted(w)
-    PactEvent.objects.filter(pact=pact).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    PactHistoryEntry.objects.filter(pact=pact).update(due_on=dt.date.today() - dt.timedelta(days=1))
     mailoutbox.clear()
     with_capture = services.reminders_send()
     assert with_capture == 2  # officer (editor) and officer2 (admin); not the clerk

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from cocity.commons.models import Pact, PactEvent
+from cocity.commons.models import Pact, PactHistoryEntry
 from tests.commons import scenario
 from tests.factories import CommonsFactory, PactFactory
 
@@ -113,7 +113,7 @@ def test_public_cannot_act_and_anonymous_goes_to_login(client, w):  # type: igno
     assert client.post(url).status_code == 302 and "login" in client.post(url)["Location"]
     client.force_login(w.public)
     assert client.post(url).status_code == 403
-    assert PactEvent.objects.filter(pact=pact).count() == 2
+    assert PactHistoryEntry.objects.filter(pact=pact).count() == 2
 
 
 def test_proposal_form_and_bad_dates(client, w):  # type: ignore[no-untyped-def]

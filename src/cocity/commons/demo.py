@@ -17,7 +17,7 @@ from cocity.core.demo.network import DEMO_DOMAIN
 from cocity.network.models import Organisation, Territory, Topic
 
 from . import services
-from .models import CallForCare, Commons, Pact, PactEvent, PactParty
+from .models import CallForCare, Commons, Pact, PactHistoryEntry, PactParty
 
 S = Pact.State
 
@@ -40,10 +40,10 @@ def _user(local: str) -> Any:
 
 def _backdate(pact: Pact, start: dt.datetime, step: dt.timedelta) -> None:
     """Spread the history over time (the services stamp everything 'now')."""
-    for n, event in enumerate(pact.events.order_by("id")):
+    for n, entry in enumerate(pact.history.order_by("id")):
         when = start + step * n
-        PactEvent.objects.filter(pk=event.pk).update(created_at=when, reminded_at=when)
-    last = pact.events.order_by("-id").first()
+        PactHistoryEntry.objects.filter(pk=entry.pk).update(created_at=when, reminded_at=when)
+    last = pact.history.order_by("-id").first()
     if last is not None:
         Pact.objects.filter(pk=pact.pk).update(created_at=start, state_since=last.created_at)
 
@@ -213,7 +213,9 @@ def build() -> dict[str, int]:
         _backdate(late, now - dt.timedelta(days=80), dt.timedelta(days=5))
         due = today - dt.timedelta(days=10)
         Pact.objects.filter(pk=late.pk).update(step_due_on=due)
-        PactEvent.objects.filter(pk=late.events.order_by("-id").values("pk")[:1]).update(due_on=due)
+        PactHistoryEntry.objects.filter(pk=late.history.order_by("-id").values("pk")[:1]).update(
+            due_on=due
+        )
     return {
         "commons": Commons.objects.count(),
         "calls for care": CallForCare.objects.count(),

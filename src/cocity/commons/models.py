@@ -3,7 +3,7 @@
 A *commons* is a place, building, facility, service or digital good the city (or another owner)
 invites residents to care for. A *pact* is the public agreement between residents, groups and the
 city on how they will do it; its lifecycle lives in ``lifecycle.py`` (one transitions table) and
-every change of state is kept in ``PactEvent`` (the public, dated history).
+every change of state is kept in ``PactHistoryEntry`` (the public, dated history).
 """
 
 from __future__ import annotations
@@ -476,10 +476,10 @@ class PactPhoto(models.Model):
             )
 
 
-class PactEvent(models.Model):
+class PactHistoryEntry(models.Model):
     """One line of the public history: who moved the pact from which status to which, and why."""
 
-    pact = models.ForeignKey(Pact, on_delete=models.CASCADE, related_name="events")
+    pact = models.ForeignKey(Pact, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=24, choices=Pact.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=24, choices=Pact.State.choices)
@@ -495,7 +495,7 @@ class PactEvent(models.Model):
         verbose_name = _("pact history entry")
         verbose_name_plural = _("pact history")
         ordering = ("created_at", "id")
-        indexes = [models.Index(fields=["pact", "created_at"], name="pactevent_pact_created")]
+        indexes = [models.Index(fields=["pact", "created_at"], name="pact_history_created")]
 
     def __str__(self) -> str:
         return f"{self.pact_id}: {self.from_state} → {self.to_state}"

@@ -23,7 +23,7 @@ from .models import (
     Commons,
     Pact,
     PactComment,
-    PactEvent,
+    PactHistoryEntry,
     PactParty,
     PactReport,
     PactVersion,
@@ -175,7 +175,8 @@ def pact_detail(pk: int) -> Pact:
             "documents",
             "photos",
             Prefetch(
-                "events", PactEvent.objects.select_related("actor").order_by("created_at", "id")
+                "history",
+                PactHistoryEntry.objects.select_related("actor").order_by("created_at", "id"),
             ),
             Prefetch("comments", PactComment.objects.select_related("author")),
             Prefetch("versions", PactVersion.objects.select_related("author").order_by("-number")),

@@ -33,7 +33,7 @@ from .models import (
     Pact,
     PactComment,
     PactDocument,
-    PactEvent,
+    PactHistoryEntry,
     PactParty,
     PactPhoto,
     PactReport,
@@ -162,11 +162,11 @@ PACT_TEXT_FIELDS = (
 
 def _record(
     pact: Pact, *, action: str, source: str, actor: Any, reason: str = "", when=None
-) -> PactEvent:  # type: ignore[no-untyped-def]
+) -> PactHistoryEntry:  # type: ignore[no-untyped-def]
     now = when or timezone.now()
     pact.state_since = now
     pact.step_due_on = lifecycle.due_date(pact.state, timezone.localdate(now))
-    event = PactEvent(
+    entry = PactHistoryEntry(
         pact=pact,
         action=action,
         from_state=source,
@@ -176,9 +176,9 @@ def _record(
         due_on=pact.step_due_on,
         created_at=now,
     )
-    event.full_clean()
-    event.save()
-    return event
+    entry.full_clean()
+    entry.save()
+    return entry
 
 
 @_changes_public_pages
@@ -465,7 +465,7 @@ def _merge(competing: Pact, main: Pact, *, actor: Any, reason: str) -> None:
     main.save(update_fields=["shared_draft"])
     if main.state == S.CO_DESIGN:
         _version(main, actor, main.shared_draft, _("merged a competing proposal"))
-    PactEvent.objects.create(
+    PactHistoryEntry.objects.create(
         pact=main,
         action="merge",
         from_state=main.state,
@@ -643,7 +643,7 @@ def reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     due = (
-        PactEvent.objects.filter(
+        PactHistoryEntry.objects.filter(
             reminded_at__isnull=True,
             due_on__isnull=False,
             due_on__lte=today + timedelta(days=3),
@@ -653,9 +653,9 @@ def reminders_send(*, today: date | None = None) -> int:
     )
     for event in due.iterator():
         pact = event.pact
-        current = pact.events.order_by("-created_at", "-id").values_list("id", flat=True).first()
+        current = pact.history.order_by("-created_at", "-id").values_list("id", flat=True).first()
         with transaction.atomic():
-            claimed = PactEvent.objects.filter(pk=event.pk, reminded_at__isnull=True).update(
+            claimed = PactHistoryEntry.objects.filter(pk=event.pk, reminded_at__isnull=True).update(
                 reminded_at=timezone.now()
             )
             if not claimed or current != event.pk or pact.state != event.to_state:
