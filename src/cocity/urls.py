@@ -5,9 +5,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cocity.core import views as core_views
+from cocity.network.views import home as network_home
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", network_home.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("timezone/", core_views.set_timezone, name="set_timezone"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -6,16 +6,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from cocity.core.cache import public_page_cache
 from cocity.core.middleware import TIMEZONE_COOKIE
-from cocity.network import selectors as network_selectors
-
-
-@require_GET
-@public_page_cache(namespaces=("network",))
-def home(request: HttpRequest) -> HttpResponse:
-    context = network_selectors.home_overview(user=request.user)
-    return render(request, "core/home.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:
