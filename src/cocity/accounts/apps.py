@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Accounts' own export section (e-mail addresses); every other app registers its own.
         from . import export_sections
 
         export_sections.register_all()

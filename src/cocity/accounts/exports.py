@@ -1,15 +1,21 @@
 """What goes into a person's data export, section by section.
 
-Every app that stores something a person created or holds registers one section, from its own
-``AppConfig.ready()`` (or a module imported there)::
+Every app that stores something a person created or holds registers its sections from its own
+``<app>/exports.py``, whose ``register_all()`` its ``AppConfig.ready()`` calls::
 
     from cocity.accounts import exports
 
-    exports.register("pledges", lambda user: [...])
+    def pledges(user) -> list[dict]:
+        return [{"title": p.title, ...} for p in Pledge.objects.filter(created_by_id=user.pk)]
+
+    def register_all() -> None:
+        exports.register("pledges", pledges)
 
 A section is a callable taking the person and returning JSON-ready data (a list or a dict of
 strings, numbers, booleans, ``None``; datetimes through :func:`iso_utc`). ``account_export`` in
-``services.py`` calls every section; the network sections live in ``export_sections.py``.
+``services.py`` calls every section. A section is one or two queries whatever the number of rows
+(``select_related`` / ``prefetch_related``, never a query per row), and holds only the person's
+own rows: ``tests/accounts/test_export.py`` checks both for every section.
 """
 
 from collections.abc import Callable

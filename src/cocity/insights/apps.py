@@ -6,3 +6,9 @@ class InsightsConfig(AppConfig):
     name = "cocity.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        # This app's sections of the personal data export (accounts/exports.py is the registry).
+        from . import exports
+
+        exports.register_all()

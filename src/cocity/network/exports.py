@@ -1,28 +1,19 @@
-"""The export sections accounts knows about: e-mail addresses, and what the person holds in the
-network app (memberships, join requests, invitations sent, spaces created).
+"""The network's sections of the personal data export (see :mod:`cocity.accounts.exports`):
+memberships, join requests, invitations sent, spaces created.
 
-Registered from ``AccountsConfig.ready()``; the network app's own files stay untouched. Each
-section is one query (``select_related`` for the space or organisation names).
+Registered from ``NetworkConfig.ready()``. Each section is one query (``select_related`` for the
+space or organisation names).
 """
 
 from typing import Any
 
-from . import exports
-from .exports import iso_utc
+from cocity.accounts import exports
+from cocity.accounts.exports import iso_utc
+
+from .models import Invitation, JoinRequest, OrganisationMembership, Space, SpaceMembership
 
 
-def email_addresses(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from allauth.account.models import EmailAddress
-
-    return [
-        {"email": address.email, "verified": address.verified, "primary": address.primary}
-        for address in EmailAddress.objects.filter(user_id=user.pk).order_by("email")
-    ]
-
-
-def organisation_memberships(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from cocity.network.models import OrganisationMembership
-
+def organisation_memberships(user: Any) -> list[dict[str, Any]]:
     memberships = (
         OrganisationMembership.objects.filter(user_id=user.pk)
         .select_related("organisation")
@@ -39,9 +30,7 @@ def organisation_memberships(user) -> list[dict[str, Any]]:  # type: ignore[no-u
     ]
 
 
-def space_memberships(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from cocity.network.models import SpaceMembership
-
+def space_memberships(user: Any) -> list[dict[str, Any]]:
     memberships = (
         SpaceMembership.objects.filter(user_id=user.pk)
         .select_related("space")
@@ -58,9 +47,7 @@ def space_memberships(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-
     ]
 
 
-def join_requests(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from cocity.network.models import JoinRequest
-
+def join_requests(user: Any) -> list[dict[str, Any]]:
     requests = (
         JoinRequest.objects.filter(user_id=user.pk)
         .select_related("space")
@@ -79,9 +66,7 @@ def join_requests(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     ]
 
 
-def invitations_sent(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from cocity.network.models import Invitation
-
+def invitations_sent(user: Any) -> list[dict[str, Any]]:
     invitations = (
         Invitation.objects.filter(invited_by_id=user.pk)
         .select_related("space")
@@ -101,9 +86,7 @@ def invitations_sent(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-d
     ]
 
 
-def spaces_created(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from cocity.network.models import Space
-
+def spaces_created(user: Any) -> list[dict[str, Any]]:
     spaces = Space.objects.filter(created_by_id=user.pk).order_by("created_at", "id")
     return [
         {
@@ -120,7 +103,6 @@ def spaces_created(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def
 
 
 def register_all() -> None:
-    exports.register("email_addresses", email_addresses)
     exports.register("organisation_memberships", organisation_memberships)
     exports.register("space_memberships", space_memberships)
     exports.register("join_requests", join_requests)

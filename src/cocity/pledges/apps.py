@@ -6,3 +6,9 @@ class PledgesConfig(AppConfig):
     name = "cocity.pledges"
     label = "pledges"
     verbose_name = _("Pledges")
+
+    def ready(self) -> None:
+        # This app's sections of the personal data export (accounts/exports.py is the registry).
+        from . import exports
+
+        exports.register_all()

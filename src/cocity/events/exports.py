@@ -1,0 +1,63 @@
+"""Events' sections of the personal data export (see :mod:`cocity.accounts.exports`): a person's
+registrations with their answers to the organisers' questions, and the events they created.
+
+Registered from ``EventsConfig.ready()``. Registrations are two queries (the registrations with
+their event and track; the questions of those events, to label the answers); events created are
+one.
+"""
+
+from typing import Any
+
+from cocity.accounts import exports
+from cocity.accounts.exports import iso_utc
+
+from .models import Event, Question, Registration
+
+
+def registrations(user: Any) -> list[dict[str, Any]]:
+    rows = list(
+        Registration.objects.filter(user_id=user.pk)
+        .select_related("event", "track")
+        .order_by("created_at", "id")
+    )
+    labels = dict(
+        Question.objects.filter(event_id__in={r.event_id for r in rows}).values_list("pk", "label")
+    )
+    return [
+        {
+            "event": r.event.title,
+            "event_slug": r.event.slug,
+            "track": r.track.name,
+            "status": r.status,
+            "answers": [
+                {"question": labels.get(int(key), "") if key.isdigit() else "", "answer": value}
+                for key, value in (r.answers or {}).items()
+            ],
+            "attended": r.attended,
+            "registered_at": iso_utc(r.created_at),
+            "cancelled_at": iso_utc(r.cancelled_at),
+            "promoted_at": iso_utc(r.promoted_at),
+        }
+        for r in rows
+    ]
+
+
+def events_created(user: Any) -> list[dict[str, Any]]:
+    rows = Event.objects.filter(created_by_id=user.pk).order_by("created_at", "id")
+    return [
+        {
+            "title": e.title,
+            "slug": e.slug,
+            "summary": e.summary,
+            "description": e.description,
+            "status": e.status,
+            "starts_at": iso_utc(e.starts_at),
+            "created_at": iso_utc(e.created_at),
+        }
+        for e in rows
+    ]
+
+
+def register_all() -> None:
+    exports.register("event_registrations", registrations)
+    exports.register("events_created", events_created)
