@@ -428,3 +428,17 @@ def my_feed_version(*, user) -> str:  # type: ignore[no-untyped-def]
     )
     text = "|".join(str(row[k]) for k in sorted(row))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def registration_activity(*, home_path: str) -> list[tuple[Any, ...]]:
+    """Registrations (not cancelled) in public spaces by people whose home neighbourhood lies
+    under ``home_path``, as ``(user id, home neighbourhood id, space id, created at)`` rows (the
+    participation-equity pages of insights count them)."""
+    return list(
+        Registration.objects.filter(
+            user__home_neighbourhood__path__startswith=home_path,
+            event__space__visibility=Space.Visibility.PUBLIC,
+        )
+        .exclude(status="cancelled")
+        .values_list("user_id", "user__home_neighbourhood_id", "event__space_id", "created_at")
+    )

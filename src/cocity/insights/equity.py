@@ -27,8 +27,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cocity.network.models import Space, Territory
@@ -66,57 +64,16 @@ def _sources() -> list[str]:
 
 def activities(city: Territory) -> list[Activity]:
     """Every counted action by residents of the city, in public spaces only."""
-    hood_filter = {"home_neighbourhood__path__startswith": city.path}
     rows: list[Activity] = []
     sources = _sources()
-    public = Space.Visibility.PUBLIC
     if "registrations" in sources:
-        from cocity.events.models import Registration
+        from cocity.events import selectors as events_selectors
 
-        rows += (
-            Registration.objects.filter(
-                **{f"user__{k}": v for k, v in hood_filter.items()},
-                event__space__visibility=public,
-            )
-            .exclude(status="cancelled")
-            .values_list("user_id", "user__home_neighbourhood_id", "event__space_id", "created_at")
-        )
+        rows += events_selectors.registration_activity(home_path=city.path)
     if "ideas" in sources:
-        from cocity.plans.models import Idea
+        from cocity.plans import selectors as plans_selectors
 
-        rows += Idea.objects.filter(
-            **{f"author__{k}": v for k, v in hood_filter.items()},
-            process__space__visibility=public,
-            hidden_at__isnull=True,
-        ).values_list(
-            "author_id", "author__home_neighbourhood_id", "process__space_id", "created_at"
-        )
-        if "supports" in sources:
-            from cocity.participation.models import Comment, Support
-
-            idea_type = ContentType.objects.get_for_model(Idea)
-            idea_space = (
-                Idea.objects.filter(pk=OuterRef("object_id"), process__space__visibility=public)
-                .order_by()
-                .values("process__space_id")[:1]
-            )
-            for model, person, extra in (
-                (Support, "user", {}),
-                (Comment, "author", {"hidden_at__isnull": True}),
-            ):
-                found = (
-                    model.objects.filter(
-                        content_type=idea_type,
-                        **{f"{person}__{k}": v for k, v in hood_filter.items()},
-                        **extra,
-                    )
-                    .annotate(space_id=Subquery(idea_space))
-                    .filter(space_id__isnull=False)
-                    .values_list(
-                        f"{person}_id", f"{person}__home_neighbourhood_id", "space_id", "created_at"
-                    )
-                )
-                rows += list(found)
+        rows += plans_selectors.idea_activity(home_path=city.path, reactions="supports" in sources)
     return rows
 
 

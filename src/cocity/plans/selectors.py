@@ -237,3 +237,51 @@ def plan_by_topic(actions: list[Action]) -> list[tuple[Any, list[Action]]]:
     for action in actions:
         groups.setdefault(action.topic, []).append(action)
     return list(groups.items())
+
+
+def idea_activity(*, home_path: str, reactions: bool = True) -> list[tuple[Any, ...]]:
+    """Ideas (not hidden) in public spaces by people whose home neighbourhood lies under
+    ``home_path`` and, with ``reactions``, their supports and visible comments on such ideas, as
+    ``(person id, home neighbourhood id, space id, created at)`` rows (the participation-equity
+    pages of insights count them)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    from cocity.network.models import Space
+    from cocity.participation.models import Comment, Support
+
+    public = Space.Visibility.PUBLIC
+    rows: list[tuple[Any, ...]] = list(
+        Idea.objects.filter(
+            author__home_neighbourhood__path__startswith=home_path,
+            process__space__visibility=public,
+            hidden_at__isnull=True,
+        ).values_list(
+            "author_id", "author__home_neighbourhood_id", "process__space_id", "created_at"
+        )
+    )
+    if not reactions:
+        return rows
+    idea_type = ContentType.objects.get_for_model(Idea)
+    idea_space = (
+        Idea.objects.filter(pk=OuterRef("object_id"), process__space__visibility=public)
+        .order_by()
+        .values("process__space_id")[:1]
+    )
+    for model, person, extra in (
+        (Support, "user", {}),
+        (Comment, "author", {"hidden_at__isnull": True}),
+    ):
+        rows += list(
+            model.objects.filter(
+                content_type=idea_type,
+                **{f"{person}__home_neighbourhood__path__startswith": home_path},
+                **extra,
+            )
+            .annotate(space_id=Subquery(idea_space))
+            .filter(space_id__isnull=False)
+            .values_list(
+                f"{person}_id", f"{person}__home_neighbourhood_id", "space_id", "created_at"
+            )
+        )
+    return rows
