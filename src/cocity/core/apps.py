@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,13 @@ class CoreConfig(AppConfig):
     name = "cocity.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # The cache table: every app's ``cached_models``, wired to the model signals once
+        # (cocity.core.cache, decision 0007).
+        from .cache import connect_cached_models
+
+        connect_cached_models()
+        # Each app registers the panels it shows on other apps' pages in ``<app>/panels.py``
+        # (cocity.core.panels).
+        autodiscover_modules("panels")

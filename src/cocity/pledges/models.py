@@ -302,8 +302,8 @@ class MeasureLink(models.Model):
     """A link from a measure to an event, a library item or an action of an action plan (a
     reference to the row itself: it follows renames and goes with the item when it is deleted),
     or to any other page (a plain address). ``services.link_add`` resolves an address of this
-    site to the item and checks that it is public; the other side lists the links with the
-    ``pledges_links`` template tags."""
+    site to the item and checks that it is public; the other side's pages show the links in the
+    "linked pledges" panel (``pledges/panels.py``)."""
 
     class Kind(models.TextChoices):
         EVENT = "event", _("event")

@@ -512,8 +512,8 @@ def _published_links() -> QuerySet[MeasureLink]:
 
 
 def links_to(target: Any) -> list[MeasureLink]:
-    """For the other apps' pages (through the ``pledges_links`` template tags): the links of
-    published pledges' measures to ``target`` (an event, a library item or an action), with
+    """For the other apps' pages (the "linked pledges" panel, ``pledges/panels.py``): the links
+    of published pledges' measures to ``target`` (an event, a library item or an action), with
     their measure, pledge and city, in one query."""
     field_name = _LINKED_MODELS.get(target._meta.label_lower)
     if field_name is None or target.pk is None:

@@ -26,3 +26,20 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def related_panels(context: template.Context, obj: Any) -> SafeString:
+    """The panels other apps registered for ``obj``'s model (``cocity.core.panels``), each in its
+    own template, rendered with a fresh context like an inclusion tag; nothing when none has
+    anything to show."""
+    from cocity.core.panels import panels_for
+
+    parts = []
+    for panel in panels_for(obj):
+        values = panel.context(obj)
+        if values is None:
+            continue
+        panel_template = context.template.engine.get_template(panel.template)  # type: ignore[union-attr]
+        parts.append(panel_template.render(context.new(values)))
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, autoescaped template
