@@ -1,11 +1,17 @@
-"""Fused numba kernels for the indices of ``indices.py`` (numpy and numba only, no Django).
+"""Fused kernels for the indices of ``indices.py`` (numpy, and numba when installed; no Django).
 
 numpy needs one pass over the data for every elementary step (a minimum to validate, a sum per
-group, a division, a minimum against the expected count, ...); these kernels validate, total and
-compute an index in one or two passes instead. They take the counts as they come (int64 or
+group, a division, a minimum against the expected count, ...); the numba kernels validate, total
+and compute an index in one or two passes instead. They take the counts as they come (int64 or
 float64, a one-group pair of 1-D arrays or a groups x units view of a units x groups table)
 and never raise: they report whether a count is negative or NaN, and ``indices.py`` then runs its
 slower numpy validation to raise the same error it always has.
+
+Every kernel is a plain function under ``@njit``: no source is generated at run time. Each
+public function here checks ``NUMBA`` and calls either the compiled kernel or its numpy
+equivalent (same arguments, same results up to the order of floating-point sums). ``NUMBA`` is
+False when numba cannot be imported or ``COCITY_INSIGHTS_NUMBA=0``; the tests switch it off to
+run the numpy path. ADR 0008 records the measured difference.
 
 Compiled on first use and cached on disk (``cache=True``: in ``__pycache__`` beside this file, or
 numba's user-wide cache directory, or ``NUMBA_CACHE_DIR``). ``fastmath`` allows only
@@ -14,21 +20,27 @@ NaN and infinities keep their meaning for the validation. ``error_model="numpy"`
 zero gives inf or NaN, as in numpy, instead of raising. ``nogil``: the permutation tests call the
 indices from several threads at once.
 
-Multigroup kernels come in two forms: for 2 to ``MAX_UNROLLED`` groups, one generated for the
-number of groups (one loop over the units, everything in registers, vectorised); beyond, the
-``_blocks`` / ``_rows`` kernels, which walk the units in blocks of ``BLOCK`` (the unit totals
-t_i built in a small buffer that stays in the CPU cache while each group's counts of the block
-are read once more, so that the table itself is read from memory once per pass).
+Multigroup kernels walk the units in blocks of ``BLOCK`` (the unit totals t_i built in a small
+buffer that stays in the CPU cache while each group's counts of the block are read once more,
+so that the table itself is read from memory once per pass), for any number of groups.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numba import njit
+
+try:  # numba is a dependency, but the core runs (more slowly) without it
+    from numba import njit as _njit
+
+    NUMBA = os.environ.get("COCITY_INSIGHTS_NUMBA", "1") != "0"
+except ImportError:  # pragma: no cover - numba is installed wherever the tests run
+    _njit = None
+    NUMBA = False
 
 BLOCK = 1024
 _OPTIONS: dict[str, Any] = {
@@ -39,15 +51,18 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
+def _compiled(fn: Callable[..., Any]) -> Any:
+    """``fn`` under ``@njit`` (compiled lazily, on its first call), or None without numba."""
+    return None if _njit is None else _njit(**_OPTIONS)(fn)
+
+
 # --------------------------------------------------------------------------- several groups
 #
 # ``g`` is the table as groups x units (``counts.T``): a C-contiguous array when the table is
 # column-major (``DataFrame.to_numpy()``), so that each group's counts are contiguous.
 
 
-@njit(**_OPTIONS)
-def _group_sums_rows(g):
-    """``group_sums`` (below) one group after the other, for any number of groups."""
+def _group_sums_loop(g):  # type: ignore[no-untyped-def]
     groups, n = g.shape
     totals = np.zeros(groups)
     bad = False
@@ -62,9 +77,7 @@ def _group_sums_rows(g):
     return totals, bad
 
 
-@njit(**_OPTIONS)
-def _group_sums_int_rows(g):
-    """``group_sums_int`` (below) one group after the other, for any number of groups."""
+def _group_sums_int_loop(g):  # type: ignore[no-untyped-def]
     groups, n = g.shape
     totals = np.zeros(groups)
     bits = np.zeros(groups, dtype=np.int64)
@@ -80,7 +93,7 @@ def _group_sums_int_rows(g):
         bits[k] = b
     if bits.min() < 0:
         return totals, True, bits
-    if bits.max() >= 2**31:
+    if bits.max() >= 2**31:  # an integer sum could overflow: sum again as floats
         for k in range(groups):
             row = g[k]
             f = 0.0
@@ -90,9 +103,7 @@ def _group_sums_int_rows(g):
     return totals, False, bits
 
 
-@njit(**_OPTIONS)
-def _min_expected_sum_blocks(g, city_shares):
-    """sum_ik min(c_ik, t_i P_k) (multigroup dissimilarity); one pass."""
+def _min_expected_sum_loop(g, city_shares):  # type: ignore[no-untyped-def]
     groups, n = g.shape
     t = np.empty(BLOCK)
     acc = 0.0
@@ -117,9 +128,7 @@ def _min_expected_sum_blocks(g, city_shares):
     return acc
 
 
-@njit(**_OPTIONS)
-def _square_sums_blocks(g):
-    """(X_k, bad, s_k = sum_i c_ik^2 / t_i over units with people); one pass."""
+def _square_sums_loop(g):  # type: ignore[no-untyped-def]
     groups, n = g.shape
     inv = np.empty(BLOCK)
     totals = np.zeros(groups)
@@ -150,11 +159,7 @@ def _square_sums_blocks(g):
     return totals, bad, squares
 
 
-@njit(**_OPTIONS)
-def _xlogx_sums_table_blocks(g, table):
-    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) for whole numbers, k ln k read from ``table``
-    (which must reach the largest unit total); one pass. The counts index the table as
-    unsigned numbers (they are valid, so not negative), which spares a test per look-up."""
+def _xlogx_sums_table_loop(g, table):  # type: ignore[no-untyped-def]
     groups, n = g.shape
     t = np.empty(BLOCK, dtype=np.int64)
     cells = 0.0
@@ -181,9 +186,7 @@ def _xlogx_sums_table_blocks(g, table):
     return cells, units
 
 
-@njit(**_OPTIONS)
-def xlogx_sums(g):
-    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) with one logarithm per value (0 ln 0 = 0)."""
+def _xlogx_sums_loop(g):  # type: ignore[no-untyped-def]
     groups, n = g.shape
     t = np.empty(BLOCK)
     cells = 0.0
@@ -205,182 +208,83 @@ def xlogx_sums(g):
     return cells, units
 
 
-# Kernels for a fixed number of groups, K = 2 to MAX_UNROLLED, on a C-contiguous groups x units
-# table: one loop over the units that keeps every group's count, the unit total and each
-# group's sums in registers, which the compiler vectorises across units. With K known only at
-# run time (the ``_blocks`` kernels above) each count is read twice and the sums go through
-# memory, two to three times slower. The source of each is generated for its K on first use
-# (compiled under this file's name, so that numba caches it like the others).
-
-MAX_UNROLLED = 8
+_nb_group_sums = _compiled(_group_sums_loop)
+_nb_group_sums_int = _compiled(_group_sums_int_loop)
+_nb_min_expected_sum = _compiled(_min_expected_sum_loop)
+_nb_square_sums = _compiled(_square_sums_loop)
+_nb_xlogx_sums_table = _compiled(_xlogx_sums_table_loop)
+_nb_xlogx_sums = _compiled(_xlogx_sums_loop)
 
 
-def _each(pattern: str, groups: int, sep: str = "; ") -> str:
-    return sep.join(pattern.format(k=k) for k in range(groups))
+def _bad(values: Any) -> bool:
+    """A count is negative or NaN (the minimum propagates NaN; ``not NaN >= 0`` is True)."""
+    return bool(values.size) and not bool(np.min(values) >= 0)
 
 
-def _expander(groups: int) -> Callable[..., str]:
-    """``e(pattern, sep)``: the pattern written once per group, ``{k}`` the group's number."""
-
-    def e(pattern: str, sep: str = "; ") -> str:
-        return _each(pattern, groups, sep)
-
-    return e
+def _xlogx(values: Any) -> Any:
+    out = np.zeros(values.shape)
+    positive = values > 0
+    out[positive] = values[positive] * np.log(values[positive])
+    return out
 
 
-def _square_sums_source(groups: int) -> str:
-    e = _expander(groups)
-
-    return f"""
-def square_sums_{groups}(g):
-    {e("r{k} = g[{k}]")}
-    {e("x{k} = 0.0")}
-    {e("s{k} = 0.0")}
-    bad = False
-    for i in range(g.shape[1]):
-        {e("c{k} = float(r{k}[i])")}
-        {e("x{k} += c{k}")}
-        bad |= not ({e("(c{k} >= 0)", " & ")})
-        t = {e("c{k}", " + ")}
-        inv = 1.0 / t if t > 0 else 0.0
-        {e("s{k} += c{k} * c{k} * inv")}
-    return np.array([{e("x{k}", ", ")}]), bad, np.array([{e("s{k}", ", ")}])
-"""
-
-
-def _min_expected_sum_source(groups: int) -> str:
-    e = _expander(groups)
-
-    return f"""
-def min_expected_sum_{groups}(g, city_shares):
-    {e("r{k} = g[{k}]")}
-    {e("p{k} = city_shares[{k}]")}
-    acc = 0.0
-    for i in range(g.shape[1]):
-        {e("c{k} = float(r{k}[i])")}
-        t = {e("c{k}", " + ")}
-        acc += {e("min(c{k}, t * p{k})", " + ")}
-    return acc
-"""
-
-
-def _xlogx_sums_table_source(groups: int) -> str:
-    e = _expander(groups)
-
-    return f"""
-def xlogx_sums_table_{groups}(g, table):
-    {e("r{k} = g[{k}]")}
-    cells = 0.0
-    units = 0.0
-    for i in range(g.shape[1]):
-        {e("c{k} = r{k}[i]")}
-        cells += {e("table[np.uint64(c{k})]", " + ")}
-        units += table[np.uint64({e("c{k}", " + ")})]
-    return cells, units
-"""
-
-
-def _group_sums_source(groups: int) -> str:
-    e = _expander(groups)
-
-    return f"""
-def group_sums_{groups}(g):
-    {e("r{k} = g[{k}]")}
-    {e("x{k} = 0.0")}
-    bad = False
-    for i in range(g.shape[1]):
-        {e("c{k} = r{k}[i]")}
-        {e("x{k} += c{k}")}
-        bad |= not ({e("(c{k} >= 0)", " & ")})
-    return np.array([{e("x{k}", ", ")}]), bad
-"""
-
-
-def _group_sums_int_source(groups: int) -> str:
-    e = _expander(groups)
-
-    return f"""
-def group_sums_int_{groups}(g):
-    {e("r{k} = g[{k}]")}
-    {e("x{k} = 0")}
-    {e("b{k} = 0")}
-    for i in range(g.shape[1]):
-        {e("c{k} = r{k}[i]")}
-        {e("x{k} += c{k}")}
-        {e("b{k} |= c{k}")}
-    bits = {e("b{k}", " | ")}
-    totals = np.array([{e("float(x{k})", ", ")}])
-    return totals, bits < 0, bits >= 2**31, np.array([{e("b{k}", ", ")}])
-"""
-
-
-_SOURCES = {
-    "group_sums": _group_sums_source,
-    "group_sums_int": _group_sums_int_source,
-    "square_sums": _square_sums_source,
-    "min_expected_sum": _min_expected_sum_source,
-    "xlogx_sums_table": _xlogx_sums_table_source,
-}
-_FIXED: dict[tuple[str, int], Any] = {}
-
-
-def _fixed(kind: str, g: Any) -> Any:
-    """The fixed-K kernel ``kind`` for the table ``g``, or None above MAX_UNROLLED groups.
-    (Two threads asking for a new one at once may both build it: harmless, the last is kept.)"""
-    groups = g.shape[0]
-    if groups > MAX_UNROLLED:
-        return None
-    key = (kind, groups)
-    if key not in _FIXED:
-        namespace: dict[str, Any] = {}
-        code = compile(_SOURCES[kind](groups), __file__, "exec")
-        exec(code, globals(), namespace)  # noqa: S102 - source generated above, no input
-        _FIXED[key] = njit(**_OPTIONS)(namespace[f"{kind}_{groups}"])
-    return _FIXED[key]
-
-
-def group_sums(g: Any) -> Any:
+def group_sums(g: Any) -> tuple[Any, bool]:
     """(X_k as float64, whether a count is negative or NaN); one pass."""
-    kernel = _fixed("group_sums", g)
-    return kernel(g) if kernel is not None else _group_sums_rows(g)
+    if NUMBA:
+        return _nb_group_sums(g)  # type: ignore[no-any-return]
+    return np.asarray(g.sum(axis=1), dtype=np.float64), _bad(g)
 
 
-def group_sums_int(g: Any) -> Any:
+def group_sums_int(g: Any) -> tuple[Any, bool, Any]:
     """``group_sums`` for int64 counts, faster: summed as integers and checked for a negative
     count by OR-ing each group's counts (the result is negative if one is). Returns (X_k, bad,
     the OR of each group's counts): for valid counts, at least the group's largest count, so
     that their sum bounds every unit total (the size of a table of k ln k). Exact below 2^31
     per count (fewer than 2^32 of them cannot overflow a sum); larger counts are summed again
     as floats."""
-    kernel = _fixed("group_sums_int", g)
-    if kernel is None:
-        return _group_sums_int_rows(g)
-    totals, bad, large, bits = kernel(g)
-    if large and not bad:
-        totals = _group_sums_rows(g)[0]
-    return totals, bad, bits
+    if NUMBA:
+        return _nb_group_sums_int(g)  # type: ignore[no-any-return]
+    bits = np.bitwise_or.reduce(g, axis=1)
+    return g.sum(axis=1, dtype=np.float64), bool(bits.size and bits.min() < 0), bits
 
 
-def square_sums(g: Any) -> Any:
+def square_sums(g: Any) -> tuple[Any, bool, Any]:
     """(X_k, bad, s_k = sum_i c_ik^2 / t_i over units with people); one pass."""
-    kernel = _fixed("square_sums", g)
-    return kernel(g) if kernel is not None else _square_sums_blocks(g)
+    if NUMBA:
+        return _nb_square_sums(g)  # type: ignore[no-any-return]
+    f = np.asarray(g, dtype=np.float64)
+    t = f.sum(axis=0)
+    inv = np.zeros_like(t)
+    np.divide(1.0, t, out=inv, where=t > 0)
+    with np.errstate(all="ignore"):
+        squares = (f * f * inv).sum(axis=1)
+    return f.sum(axis=1), _bad(g), squares
 
 
 def min_expected_sum(g: Any, city_shares: Any) -> float:
     """sum_ik min(c_ik, t_i P_k) (multigroup dissimilarity); one pass."""
-    kernel = _fixed("min_expected_sum", g)
-    if kernel is not None:
-        return float(kernel(g, city_shares))
-    return float(_min_expected_sum_blocks(g, city_shares))
+    if NUMBA:
+        return float(_nb_min_expected_sum(g, city_shares))
+    f = np.asarray(g, dtype=np.float64)
+    return float(np.minimum(f, f.sum(axis=0) * np.asarray(city_shares)[:, None]).sum())
 
 
 def xlogx_sums_table(g: Any, table: Any) -> tuple[float, float]:
     """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) for valid whole numbers, k ln k read from
     ``table`` (which must reach the largest unit total); one pass."""
-    kernel = _fixed("xlogx_sums_table", g)
-    cells, units = kernel(g, table) if kernel is not None else _xlogx_sums_table_blocks(g, table)
-    return float(cells), float(units)
+    if NUMBA:
+        cells, units = _nb_xlogx_sums_table(g, table)
+        return float(cells), float(units)
+    return float(table[g].sum()), float(table[g.sum(axis=0)].sum())
+
+
+def xlogx_sums(g: Any) -> tuple[float, float]:
+    """(sum_ik c_ik ln c_ik, sum_i t_i ln t_i) with one logarithm per value (0 ln 0 = 0)."""
+    if NUMBA:
+        cells, units = _nb_xlogx_sums(g)
+        return float(cells), float(units)
+    f = np.asarray(g, dtype=np.float64)
+    return float(_xlogx(f).sum()), float(_xlogx(f.sum(axis=0)).sum())
 
 
 # --------------------------------------------------------------------------- one group
@@ -396,13 +300,7 @@ SQUARES = 2  # ... and sum_i x_i^2 / t_i over units with people (isolation)
 POWERS = 3  # ... and sum_i x_i^b (t_i - x_i)^(1-b) (Atkinson; b = 0.5: a square root)
 
 
-@njit(**_OPTIONS)
-def pair_sums(x, t, what, b):
-    """(X, T, bad group, bad total, group > total somewhere, extra, largest total) in one pass,
-    where ``extra`` is what ``what`` asks for (``SQUARES``, ``POWERS``; 0 otherwise) and the
-    largest total is computed for ``LARGEST`` only (0 otherwise). One kernel for all four
-    (the loop is compiled once per ``what``-branch by loop unswitching) keeps the number of
-    compiled versions, and the first run's compile time, down."""
+def _pair_sums_loop(x, t, what, b):  # type: ignore[no-untyped-def]
     big_x = 0.0
     big_t = 0.0
     bad_x = False
@@ -435,9 +333,7 @@ def pair_sums(x, t, what, b):
     return big_x, big_t, bad_x, bad_t, over, extra, top
 
 
-@njit(**_OPTIONS)
-def min_expected_pair(x, t, share):
-    """sum_i min(x_i, t_i P) (dissimilarity); one pass."""
+def _min_expected_pair_loop(x, t, share):  # type: ignore[no-untyped-def]
     acc = 0.0
     for i in range(x.size):
         c = float(x[i])
@@ -446,13 +342,115 @@ def min_expected_pair(x, t, share):
     return acc
 
 
-@njit(**_OPTIONS)
-def binary_xlogx_table(x, t, table):
-    """sum_i (t ln t - x ln x - y ln y)_i for whole numbers (y = t - x), k ln k from ``table``
-    (which must reach the largest total); one pass."""
+def _binary_xlogx_table_loop(x, t, table):  # type: ignore[no-untyped-def]
     acc = 0.0
     for i in range(x.size):
         a = x[i]
         b = t[i]
         acc += table[b] - table[a] - table[b - a]
     return acc
+
+
+_nb_pair_sums = _compiled(_pair_sums_loop)
+_nb_min_expected_pair = _compiled(_min_expected_pair_loop)
+_nb_binary_xlogx_table = _compiled(_binary_xlogx_table_loop)
+
+
+def pair_sums(x: Any, t: Any, what: int, b: float) -> tuple[Any, ...]:
+    """(X, T, bad group, bad total, group > total somewhere, extra, largest total) in one pass,
+    where ``extra`` is what ``what`` asks for (``SQUARES``, ``POWERS``; 0 otherwise) and the
+    largest total is computed for ``LARGEST`` only (0 otherwise). One kernel for all four
+    (the loop is compiled once per ``what``-branch by loop unswitching) keeps the number of
+    compiled versions, and the first run's compile time, down."""
+    if NUMBA:
+        return _nb_pair_sums(x, t, what, b)  # type: ignore[no-any-return]
+    xf = np.asarray(x, dtype=np.float64)
+    tf = np.asarray(t, dtype=np.float64)
+    extra = 0.0
+    top = t.max() if what == LARGEST else t.dtype.type(0)
+    with np.errstate(all="ignore"):
+        if what == SQUARES:
+            squares = np.zeros_like(xf)
+            np.divide(xf * xf, tf, out=squares, where=tf > 0)
+            extra = float(squares.sum())
+        elif what == POWERS:
+            yf = tf - xf
+            extra = float(np.sqrt(xf * yf).sum() if b == 0.5 else (yf ** (1 - b) * xf**b).sum())
+        over = bool(np.any(t < x))
+    return float(xf.sum()), float(tf.sum()), _bad(x), _bad(t), over, extra, top
+
+
+def min_expected_pair(x: Any, t: Any, share: float) -> float:
+    """sum_i min(x_i, t_i P) (dissimilarity); one pass."""
+    if NUMBA:
+        return float(_nb_min_expected_pair(x, t, share))
+    return float(np.minimum(np.asarray(x, dtype=np.float64), t * share).sum())
+
+
+def binary_xlogx_table(x: Any, t: Any, table: Any) -> float:
+    """sum_i (t ln t - x ln x - y ln y)_i for whole numbers (y = t - x), k ln k from ``table``
+    (which must reach the largest total); one pass."""
+    if NUMBA:
+        return float(_nb_binary_xlogx_table(x, t, table))
+    return float((table[t] - table[x] - table[t - x]).sum())
+
+
+# --------------------------------------------------------------------------- spatial proximity
+#
+# The pairs of centroids closer than a cutoff, found by binning the points into square cells of
+# side ``cutoff`` (``spatial.py`` sorts the points by cell and passes, for each occupied cell, its
+# key, first point and number of points): a pair within the cutoff is always in the same or an
+# adjacent cell, so only the cell pairs (0, 0), (1, -1), (1, 0), (1, 1), (0, 1) are visited,
+# each unordered pair once.
+
+
+def _cutoff_sums_loop(px, py, vs, keys, starts, counts, width, cutoff, scale, first, last):  # type: ignore[no-untyped-def]
+    rows = vs.shape[0]
+    acc = np.zeros(rows)
+    factor = -1.0 / scale
+    offsets = (0, width - 1, width, width + 1, 1)
+    for a in range(first, last):
+        a0 = starts[a]
+        a1 = a0 + counts[a]
+        for step in range(5):
+            target = keys[a] + offsets[step]
+            b = np.searchsorted(keys, target)
+            if b >= keys.size or keys[b] != target:
+                continue
+            b0 = starts[b]
+            b1 = b0 + counts[b]
+            for i in range(a0, a1):
+                xi = px[i]
+                yi = py[i]
+                j0 = i + 1 if step == 0 else b0
+                for j in range(j0, b1):
+                    dx = xi - px[j]
+                    dy = yi - py[j]
+                    d = math.sqrt(dx * dx + dy * dy)
+                    if d < cutoff:
+                        c = math.exp(d * factor)
+                        for k in range(rows):
+                            acc[k] += vs[k, i] * vs[k, j] * c
+    return 2.0 * acc
+
+
+_nb_cutoff_sums = _compiled(_cutoff_sums_loop)
+
+
+def cutoff_sums(
+    px: Any,
+    py: Any,
+    vs: Any,
+    keys: Any,
+    starts: Any,
+    counts: Any,
+    width: int,
+    cutoff: float,
+    scale: float,
+    first: int,
+    last: int,
+) -> Any:
+    """sum over the pairs (i, j), i != j, closer than ``cutoff`` of v_i v_j exp(-d_ij / scale)
+    for each row v of ``vs``, over the pairs whose first point lies in the cells ``first`` to
+    ``last`` - 1 (numba only: ``spatial.py`` has the numpy version, in chunks of pairs)."""
+    return _nb_cutoff_sums(px, py, vs, keys, starts, counts, width, cutoff, scale, first, last)

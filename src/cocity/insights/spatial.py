@@ -220,14 +220,52 @@ def spatial_proximity(
     than ``cutoff`` are summed (each dropped pair weighs less than exp(-cutoff / scale)); this
     runs in O(n + pairs within the cutoff), found by binning the centroids into cells.
     """
-    x, t = check_single(group, total)
-    n = x.shape[0]
+    return spatial_proximities(
+        np.asarray(group).reshape(-1, 1),
+        total,
+        xy,
+        areas,
+        alpha=alpha,
+        beta=beta,
+        kernel=kernel,
+        scale=scale,
+        cutoff=cutoff,
+        block_size=block_size,
+        progress=progress,
+        workers=workers,
+    )[0]
+
+
+def spatial_proximities(
+    counts: ArrayLike,
+    total: ArrayLike,
+    xy: ArrayLike,
+    areas: ArrayLike,
+    *,
+    alpha: float = 0.6,
+    beta: float = 0.5,
+    kernel: Literal["reference", "exponential"] = "reference",
+    scale: float = 1.0,
+    cutoff: float | None = None,
+    block_size: int | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list[float]:
+    """``spatial_proximity`` of each column of ``counts`` (units x groups) against ``total``,
+    every pair of units visited once for all the groups (each group and its rest are two more
+    rows of the same quadratic forms)."""
+    table = np.asarray(counts)
+    if table.ndim != 2:
+        raise ValueError("counts must be a units x groups table.")
+    columns = [check_single(table[:, k], total) for k in range(table.shape[1])]
+    t = columns[0][1]
+    n = t.shape[0]
     pts, a = _check_points(xy, areas, n)
     workers = _workers(workers)
     if alpha < 0 or beta < 0:
         raise ValueError("alpha and beta must be non-negative.")
-    y = t - x
-    v = np.vstack([x, y, t])  # 3 x n
+    groups = len(columns)
+    v = np.vstack([x for x, _ in columns] + [t - x for x, _ in columns] + [t])
     if kernel == "reference":
         if cutoff is not None:
             raise ValueError("the reference kernel grows with distance: it cannot be cut off.")
@@ -246,7 +284,10 @@ def spatial_proximity(
             )
     else:
         raise ValueError("kernel must be 'reference' or 'exponential'.")
-    return _sp_from_sums(sums, x, y, t)
+    return [
+        _sp_from_sums(sums[[k, groups + k, 2 * groups]], x, t - x, t)
+        for k, (x, _) in enumerate(columns)
+    ]
 
 
 BLOCK_ELEMENTS = 2**23  # candidate pairs held at once per worker by the cutoff kernel
@@ -436,6 +477,12 @@ def _exponential_sums_cutoff(
     px, py = pts[order, 0], pts[order, 1]
     vs = v[:, order]
     unique, starts, counts = np.unique(sorted_keys, return_index=True, return_counts=True)
+    from . import kernels
+
+    if kernels.NUMBA:
+        return _cutoff_sums_compiled(
+            px, py, vs, unique, starts, counts, width, cutoff, scale, self_c, v, progress, workers
+        )
     pair_budget = BLOCK_ELEMENTS // 8 if block_size is None else max(block_size, 1) * 512
     tasks: list[tuple[int, bool, NDArray[np.int64], NDArray[np.int64]]] = []
     for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
@@ -484,3 +531,55 @@ def _exponential_sums_cutoff(
     sums = np.sum(results, axis=0) if results else np.zeros(3)
     del n
     return np.asarray(sums + v**2 @ self_c, dtype=np.float64)
+
+
+def _cutoff_sums_compiled(
+    px: FloatArray,
+    py: FloatArray,
+    vs: FloatArray,
+    keys: NDArray[np.int64],
+    starts: NDArray[np.intp],
+    counts: NDArray[np.intp],
+    width: int,
+    cutoff: float,
+    scale: float,
+    self_c: FloatArray,
+    v: FloatArray,
+    progress: Progress | None,
+    workers: int,
+) -> FloatArray:
+    """The cut-off sums by the compiled kernel, the cells shared among ``workers`` threads (it
+    releases the GIL) in chunks, for the progress reports."""
+    from . import kernels
+
+    cells = keys.size
+    chunks = max(1, min(cells, 16 * workers))
+    bounds = np.linspace(0, cells, chunks + 1).astype(np.int64)
+    args = (
+        px,
+        py,
+        np.ascontiguousarray(vs),
+        keys.astype(np.int64),
+        starts.astype(np.int64),
+        counts.astype(np.int64),
+        int(width),
+        float(cutoff),
+        float(scale),
+    )
+    done = [0]
+    lock = threading.Lock()
+
+    def run(chunk: int) -> FloatArray:
+        out: FloatArray = kernels.cutoff_sums(*args, int(bounds[chunk]), int(bounds[chunk + 1]))
+        with lock:
+            done[0] += 1
+            if progress:
+                progress(done[0], chunks)
+        return out
+
+    if workers <= 1:
+        parts = [run(c) for c in range(chunks)]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(run, range(chunks)))
+    return np.asarray(np.sum(parts, axis=0) + v**2 @ self_c, dtype=np.float64)
