@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocity.core.cache import bumps_cache_versions
+from cocity.core import uploads
+from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.search import index as search_index
 
@@ -42,22 +43,11 @@ from .models import (
     Speaker,
     Track,
 )
-from .selectors import choices_changed
 
 CANCEL_SALT = "cocity.events.cancel"
-PDF_MAGIC = b"%PDF-"
 
 
 # Time ----------------------------------------------------------------------------------------
-
-
-CACHE_NAMESPACE = "events"
-# Anonymous visitors get the event list, event and series pages from the shared page cache
-# (``cocity.core.cache.public_page_cache``): every write that can change them makes them stale,
-# now and again on commit. Registrations and cancellations do not: those pages show visitors no
-# seat counts (only people who may register see places left, and they are never served from the
-# cache), and a bump per registration would empty the cache of every event page.
-_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
 
 
 def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
@@ -85,7 +75,6 @@ def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
 # Series and events ---------------------------------------------------------------------------
 
 
-@_changes_public_pages
 @transaction.atomic
 def series_create(
     *,
@@ -101,8 +90,26 @@ def series_create(
     )
     series.full_clean()
     series.save()
-    choices_changed()
     return series
+
+
+@transaction.atomic
+def series_update(
+    *,
+    series: Series,
+    name: str,
+    slug: str,
+    parent: Series | None = None,
+    summary: str = "",
+    description: str = "",
+) -> Series:
+    """Change a series (its space stays); a series cannot become part of itself."""
+    locked = Series.objects.select_for_update().get(pk=series.pk)
+    locked.name, locked.slug, locked.parent = name, slug, parent
+    locked.summary, locked.description = summary, description
+    locked.full_clean()
+    locked.save()
+    return locked
 
 
 EVENT_FIELDS = (
@@ -114,7 +121,6 @@ EVENT_FIELDS = (
 NOTIFIED_FIELDS = {"title", "status", "venue_name", "venue_address", "online_url", "format"}
 
 
-@_changes_public_pages
 @transaction.atomic
 def event_create(
     *,
@@ -132,12 +138,10 @@ def event_create(
     event.save()
     event.organisations.set(list(organisations))
     event.topics.set(list(topics))
-    choices_changed()
     search_index.update(event)
     return event
 
 
-@_changes_public_pages
 @transaction.atomic
 def event_update(
     *,
@@ -163,14 +167,12 @@ def event_update(
         event.organisations.set(list(organisations))
     if topics is not None:
         event.topics.set(list(topics))
-    choices_changed()
     search_index.update(event)
     if changed & NOTIFIED_FIELDS and event.status != Event.Status.DRAFT:
         _tell_registrants_of_change(event)
     return event
 
 
-@_changes_public_pages
 def event_status_change(*, event: Event, status: str, actor: Any) -> Event:
     return event_update(event=event, actor=actor, status=status)
 
@@ -185,10 +187,9 @@ def _refresh_dates(event_id: int) -> None:
         sequence=F("sequence") + 1,
         updated_at=timezone.now(),
     )
-    choices_changed()  # the longest event (a bound of the list's query) may have changed
+    rows_changed(Event)  # update() sends no signal (cocity.core.cache)
 
 
-@_changes_public_pages
 @transaction.atomic
 def track_create(
     *,
@@ -212,7 +213,6 @@ def track_create(
     return track
 
 
-@_changes_public_pages
 @transaction.atomic
 def session_create(
     *,
@@ -247,7 +247,6 @@ def session_create(
     return session
 
 
-@_changes_public_pages
 @transaction.atomic
 def speaker_add(
     *,
@@ -273,21 +272,6 @@ def speaker_add(
     return speaker
 
 
-def check_pdf(upload: UploadedFile) -> None:
-    """A real PDF (it starts with ``%PDF-``) no larger than ``COCITY_MAX_MATERIAL_BYTES``."""
-    limit = getattr(settings, "COCITY_MAX_MATERIAL_BYTES", 10 * 1024 * 1024)
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            {"file": _("The file is larger than %(limit)s MB.") % {"limit": limit // 1_048_576}}
-        )
-    upload.seek(0)
-    head = upload.read(1024)
-    upload.seek(0)
-    if not head.lstrip(b"\r\n\t ").startswith(PDF_MAGIC):
-        raise ValidationError({"file": _("This file is not a PDF.")})
-
-
-@_changes_public_pages
 @transaction.atomic
 def material_add(
     *,
@@ -299,7 +283,7 @@ def material_add(
     position: int = 0,
 ) -> Material:
     if file is not None:
-        check_pdf(file)
+        uploads.check_upload(file, (uploads.PDF,), field="file")
     material = Material(event=event, title=title, kind=kind, url=url, position=position)
     if file is not None:
         material.file = file  # type: ignore[assignment]
@@ -308,7 +292,6 @@ def material_add(
     return material
 
 
-@_changes_public_pages
 @transaction.atomic
 def question_add(
     *, event: Event, label: str, required: bool = False, help_text: str = "", position: int = 0
@@ -407,6 +390,9 @@ def registration_create(
             registration.full_clean(validate_constraints=False)
             registration.save()
             if has_place:
+                # Seat counts are shown only to people who may register, never from the cache:
+                # the counter's update() bumps nothing; the registration's save bumps what the
+                # calendar feeds show (cocity.core.cache).
                 Track.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") + 1)
             _mail_registration(registration, "confirmed" if has_place else "waitlisted")
             return registration
@@ -458,7 +444,6 @@ def _promote(track: Track) -> Registration | None:
     return nxt
 
 
-@_changes_public_pages
 @transaction.atomic
 def track_capacity_change(*, track: Track, capacity: int | None) -> list[Registration]:
     """More places: the wait list moves up, in order."""
@@ -492,7 +477,6 @@ def _promote_all(locked: Track) -> list[Registration]:
     return promoted
 
 
-@_changes_public_pages
 @transaction.atomic
 def track_update(
     *,
@@ -513,10 +497,10 @@ def track_update(
     locked.full_clean()
     locked.save(update_fields=["name", "description", "capacity", "registration_deadline"])
     Event.objects.filter(pk=locked.event_id).update(updated_at=timezone.now())
+    rows_changed(Event)
     return _promote_all(locked)
 
 
-@_changes_public_pages
 @transaction.atomic
 def track_delete(*, track: Track) -> None:
     """Delete a track and its sessions; refused while anyone is registered for it (cancel or
@@ -539,7 +523,6 @@ def track_delete(*, track: Track) -> None:
     _refresh_dates(event_id)
 
 
-@_changes_public_pages
 @transaction.atomic
 def session_update(
     *,
@@ -570,7 +553,6 @@ def session_update(
     return locked
 
 
-@_changes_public_pages
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
     """Delete a session; a track people registered for keeps at least one session."""
@@ -592,7 +574,6 @@ def session_delete(*, session: Session) -> None:
         _tell_registrants_of_change(Event.objects.get(pk=event.pk))
 
 
-@_changes_public_pages
 @transaction.atomic
 def attendance_mark(*, event: Event, attended: dict[int, bool | None]) -> int:
     changed = 0
