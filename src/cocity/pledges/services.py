@@ -24,7 +24,8 @@ from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocity.core.cache import bumps_cache_versions
+from cocity.core import uploads
+from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.models import Organisation, OrganisationMembership, Role
 
@@ -46,18 +47,10 @@ from .models import (
     Status,
 )
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
 CLOSED = (Status.COMPLETED, Status.ABANDONED)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-CACHE_NAMESPACE = "pledges"
-# Visitors get the campaign, principle, organisation and index pages from the shared page cache
-# (``cocity.core.cache.public_page_cache``), and the "linked pledges" tables on event and action
-# pages: every write here makes them stale, now and on commit.
-_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -83,17 +76,6 @@ def parse_amount(value: Any, field_name: str = "amount") -> Decimal:
     return amount
 
 
-def check_pdf(upload: UploadedFile, field_name: str = "file") -> None:
-    """A PDF by its first bytes (not its name), at most 10 MB."""
-    if upload.size is not None and upload.size > MAX_PDF_BYTES:
-        raise ValidationError({field_name: _("A document can be at most 10 MB.")})
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError({field_name: _("Upload a PDF file.")})
-
-
 def _lock_campaign(campaign_id: int) -> Campaign:
     return Campaign.objects.select_for_update().get(pk=campaign_id)
 
@@ -111,7 +93,6 @@ class ItemInput:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-@_changes_public_pages
 @transaction.atomic
 def framework_create(
     *,
@@ -153,7 +134,6 @@ def framework_create(
     return framework
 
 
-@_changes_public_pages
 @transaction.atomic
 def campaign_create(
     *,
@@ -184,7 +164,6 @@ def campaign_create(
     return campaign
 
 
-@_changes_public_pages
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, **changes: Any) -> Campaign:
     campaign = _lock_campaign(campaign.pk)
@@ -226,7 +205,6 @@ def _check_principles(campaign: Campaign, principles: Iterable[FrameworkItem]) -
     return items
 
 
-@_changes_public_pages
 @transaction.atomic
 def pledge_create(
     *,
@@ -256,7 +234,6 @@ def pledge_create(
     return pledge
 
 
-@_changes_public_pages
 @transaction.atomic
 def pledge_update(
     *,
@@ -285,7 +262,6 @@ def pledge_update(
     return pledge
 
 
-@_changes_public_pages
 @transaction.atomic
 def pledge_publish(*, pledge: Pledge) -> Pledge:
     campaign = _lock_campaign(pledge.campaign_id)
@@ -300,7 +276,6 @@ def pledge_publish(*, pledge: Pledge) -> Pledge:
     return pledge
 
 
-@_changes_public_pages
 @transaction.atomic
 def measure_add(
     *,
@@ -342,6 +317,32 @@ def measure_add(
         link_add(measure=measure, title=wanted.title, url=wanted.url, kind=wanted.kind)
     _refresh_pledge(pledge, campaign=campaign)
     return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure: Measure,
+    description: str,
+    amount: Any,
+    currency: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    department: str = "",
+) -> Measure:
+    """Correct a measure's budget, dates or wording; the campaign's totals follow in the same
+    transaction. What progress reports set (spent, status, last report) stays theirs."""
+    pledge = Pledge.objects.get(pk=measure.pledge_id)
+    campaign = _lock_campaign(pledge.campaign_id)
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    locked.description, locked.department = description, department
+    locked.amount = parse_amount(amount)
+    locked.currency = normalise_currency(currency)
+    locked.starts_on, locked.ends_on = starts_on, ends_on
+    locked.full_clean()
+    locked.save()
+    _refresh_pledge(pledge, campaign=campaign)
+    return locked
 
 
 def _number(value: Any, field_name: str) -> Decimal:
@@ -447,7 +448,6 @@ def resolve_link_target(*, kind: str, url: str) -> Any:
     return target
 
 
-@_changes_public_pages
 @transaction.atomic
 def link_add(*, measure: Measure, kind: str, url: str, title: str = "") -> MeasureLink:
     """Link a measure to an event, a library item or an action of an action plan (``url``: its
@@ -481,16 +481,14 @@ def link_add(*, measure: Measure, kind: str, url: str, title: str = "") -> Measu
     return link
 
 
-@_changes_public_pages
 @transaction.atomic
 def link_remove(*, link: MeasureLink) -> None:
     link.delete()
 
 
-@_changes_public_pages
 @transaction.atomic
 def document_add(*, pledge: Pledge, title: str, file: UploadedFile) -> PledgeDocument:
-    check_pdf(file)
+    uploads.check_upload(file, (uploads.PDF,), field="file")
     document = PledgeDocument(pledge=pledge, title=title, file=file)
     document.full_clean()
     document.save()
@@ -500,7 +498,6 @@ def document_add(*, pledge: Pledge, title: str, file: UploadedFile) -> PledgeDoc
 # --- progress ---------------------------------------------------------------------------------
 
 
-@_changes_public_pages
 @transaction.atomic
 def report_file(
     *,
@@ -524,7 +521,7 @@ def report_file(
     if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": _("A report cannot be dated in the future.")})
     if evidence_file:
-        check_pdf(evidence_file, "evidence_file")
+        uploads.check_upload(evidence_file, (uploads.PDF,), field="evidence_file")
     report = ProgressReport(
         measure=measure,
         reported_on=reported_on,
@@ -598,6 +595,7 @@ def _refresh_pledge(pledge: Pledge, *, campaign: Campaign) -> None:
     Pledge.objects.filter(pk=pledge.pk).update(
         status=pledge.status, report_due_on=pledge.report_due_on
     )
+    rows_changed(Pledge)  # update() sends no signal (cocity.core.cache)
     summary_recompute(campaign=campaign)
 
 
@@ -616,7 +614,6 @@ def _amounts(rows: Iterable[dict], key: str) -> dict[Any, dict[str, str]]:
     return out
 
 
-@_changes_public_pages
 def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
     """Totals of the campaign's published pledges, written to its summary row."""
     measures = Measure.objects.filter(
@@ -713,7 +710,6 @@ def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
 # --- exchange rates ---------------------------------------------------------------------------
 
 
-@_changes_public_pages
 @transaction.atomic
 def exchange_rate_set(
     *, base: str, quote: str, rate: Any, valid_on: datetime.date, source: str = ""
