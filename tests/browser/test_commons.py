@@ -149,7 +149,7 @@ def test_complex_pact_from_proposal_to_first_report(page: Any, commons_data: dic
     # The first report, by the resident.
     log_in(page, resident["email"], resident["password"])
     page.goto(pact_url)
-    page.get_by_role("link", name="Report on the pact").click()
+    page.get_by_role("link", name="File a progress report").click()
     page.get_by_label("Period from").fill("2027-01-01")
     page.get_by_label("Period until").fill("2027-06-30")
     page.get_by_label("What was done").fill("Homework club opened three afternoons a week.")

@@ -58,7 +58,7 @@ def test_idea_to_action_to_progress(page: Any, server: Any, plans_data: dict[str
     page.get_by_label("What happened").fill("Indicators agreed by the partners.")
     page.get_by_label("Progress (%)").fill("40")
     page.get_by_label("Status").select_option("in_progress")
-    page.get_by_role("button", name="Record the update").click()
+    page.get_by_role("button", name="File the report").click()
     page.wait_for_load_state()
     assert page.locator("#action-progress").inner_text().strip() == "40%"
     log_out(page)

@@ -549,8 +549,8 @@ class PactReport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("pact report")
-        verbose_name_plural = _("pact reports")
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
         ordering = ("-period_end", "-id")
 
     def __str__(self) -> str:

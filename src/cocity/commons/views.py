@@ -691,7 +691,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
         perm="commons.report_pact",
         form_factory=factory,
         run=run,
-        heading=_("Report on the pact"),
+        heading=_("File a progress report"),
     )
 
 

@@ -347,8 +347,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("progress update")
-        verbose_name_plural = _("progress updates")
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
         ordering = ("-on", "-id")
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="update_progress_0_100"),

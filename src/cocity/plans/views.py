@@ -714,7 +714,7 @@ def progress_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 link=data.get("link") or "",
                 file=data.get("file") or None,
             )
-            messages.success(request, _("Progress update recorded."))
+            messages.success(request, _("Progress report filed."))
             return redirect(action.get_absolute_url())
         except ValidationError as error:
             _add_errors(form, error)
