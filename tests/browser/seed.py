@@ -191,10 +191,10 @@ def commons(**options: str) -> dict[str, Any]:
 def insights(**options: str) -> dict[str, Any]:
     """The demo network's places and people, then the insights demo (data sets for Marseille,
     Brussels and Berlin, residents and their supports)."""
-    from cocity.core.demo.network import build_network
     from cocity.insights import demo
+    from cocity.network import demo as network_demo
 
-    build_network()
+    network_demo.build()
     demo.build()
     return {"city": "BE-BRU"}
 

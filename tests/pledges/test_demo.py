@@ -3,7 +3,7 @@ those apps' demos first when it runs before them, and adds each link once."""
 
 import pytest
 
-from cocity.core.demo import network
+from cocity.network import demo as network_demo
 from cocity.pledges import demo
 from cocity.pledges.models import MeasureLink
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_lyons_measures_link_to_a_demo_event_library_item_and_action(client) -> None:
-    network.build_network()
+    network_demo.build()
     demo.build()  # before the plans and library demos, as in `cocity demo-data`
     links = MeasureLink.objects.filter(measure__pledge__organisation__slug=demo.LYON)
     made = {link.kind: link for link in links.select_related("event", "library_item", "action")}

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cocity.core.demo.network import DEMO_DOMAIN
+from cocity.core.demo import DEMO_DOMAIN
 from cocity.network.models import Organisation, Territory, Topic
 
 from . import services

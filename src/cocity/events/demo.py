@@ -20,15 +20,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from cocity.core.demo.network import DEMO_DOMAIN
+from cocity.core.demo import DEMO_DOMAIN
 from cocity.network.models import Organisation, Space, Territory, Topic
 
 from .models import Event, Material, Question, Registration, Series, Session, Speaker, Track
-from .selectors import CHOICES_VERSION_KEY
 from .services import local_to_utc
 
 PARIS = "Europe/Paris"
@@ -480,7 +478,6 @@ def build() -> dict[str, int]:
     )
     del D
     # Written directly (not through the services): forget the list's cached choices.
-    cache.delete(CHOICES_VERSION_KEY)
     return {
         "event series": Series.objects.count(),
         "events": Event.objects.count(),

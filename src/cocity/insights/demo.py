@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from cocity.core.demo.network import DEMO_DOMAIN
+from cocity.core.demo import DEMO_DOMAIN
 from cocity.network.models import Territory
 
 from . import services, synthetic

@@ -1,6 +1,9 @@
 """Demo network built from the public pages in shared/seeds: a research programme with labs in
 seven cities, a cities-of-equality partnership, a peer-learning programme on commoning, a city
 network with working groups, and the people who take part. Idempotent: keyed by code, slug, e-mail.
+
+`cocity demo-data` runs it first (network comes before the apps that hang content on it in
+``INSTALLED_APPS``); the other apps' demos find its spaces, places and people by slug or e-mail.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cocity.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from cocity.network.models import (
     Invitation,
     JoinRequest,
@@ -21,9 +25,6 @@ from cocity.network.models import (
     Territory,
     Topic,
 )
-
-DEMO_PASSWORD = "cocity-demo"  # noqa: S105 - printed by `make demo`; demo data only
-DEMO_DOMAIN = "demo.cocity.localhost"
 
 # country code, country, [(city code, city, lon, lat, time zone, {district: [neighbourhoods]})]
 PLACES: list[tuple[str, str, list[tuple[str, str, float, float, dict[str, list[str]]]]]] = [
@@ -691,7 +692,7 @@ def build_topics() -> dict[str, Topic]:
 
 
 @transaction.atomic
-def build_network() -> dict[str, int]:
+def build() -> dict[str, int]:
     places = build_places()
     topics = build_topics()
     User = get_user_model()

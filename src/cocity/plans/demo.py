@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cocity.core.demo.network import DEMO_DOMAIN
+from cocity.core.demo import DEMO_DOMAIN
 from cocity.network.models import Organisation, Space, Topic
 from cocity.participation import services as participation
 from cocity.participation.models import Comment

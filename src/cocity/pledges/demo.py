@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cocity.core.demo.network import DEMO_DOMAIN, DEMO_PASSWORD
+from cocity.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from cocity.network.models import Organisation, OrganisationMembership, Role, Territory
 
 from . import services

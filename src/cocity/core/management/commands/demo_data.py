@@ -4,28 +4,29 @@ import importlib.util
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from cocity.core.demo import network
+from cocity.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with a believable demo network (idempotent: run it again to restore "
         "the demo without duplicating anything). Each app adds its part in `<app>/demo.py`, "
-        "a `build() -> dict[str, int]` function run after the network exists."
+        "a `build() -> dict[str, int]` function, run in the order of INSTALLED_APPS (the "
+        "network's first)."
     )
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
-        counts = network.build_network()
+        counts: dict[str, int] = {}
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
             if not config.name.startswith("cocity.") or not importlib.util.find_spec(module_name):
                 continue
             module = importlib.import_module(module_name)
-            if hasattr(module, "build"):  # cocity.core.demo is the network's package
+            if hasattr(module, "build"):  # cocity.core.demo only holds the shared constants
                 counts.update(module.build())
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {summary}."))
         self.stdout.write(
-            f"Log in as amina@{network.DEMO_DOMAIN} (or sophie, lena, claire, ...) "
-            f"with the password “{network.DEMO_PASSWORD}”; admin@{network.DEMO_DOMAIN} is staff."
+            f"Log in as amina@{DEMO_DOMAIN} (or sophie, lena, claire, ...) "
+            f"with the password “{DEMO_PASSWORD}”; admin@{DEMO_DOMAIN} is staff."
         )
