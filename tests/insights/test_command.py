@@ -33,7 +33,10 @@ def nc(*extra):
 
 
 def test_json_output_on_real_data_matches_the_reference():
-    out, err = nc("--boundaries", DATA / "nc_counties.geojson", "--id-property", "fips")
+    out, err = nc(
+        "--boundaries", DATA / "nc_counties.geojson", "--id-property", "fips",
+        "--coordinates", "projected",
+    )  # fmt: skip
     result = json.loads(out)
     assert result["units"] == 100
     assert result["groups"] == ["nonwhite_1974"]
@@ -64,7 +67,8 @@ def test_groups_without_total_are_the_whole_population(tmp_path):
 
 
 def test_permutations_add_p_values_reproducibly():
-    args = ("--boundaries", DATA / "nc_counties.geojson", "--id-property", "fips")
+    args = ("--boundaries", DATA / "nc_counties.geojson", "--id-property", "fips",
+            "--coordinates", "projected")  # fmt: skip
     first = json.loads(nc(*args, "--permutations", "19", "--seed", "4")[0])
     second = json.loads(nc(*args, "--permutations", "19", "--seed", "4")[0])
     tests = first["permutation_tests"]
@@ -93,6 +97,8 @@ def test_exponential_proximity_with_cutoff():
         "exponential",
         "--contiguity",
         "rook",
+        "--coordinates",
+        "projected",
     )
     result = json.loads(out)
     params = result["parameters"]

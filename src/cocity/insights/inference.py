@@ -218,7 +218,8 @@ def draw_systematic(
 
 
 def _null_values(
-    statistics: Sequence[Statistic],
+    evaluate: Callable[[NDArray[np.int64]], Sequence[float]],
+    statistics: int,
     counts: NDArray[np.int64],
     permutations: int,
     seed: int | None,
@@ -226,7 +227,7 @@ def _null_values(
     progress: Progress | None,
     workers: int,
 ) -> FloatArray:
-    """permutations x statistics: every statistic evaluated on the same random allocations."""
+    """permutations x statistics: ``evaluate`` (every statistic at once) on each allocation."""
     if null == "permutation":
         if counts.sum() >= _HYPERGEOMETRIC_LIMIT:
             raise ValueError(
@@ -239,14 +240,14 @@ def _null_values(
     done = [0]
     plan = _split_plan(counts.sum(axis=1)) if null == "permutation" else None
 
-    def run(index: int) -> list[list[float]]:
+    def run(index: int) -> list[Sequence[float]]:
         rng = np.random.default_rng(children[index])
         draws = (
             draw_permutations(counts, sizes[index], rng, plan)
             if plan is not None
             else draw_systematic(counts, sizes[index], rng)
         )
-        values = [[float(stat(d)) for stat in statistics] for d in draws]
+        values = [evaluate(d) for d in draws]
         done[0] += sizes[index]
         if progress:
             progress(done[0], permutations)
@@ -255,8 +256,51 @@ def _null_values(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         batches = list(pool.map(run, range(len(sizes))))
     return np.array([row for batch in batches for row in batch], dtype=np.float64).reshape(
-        permutations, len(statistics)
+        permutations, statistics
     )
+
+
+def permutation_tests_of(
+    evaluate: Callable[[NDArray[np.int64]], Sequence[float]],
+    statistics: int,
+    counts: ArrayLike,
+    *,
+    permutations: int = 99,
+    seed: int | None = None,
+    null: Null = "permutation",
+    progress: Progress | None = None,
+    workers: int = 2,
+) -> list[PermutationResult]:
+    """``statistics`` indices computed together by ``evaluate(table)`` (which can share work
+    between them: one validation, one sort), each tested on the same random allocations.
+
+    p_value = (1 + #{null >= observed}) / (permutations + 1) (one-sided: more segregated than
+    chance); p_value_two_sided = min(1, 2 * the smaller of both one-sided add-one p-values).
+    """
+    if permutations < 1:
+        raise ValueError("permutations must be at least 1.")
+    c = check_integer_counts(counts)
+    observed = [float(v) for v in evaluate(c)]
+    if len(observed) != statistics:
+        raise ValueError(f"evaluate gave {len(observed)} values, not {statistics}.")
+    values = _null_values(evaluate, statistics, c, permutations, seed, null, progress, workers)
+    results = []
+    for column, statistic in enumerate(observed):
+        null_values = values[:, column]
+        greater = (1 + int(np.sum(null_values >= statistic))) / (permutations + 1)
+        less = (1 + int(np.sum(null_values <= statistic))) / (permutations + 1)
+        results.append(
+            PermutationResult(
+                statistic=statistic,
+                null=null_values,
+                p_value=greater,
+                p_value_two_sided=min(1.0, 2 * min(greater, less)),
+                permutations=permutations,
+                seed=seed,
+                null_kind=null,
+            )
+        )
+    return results
 
 
 def permutation_tests(
@@ -269,34 +313,21 @@ def permutation_tests(
     progress: Progress | None = None,
     workers: int = 2,
 ) -> dict[str, PermutationResult]:
-    """Several indices tested on the same random allocations (one draw, many statistics).
-
-    p_value = (1 + #{null >= observed}) / (permutations + 1) (one-sided: more segregated than
-    chance); p_value_two_sided = min(1, 2 * the smaller of both one-sided add-one p-values).
-    """
-    if permutations < 1:
-        raise ValueError("permutations must be at least 1.")
-    c = check_integer_counts(counts)
+    """Several indices tested on the same random allocations (one draw, many statistics); see
+    ``permutation_tests_of``."""
     names = list(statistics)
-    observed = {name: float(statistics[name](c)) for name in names}
-    values = _null_values(
-        [statistics[name] for name in names], c, permutations, seed, null, progress, workers
+    functions = [statistics[name] for name in names]
+    results = permutation_tests_of(
+        lambda table: [float(fn(table)) for fn in functions],
+        len(names),
+        counts,
+        permutations=permutations,
+        seed=seed,
+        null=null,
+        progress=progress,
+        workers=workers,
     )
-    results = {}
-    for column, name in enumerate(names):
-        null_values = values[:, column]
-        greater = (1 + int(np.sum(null_values >= observed[name]))) / (permutations + 1)
-        less = (1 + int(np.sum(null_values <= observed[name]))) / (permutations + 1)
-        results[name] = PermutationResult(
-            statistic=observed[name],
-            null=null_values,
-            p_value=greater,
-            p_value_two_sided=min(1.0, 2 * min(greater, less)),
-            permutations=permutations,
-            seed=seed,
-            null_kind=null,
-        )
-    return results
+    return dict(zip(names, results, strict=True))
 
 
 def permutation_test(

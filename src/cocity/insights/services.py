@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from cocity.network.models import Territory
 
-from . import indices, inference, spatial
+from . import inference
 from .models import DataSet, ImportJob, Unit
+from .report import ReportOptions, compute_report, multigroup_table
 
 BATCH = 1000
-MAX_PROXIMITY_UNITS = 3000  # the reference kernel sums every pair
 
 
 @dataclass
@@ -239,9 +239,11 @@ def dataset_import(
     id_property: str = "code",
     user: Any = None,
     dataset: DataSet | None = None,
+    options: ReportOptions | None = None,
 ) -> DataSet:
     """Create (or replace the counts of) a data set. Small files are written at once; large
-    ones are written by a queued task that records its progress."""
+    ones are written by a queued task that records its progress. ``options``: see
+    ``dataset_compute`` (kept with the data set for the queued computation)."""
     target = dataset or DataSet(city=city, created_by=user)
     target.name, target.source, target.year = name, source, year
     target.groups, target.total_column, target.id_column = groups, total_column, id_column
@@ -260,6 +262,8 @@ def dataset_import(
     )
     with transaction.atomic():
         target.status = DataSet.Status.IMPORTING
+        if options is not None:  # read back by dataset_compute, after a queued import too
+            target.results = {"options": asdict(options)}
         target.save()
         if len(rows) > settings.COCITY_INSIGHTS_ASYNC_ROWS:
             job = ImportJob.objects.create(
@@ -272,7 +276,7 @@ def dataset_import(
             transaction.on_commit(lambda: run_import.enqueue(job.pk))
         else:
             _write_units(target, rows)
-            dataset_compute(dataset=target)
+            dataset_compute(dataset=target, options=options)
     return target
 
 
@@ -329,94 +333,44 @@ def import_job_run(*, job_id: int) -> None:
 # --------------------------------------------------------------------------- indices
 
 
-def _finite(value: Any) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
+def _options_of(dataset: DataSet, options: ReportOptions | None) -> ReportOptions:
+    """The options given, else those the data set was last computed with, else the defaults."""
+    if options is not None:
+        return options
+    stored = (dataset.results or {}).get("options") or {}
+    known = {f.name for f in fields(ReportOptions)}
+    return ReportOptions(**{k: v for k, v in stored.items() if k in known})
 
 
-def _projected(geometries: list[Any]) -> list[Any]:
-    """Longitude/latitude to metres around the city (equirectangular): good enough for
-    contiguity (topological) and for the distances of spatial proximity within one city."""
-    lat0 = float(np.mean([g.centroid.y for g in geometries]))
-    kx, ky = 111_320.0 * math.cos(math.radians(lat0)), 110_540.0
-
-    def scale(coords: Any) -> Any:
-        return coords * np.array([kx, ky])
-
-    return [shapely.transform(g, scale) for g in geometries]
-
-
-def compute_results(dataset: DataSet, units: list[Unit]) -> dict[str, Any]:
-    """Every index the core offers for this data set, as plain JSON."""
+def compute_results(
+    dataset: DataSet, units: list[Unit], options: ReportOptions | None = None
+) -> dict[str, Any]:
+    """The data set's report (``report.compute_report``, as the command computes it), with the
+    group labels and the local measures keyed by territory code, as plain JSON."""
     codes = [u.territory.code for u in units]
     counts = np.array([u.counts for u in units], dtype=np.int64).reshape(len(units), -1)
     total = np.array([u.total for u in units], dtype=np.int64)
-    labels = dataset.group_labels
-    results: dict[str, Any] = {
-        "units": len(units),
-        "population": int(total.sum()),
-        "groups": [
-            {"column": g["column"], "label": label, "count": int(counts[:, k].sum())}
-            for k, (g, label) in enumerate(zip(dataset.groups, labels, strict=True))
-        ],
-        "single_group": {},
-        "multigroup": {},
-        "spatial": {},
-        "errors": [],
-    }
-    for k, g in enumerate(dataset.groups):
-        try:
-            values = indices.single_group_indices(counts[:, k], total)
-            results["single_group"][g["column"]] = {n: _finite(v) for n, v in values.items()}
-        except ValueError as exc:
-            results["errors"].append(f"{g['column']}: {exc}")
-    table = counts
-    rest = total - counts.sum(axis=1)
-    if rest.sum() > 0:
-        table = np.column_stack([counts, rest])
-    try:
-        multi = indices.multigroup_indices(table) if table.shape[1] > 1 else {}
-        results["multigroup"] = {n: _finite(v) for n, v in multi.items()}
-        lq = indices.location_quotient(table)
-        entropy = indices.local_entropy(table) if table.shape[1] > 1 else np.zeros(len(units))
-        diversity = indices.local_diversity(table)
-    except ValueError as exc:
-        results["errors"].append(str(exc))
-        lq = np.full(table.shape, np.nan)
-        entropy = diversity = np.full(len(units), np.nan)
+    geometries = [u.geometry() for u in units]
+    shapes = None
+    if units and all(geometries):
+        shapes = [shapely.geometry.shape(g) for g in geometries]
+    columns = dataset.group_columns
+    results = compute_report(
+        counts, total, columns, shapes, _options_of(dataset, options), local=True
+    )
+    local = results.pop("local")
+    results["groups"] = [
+        {"column": g["column"], "label": label, "count": int(counts[:, k].sum())}
+        for k, (g, label) in enumerate(zip(dataset.groups, dataset.group_labels, strict=True))
+    ]
     results["local"] = {
         code: {
-            "lq": {g["column"]: _finite(lq[i, k]) for k, g in enumerate(dataset.groups)},
-            "local_entropy": _finite(entropy[i]),
-            "local_diversity": _finite(diversity[i]),
+            "lq": dict(zip(columns, local["lq"][i], strict=True)),
+            "local_entropy": local["entropy"][i],
+            "local_diversity": local["diversity"][i],
         }
         for i, code in enumerate(codes)
     }
-    geometries = [u.geometry() for u in units]
-    if units and all(geometries):
-        try:
-            shapes = _projected([shapely.geometry.shape(g) for g in geometries])
-            weights = spatial.contiguity(shapes, "queen")
-            xy, areas = spatial.centroids_and_areas(shapes)
-            results["contiguity_links"] = int(weights.nnz // 2)
-            for k, g in enumerate(dataset.groups):
-                entry: dict[str, float | None] = {}
-                try:
-                    entry["spatial_dissimilarity"] = _finite(
-                        spatial.spatial_dissimilarity(counts[:, k], total, weights)
-                    )
-                except ValueError as exc:  # e.g. no area touches another
-                    results["errors"].append(f"{g['column']}: {exc}")
-                if len(units) <= MAX_PROXIMITY_UNITS:
-                    try:
-                        entry["spatial_proximity"] = _finite(
-                            spatial.spatial_proximity(counts[:, k], total, xy, areas)
-                        )
-                    except ValueError as exc:
-                        results["errors"].append(f"{g['column']}: {exc}")
-                results["spatial"][g["column"]] = entry
-        except ValueError as exc:
-            results["errors"].append(str(exc))
     return results
 
 
@@ -462,14 +416,15 @@ def _comparison(dataset: DataSet, table: np.ndarray) -> dict[str, Any] | None:
     return None
 
 
-def dataset_compute(*, dataset: DataSet) -> DataSet:
-    """Compute and store the indices (called after every import or change)."""
+def dataset_compute(*, dataset: DataSet, options: ReportOptions | None = None) -> DataSet:
+    """Compute and store the report (called after every import or change). ``options``:
+    those of ``report.ReportOptions`` (by default the ones the data set was last computed
+    with, else the defaults the command has too)."""
     units = list(dataset.units.select_related("territory").order_by("territory__path"))
-    results = compute_results(dataset, units) if units else {"units": 0, "errors": []}
+    results = compute_results(dataset, units, options) if units else {"units": 0, "errors": []}
     if units:
         counts = np.array([u.counts for u in units], dtype=np.int64).reshape(len(units), -1)
-        rest = np.array([u.total for u in units], dtype=np.int64) - counts.sum(axis=1)
-        table = np.column_stack([counts, rest]) if rest.sum() > 0 else counts
+        table = multigroup_table(counts, np.array([u.total for u in units], dtype=np.int64))
         results["comparison"] = _comparison(dataset, table)
     dataset.results = results
     dataset.computed_at = timezone.now()

@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.spatial.distance import cdist
 
-from .indices import FloatArray, _share, check_single, dissimilarity
+from .indices import FloatArray, SingleCounts, _share, check_single, dissimilarity
 
 Contiguity = Literal["queen", "rook"]
 Progress = Callable[[int, int], None]
@@ -154,6 +154,28 @@ def spatial_dissimilarity(
     p = _share(x, t)
     num = float(np.sum(coo.data * np.abs(p[coo.row] - p[coo.col])))
     return dissimilarity(x, t) - num / den
+
+
+def prepared_spatial_dissimilarity(
+    weights: sparse.spmatrix,
+) -> Callable[[SingleCounts], float]:
+    """``spatial_dissimilarity`` with binary or given weights, the neighbour pairs laid out once
+    for many groups of the same units (the permutation tests): ``sd(SingleCounts(x, t))``."""
+    w = sparse.csr_matrix(weights, dtype=np.float64)
+    symmetric = (w != w.T).nnz == 0  # then each unordered pair once, counted twice
+    coo = sparse.triu(w, k=1).tocoo() if symmetric else w.tocoo()
+    rows, cols, data = coo.row, coo.col, coo.data
+    den = float(w.data.sum())
+    if den <= 0:
+        raise ValueError("no unit has a neighbour: spatial dissimilarity is undefined.")
+    factor = 2.0 if symmetric else 1.0
+
+    def sd(s: SingleCounts) -> float:
+        p = s.share()
+        num = factor * float(np.dot(data, np.abs(p[rows] - p[cols])))
+        return dissimilarity(s) - num / den
+
+    return sd
 
 
 # --------------------------------------------------------------------------- spatial proximity

@@ -1,7 +1,8 @@
 """``cocity insights indices DATA.csv ...``: segregation indices for researchers' own data.
 
-The command only parses arguments, reads the files and prints; the numbers come from the pure
-core in ``cocity.insights`` (indices, spatial, inference). Output is printed only once every
+The command only parses arguments, reads the files and prints; the numbers come from
+``cocity.insights.report.compute_report``, the function the pages' import calls too (same
+options, same defaults, same numbers). Output is printed only once every
 computation has succeeded: bad input gives a ``CommandError`` naming the line and no JSON.
 """
 
@@ -13,14 +14,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cocity.insights import indices, inference, spatial
 from cocity.insights.io import InputError, read_boundaries, read_counts_csv
-
-AUTO_REFERENCE_PROXIMITY_LIMIT = 50_000  # above: exponential kernel with a distance cutoff
-DEFAULT_CUTOFF_SCALES = 5.0
+from cocity.insights.report import (
+    AUTO_REFERENCE_PROXIMITY_LIMIT,
+    DEFAULT_CUTOFF_SCALES,
+    ReportOptions,
+    compute_report,
+)
 
 
 class Command(BaseCommand):
@@ -44,7 +46,15 @@ class Command(BaseCommand):
         p.add_argument("--boundaries", help="GeoJSON FeatureCollection of the units' polygons.")
         p.add_argument("--id-property", help="Feature property matching --id-column.")
         p.add_argument("--contiguity", choices=["queen", "rook"], default="queen")
-        p.add_argument("--atkinson-b", type=float, default=0.5)
+        p.add_argument(
+            "--coordinates",
+            choices=["lonlat", "projected"],
+            default=ReportOptions.coordinates,
+            help="'lonlat' (GeoJSON's standard): the boundaries are in degrees, projected to "
+            "metres around the data's mean latitude before contiguity and proximity, as the "
+            "pages do; 'projected': already in metres, used as they are.",
+        )
+        p.add_argument("--atkinson-b", type=float, default=ReportOptions.atkinson_b)
         p.add_argument(
             "--proximity",
             choices=["auto", "reference", "exponential", "none"],
@@ -108,180 +118,45 @@ class Command(BaseCommand):
             raise CommandError("--boundaries needs --id-property.")
         if options["permutations"] < 0:
             raise CommandError("--permutations must be 0 or more.")
+        settings = ReportOptions(
+            atkinson_b=options["atkinson_b"],
+            contiguity=options["contiguity"],
+            coordinates=options["coordinates"],
+            proximity=options["proximity"],
+            proximity_scale=options["proximity_scale"],
+            proximity_cutoff=options["proximity_cutoff"],
+            permutations=options["permutations"],
+            seed=options["seed"],
+        )
+        try:
+            settings.check()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         self._note(f"reading {options['data']}")
         table = read_counts_csv(
             options["data"], id_column=options["id_column"], groups=groups, total=options["total"]
         )
-        n = len(table.ids)
-        if table.total is not None:
-            total = table.total
-            rest = total - table.counts.sum(axis=1)
-            multi = np.column_stack([table.counts, rest]) if rest.any() else table.counts
-        else:
-            if len(groups) < 2:
-                raise CommandError("one group needs --total (the rest is compared with it).")
-            total = table.counts.sum(axis=1)
-            multi = table.counts
-        b = options["atkinson_b"]
-        result: dict[str, Any] = {"units": n, "groups": groups, "single_group": {}}
-        for k, group in enumerate(groups):
-            try:
-                values = indices.single_group_indices(table.counts[:, k], total)
-                values["atkinson"] = indices.atkinson(table.counts[:, k], total, b=b)
-            except ValueError as exc:
-                raise CommandError(f"group {group}: {exc}") from exc
-            result["single_group"][group] = values
-        try:
-            result["multigroup"] = indices.multigroup_indices(multi)
-        except ValueError as exc:
-            raise CommandError(f"multigroup indices: {exc}") from exc
-        parameters: dict[str, Any] = {
-            "atkinson_b": b,
-            "multigroup_groups": groups
-            + (["rest of total"] if multi.shape[1] > len(groups) else []),
-        }
-        weights = None
+        if table.total is None and len(groups) < 2:
+            raise CommandError("one group needs --total (the rest is compared with it).")
+        geometries = None
         if options["boundaries"]:
-            weights = self._spatial(options, table.ids, table.counts, total, result, parameters)
-        if options["permutations"]:
-            result["permutation_tests"] = self._permutations(
-                options, groups, table.counts, total, multi, weights
+            self._note(f"reading {options['boundaries']}")
+            geometries = read_boundaries(
+                options["boundaries"], id_property=options["id_property"], ids=table.ids
             )
-        result["parameters"] = parameters
+        result = compute_report(
+            table.counts,
+            table.total,
+            groups,
+            geometries,
+            settings,
+            progress=self._progress,
+            note=self._note,
+        )
+        if result["errors"]:
+            raise CommandError("\n".join(result["errors"]))
+        del result["errors"]
         return result
-
-    def _spatial(
-        self,
-        options: dict[str, Any],
-        ids: list[str],
-        counts: np.ndarray,
-        total: np.ndarray,
-        result: dict[str, Any],
-        parameters: dict[str, Any],
-    ) -> Any:
-        self._note(f"reading {options['boundaries']}")
-        geoms = read_boundaries(options["boundaries"], id_property=options["id_property"], ids=ids)
-        kind = options["contiguity"]
-        started = time.monotonic()
-        weights = spatial.contiguity(geoms, kind, validate=False)
-        self._note(
-            f"{kind} contiguity: {weights.nnz // 2} neighbour pairs "
-            f"({time.monotonic() - started:.1f} s)"
-        )
-        xy, areas = spatial.centroids_and_areas(geoms)
-        mode = options["proximity"]
-        if mode == "auto":
-            mode = "reference" if len(ids) <= AUTO_REFERENCE_PROXIMITY_LIMIT else "exponential"
-        scale = options["proximity_scale"]
-        cutoff = options["proximity_cutoff"]
-        if mode == "exponential":
-            if scale is None:
-                coo = weights.tocoo()
-                if coo.nnz == 0:
-                    raise CommandError("no unit has a neighbour: give --proximity-scale.")
-                scale = float(np.median(np.hypot(*(xy[coo.row] - xy[coo.col]).T)))
-            if cutoff is None:
-                cutoff = DEFAULT_CUTOFF_SCALES * scale
-        parameters.update(
-            contiguity=kind,
-            proximity_kernel=mode,
-            proximity_scale=scale if mode == "exponential" else None,
-            proximity_cutoff=cutoff if mode == "exponential" else None,
-        )
-        result["spatial"] = {}
-        for k, group in enumerate(result["groups"]):
-            x = counts[:, k]
-            try:
-                values: dict[str, float | None] = {
-                    "spatial_dissimilarity": spatial.spatial_dissimilarity(x, total, weights)
-                }
-                if mode == "none":
-                    values["spatial_proximity"] = None
-                else:
-                    values["spatial_proximity"] = spatial.spatial_proximity(
-                        x,
-                        total,
-                        xy,
-                        areas,
-                        kernel="reference" if mode == "reference" else "exponential",
-                        scale=scale or 1.0,
-                        cutoff=cutoff if mode == "exponential" else None,
-                        progress=self._progress(f"spatial proximity of {group}"),
-                    )
-            except ValueError as exc:
-                raise CommandError(f"group {group}: {exc}") from exc
-            result["spatial"][group] = values
-        return weights
-
-    def _permutations(
-        self,
-        options: dict[str, Any],
-        groups: list[str],
-        counts: np.ndarray,
-        total: np.ndarray,
-        multi: np.ndarray,
-        weights: Any,
-    ) -> dict[str, Any]:
-        n_perm, seed = options["permutations"], options["seed"]
-        b = options["atkinson_b"]
-        out: dict[str, Any] = {
-            "permutations": n_perm,
-            "seed": seed,
-            "null": "random allocation of people, unit and group totals fixed",
-            "p_value": "one-sided, (1 + #{null >= observed}) / (permutations + 1)",
-            "p_value_two_sided": "min(1, 2 * min of both one-sided add-one p-values)",
-            "single_group": {},
-        }
-        for k, group in enumerate(groups):
-            stats: dict[str, inference.Statistic] = {
-                name: inference.single_group_statistic(name)
-                for name in indices.SINGLE_GROUP_FUNCTIONS
-            }
-            stats["atkinson"] = _atkinson_statistic(b)
-            if weights is not None:
-                stats["spatial_dissimilarity"] = _spatial_dissimilarity_statistic(weights)
-            table = np.column_stack([counts[:, k], total - counts[:, k]])
-            tests = inference.permutation_tests(
-                stats,
-                table,
-                permutations=n_perm,
-                seed=seed,
-                progress=self._progress(f"permutations for {group}"),
-            )
-            out["single_group"][group] = {name: r.summary() for name, r in tests.items()}
-        multi_stats = {
-            name: inference.multigroup_statistic(name)
-            for name in (
-                "dissimilarity",
-                "gini",
-                "information_theory",
-                "normalized_exposure",
-                "relative_diversity",
-            )
-        }
-        tests = inference.permutation_tests(
-            multi_stats,
-            multi,
-            permutations=n_perm,
-            seed=seed,
-            progress=self._progress("permutations for the multigroup indices"),
-        )
-        out["multigroup"] = {name: r.summary() for name, r in tests.items()}
-        return out
-
-
-def _atkinson_statistic(b: float) -> inference.Statistic:
-    def statistic(table: np.ndarray) -> float:
-        return indices.atkinson(table[:, 0], table.sum(axis=1), b=b)
-
-    return statistic
-
-
-def _spatial_dissimilarity_statistic(weights: Any) -> inference.Statistic:
-    def statistic(table: np.ndarray) -> float:
-        return spatial.spatial_dissimilarity(table[:, 0], table.sum(axis=1), weights)
-
-    return statistic
 
 
 def _fmt(value: Any) -> str:
