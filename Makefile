@@ -52,9 +52,13 @@ demo: compilemessages
 	@echo
 	$(BIN)/cocity runserver $(HOST):$(PORT)
 
+# Style and mistakes (ruff), the import contracts of docs/architecture.md (import-linter, in
+# pyproject.toml) and the templates (djlint); docs/testing.md says what each checks.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/djlint src/cocity --lint
 
 typecheck: install
 	$(BIN)/mypy
