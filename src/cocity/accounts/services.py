@@ -29,6 +29,21 @@ PROFILE_FIELDS = (
 )
 
 
+def account_create(*, email: str, password: str | None = None) -> User:
+    """An account made by the site's staff (people sign up themselves through allauth): the
+    e-mail address is the login, stored in lower case; without a password the person sets one
+    with "forgot password"."""
+    with transaction.atomic():
+        person = User(email=User.objects.normalize_email((email or "").strip()).lower())
+        if password:
+            person.set_password(password)
+        else:
+            person.set_unusable_password()
+        person.full_clean()
+        person.save()
+    return person
+
+
 def profile_update(
     *,
     user: User,
