@@ -30,6 +30,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cocity.core.forms import add_service_errors, error_text
+
 _REFUSED = "_cocity_admin_refused"
 
 
@@ -45,19 +47,6 @@ def _as_validation_error(error: ValidationError | PermissionDenied) -> Validatio
     if isinstance(error, ValidationError):
         return error
     return ValidationError(str(error) or _("You are not allowed to do this."))
-
-
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's error on the form: on its field when the form shows it, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _messages_of(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
 
 
 class ThroughServices:
@@ -147,7 +136,7 @@ class ThroughServices:
         class RefusedForm(form_class):  # type: ignore[misc, valid-type]
             def _post_clean(self) -> None:
                 super()._post_clean()
-                _add_errors(self, error)
+                add_service_errors(self, error)
 
         RefusedForm.__name__ = form_class.__name__
         return RefusedForm
@@ -172,7 +161,7 @@ class ThroughServices:
         try:
             return super().delete_view(request, object_id, extra_context)  # type: ignore[misc, no-any-return]
         except _Refused as refused:
-            self.message_user(request, _messages_of(refused.error), messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, error_text(refused.error), messages.ERROR)  # type: ignore[attr-defined]
             opts = self.model._meta  # type: ignore[attr-defined]
             return HttpResponseRedirect(
                 reverse(

@@ -1,4 +1,4 @@
 """Writes for the network app, one module per area (``spaces``, ``organisations``,
-``territories``): one function per use case, keyword-only arguments, in a transaction, raising
-``django.core.exceptions.ValidationError`` with a message a person can act on. Views never
-write to models."""
+``territories``, ``topics``): one function per use case, keyword-only arguments, in a
+transaction, raising ``django.core.exceptions.ValidationError`` with a message a person can act
+on. Views and the admin never write to models."""
