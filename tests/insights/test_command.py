@@ -114,15 +114,17 @@ def write(tmp_path, text, name="d.csv"):
 
 
 BAD_CSV = [
-    ("code,a\nx,1\n", "line 1: missing column(s): total"),
-    ("code,a,total\nx,1,3\ny,1.5,3\n", "line 3: a is not a whole number ('1.5')"),
-    ("code,a,total\nx,1,3\ny,,3\n", "line 3: a is not a whole number ('')"),
-    ("code,a,total\nx,-1,3\n", "line 2: a is negative (-1)"),
-    ("code,a,total\nx,1,3\ny,5,4\n", "line 3: a (5) is larger than total (4)"),
-    ("code,a,total\nx,1,3\nx,1,3\n", "line 3: duplicate code 'x' (line 2)"),
-    ("code,a,total\nx,1,3,4\n", "line 2: 4 fields, the header has 3"),
+    ("code,a\nx,1\n", "Line 1: missing column total."),
+    ("code,a,total\nx,1,3\ny,1.5,3\n", "Line 3: a is not a whole number."),
+    ("code,a,total\nx,1,3\ny,,3\n", "Line 3: a is not a whole number."),
+    ("code,a,total\nx,-1,3\n", "Line 2: a is negative."),
+    ("code,a,total\nx,1,3\ny,5,4\n", "Line 3: a (5) is larger than the total (4)."),
+    ("code,a,total\nx,1,3\nx,1,3\n", "Line 3: code “x” already on line 2."),
+    ("code,a,total\n ,1,3\n", "Line 2: empty code."),
+    ("code,a,total\nx,1,3,4\n", "Line 2: 4 columns where the header has 3."),
     ("code,a,total\nx,0,3\ny,0,3\n", "group a: the group has no members"),
-    ("code,a,total\n", "has no data rows"),
+    ("code,a,total\n", "The file has no rows."),
+    ("", "The file has no rows."),
 ]
 
 
@@ -144,7 +146,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     with pytest.raises(CommandError) as info:
         run(path, "--id-column", "code", "--groups", "a", "--total", "total")
     text = str(info.value)
-    assert "line 2" in text and "line 3" in text and "line 4" in text
+    assert "Line 2" in text and "Line 3" in text and "Line 4" in text
 
 
 def feature(code, coords):
@@ -202,6 +204,8 @@ def test_other_bad_arguments(tmp_path):
         run(
             csv, "--id-column", "code", "--groups", "a,b", "--boundaries", csv, "--id-property", "c"
         )
+    with pytest.raises(CommandError, match="are not longitude and latitude"):
+        nc("--boundaries", DATA / "nc_counties.geojson", "--id-property", "fips")  # metres
     with pytest.raises(CommandError, match="cannot read"):
         run(tmp_path / "nope.csv", "--id-column", "code", "--groups", "a,b")
 
@@ -216,4 +220,4 @@ def test_the_cocity_command_exits_non_zero_on_bad_input(tmp_path):
     )  # fmt: skip
     assert done.returncode != 0
     assert done.stdout == ""
-    assert "line 2: a (5) is larger than total (3)" in done.stderr
+    assert "Line 2: a (5) is larger than the total (3)." in done.stderr

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -19,13 +22,32 @@ from numpy.typing import NDArray
 MAX_REPORTED = 20
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the French catalogue (``makemessages`` finds it by this name)
+    without importing Django: the pages translate it, the command prints it as it is."""
+    return message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: ``message`` (English, with ``%(name)s`` placeholders, in the catalogue)
+    and its values. ``str()`` gives the English text."""
+
+    message: str
+    params: dict[str, Any]
+
+    def __str__(self) -> str:
+        return self.message % self.params
+
+
 class InputError(ValueError):
     """Bad input; ``problems`` lists every problem found (up to MAX_REPORTED)."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
+    def __init__(self, problems: Sequence[Problem | str]):
+        self.problems = list(problems)
+        shown = [str(p) for p in self.problems[:MAX_REPORTED]]
         more = "" if len(problems) <= MAX_REPORTED else f"\n... and {len(problems) - 20} more"
-        super().__init__("\n".join(problems[:MAX_REPORTED]) + more)
+        super().__init__("\n".join(shown) + more)
 
 
 @dataclass(frozen=True)
@@ -33,7 +55,8 @@ class CountsTable:
     ids: list[str]
     groups: list[str]
     counts: NDArray[np.int64]  # units x groups
-    total: NDArray[np.int64] | None  # the --total column, when given
+    total: NDArray[np.int64] | None  # the total column, when given
+    lines: list[int] = field(default_factory=list)  # each unit's line (the header is line 1)
 
 
 def _whole_number(text: str) -> int | None:
@@ -46,7 +69,7 @@ def _whole_number(text: str) -> int | None:
         value = float(text)
     except ValueError:
         return None
-    if value != value or value in (float("inf"), float("-inf")) or value != int(value):
+    if not math.isfinite(value) or value != int(value):
         return None
     return int(value)
 
@@ -54,69 +77,136 @@ def _whole_number(text: str) -> int | None:
 def read_counts_csv(
     path: str | Path, *, id_column: str, groups: list[str], total: str | None = None
 ) -> CountsTable:
-    """Read one row per unit: an id, whole non-negative counts per group and maybe a total."""
-    if not groups:
-        raise InputError(["no groups given."])
-    if len(set(groups)) != len(groups):
-        raise InputError(["a group is named twice."])
-    columns = [*groups, *([total] if total else [])]
-    problems: list[str] = []
-    ids: list[str] = []
-    rows: list[list[int]] = []
-    seen: dict[str, int] = {}
+    """``parse_counts`` of a CSV file (UTF-8, with or without a byte order mark)."""
     try:
         handle = Path(path).open(newline="", encoding="utf-8-sig")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise InputError([f"cannot read {path}: {exc.strerror}."]) from exc
     with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputError([f"{path} is empty."])
-        header = [h.strip() for h in header]
-        missing = [c for c in [id_column, *columns] if c not in header]
-        if missing:
-            raise InputError([f"line 1: missing column(s): {', '.join(missing)}."])
-        id_at = header.index(id_column)
-        positions = [header.index(c) for c in columns]
-        for line, row in enumerate(reader, start=2):
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.append(f"line {line}: {len(row)} fields, the header has {len(header)}.")
-                continue
-            unit = row[id_at].strip()
-            if not unit:
-                problems.append(f"line {line}: empty {id_column}.")
-            elif unit in seen:
-                problems.append(f"line {line}: duplicate {id_column} {unit!r} (line {seen[unit]}).")
-            else:
-                seen[unit] = line
-            values: list[int] = []
-            for column, at in zip(columns, positions, strict=True):
-                value = _whole_number(row[at])
-                if value is None:
-                    problems.append(f"line {line}: {column} is not a whole number ({row[at]!r}).")
-                elif value < 0:
-                    problems.append(f"line {line}: {column} is negative ({value}).")
-                values.append(value if value is not None and value >= 0 else 0)
-            if total and len(values) == len(columns):
-                unit_total = values[-1]
-                for column, value in zip(groups, values, strict=False):
-                    if value > unit_total:
-                        problems.append(
-                            f"line {line}: {column} ({value}) is larger than {total} "
-                            f"({unit_total})."
-                        )
-                if len(groups) > 1 and sum(values[:-1]) > unit_total:
-                    problems.append(
-                        f"line {line}: the groups add up to more than {total} "
-                        f"({sum(values[:-1])} > {unit_total}); groups must not overlap."
+        return parse_counts(handle, id_column=id_column, groups=groups, total=total)
+
+
+def parse_counts(
+    lines: Iterable[str],
+    *,
+    id_column: str,
+    groups: list[str],
+    total: str | None = None,
+    id_key: Callable[[str], str] | None = None,
+    id_problem: Callable[[str, int], Problem | str | None] | None = None,
+) -> CountsTable:
+    """Read one row per unit from CSV text: an id, whole non-negative counts per group and maybe
+    a total column (without it, each unit's total is the sum of its groups). The one reader of
+    counts files, for the command and the pages' import. ``id_key`` normalises the ids (the
+    pages compare territory codes in capitals); ``id_problem(id, line)`` adds the caller's own
+    check of each id (the pages': a territory of the city). Every problem is reported at once,
+    with its line."""
+    if not groups:
+        raise InputError(["no groups given."])
+    if len(set(groups)) != len(groups):
+        raise InputError(["a group is named twice."])
+    columns = [*groups, *([total] if total else [])]
+    problems: list[Problem | str] = []
+    ids: list[str] = []
+    rows: list[list[int]] = []
+    numbers: list[int] = []
+    seen: dict[str, int] = {}
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        raise InputError([Problem(gettext_noop("The file has no rows."), {})])
+    header = [h.strip() for h in header]
+    missing = [c for c in [id_column, *columns] if c not in header]
+    if missing:
+        raise InputError(
+            [
+                Problem(gettext_noop("Line 1: missing column %(column)s."), {"column": c})
+                for c in missing
+            ]
+        )
+    id_at = header.index(id_column)
+    positions = [header.index(c) for c in columns]
+    for line, row in enumerate(reader, start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(
+                    gettext_noop(
+                        "Line %(line)d: %(found)d columns where the header has %(wanted)d."
+                    ),
+                    {"line": line, "found": len(row), "wanted": len(header)},
+                )
+            )
+            continue
+        unit = row[id_at].strip()
+        if id_key is not None:
+            unit = id_key(unit)
+        if not unit:
+            problems.append(
+                Problem(
+                    gettext_noop("Line %(line)d: empty %(column)s."),
+                    {"line": line, "column": id_column},
+                )
+            )
+        elif unit in seen:
+            problems.append(
+                Problem(
+                    gettext_noop("Line %(line)d: %(column)s “%(code)s” already on line %(first)d."),
+                    {"line": line, "column": id_column, "code": unit[:40], "first": seen[unit]},
+                )
+            )
+        else:
+            seen[unit] = line
+        if unit and id_problem is not None:
+            problem = id_problem(unit, line)
+            if problem is not None:
+                problems.append(problem)
+        values: list[int] = []
+        bad = False
+        for column, at in zip(columns, positions, strict=True):
+            value = _whole_number(row[at])
+            if value is None:
+                problems.append(
+                    Problem(
+                        gettext_noop("Line %(line)d: %(column)s is not a whole number."),
+                        {"line": line, "column": column},
                     )
-            ids.append(unit)
-            rows.append(values)
+                )
+            elif value < 0:
+                problems.append(
+                    Problem(
+                        gettext_noop("Line %(line)d: %(column)s is negative."),
+                        {"line": line, "column": column},
+                    )
+                )
+            bad |= value is None or value < 0
+            values.append(value if value is not None and value >= 0 else 0)
+        if total and not bad:
+            unit_total = values[-1]
+            for column, value in zip(groups, values, strict=False):
+                if value > unit_total:
+                    problems.append(
+                        Problem(
+                            gettext_noop(
+                                "Line %(line)d: %(column)s (%(value)d) is larger than the total "
+                                "(%(total)d)."
+                            ),
+                            {"line": line, "column": column, "value": value, "total": unit_total},
+                        )
+                    )
+            if len(groups) > 1 and sum(values[:-1]) > unit_total:
+                problems.append(
+                    Problem(
+                        gettext_noop("Line %(line)d: the groups add up to more than the total."),
+                        {"line": line},
+                    )
+                )
+        ids.append(unit)
+        rows.append(values)
+        numbers.append(line)
     if not rows and not problems:
-        problems.append(f"{path} has no data rows.")
+        problems.append(Problem(gettext_noop("The file has no rows."), {}))
     if problems:
         raise InputError(problems)
     table = np.array(rows, dtype=np.int64).reshape(len(rows), len(columns))
@@ -125,6 +215,7 @@ def read_counts_csv(
         groups=list(groups),
         counts=table[:, : len(groups)],
         total=table[:, -1] if total else None,
+        lines=numbers,
     )
 
 

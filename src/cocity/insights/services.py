@@ -4,10 +4,7 @@ background import of large files."""
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -20,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.core import geo, geojson
 from cocity.network.models import Territory
 
 from . import inference
+from .io import InputError, Problem, parse_counts
 from .models import DataSet, ImportJob, Unit
 from .report import ReportOptions, compute_report, multigroup_table
 
@@ -50,19 +49,11 @@ def parse_groups(text: str) -> list[dict[str, str]]:
     return groups
 
 
-def _whole(text: str) -> int | None:
-    text = (text or "").strip()
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    if not math.isfinite(value) or value != int(value):
-        return None
-    return int(value)
+def _translated(problem: Problem | str) -> str:
+    """A reader's problem in the language of the request (its message is in the catalogue)."""
+    if isinstance(problem, Problem):
+        return _(problem.message) % problem.params
+    return str(problem)
 
 
 def _city_territories(city: Territory) -> dict[str, Territory]:
@@ -84,83 +75,37 @@ def validate_upload(
     geojson_text: str | None = None,
     id_property: str = "code",
 ) -> list[ParsedRow]:
-    """Every problem with its line (the header is line 1); raise them all at once."""
-    problems: list[str] = []
-    reader = csv.reader(io.StringIO(csv_text))
-    header = [h.strip() for h in next(reader, [])]
+    """Every problem with its line (the header is line 1); raise them all at once. The counts
+    are read by ``io.parse_counts``, the command's reader; the codes must be the city's."""
     columns = [g["column"] for g in groups]
-    wanted = [id_column, *columns] + ([total_column] if total_column else [])
-    missing = [c for c in wanted if c not in header]
-    if missing:
-        raise ValidationError(
-            [_("Line 1: missing column %(column)s.") % {"column": c} for c in missing]
-        )
-    at = {name: header.index(name) for name in wanted}
     places = _city_territories(city)
-    seen: dict[str, int] = {}
-    rows: list[ParsedRow] = []
-    for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) < len(header):
-            problems.append(
-                _("Line %(line)d: %(found)d columns where the header has %(wanted)d.")
-                % {"line": number, "found": len(record), "wanted": len(header)}
-            )
-            continue
-        code = record[at[id_column]].strip().upper()
-        territory = places.get(code)
-        if territory is None:
-            problems.append(
-                _("Line %(line)d: unknown territory code “%(code)s” in %(city)s.")
-                % {"line": number, "code": code[:40], "city": city.name}
-            )
-        if code in seen:
-            problems.append(
-                _("Line %(line)d: territory code “%(code)s” already on line %(first)d.")
-                % {"line": number, "code": code[:40], "first": seen[code]}
-            )
-        else:
-            seen[code] = number
-        counts: list[int] = []
-        bad = False
-        for column in columns + ([total_column] if total_column else []):
-            value = _whole(record[at[column]])
-            if value is None:
-                problems.append(
-                    _("Line %(line)d: %(column)s is not a whole number.")
-                    % {"line": number, "column": column}
-                )
-                bad = True
-            elif value < 0:
-                problems.append(
-                    _("Line %(line)d: %(column)s is negative.") % {"line": number, "column": column}
-                )
-                bad = True
-            counts.append(value or 0)
-        if bad:
-            continue
-        if total_column:
-            total = counts.pop()
-            for column, value in zip(columns, counts, strict=True):
-                if value > total:
-                    problems.append(
-                        _(
-                            "Line %(line)d: %(column)s (%(value)d) is larger than the total "
-                            "(%(total)d)."
-                        )
-                        % {"line": number, "column": column, "value": value, "total": total}
-                    )
-            if sum(counts) > total:
-                problems.append(
-                    _("Line %(line)d: the groups add up to more than the total.") % {"line": number}
-                )
-        else:
-            total = sum(counts)
-        if territory is not None:
-            rows.append(ParsedRow(territory.pk, code, counts, total))
-    if not rows and not problems:
-        problems.append(_("The file has no rows."))
+
+    def unknown(code: str, line: int) -> str | None:
+        if code in places:
+            return None
+        return _("Line %(line)d: unknown territory code “%(code)s” in %(city)s.") % {
+            "line": line,
+            "code": code[:40],
+            "city": city.name,
+        }
+
+    try:
+        table = parse_counts(
+            io.StringIO(csv_text),
+            id_column=id_column,
+            groups=columns,
+            total=total_column or None,
+            id_key=str.upper,
+            id_problem=unknown,
+        )
+    except InputError as exc:
+        raise ValidationError([_translated(p) for p in exc.problems]) from exc
+    totals = table.counts.sum(axis=1) if table.total is None else table.total
+    rows = [
+        ParsedRow(places[code].pk, code, table.counts[i].tolist(), int(totals[i]))
+        for i, code in enumerate(table.ids)
+    ]
+    problems: list[str] = []
     if geojson_text is not None and not problems:
         problems.extend(_attach_boundaries(rows, geojson_text, id_property))
     if problems:
@@ -169,37 +114,35 @@ def validate_upload(
 
 
 def _attach_boundaries(rows: list[ParsedRow], text: str, id_property: str) -> list[str]:
+    """Each row's boundary from a FeatureCollection, checked by the one boundary rule
+    (``cocity.core.geo``, the same as the territories')."""
     problems: list[str] = []
     try:
-        data = json.loads(text)
-        features = data["features"]
-        if not isinstance(features, list):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
+        data = geo.loads(text)
+    except ValidationError as error:
+        return list(error.messages)
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
         return [_("The boundaries are not a GeoJSON FeatureCollection.")]
-    by_code = {row.code: row for row in rows}
-    found: set[str] = set()
+    entries: list[tuple[int, str, dict[str, Any]]] = []
     for number, feature in enumerate(features, start=1):
-        try:
-            code = str(feature["properties"][id_property]).strip().upper()
-            geometry = feature["geometry"]
-            shape = shapely.geometry.shape(geometry)
-        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict) or id_property not in properties or geometry is None:
             problems.append(
                 _("Feature %(number)d: no %(property)s property or no readable geometry.")
                 % {"number": number, "property": id_property}
             )
             continue
-        if shape.geom_type not in ("Polygon", "MultiPolygon") or not shape.is_valid:
+        entries.append((number, str(properties[id_property]).strip().upper(), geometry))
+    _shapes, checked = geo.check_boundaries([geometry for _n, _c, geometry in entries])
+    by_code = {row.code: row for row in rows}
+    found: set[str] = set()
+    for (number, code, geometry), problem in zip(entries, checked, strict=True):
+        if problem is not None:
             problems.append(
-                _("Feature %(number)d (%(code)s): invalid geometry (%(reason)s).")
-                % {
-                    "number": number,
-                    "code": code[:40],
-                    "reason": shapely.is_valid_reason(shape)
-                    if shape.geom_type in ("Polygon", "MultiPolygon")
-                    else shape.geom_type,
-                }
+                _("Feature %(number)d (%(code)s): %(problem)s")
+                % {"number": number, "code": code[:40], "problem": problem}
             )
             continue
         if code not in by_code:
@@ -215,7 +158,7 @@ def _attach_boundaries(rows: list[ParsedRow], text: str, id_property: str) -> li
             )
             continue
         found.add(code)
-        by_code[code].boundary = geometry
+        by_code[code].boundary = geojson.geometry_of(geometry)
     for row in rows:
         if row.code not in found:
             problems.append(_("No boundary for %(code)s.") % {"code": row.code})
