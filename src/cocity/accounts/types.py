@@ -1,0 +1,35 @@
+"""The types of the person behind a request, for the signatures of every app.
+
+- ``Actor``: the signed-in person a service acts for (a ``User``). A write needs one: views get
+  it with :func:`signed_in` after their log-in check.
+- ``Viewer``: whoever reads, a signed-in person or a visitor (``request.user`` as it comes):
+  selectors and forms that show more to members take one.
+
+The aliases are strings, so importing this module loads no model (it is safe from any module,
+before the app registry is ready).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cocity.accounts.models import User
+
+Actor: TypeAlias = "User"
+Viewer: TypeAlias = "User | AnonymousUser"
+
+
+def signed_in(request: HttpRequest) -> Actor:
+    """The signed-in person making ``request``; ``PermissionDenied`` for a visitor. Views call it
+    after their own log-in check (``login_or_forbidden``, ``require_perm``), so a visitor never
+    reaches a service, which stores who acted."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
