@@ -2,7 +2,7 @@
 """Demo: the Cities of Equality partnership's process (shared/seeds/001): online brainstorming,
 a preliminary list of actions due by the end of 2024, a draft action plan due in spring 2025,
 then monitoring. Ideas on the seed's themes, comments and supports, merged into actions with
-milestones and progress updates. Idempotent: keyed by the process slug and titles."""
+milestones and progress reports. Idempotent: keyed by the process slug and titles."""
 
 from __future__ import annotations
 

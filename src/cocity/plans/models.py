@@ -1,4 +1,4 @@
-"""Co-production processes: dated phases, ideas, the actions ideas become, progress updates.
+"""Co-production processes: dated phases, ideas, the actions ideas become, progress reports.
 
 An idea keeps the action it was merged into (``Idea.action``), so a person who proposed something
 can always see what became of it; an action lists its source ideas through the same key.
