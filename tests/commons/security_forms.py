@@ -102,8 +102,9 @@ def _png() -> SimpleUploadedFile:
 
 
 def _pdf() -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile("pact.pdf", body, content_type="application/pdf")
+    from cocity.core.testing.files import pdf_upload
+
+    return pdf_upload("pact.pdf")
 
 
 def _latest(model: Any, field: str) -> Any:

@@ -18,6 +18,7 @@ from cocity.commons.models import (
     PactReport,
     PactVersion,
 )
+from cocity.core.testing.files import pdf_upload
 from tests.commons import scenario
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -334,16 +335,11 @@ def test_documents_are_pdfs_under_the_size_limit(w, settings):  # type: ignore[n
         services.document_add(
             pact=pact, title="Pact", file=SimpleUploadedFile("p.pdf", b"<html>"), actor=w.resident
         )
-    settings.COCITY_COMMONS_MAX_PDF_BYTES = 10
+    settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "pdf": 10}
     with pytest.raises(ValidationError, match="too large"):
-        services.document_add(
-            pact=pact, title="Pact", file=SimpleUploadedFile("p.pdf", b"%PDF-1.4 " + b"x" * 50),
-            actor=w.resident,
-        )  # fmt: skip
-    settings.COCITY_COMMONS_MAX_PDF_BYTES = 10_000
-    services.document_add(
-        pact=pact, title="Pact", file=SimpleUploadedFile("p.pdf", b"%PDF-1.4 ok"), actor=w.resident
-    )
+        services.document_add(pact=pact, title="Pact", file=pdf_upload("p.pdf"), actor=w.resident)
+    settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "pdf": 10_000}
+    services.document_add(pact=pact, title="Pact", file=pdf_upload("p.pdf"), actor=w.resident)
     assert PactDocument.objects.count() == 1
 
 

@@ -7,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from icalendar import Calendar
 
+from cocity.core.models import SentReminder
+from cocity.core.testing import files
 from cocity.events import services
-from cocity.events.models import Event, Material, Question, Registration, ReminderSent, Session
+from cocity.events.models import Event, Material, Question, Registration, Session
 from tests.factories import UserFactory, event_with_session
 
 pytestmark = pytest.mark.django_db
@@ -148,13 +150,13 @@ def test_material_must_be_a_real_pdf_within_the_size_limit(settings):
     fake = SimpleUploadedFile("note.pdf", b"<html>not a pdf</html>", "application/pdf")
     with pytest.raises(ValidationError, match="not a PDF"):
         services.material_add(event=event, title="Concept note", file=fake)
-    settings.COCITY_MAX_MATERIAL_BYTES = 100
+    settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "pdf": 100}
     big = SimpleUploadedFile("note.pdf", b"%PDF-1.7\n" + b"0" * 200, "application/pdf")
-    with pytest.raises(ValidationError, match="larger than"):
+    with pytest.raises(ValidationError, match="too large"):
         services.material_add(event=event, title="Concept note", file=big)
     assert not Material.objects.exists()
-    settings.COCITY_MAX_MATERIAL_BYTES = 10_000
-    ok = SimpleUploadedFile("note.pdf", b"%PDF-1.7\n%%EOF", "application/pdf")
+    settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "pdf": 10_000}
+    ok = files.pdf_upload("note.pdf")
     assert services.material_add(event=event, title="Concept note", file=ok).file
 
 
@@ -171,7 +173,12 @@ def test_reminders_default_24h_and_1h_sent_once():
     assert services.reminders_enqueue(now=start - timedelta(minutes=40)) == 0
     assert len(mail.outbox) == 2 and all("Reminder" in m.subject for m in mail.outbox)
     assert "secret-room" in mail.outbox[0].body
-    assert ReminderSent.objects.count() == 2
+    registration = Registration.objects.get(user=person)
+    session = track.sessions.get()
+    assert sorted(SentReminder.objects.values_list("object_id", "key")) == [
+        (registration.pk, f"session:{session.pk}:1440"),
+        (registration.pk, f"session:{session.pk}:60"),
+    ]
 
 
 def test_calendar_token_reset_changes_the_address():

@@ -177,7 +177,7 @@ BOWTIE = [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]
                 feature("x", SQUARE),
                 {"type": "Feature", "properties": {"code": "y"}, "geometry": None},
             ],
-            "feature 2 (code 'y'): unreadable geometry",
+            "feature 2 (code 'y'): the feature has no geometry",
         ),
     ],
 )

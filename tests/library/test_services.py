@@ -1,5 +1,3 @@
-import io
-import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -7,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cocity.core.testing import files
 from cocity.library import services
 from cocity.library.models import ItemAttachment, LibraryItem, ReviewComment
 from cocity.search.models import Document
@@ -101,23 +100,15 @@ def test_translation_is_indexed(editorial, publish):
 
 
 def _pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("report.pdf", b"%PDF-1.7\n1 0 obj\n", content_type="application/pdf")
+    return files.pdf_upload("report.pdf")
 
 
 def _docx() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return SimpleUploadedFile("notes.docx", buffer.getvalue())
+    return files.upload("notes.docx", files.ooxml_bytes("docx"))
 
 
 def _odt() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", "<office:document-content/>")
-    return SimpleUploadedFile("notes.odt", buffer.getvalue())
+    return files.upload("notes.odt", files.odf_bytes("odt"))
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,11 @@ class TestCreate:
         organisation = create(user, logo=image_file(), logo_alt="A blue square")
         assert organisation.logo.name.endswith(".png")
 
+    def test_logo_is_stored_with_the_extension_of_its_content(self, user):
+        logo = image_file("logo.svg", "JPEG", content_type="image/svg+xml")
+        organisation = create(user, logo=logo, logo_alt="A blue square")
+        assert organisation.logo.name.endswith(".jpg")
+
     @pytest.mark.parametrize(
         ("logo", "message"),
         [
@@ -66,10 +71,10 @@ class TestCreate:
                 SimpleUploadedFile(
                     "logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"
                 ),
-                "SVG logos are not accepted",
+                "SVG images are not accepted",
             ),
             (SimpleUploadedFile("logo.png", b"not an image at all", "image/png"), "not an image"),
-            (SimpleUploadedFile("logo.gif", b"GIF89a", "image/gif"), "PNG, JPEG or WebP"),
+            (SimpleUploadedFile("logo.gif", b"GIF89a", "image/gif"), "JPEG, PNG or WebP"),
         ],
     )
     def test_bad_logo_is_refused_and_nothing_written(self, user, logo, message):
@@ -79,10 +84,10 @@ class TestCreate:
         assert not Organisation.objects.exists()
 
     def test_logo_too_big(self, user, settings):
-        settings.COCITY_MAX_LOGO_BYTES = 100
+        settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "logo": 100}
         with pytest.raises(ValidationError) as error:
             create(user, logo=image_file(size=(200, 200)), logo_alt="Logo")
-        assert "at most 100" in " ".join(error.value.message_dict["logo"])
+        assert "the limit is 100\xa0bytes" in " ".join(error.value.message_dict["logo"])
         assert not Organisation.objects.exists()
 
     def test_logo_needs_alt_text(self, user):

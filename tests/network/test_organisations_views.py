@@ -180,7 +180,7 @@ class TestCreate:
         [
             (
                 {"logo": SimpleUploadedFile("x.svg", b"<svg/>", "image/svg+xml"), "logo_alt": "x"},
-                "SVG logos are not accepted",
+                "SVG images are not accepted",
             ),
             (
                 {"logo": SimpleUploadedFile("x.png", b"nope", "image/png"), "logo_alt": "x"},
@@ -197,12 +197,12 @@ class TestCreate:
         assert not Organisation.objects.exists()
 
     def test_logo_too_big(self, client, user, settings):
-        settings.COCITY_MAX_LOGO_BYTES = 10
+        settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "logo": 10}
         client.force_login(user)
         response = client.post(
             self.URL, {"name": "Org", "kind": "civil_society", "logo": png(), "logo_alt": "x"}
         )
-        assert "logos may be at most 10" in response.content.decode()
+        assert "the limit is 10\xa0bytes" in response.content.decode()
         assert not Organisation.objects.exists()
 
 

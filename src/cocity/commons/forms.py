@@ -9,32 +9,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core.forms import PlainTextMixin
 from cocity.core.text import clean_plain_text
+from cocity.core.uploads import validate_image, validate_pdf
 from cocity.network.models import Territory, Topic
 
-from .files import validate_image, validate_pdf
 from .models import Commitment, Commons, Pact, PactParty, PactPhoto
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class CleanTextMixin:
-    plain_fields: tuple[str, ...] = ()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()  # type: ignore[misc]
-        for name, value in list(data.items()):
-            if isinstance(value, str):
-                data[name] = clean_plain_text(value)
-        return data
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class PactFilterForm(forms.Form):
@@ -74,7 +56,7 @@ class PactFilterForm(forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
 
-class CommonsForm(CleanTextMixin, forms.ModelForm):
+class CommonsForm(PlainTextMixin, forms.ModelForm):
     shape = forms.CharField(
         label=_("Shape (GeoJSON polygon)"),
         required=False,
@@ -104,7 +86,7 @@ class CommonsForm(CleanTextMixin, forms.ModelForm):
         return self.cleaned_data.get("shape") or None
 
 
-class PhotoForm(CleanTextMixin, forms.Form):
+class PhotoForm(PlainTextMixin, forms.Form):
     image = forms.ImageField(label=_("Photo"), validators=[validate_image])
     alt_text = forms.CharField(
         label=_("Text alternative"),
@@ -117,7 +99,7 @@ class PactPhotoForm(PhotoForm):
     when = forms.ChoiceField(label=_("Before or after"), choices=PactPhoto.When.choices)
 
 
-class CallForm(CleanTextMixin, forms.Form):
+class CallForm(PlainTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     slug = forms.SlugField(label=_("Short name in the address"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
@@ -134,7 +116,7 @@ class CallForm(CleanTextMixin, forms.Form):
         self.fields["commons"].queryset = Commons.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
 
 
-class PactForm(CleanTextMixin, forms.ModelForm):
+class PactForm(PlainTextMixin, forms.ModelForm):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Propose on behalf of"),
         required=False,
@@ -219,7 +201,7 @@ class PartyForm(forms.Form):
         return user
 
 
-class CommitmentForm(CleanTextMixin, forms.Form):
+class CommitmentForm(PlainTextMixin, forms.Form):
     party: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Party"), queryset=None)
     category = forms.ChoiceField(label=_("Category"), choices=Commitment.Category.choices)
     description = forms.CharField(
@@ -233,29 +215,23 @@ class CommitmentForm(CleanTextMixin, forms.Form):
         self.fields["party"].queryset = pact.parties.select_related("organisation", "person")  # type: ignore[attr-defined]
 
 
-class ActivityForm(CleanTextMixin, forms.Form):
+class ActivityForm(PlainTextMixin, forms.Form):
     description = forms.CharField(label=_("Activity"), max_length=500)
     starts_on = forms.DateField(label=_("From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
 
 
-class DocumentForm(CleanTextMixin, forms.Form):
+class DocumentForm(PlainTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("PDF file"), validators=[validate_pdf])
 
 
-class TransitionForm(CleanTextMixin, forms.Form):
+class TransitionForm(PlainTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason (published)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class CommentForm(CleanTextMixin, forms.Form):
-    body = forms.CharField(
-        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -277,7 +253,7 @@ class DraftForm(forms.Form):
         return clean_plain_text(self.cleaned_data["note"])
 
 
-class ReportForm(CleanTextMixin, forms.Form):
+class ReportForm(PlainTextMixin, forms.Form):
     period_start = forms.DateField(label=_("Period from"), widget=DATE)
     period_end = forms.DateField(label=_("Period until"), widget=DATE)
     summary = forms.CharField(

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cocity.network.geojson import validate_boundary
-
-from .files import validate_image, validate_pdf
+from cocity.core.geo import validate_boundary
+from cocity.core.uploads import validate_image, validate_pdf
 
 
 class Commons(models.Model):
@@ -489,7 +488,6 @@ class PactHistoryEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True, max_length=5_000)
     due_on = models.DateField(_("next step due by"), null=True, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
-    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("pact history entry")
@@ -499,21 +497,6 @@ class PactHistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pact_id}: {self.from_state} → {self.to_state}"
-
-
-class PactComment(models.Model):
-    pact = models.ForeignKey(Pact, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("comment"), max_length=5_000)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("comment on a pact")
-        verbose_name_plural = _("comments on pacts")
-        ordering = ("created_at", "id")
-
-    def __str__(self) -> str:
-        return self.body[:80]
 
 
 class PactVersion(models.Model):

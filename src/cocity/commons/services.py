@@ -16,11 +16,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocity.core.cache import bumps_cache_versions
+from cocity.accounts.types import Actor, Viewer
+from cocity.core.cache import rows_changed
+from cocity.core.geo import normalise_boundary
 from cocity.core.mail import queue_templated_email, recipient_language
-from cocity.network.geojson import normalise_boundary
+from cocity.core.reminders import send_once, unsent
 from cocity.network.models import Organisation, Territory
 from cocity.network.rules import is_org_editor
+from cocity.participation import services as participation
+from cocity.participation.models import Comment, Report
 from cocity.search import index as search_index
 
 from . import lifecycle
@@ -31,7 +35,6 @@ from .models import (
     Commons,
     CommonsPhoto,
     Pact,
-    PactComment,
     PactDocument,
     PactHistoryEntry,
     PactParty,
@@ -44,17 +47,9 @@ from .rules import forget_pact_roles
 S = Pact.State
 
 
-CACHE_NAMESPACE = "commons"
-# Anonymous pages of the registry, the map and its GeoJSON are cached under the "commons"
-# namespace (``cocity.core.cache.public_page_cache``): every write makes them stale, now and
-# again when the transaction commits. A write refused with an error changes nothing.
-_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
-
-
 # --- commons and calls ------------------------------------------------------------------------
 
 
-@_changes_public_pages
 def commons_create(
     *,
     organisation: Organisation,
@@ -62,7 +57,7 @@ def commons_create(
     slug: str,
     kind: str,
     territory: Territory,
-    actor: Any,
+    actor: Actor,
     owner: str = Commons.Owner.CITY,
     owner_name: str = "",
     owner_consent: bool = False,
@@ -100,8 +95,7 @@ def commons_create(
     return commons
 
 
-@_changes_public_pages
-def commons_photo_add(*, commons: Commons, image: Any, alt_text: str, actor: Any) -> CommonsPhoto:
+def commons_photo_add(*, commons: Commons, image: Any, alt_text: str, actor: Actor) -> CommonsPhoto:
     if not actor.has_perm("commons.change_commons", commons):
         raise PermissionDenied
     photo = CommonsPhoto(commons=commons, image=image, alt_text=alt_text.strip())
@@ -110,7 +104,6 @@ def commons_photo_add(*, commons: Commons, image: Any, alt_text: str, actor: Any
     return photo
 
 
-@_changes_public_pages
 def call_create(
     *,
     organisation: Organisation,
@@ -119,7 +112,7 @@ def call_create(
     opens_on: date,
     closes_on: date,
     commons: Iterable[Commons],
-    actor: Any,
+    actor: Actor,
     description: str = "",
 ) -> CallForCare:
     if not actor.has_perm("commons.add_callforcare", organisation):
@@ -161,7 +154,7 @@ PACT_TEXT_FIELDS = (
 
 
 def _record(
-    pact: Pact, *, action: str, source: str, actor: Any, reason: str = "", when=None
+    pact: Pact, *, action: str, source: str, actor: Actor, reason: str = "", when=None
 ) -> PactHistoryEntry:  # type: ignore[no-untyped-def]
     now = when or timezone.now()
     pact.state_since = now
@@ -181,7 +174,6 @@ def _record(
     return entry
 
 
-@_changes_public_pages
 def pact_create(
     *,
     commons: Commons,
@@ -241,7 +233,7 @@ def pact_create(
     return pact
 
 
-def _require(actor: Any, perm: str, pact: Pact) -> None:
+def _require(actor: Actor, perm: str, pact: Pact) -> None:
     """Ask ``rules`` about the pact as it is in the database now (callers may hold an old copy)."""
     if perm == "commons.change_pact":
         pact.state = Pact.objects.values_list("state", flat=True).get(pk=pact.pk)
@@ -249,8 +241,7 @@ def _require(actor: Any, perm: str, pact: Pact) -> None:
         raise PermissionDenied
 
 
-@_changes_public_pages
-def pact_update(*, pact: Pact, actor: Any, **fields: Any) -> Pact:
+def pact_update(*, pact: Pact, actor: Actor, **fields: Any) -> Pact:
     allowed = {"title", "level", "starts_on", "ends_on", *PACT_TEXT_FIELDS}
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
@@ -265,11 +256,10 @@ def pact_update(*, pact: Pact, actor: Any, **fields: Any) -> Pact:
     return pact
 
 
-@_changes_public_pages
 def party_add(
     *,
     pact: Pact,
-    actor: Any,
+    actor: Actor,
     role: str,
     person: Any = None,
     organisation: Organisation | None = None,
@@ -295,9 +285,8 @@ def party_add(
     return party
 
 
-@_changes_public_pages
 def commitment_add(
-    *, pact: Pact, party: PactParty, category: str, description: str, actor: Any
+    *, pact: Pact, party: PactParty, category: str, description: str, actor: Actor
 ) -> Commitment:
     # In a draft the proponents write every party's commitments (the city's as they request
     # them); in co-design the shared draft is where both sides change them.
@@ -308,9 +297,8 @@ def commitment_add(
     return commitment
 
 
-@_changes_public_pages
 def activity_add(
-    *, pact: Pact, description: str, starts_on: date, ends_on: date, actor: Any
+    *, pact: Pact, description: str, starts_on: date, ends_on: date, actor: Actor
 ) -> Activity:
     _require(actor, "commons.change_pact", pact)
     activity = Activity(pact=pact, description=description, starts_on=starts_on, ends_on=ends_on)
@@ -321,8 +309,7 @@ def activity_add(
     return activity
 
 
-@_changes_public_pages
-def document_add(*, pact: Pact, title: str, file: Any, actor: Any) -> PactDocument:
+def document_add(*, pact: Pact, title: str, file: Any, actor: Actor) -> PactDocument:
     if not (
         actor.has_perm("commons.sign_pact", pact) or actor.has_perm("commons.change_pact", pact)
     ):
@@ -333,14 +320,13 @@ def document_add(*, pact: Pact, title: str, file: Any, actor: Any) -> PactDocume
     return document
 
 
-@_changes_public_pages
 def photo_add(
     *,
     pact: Pact,
     image: Any,
     alt_text: str,
     when: str,
-    actor: Any,
+    actor: Actor,
     report: PactReport | None = None,
 ) -> PactPhoto:
     if not (
@@ -386,8 +372,7 @@ def _refuse(pact: Pact, action: str) -> ValidationError:
     )
 
 
-@_changes_public_pages
-def pact_transition(*, pact: Pact, action: str, actor: Any, reason: str = "") -> Pact:
+def pact_transition(*, pact: Pact, action: str, actor: Actor, reason: str = "") -> Pact:
     """Move a pact by one row of the lifecycle table, under a lock on the pact's row."""
     reason = (reason or "").strip()
     if action in ("sign", "report"):
@@ -433,7 +418,7 @@ def _merge_target(competing: Pact) -> Pact:
     return main
 
 
-def _merge(competing: Pact, main: Pact, *, actor: Any, reason: str) -> None:
+def _merge(competing: Pact, main: Pact, *, actor: Actor, reason: str) -> None:
     """The competing proposal's people join the main pact as co-signers, with their commitments;
     its objectives go into the shared draft; both histories say so."""
     present_orgs = set(
@@ -457,6 +442,7 @@ def _merge(competing: Pact, main: Pact, *, actor: Any, reason: str) -> None:
             Commitment(pact=main, party=joined, category=c.category, description=c.description)
             for c in party.commitments.all()
         )
+        rows_changed(Commitment)  # bulk_create sends no signal (cocity.core.cache)
     addition = _("## Merged proposal: %(title)s\n\n%(objectives)s") % {
         "title": competing.title,
         "objectives": competing.objectives,
@@ -486,7 +472,7 @@ def _draft_text(pact: Pact) -> str:
     return "\n".join(parts).strip() + "\n"
 
 
-def _version(pact: Pact, actor: Any, text: str, note: str) -> PactVersion:
+def _version(pact: Pact, actor: Actor, text: str, note: str) -> PactVersion:
     last = pact.versions.aggregate(n=Max("number"))["n"] or 0
     version = PactVersion(pact=pact, number=last + 1, text=text, note=note, author=actor)
     version.full_clean()
@@ -496,12 +482,11 @@ def _version(pact: Pact, actor: Any, text: str, note: str) -> PactVersion:
     return version
 
 
-def _first_version(pact: Pact, actor: Any) -> None:
+def _first_version(pact: Pact, actor: Actor) -> None:
     _version(pact, actor, _draft_text(pact), _("first shared draft"))
 
 
-@_changes_public_pages
-def draft_save(*, pact: Pact, actor: Any, text: str, note: str = "") -> PactVersion:
+def draft_save(*, pact: Pact, actor: Actor, text: str, note: str = "") -> PactVersion:
     """A new version of the shared draft (co-design): both sides edit, every version is kept."""
     with transaction.atomic():
         locked = _locked(pact)
@@ -515,7 +500,7 @@ def draft_save(*, pact: Pact, actor: Any, text: str, note: str = "") -> PactVers
         return _version(locked, actor, text, note.strip())
 
 
-def _can_sign_for(actor: Any, party: PactParty, pact: Pact) -> bool:
+def _can_sign_for(actor: Viewer, party: PactParty, pact: Pact) -> bool:
     """The city signs through one of its officers; a person or an organisation through the
     person named on the party (an organisation's contact person)."""
     if not actor.is_authenticated:
@@ -525,8 +510,7 @@ def _can_sign_for(actor: Any, party: PactParty, pact: Pact) -> bool:
     return bool(party.person_id == actor.pk)
 
 
-@_changes_public_pages
-def pact_sign(*, pact: Pact, party: PactParty, actor: Any) -> PactParty:
+def pact_sign(*, pact: Pact, party: PactParty, actor: Actor) -> PactParty:
     """One party signs (who and when are recorded); the last signature makes the pact signed."""
     with transaction.atomic():
         locked = _locked(pact)
@@ -557,20 +541,62 @@ def pact_sign(*, pact: Pact, party: PactParty, actor: Any) -> PactParty:
     return party
 
 
-@_changes_public_pages
-def comment_add(*, pact: Pact, author: Any, body: str) -> PactComment:
+# --- public comments (participation comments on the pact) -------------------------------------
+
+
+def comment_add(
+    *,
+    pact: Pact,
+    author: Any,
+    body: str,
+    stance: str = Comment.Stance.NEUTRAL,
+    parent: Comment | None = None,
+) -> Comment:
+    """A public comment (or a reply) while the public window is open; the proponents, and the
+    author of the comment answered, are notified."""
     _require(author, "commons.comment_pact", pact)
-    comment = PactComment(pact=pact, author=author, body=body.strip())
-    comment.full_clean()
-    comment.save()
+    comment = participation.comment_create(
+        target=pact, author=author, body=body.strip(), stance=stance, parent=parent, counter=None
+    )
+    recipients = {pact.created_by_id}
+    recipients.update(
+        pact.parties.filter(role=PactParty.Role.PROPONENT, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    if comment.parent is not None:
+        recipients.add(comment.parent.author_id)
+    recipients.discard(author.pk)
+    participation.notify(
+        recipients=recipients,
+        kind="comment",
+        message=_("%(name)s commented on the pact “%(title)s”")
+        % {"name": author.public_name, "title": pact.title},
+        url=f"{pact.get_absolute_url()}#comment-{comment.pk}",
+    )
     return comment
 
 
-@_changes_public_pages
+def comment_report(*, comment: Comment, reporter: Any, reason: str) -> Report:
+    """Report a comment on a pact to the moderators of the organisation responsible for its
+    commons (the pact's officers), who decide in their moderation queue."""
+    pact = comment.target
+    if not isinstance(pact, Pact):
+        raise ValidationError(_("This comment is not on a pact."))
+    if not reporter.has_perm("commons.report_comment", pact):
+        raise PermissionDenied
+    return participation.report_create(
+        target=comment,
+        reporter=reporter,
+        reason=(reason or "").strip(),
+        organisation=pact.commons.organisation,
+    )
+
+
 def report_file(
     *,
     pact: Pact,
-    actor: Any,
+    actor: Actor,
     period_start: date,
     period_end: date,
     summary: str,
@@ -635,46 +661,55 @@ def _tell_proponent(pact: Pact, *, action: str, reason: str) -> None:
 # --- reminders --------------------------------------------------------------------------------
 
 
+STEP_DUE = "step-due"  # the reminders-ledger key of a step's deadline (cocity.core.reminders)
+
+
 def reminders_send(*, today: date | None = None) -> int:
     """Remind the officers of every pact whose current step is due within three days or overdue,
-    once per step (the history entry that opened the step records the reminder)."""
+    once per step: the history entry that opened the step carries the key ``step-due`` in the
+    reminders ledger (recorded even when the step is over, so it is never looked at again)."""
     from .selectors import pact_officers
 
     today = today or timezone.localdate()
     sent = 0
     due = (
-        PactHistoryEntry.objects.filter(
-            reminded_at__isnull=True,
-            due_on__isnull=False,
-            due_on__lte=today + timedelta(days=3),
-        )
+        unsent(PactHistoryEntry.objects.all(), STEP_DUE)
+        .filter(due_on__isnull=False, due_on__lte=today + timedelta(days=3))
         .select_related("pact__commons__organisation")
         .order_by("id")
     )
-    for event in due.iterator():
-        pact = event.pact
+    for entry in due.iterator():
+        pact = entry.pact
         current = pact.history.order_by("-created_at", "-id").values_list("id", flat=True).first()
-        with transaction.atomic():
-            claimed = PactHistoryEntry.objects.filter(pk=event.pk, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            )
-            if not claimed or current != event.pk or pact.state != event.to_state:
-                continue
-            for officer in pact_officers(pact):
-                if not officer.email:
-                    continue
-                queue_templated_email(
-                    to=officer.email,
-                    template="commons/emails/reminder",
-                    context={
-                        "pact": pact,
-                        "state": Pact.State(pact.state).label,
-                        "due_on": event.due_on,
-                        "overdue": event.due_on is not None and event.due_on < today,
-                        "officer": officer,
-                        "site_url": settings.COCITY_BASE_URL.rstrip("/"),
-                    },
-                    language=recipient_language(officer),
-                )
-                sent += 1
+        is_open = current == entry.pk and pact.state == entry.to_state
+        officers = list(pact_officers(pact)) if is_open else []
+
+        def remind(entry: PactHistoryEntry = entry, officers: list[Any] = officers) -> int:
+            return _remind_officers(entry, officers, today)
+
+        if send_once(target=entry, key=STEP_DUE, send=remind):
+            sent += sum(1 for officer in officers if officer.email)
     return sent
+
+
+def _remind_officers(entry: PactHistoryEntry, officers: list[Any], today: date) -> int:
+    pact = entry.pact
+    count = 0
+    for officer in officers:
+        if not officer.email:
+            continue
+        queue_templated_email(
+            to=officer.email,
+            template="commons/emails/reminder",
+            context={
+                "pact": pact,
+                "state": Pact.State(pact.state).label,
+                "due_on": entry.due_on,
+                "overdue": entry.due_on is not None and entry.due_on < today,
+                "officer": officer,
+                "site_url": settings.COCITY_BASE_URL.rstrip("/"),
+            },
+            language=recipient_language(officer),
+        )
+        count += 1
+    return count

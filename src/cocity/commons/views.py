@@ -3,14 +3,12 @@ render. Drafts and withdrawn pacts are 404 to everyone but their proponents and 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,17 +18,24 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.accounts.types import Actor, signed_in
+from cocity.core.access import login_or_forbidden
 from cocity.core.cache import cached, public_page_cache, shared_fragment
+from cocity.core.csv import csv_streaming_response
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
+from cocity.participation import selectors as participation_selectors
+from cocity.participation.forms import CommentForm
+from cocity.participation.forms import ReportForm as CommentReportForm
+from cocity.participation.models import Comment
 
 from . import lifecycle, maps, selectors, services
 from .diffs import line_diff
 from .forms import (
     ActivityForm,
     CallForm,
-    CommentForm,
     CommitmentForm,
     CommonsForm,
     DocumentForm,
@@ -43,20 +48,13 @@ from .forms import (
     PhotoForm,
     ReportForm,
     TransitionForm,
-    add_service_errors,
 )
 from .models import CallForCare, Commons, Pact, PactParty
 
 GET = ["GET", "HEAD"]
-# Anonymous visitors get the registry, the map and its GeoJSON from the shared page cache; the
-# services bump "commons" on every write, the network services "network" (territory names).
+# Anonymous visitors get the registry, the map and its GeoJSON from the shared page cache; any
+# write to a model they show bumps its namespaces (the cache table in apps.py).
 PUBLIC_CACHE = ("commons", "network")
-
-
-def _denied(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 def _pact_or_404(request: HttpRequest, pk: int, *, full: bool = False) -> Pact:
@@ -107,7 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # page of their own ("My pacts").
 
     def results_html() -> str:
-        page_obj = selectors.paginate_capped(request, selectors.pact_registry(filters))
+        page_obj = selectors.registry_page(filters, request.GET.get("page"))
         context = {
             "page_obj": page_obj,
             "cards": selectors.registry_cards(page_obj),
@@ -184,16 +182,6 @@ def map_geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value: Any) -> Any:
-    # A cell starting with =, +, - or @ would be a formula in a spreadsheet.
-    return "'" + value if isinstance(value, str) and value[:1] in "=+-@" else value
-
-
 EXPORT_FIELDS = {
     "id": "id", "title": "title", "type": "kind", "status": "state", "level": "level",
     "starts_on": "starts_on", "ends_on": "ends_on", "proposed_at": "created_at",
@@ -207,16 +195,8 @@ EXPORT_FIELDS = {
 @require_http_methods(GET)
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
-    writer = csv.writer(_Echo())
-
-    def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(list(EXPORT_FIELDS))
-        for row in selectors.export_rows(filters):
-            yield writer.writerow([_safe(row[key]) for key in EXPORT_FIELDS.values()])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="collaboration-pacts.csv"'
-    return response
+    rows = ([row[key] for key in EXPORT_FIELDS.values()] for row in selectors.export_rows(filters))
+    return csv_streaming_response(EXPORT_FIELDS, rows, filename="collaboration-pacts.csv")
 
 
 @require_http_methods(GET)
@@ -247,7 +227,10 @@ def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
 @require_http_methods(GET)
 def commons_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    context = {"form": form, "page_obj": paginate(request, selectors.commons_list(filters))}
+    context = {
+        "form": form,
+        "page_obj": paginate(selectors.commons_list(filters), request.GET.get("page")),
+    }
     return render(request, "commons/commons_list.html", context)
 
 
@@ -259,7 +242,7 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from None
     context = {
         "commons": commons,
-        "page_obj": paginate(request, selectors.commons_pacts(commons)),
+        "page_obj": paginate(selectors.commons_pacts(commons), request.GET.get("page")),
         "can_change": request.user.has_perm("commons.change_commons", commons),
     }
     return render(request, "commons/commons_detail.html", context)
@@ -275,7 +258,7 @@ def _organisation_for(request: HttpRequest, slug: str, perm: str) -> Organisatio
 @require_http_methods(["GET", "HEAD", "POST"])
 def commons_create(request: HttpRequest, org: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _denied(request)
+        return login_or_forbidden(request)
     organisation = _organisation_for(request, org, "commons.add_commons")
     form = CommonsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -302,7 +285,7 @@ def commons_create(request: HttpRequest, org: str) -> HttpResponse:
 def commons_photo_add(request: HttpRequest, slug: str) -> HttpResponse:
     commons = get_object_or_404(Commons, slug=slug)
     if not request.user.has_perm("commons.change_commons", commons):
-        return _denied(request)
+        return login_or_forbidden(request)
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,7 +293,7 @@ def commons_photo_add(request: HttpRequest, slug: str) -> HttpResponse:
                 commons=commons,
                 image=form.cleaned_data["image"],
                 alt_text=form.cleaned_data["alt_text"],
-                actor=request.user,
+                actor=signed_in(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -326,7 +309,9 @@ def commons_photo_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(GET)
 def call_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "commons/call_list.html", {"page_obj": paginate(request, selectors.calls_list())}
+        request,
+        "commons/call_list.html",
+        {"page_obj": paginate(selectors.calls_list(), request.GET.get("page"))},
     )
 
 
@@ -344,7 +329,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def call_create(request: HttpRequest, org: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _denied(request)
+        return login_or_forbidden(request)
     organisation = _organisation_for(request, org, "commons.add_callforcare")
     form = CallForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -367,7 +352,7 @@ def call_create(request: HttpRequest, org: str) -> HttpResponse:
 # --- pacts ------------------------------------------------------------------------------------
 
 
-def _my_organisations(user: Any) -> Any:
+def _my_organisations(user: Actor) -> Any:
     return Organisation.objects.filter(
         memberships__user=user, memberships__role__in=[Role.EDITOR, Role.ADMIN]
     ).order_by("name")
@@ -379,7 +364,7 @@ def _propose(request: HttpRequest, *, commons: Commons, competes_with: Pact | No
         call = CallForCare.objects.filter(slug=request.GET["call"]).first()
     form = PactForm(
         request.POST or None,
-        organisations=_my_organisations(request.user),
+        organisations=_my_organisations(signed_in(request)),
         fixed_kind=competes_with is not None,
     )
     if request.method == "POST" and form.is_valid():
@@ -414,7 +399,7 @@ def _propose(request: HttpRequest, *, commons: Commons, competes_with: Pact | No
 def pact_create(request: HttpRequest, slug: str) -> HttpResponse:
     commons = get_object_or_404(Commons, slug=slug)
     if not request.user.is_authenticated:
-        return _denied(request)
+        return login_or_forbidden(request)
     return _propose(request, commons=commons, competes_with=None)
 
 
@@ -422,7 +407,7 @@ def pact_create(request: HttpRequest, slug: str) -> HttpResponse:
 def pact_compete(request: HttpRequest, pk: int) -> HttpResponse:
     pact = _pact_or_404(request, pk)
     if not request.user.has_perm("commons.compete_pact", pact):
-        return _denied(request)
+        return login_or_forbidden(request)
     return _propose(request, commons=pact.commons, competes_with=pact)
 
 
@@ -460,6 +445,13 @@ def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or user.has_perm("commons.change_pact", pact),
         "transition_form": TransitionForm(),
         "comment_form": CommentForm(),
+        "comments": paginate(
+            participation_selectors.comment_threads(pact), request.GET.get("page")
+        ),
+        "can_report_comment": user.has_perm("commons.report_comment", pact),
+        "can_moderate": user.has_perm(
+            "participation.moderate_organisation", pact.commons.organisation
+        ),
         "versions": list(pact.versions.all()),
         "total_hours": sum(r.hours for r in pact.reports.all()),
         "today": timezone.localdate(),
@@ -470,7 +462,7 @@ def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _pact_form_view(request, pk, *, perm, form_factory, run, heading):  # type: ignore[no-untyped-def]
     pact = _pact_or_404(request, pk)
     if not request.user.has_perm(perm, pact):
-        return _denied(request)
+        return login_or_forbidden(request)
     form = form_factory(pact, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -490,7 +482,7 @@ def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return PactEditForm(data, instance=pact if data is None else Pact.objects.get(pk=pact.pk))
 
     def run(pact, form):  # type: ignore[no-untyped-def]
-        services.pact_update(pact=pact, actor=request.user, **form.cleaned_data)
+        services.pact_update(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
         request,
@@ -508,7 +500,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         services.party_add(
             pact=pact,
-            actor=request.user,
+            actor=signed_in(request),
             role=data["role"],
             person=data["email"],
             organisation=data["organisation"],
@@ -527,7 +519,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(pact, form):  # type: ignore[no-untyped-def]
-        services.commitment_add(pact=pact, actor=request.user, **form.cleaned_data)
+        services.commitment_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
         request,
@@ -542,7 +534,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(pact, form):  # type: ignore[no-untyped-def]
-        services.activity_add(pact=pact, actor=request.user, **form.cleaned_data)
+        services.activity_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
         request,
@@ -557,7 +549,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(pact, form):  # type: ignore[no-untyped-def]
-        services.document_add(pact=pact, actor=request.user, **form.cleaned_data)
+        services.document_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
         request,
@@ -572,7 +564,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(pact, form):  # type: ignore[no-untyped-def]
-        services.photo_add(pact=pact, actor=request.user, **form.cleaned_data)
+        services.photo_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
         request,
@@ -593,10 +585,13 @@ def pact_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form.is_valid()
     try:
         services.pact_transition(
-            pact=pact, action=action, actor=request.user, reason=form.cleaned_data.get("reason", "")
+            pact=pact,
+            action=action,
+            actor=signed_in(request),
+            reason=form.cleaned_data.get("reason", ""),
         )
     except PermissionDenied:
-        return _denied(request)
+        return login_or_forbidden(request)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -610,7 +605,7 @@ def pact_sign(request: HttpRequest, pk: int, party: int) -> HttpResponse:
     pact = _pact_or_404(request, pk)
     signing = get_object_or_404(PactParty, pk=party, pact=pact)
     try:
-        services.pact_sign(pact=pact, party=signing, actor=request.user)
+        services.pact_sign(pact=pact, party=signing, actor=signed_in(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -623,15 +618,48 @@ def pact_sign(request: HttpRequest, pk: int, party: int) -> HttpResponse:
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     pact = _pact_or_404(request, pk)
     if not request.user.has_perm("commons.comment_pact", pact):
-        return _denied(request)
+        return login_or_forbidden(request)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(pact=pact, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Comment published."))
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
+        try:
+            comment = services.comment_add(
+                pact=pact,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                stance=form.cleaned_data["stance"],
+                parent=parent,
+            )
+            messages.success(request, _("Comment published."))
+            return redirect(f"{pact.get_absolute_url()}#comment-{comment.pk}")
+        except ValidationError as error:
+            messages.error(request, error_text(error))
     else:
-        for error in form.errors.get("body", []):
-            messages.error(request, str(error))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
     return redirect(f"{pact.get_absolute_url()}#comments")
+
+
+@require_POST
+def comment_report(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    pact = _pact_or_404(request, pk)
+    comment = get_object_or_404(
+        participation_selectors.comments_on(pact), pk=comment_pk, hidden_at__isnull=True
+    )
+    if not request.user.has_perm("commons.report_comment", pact):
+        return login_or_forbidden(request)
+    form = CommentReportForm(request.POST)
+    if form.is_valid():
+        services.comment_report(
+            comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Thank you: the moderators will look at it."))
+    else:
+        messages.error(request, _("Say why you report it."))
+    return redirect(f"{pact.get_absolute_url()}#comment-{comment.pk}")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -640,7 +668,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return DraftForm(data, initial={"text": pact.shared_draft})
 
     def run(pact, form):  # type: ignore[no-untyped-def]
-        services.draft_save(pact=pact, actor=request.user, **form.cleaned_data)
+        services.draft_save(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
         request,
@@ -676,7 +704,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
         photos = [(data["photo"], data["photo_alt"])] if data.get("photo") else []
         services.report_file(
             pact=pact,
-            actor=request.user,
+            actor=signed_in(request),
             period_start=data["period_start"],
             period_end=data["period_end"],
             summary=data["summary"],
@@ -698,9 +726,9 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET)
 def my_pacts(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _denied(request)
+        return login_or_forbidden(request)
     context = {
-        "page_obj": paginate(request, selectors.my_pacts(request.user)),
+        "page_obj": paginate(selectors.my_pacts(request.user), request.GET.get("page")),
         "queue": list(selectors.officer_queue(request.user)[:50]),
         "today": timezone.localdate(),
     }

@@ -25,9 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.reminders import send_once, sent_keys
 from cocity.search import index as search_index
 
 from . import ical
@@ -37,7 +39,6 @@ from .models import (
     Material,
     Question,
     Registration,
-    ReminderSent,
     Series,
     Session,
     Speaker,
@@ -125,7 +126,7 @@ NOTIFIED_FIELDS = {"title", "status", "venue_name", "venue_address", "online_url
 def event_create(
     *,
     space: Any,
-    actor: Any,
+    actor: Actor,
     organisations: Iterable[Any] = (),
     topics: Iterable[Any] = (),
     **fields: Any,
@@ -146,7 +147,7 @@ def event_create(
 def event_update(
     *,
     event: Event,
-    actor: Any,
+    actor: Actor,
     organisations: Iterable[Any] | None = None,
     topics: Iterable[Any] | None = None,
     **fields: Any,
@@ -173,7 +174,7 @@ def event_update(
     return event
 
 
-def event_status_change(*, event: Event, status: str, actor: Any) -> Event:
+def event_status_change(*, event: Event, status: str, actor: Actor) -> Event:
     return event_update(event=event, actor=actor, status=status)
 
 
@@ -346,7 +347,7 @@ def _clean_answers(event: Event, answers: dict[str, str]) -> dict[str, str]:
 
 
 def registration_create(
-    *, track: Track, user: Any, answers: dict[str, str] | None = None
+    *, track: Track, user: Actor, answers: dict[str, str] | None = None
 ) -> Registration:
     """Register a person for one track: a confirmed place while there is one, else the wait
     list. One live registration per person and event."""
@@ -588,7 +589,7 @@ def attendance_mark(*, event: Event, attended: dict[int, bool | None]) -> int:
 
 @transaction.atomic
 def registrants_message(
-    *, event: Event, subject: str, body: str, actor: Any, include_waitlist: bool = False
+    *, event: Event, subject: str, body: str, actor: Actor, include_waitlist: bool = False
 ) -> int:
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
@@ -681,13 +682,13 @@ def _tell_registrants_of_change(event: Event) -> None:
 
 
 @transaction.atomic
-def calendar_token_reset(*, user: Any) -> CalendarToken:
+def calendar_token_reset(*, user: Actor) -> CalendarToken:
     """A new secret address for the person's calendar; the old address stops working."""
     CalendarToken.objects.filter(user=user).delete()
     return CalendarToken.objects.create(user=user)
 
 
-def calendar_token_for(*, user: Any) -> CalendarToken:
+def calendar_token_for(*, user: Actor) -> CalendarToken:
     token, _created = CalendarToken.objects.get_or_create(user=user)
     return token
 
@@ -699,8 +700,9 @@ MAX_REMINDER_WINDOW = timedelta(days=30)
 
 def reminders_enqueue(*, now: datetime | None = None) -> int:
     """Record and enqueue every reminder that is due (run by ``cocity event_reminders`` from
-    cron). Each (registration, session, offset) is recorded once, so nothing is sent twice;
-    when several offsets are due at once (cron was late), one reminder goes out."""
+    cron). Each (registration, session, offset) is recorded once in the reminders ledger
+    (``cocity.core.reminders``), so nothing is sent twice; when several offsets are due at once
+    (cron was late), one reminder goes out."""
     from .tasks import send_reminder
 
     now = now or timezone.now()
@@ -721,35 +723,31 @@ def reminders_enqueue(*, now: datetime | None = None) -> int:
         )
         if not due:
             continue
-        registrations = Registration.objects.filter(
-            track_id=session.track_id, status=Registration.Status.CONFIRMED
-        ).values_list("pk", flat=True)
-        for registration_id in registrations:
-            with transaction.atomic():
-                fresh = [
-                    o
-                    for o in due
-                    if not ReminderSent.objects.filter(
-                        registration_id=registration_id, session=session, offset_minutes=o
-                    ).exists()
-                ]
-                if not fresh:
-                    continue
-                ReminderSent.objects.bulk_create(
-                    [
-                        ReminderSent(
-                            registration_id=registration_id, session=session, offset_minutes=o
-                        )
-                        for o in fresh
-                    ],
-                    ignore_conflicts=True,
-                )
-                transaction.on_commit(
-                    partial(
-                        send_reminder.enqueue,
-                        registration_id=registration_id,
-                        session_id=session.pk,
-                    )
-                )
+        keys = {o: reminder_key(session_id=session.pk, offset_minutes=o) for o in due}
+        registrations = list(
+            Registration.objects.filter(
+                track_id=session.track_id, status=Registration.Status.CONFIRMED
+            ).only("pk")
+        )
+        sent = sent_keys(Registration, [r.pk for r in registrations])
+        for registration in registrations:
+            fresh = [k for k in keys.values() if (registration.pk, k) not in sent]
+            if fresh and send_once(
+                target=registration,
+                key=fresh,
+                send=partial(_reminder_enqueue, send_reminder, registration.pk, session.pk),
+            ):
                 queued += 1
     return queued
+
+
+def reminder_key(*, session_id: int, offset_minutes: int) -> str:
+    """The ledger key of a registration's reminder ``offset_minutes`` before a session."""
+    return f"session:{session_id}:{offset_minutes}"
+
+
+def _reminder_enqueue(task: Any, registration_id: int, session_id: int) -> int:
+    transaction.on_commit(
+        partial(task.enqueue, registration_id=registration_id, session_id=session_id)
+    )
+    return 1

@@ -3,7 +3,6 @@ service, render. Events of spaces a person may not see, and drafts, answer 404."
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -11,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocity.core.cache import public_page_cache
+from cocity.accounts.types import signed_in
+from cocity.core.cache import cached, public_page_cache
+from cocity.core.csv import csv_response
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
@@ -41,15 +42,14 @@ from .forms import (
     SessionForm,
     SpeakerForm,
     TrackForm,
-    add_service_error,
 )
 from .models import Event, Registration, Series, Session, Track
 
 ICS = "text/calendar; charset=utf-8"
 FEED_TIMEOUT = 6 * 3600
-# Anonymous visitors get the list, event and series pages from the shared page cache: the events
-# services bump "events" on every write, the network services "network" (spaces, organisations,
-# places). What changes with the clock alone (an event moving from upcoming to past, a deadline
+FEED_CACHE = ("events", "registrations", "network")
+# Anonymous visitors get the list, event and series pages from the shared page cache: any write
+# to a model these pages show bumps its namespaces (the cache table in each app's apps.py). What changes with the clock alone (an event moving from upcoming to past, a deadline
 # passing) is at most PUBLIC_CACHE_TIMEOUT seconds late; the services check deadlines themselves.
 PUBLIC_CACHE = ("events", "network", "pledges")  # pledges: the "linked pledges" table
 PUBLIC_CACHE_TIMEOUT = 120
@@ -83,8 +83,8 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None, choices=selectors.filter_choices(user=request.user))
     filters = selectors.EventFilters(**form.filters())
-    page_obj = selectors.paginate_capped(
-        request, selectors.event_list(user=request.user, filters=filters)
+    page_obj = selectors.event_page(
+        selectors.event_list(user=request.user, filters=filters), request.GET.get("page")
     )
     context = {"form": form, "page_obj": page_obj, "when": filters.when}
     template = "events/partials/event_results.html" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
@@ -215,10 +215,10 @@ def event_register(request: HttpRequest, slug: str, track_id: int) -> HttpRespon
     if form.is_valid():
         try:
             registration = services.registration_create(
-                track=track, user=request.user, answers=form.answers()
+                track=track, user=signed_in(request), answers=form.answers()
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(
@@ -250,7 +250,7 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 services.registration_cancel(registration=registration)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("Your registration is cancelled."))
         return redirect(registration.event)
@@ -286,8 +286,8 @@ def _series_or_404(request: HttpRequest, slug: str) -> Series:
 def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
     series = _series_or_404(request, slug)
     filters = selectors.EventFilters(series=series, when=request.GET.get("when") or "upcoming")
-    page_obj = selectors.paginate_capped(
-        request, selectors.event_list(user=request.user, filters=filters)
+    page_obj = selectors.event_page(
+        selectors.event_list(user=request.user, filters=filters), request.GET.get("page")
     )
     children = list(selectors.series_visible_to(request.user).filter(parent=series))
     return render(
@@ -362,18 +362,18 @@ def my_calendar(request: HttpRequest, token: str) -> HttpResponse:
     user = selectors.user_for_calendar_token(token)
     if user is None:
         raise Http404
-    # Cached per person under a fingerprint of what it shows (``selectors.my_feed_version``):
-    # one small query instead of building 200 VEVENTs on every poll of a calendar client.
-    key = f"events:feed:{user.pk}:{selectors.my_feed_version(user=user)}"
-    body = cache.get(key)
-    if body is None:
+
+    def build() -> bytes:
         sessions, confirmed = selectors.my_sessions(user=user)
-        body = ical.build_calendar(
+        return ical.build_calendar(
             sessions,
             name=_("My events on %(site)s") % {"site": settings.COCITY_SITE_NAME},
             with_link_for=confirmed,
         )
-        cache.set(key, body, FEED_TIMEOUT)
+
+    # Cached per person until an event or a registration changes (the cache table: "events",
+    # "registrations"): no query instead of building 200 VEVENTs on every poll of a client.
+    body = cached(FEED_CACHE, f"events-feed:{user.pk}", build, FEED_TIMEOUT)
     response = _ics_response(body, "my-events.ics")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -383,13 +383,13 @@ def my_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_events(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.calendar_token_reset(user=request.user)
+        services.calendar_token_reset(user=signed_in(request))
         messages.success(
             request, _("Your calendar has a new address; the old one no longer works.")
         )
         return redirect("events:my_events")
-    token = services.calendar_token_for(user=request.user)
-    page_obj = paginate(request, selectors.my_registrations(user=request.user))
+    token = services.calendar_token_for(user=signed_in(request))
+    page_obj = paginate(selectors.my_registrations(user=request.user), request.GET.get("page"))
     feed_url = request.build_absolute_uri(reverse("events:my_calendar", args=[token.token]))
     return render(request, "events/my_events.html", {"page_obj": page_obj, "feed_url": feed_url})
 
@@ -422,10 +422,14 @@ def event_create(request: HttpRequest, space_slug: str) -> HttpResponse:
         data, organisations, topics = _event_fields(form)
         try:
             event = services.event_create(
-                space=space, actor=request.user, organisations=organisations, topics=topics, **data
+                space=space,
+                actor=signed_in(request),
+                organisations=organisations,
+                topics=topics,
+                **data,
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event is saved. Add a track and its sessions."))
             return redirect("events:event_manage", slug=event.slug)
@@ -445,10 +449,14 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data, organisations, topics = _event_fields(form)
         try:
             event = services.event_update(
-                event=event, actor=request.user, organisations=organisations, topics=topics, **data
+                event=event,
+                actor=signed_in(request),
+                organisations=organisations,
+                topics=topics,
+                **data,
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event is saved."))
             return redirect("events:event_manage", slug=event.slug)
@@ -502,7 +510,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     services.question_add(event=event, **data)
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("events:event_manage", slug=event.slug)
@@ -526,7 +534,7 @@ def track_edit(request: HttpRequest, slug: str, track_id: int) -> HttpResponse:
         try:
             promoted = services.track_update(track=track, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             if promoted:
                 messages.success(
@@ -557,7 +565,7 @@ def track_delete(request: HttpRequest, slug: str, track_id: int) -> HttpResponse
     try:
         services.track_delete(track=track)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The track is deleted."))
     return redirect("events:event_manage", slug=event.slug)
@@ -582,7 +590,7 @@ def session_edit(request: HttpRequest, slug: str, session_id: int) -> HttpRespon
         try:
             services.session_update(session=session, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The session is saved."))
             return redirect("events:event_manage", slug=event.slug)
@@ -602,7 +610,7 @@ def session_delete(request: HttpRequest, slug: str, session_id: int) -> HttpResp
     try:
         services.session_delete(session=session)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The session is deleted."))
     return redirect("events:event_manage", slug=event.slug)
@@ -627,10 +635,10 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
         if message_form.is_valid():
             try:
                 count = services.registrants_message(
-                    event=event, actor=request.user, **message_form.cleaned_data
+                    event=event, actor=signed_in(request), **message_form.cleaned_data
                 )
             except ValidationError as error:
-                add_service_error(message_form, error)
+                add_service_errors(message_form, error)
             else:
                 messages.success(
                     request,
@@ -642,7 +650,7 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
                     % {"count": count},
                 )
                 return redirect("events:registrants", slug=event.slug)
-    page_obj = paginate(request, selectors.registrants(event=event), 100)
+    page_obj = paginate(selectors.registrants(event=event), request.GET.get("page"), per_page=100)
     return render(
         request,
         "events/registrants.html",
@@ -662,30 +670,22 @@ def registrants_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("events.manage_registrations", event):
         raise PermissionDenied
     questions = list(event.questions.all())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-registrants.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("name"), _("e-mail"), _("track"), _("status"), _("registered"), _("attended")]
-        + [q.label for q in questions]
+    header = [_("name"), _("e-mail"), _("track"), _("status"), _("registered"), _("attended")]
+    rows = (
+        [
+            r.user.public_name,
+            r.user.email,
+            r.track.name,
+            r.status,
+            r.created_at.isoformat(),
+            "" if r.attended is None else str(r.attended).lower(),
+        ]
+        + [r.answers.get(str(q.pk), "") for q in questions]
+        for r in selectors.registrants(event=event).iterator(chunk_size=500)
     )
-
-    def safe(value: str) -> str:  # no formula injection in spreadsheets
-        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-    for r in selectors.registrants(event=event).iterator(chunk_size=500):
-        writer.writerow(
-            [
-                safe(r.user.public_name),
-                r.user.email,
-                safe(r.track.name),
-                r.status,
-                r.created_at.isoformat(),
-                "" if r.attended is None else str(r.attended).lower(),
-            ]
-            + [safe(str(r.answers.get(str(q.pk), ""))) for q in questions]
-        )
-    return response
+    return csv_response(
+        header + [q.label for q in questions], rows, filename=f"{event.slug}-registrants.csv"
+    )
 
 
 def json_ld_text(data: dict[str, Any]) -> SafeString:

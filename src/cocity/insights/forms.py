@@ -5,23 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import uploads
 from cocity.core.text import clean_plain_text
 
 from .services import parse_groups
 
-MAX_CSV_BYTES = 50 * 1024 * 1024
 
-
-def _read_text(upload: Any, limit: int) -> str:
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is too large (at most %(mb)d MB).") % {"mb": limit // 2**20}
-        )
+def _read_text(upload: Any, kind: str) -> str:
+    """The text of an upload within ``COCITY_MAX_UPLOAD_BYTES[kind]`` (``cocity.core.uploads``)."""
+    uploads.check_size(upload, kind)
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,13 +67,13 @@ class DataSetForm(forms.Form):
         return int(year)
 
     def clean_counts(self) -> str:
-        return _read_text(self.cleaned_data["counts"], MAX_CSV_BYTES)
+        return _read_text(self.cleaned_data["counts"], "csv")
 
     def clean_boundaries(self) -> str | None:
         upload = self.cleaned_data.get("boundaries")
         if not upload:
             return None
-        return _read_text(upload, settings.COCITY_MAX_GEOJSON_BYTES)
+        return _read_text(upload, "geojson")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,7 +8,6 @@ nothing is returned when anything is wrong.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
+
+from cocity.core import geojson
 
 MAX_REPORTED = 20
 
@@ -222,11 +222,15 @@ def parse_counts(
 def read_boundaries(path: str | Path, *, id_property: str, ids: list[str]) -> NDArray[np.object_]:
     """Polygons from a GeoJSON FeatureCollection, in the order of ``ids``; checked valid."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError([f"cannot read {path}: {exc.strerror}."]) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError([f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})."]) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{path}: not UTF-8 text."]) from exc
+    try:
+        data = geojson.loads(text)
+    except geojson.GeoJSONError as exc:
+        raise InputError([f"{path}: {exc}."]) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise InputError([f"{path}: not a GeoJSON FeatureCollection."])
     features = data.get("features")
@@ -236,7 +240,7 @@ def read_boundaries(path: str | Path, *, id_property: str, ids: list[str]) -> ND
     found: dict[str, int] = {}
     geoms = np.empty(len(ids), dtype=object)
     problems: list[str] = []
-    pending: list[tuple[int, str, str]] = []
+    pending: list[tuple[int, str, dict[str, Any]]] = []
     for number, feature in enumerate(features, start=1):
         where = f"{path}: feature {number}"
         if not isinstance(feature, dict):
@@ -255,31 +259,15 @@ def read_boundaries(path: str | Path, *, id_property: str, ids: list[str]) -> ND
             problems.append(f"{where}: duplicate id (feature {found[unit]}).")
             continue
         found[unit] = number
-        pending.append((wanted[unit], where, json.dumps(feature.get("geometry"))))
-    # One vectorised parse and validity check for all features (fast for a million units).
-    if pending:
-        parsed = shapely.from_geojson([text for _, _, text in pending], on_invalid="ignore")
-        kinds = shapely.get_type_id(parsed)
-        polygonal = (kinds == shapely.GeometryType.POLYGON) | (
-            kinds == shapely.GeometryType.MULTIPOLYGON
-        )
-        valid = np.zeros(len(pending), dtype=bool)
-        valid[polygonal] = shapely.is_valid(parsed[polygonal]) & ~shapely.is_empty(
-            parsed[polygonal]
-        )
-        for (slot, where, _), geom, is_polygon, ok in zip(
-            pending, parsed, polygonal, valid, strict=True
-        ):
-            if ok:
-                geoms[slot] = geom
-            elif geom is None:
-                problems.append(f"{where}: unreadable geometry.")
-            elif not is_polygon:
-                problems.append(f"{where}: a {geom.geom_type}, not a polygon.")
-            elif geom.is_empty:
-                problems.append(f"{where}: empty geometry.")
-            else:
-                problems.append(f"{where}: invalid geometry ({shapely.is_valid_reason(geom)}).")
+        pending.append((wanted[unit], where, feature))
+    # The one boundary rule (cocity.core.geojson, shared with the pages and the territories),
+    # one vectorised parse and validity check for all features; coordinates in any projection.
+    shapes, checked = geojson.check_boundaries([f for _, _, f in pending], geographic=False)
+    for (slot, where, _), shape, problem in zip(pending, shapes, checked, strict=True):
+        if problem is None:
+            geoms[slot] = shape
+        else:
+            problems.append(f"{where}: {problem}.")
     missing = [unit for unit in ids if unit not in found]
     if missing:
         shown = ", ".join(repr(m) for m in missing[:5])

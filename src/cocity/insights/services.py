@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.accounts.types import Actor
 from cocity.core import geo, geojson
 from cocity.network.models import Territory
 
@@ -180,7 +181,7 @@ def dataset_import(
     csv_text: str,
     geojson_text: str | None = None,
     id_property: str = "code",
-    user: Any = None,
+    user: Actor | None = None,
     dataset: DataSet | None = None,
     options: ReportOptions | None = None,
 ) -> DataSet:

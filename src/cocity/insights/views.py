@@ -3,18 +3,20 @@ imports with their progress, downloads. Thin: parse, ask ``rules``, call a servi
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.accounts.types import signed_in
+from cocity.core.access import login_or_forbidden
+from cocity.core.csv import csv_response
+from cocity.core.forms import add_service_errors
 from cocity.core.http import HtmxHttpRequest, vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Territory
@@ -25,19 +27,13 @@ from .models import DataSet
 from .templatetags.insights import num
 
 
-def _denied(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
 def _number(value: float | None, digits: int = 3) -> str:
     return num(value, digits)
 
 
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.cities_with_datasets())
+    page = paginate(selectors.cities_with_datasets(), request.GET.get("page"))
     return render(request, "insights/index.html", {"page_obj": page})
 
 
@@ -124,7 +120,7 @@ def city(request: HttpRequest, code: str) -> HttpResponse:
 def dataset_create(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Territory, code=code.upper(), kind="city")
     if not request.user.has_perm("insights.add_dataset", place):
-        return _denied(request)
+        return login_or_forbidden(request)
     form = DataSetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -140,14 +136,10 @@ def dataset_create(request: HttpRequest, code: str) -> HttpResponse:
                 csv_text=data["counts"],
                 geojson_text=data["boundaries"],
                 id_property=data.get("id_property") or "code",
-                user=request.user,
+                user=signed_in(request),
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error("counts", error)
+            add_service_errors(form, error, unnamed="counts")
         else:
             messages.success(request, _("The data set is imported."))
             return redirect(dataset.get_absolute_url())
@@ -172,7 +164,7 @@ def dataset_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = get_object_or_404(DataSet.objects.select_related("city"), pk=pk)
     if not request.user.has_perm("insights.delete_dataset", dataset):
-        return _denied(request)
+        return login_or_forbidden(request)
     code = dataset.city.code
     services.dataset_delete(dataset=dataset)
     messages.success(request, _("The data set is deleted."))
@@ -216,13 +208,9 @@ def dataset_csv(request: HttpRequest, pk: int) -> HttpResponse:
         DataSet.objects.select_related("city"), pk=pk, status=DataSet.Status.READY
     )
     header, rows = _download_rows(dataset)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="insights-{dataset.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for _unit, values in rows:
-        writer.writerow(["" if v is None else v for v in values])
-    return response
+    return csv_response(
+        header, (values for _unit, values in rows), filename=f"insights-{dataset.pk}.csv"
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -6,30 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from cocity.accounts.types import Viewer
+from cocity.core.forms import PlainTextMixin
 from cocity.core.languages import SPOKEN_LANGUAGES
-from cocity.core.text import clean_plain_text
+from cocity.core.uploads import validate_document, validate_image
 from cocity.network.models import Organisation, Space, Territory, Topic
 
-from .files import detect_document_type
 from .models import LibraryItem, PeerPost
 from .services import Figure, Link
-
-
-class PlainTextMixin:
-    plain_fields: tuple[str, ...] = ()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()  # type: ignore[misc]
-        for name in self.plain_fields:
-            if isinstance(cleaned.get(name), str):
-                cleaned[name] = clean_plain_text(cleaned[name])
-        return cleaned
-
-
-def _cover_check(upload: Any) -> None:
-    from cocity.commons.files import validate_image
-
-    validate_image(upload)
 
 
 class ItemForm(PlainTextMixin, forms.Form):
@@ -83,7 +67,7 @@ class ItemForm(PlainTextMixin, forms.Form):
     cover = forms.ImageField(
         label=_("Cover image"),
         required=False,
-        validators=[_cover_check],
+        validators=[validate_image],
     )
     cover_alt = forms.CharField(
         label=_("Cover image text alternative"),
@@ -92,7 +76,7 @@ class ItemForm(PlainTextMixin, forms.Form):
         help_text=_("Required with a cover image: what the image shows."),
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             self.fields["space"].queryset = (  # type: ignore[attr-defined]
@@ -156,7 +140,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Document"),
         help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument."),
-        validators=[detect_document_type],  # type: ignore[list-item]
+        validators=[validate_document],
     )
 
 
@@ -193,7 +177,7 @@ class PostForm(PlainTextMixin, forms.Form):
         label=_("Places"), queryset=Territory.objects.all(), required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
@@ -215,7 +199,7 @@ class ContactForm(PlainTextMixin, forms.Form):
         label=_("Message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             self.fields["from_organisation"].queryset = (  # type: ignore[attr-defined]

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.accounts.types import Actor
+from cocity.core import uploads
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.models import Organisation, Space, Territory, Topic
 from cocity.search import index
 
-from .files import detect_document_type
 from .models import (
     ContactRequest,
     ItemAttachment,
@@ -42,7 +43,7 @@ class Link:
     title: str
 
 
-def _require(user: Any, perm: str, obj: Any) -> None:
+def _require(user: Actor, perm: str, obj: Any) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("You may not do this."))
 
@@ -81,7 +82,7 @@ def _set_details(
 @transaction.atomic
 def item_create(
     *,
-    user: Any,
+    user: Actor,
     space: Space,
     kind: str,
     title: str,
@@ -98,6 +99,8 @@ def item_create(
     cover_alt: str = "",
 ) -> LibraryItem:
     _require(user, "library.add_item", space)
+    if cover:
+        uploads.check_upload(cover, (uploads.IMAGE,), field="cover")
     item = LibraryItem(
         space=space,
         kind=kind,
@@ -126,7 +129,7 @@ def item_create(
 @transaction.atomic
 def item_update(
     *,
-    user: Any,
+    user: Actor,
     item: LibraryItem,
     kind: str,
     title: str,
@@ -147,6 +150,7 @@ def item_update(
     item.kind, item.title, item.summary, item.body = kind, title, summary, body
     item.language, item.published_on, item.cover_alt = language, published_on, cover_alt
     if cover:
+        uploads.check_upload(cover, (uploads.IMAGE,), field="cover")
         item.cover = cover
     item.updated_at = timezone.now()
     item.full_clean()
@@ -171,12 +175,12 @@ def _transition(item: LibraryItem, to: str, **fields: Any) -> LibraryItem:
 
 
 @transaction.atomic
-def item_submit(*, user: Any, item: LibraryItem) -> LibraryItem:
+def item_submit(*, user: Actor, item: LibraryItem) -> LibraryItem:
     _require(user, "library.submit_item", item)
     return _transition(item, LibraryItem.Status.IN_REVIEW, submitted_at=timezone.now())
 
 
-def _comment(item: LibraryItem, user: Any, body: str, action: str) -> None:
+def _comment(item: LibraryItem, user: Actor, body: str, action: str) -> None:
     if body.strip():
         comment = ReviewComment(item=item, author=user, body=body.strip(), action=action)
         comment.full_clean()
@@ -194,7 +198,7 @@ def _tell_author(item: LibraryItem, template: str, comment: str) -> None:
 
 
 @transaction.atomic
-def item_publish(*, user: Any, item: LibraryItem, comment: str = "") -> LibraryItem:
+def item_publish(*, user: Actor, item: LibraryItem, comment: str = "") -> LibraryItem:
     _require(user, "library.review_item", item)
     _comment(item, user, comment, "publish")
     item = _transition(
@@ -208,7 +212,7 @@ def item_publish(*, user: Any, item: LibraryItem, comment: str = "") -> LibraryI
 
 
 @transaction.atomic
-def item_return(*, user: Any, item: LibraryItem, comment: str) -> LibraryItem:
+def item_return(*, user: Actor, item: LibraryItem, comment: str) -> LibraryItem:
     """Send an item in review back to its author, with what to change."""
     _require(user, "library.review_item", item)
     if not comment.strip():
@@ -220,13 +224,13 @@ def item_return(*, user: Any, item: LibraryItem, comment: str) -> LibraryItem:
 
 
 @transaction.atomic
-def item_archive(*, user: Any, item: LibraryItem) -> LibraryItem:
+def item_archive(*, user: Actor, item: LibraryItem) -> LibraryItem:
     _require(user, "library.archive_item", item)
     return _transition(item, LibraryItem.Status.ARCHIVED)
 
 
 @transaction.atomic
-def item_comment(*, user: Any, item: LibraryItem, body: str) -> ReviewComment:
+def item_comment(*, user: Actor, item: LibraryItem, body: str) -> ReviewComment:
     _require(user, "library.comment_item", item)
     if not body.strip():
         raise ValidationError({"body": _("Write a comment.")})
@@ -238,7 +242,7 @@ def item_comment(*, user: Any, item: LibraryItem, body: str) -> ReviewComment:
 
 @transaction.atomic
 def translation_save(
-    *, user: Any, item: LibraryItem, language: str, title: str, summary: str, body: str
+    *, user: Actor, item: LibraryItem, language: str, title: str, summary: str, body: str
 ) -> ItemTranslation:
     _require(user, "library.change_item", item)
     translation = ItemTranslation.objects.filter(item=item, language=language).first()
@@ -251,9 +255,9 @@ def translation_save(
 
 
 @transaction.atomic
-def attachment_add(*, user: Any, item: LibraryItem, upload: Any) -> ItemAttachment:
+def attachment_add(*, user: Actor, item: LibraryItem, upload: Any) -> ItemAttachment:
     _require(user, "library.change_item", item)
-    mimetype = detect_document_type(upload)
+    mimetype = uploads.check_upload(upload, uploads.DOCUMENT).mimetype
     attachment = ItemAttachment(
         item=item,
         file=upload,
@@ -272,7 +276,7 @@ def attachment_add(*, user: Any, item: LibraryItem, upload: Any) -> ItemAttachme
 @transaction.atomic
 def post_create(
     *,
-    user: Any,
+    user: Actor,
     organisation: Organisation,
     kind: str,
     text: str,
@@ -291,7 +295,7 @@ def post_create(
 @transaction.atomic
 def contact_send(
     *,
-    user: Any,
+    user: Actor,
     post: PeerPost,
     from_organisation: Organisation,
     to_organisation: Organisation,
@@ -329,7 +333,7 @@ def contact_send(
 
 
 @transaction.atomic
-def contact_answer(*, user: Any, contact: ContactRequest, accept: bool) -> ContactRequest:
+def contact_answer(*, user: Actor, contact: ContactRequest, accept: bool) -> ContactRequest:
     _require(user, "library.answer_contact", contact)
     contact = ContactRequest.objects.select_for_update().get(pk=contact.pk)
     if contact.status != ContactRequest.Status.PENDING:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .geojson import validate_boundary
+from cocity.core.geo import validate_boundary
 
 TERRITORY_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 validate_territory_code = RegexValidator(

@@ -9,23 +9,11 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core.text import clean_plain_text
+from cocity.accounts.types import Actor
+from cocity.core.forms import PlainTextMixin
 from cocity.network.models import Organisation, Territory, Topic
 
 from .models import Action, Answer, Idea, Phase, PhaseKind, Process, ProgressUpdate
-
-
-class CleanTextMixin:
-    plain_fields: tuple[str, ...] = ()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()  # type: ignore[misc]
-        for name in self.plain_fields:
-            if isinstance(data.get(name), str):
-                data[name] = clean_plain_text(data[name])
-                if not data[name] and self.fields[name].required:  # type: ignore[attr-defined]
-                    self.add_error(name, _("This field is required."))  # type: ignore[attr-defined]
-        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,7 +32,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProcessForm(CleanTextMixin, forms.ModelForm):
+class ProcessForm(PlainTextMixin, forms.ModelForm):
     plain_fields = ("title", "description")
 
     class Meta:
@@ -52,7 +40,7 @@ class ProcessForm(CleanTextMixin, forms.ModelForm):
         fields = ("title", "slug", "description", "support_limit", "plan_title")
 
 
-class PhaseForm(CleanTextMixin, forms.ModelForm):
+class PhaseForm(PlainTextMixin, forms.ModelForm):
     plain_fields = ("name", "description")
 
     class Meta:
@@ -77,10 +65,10 @@ class PhaseSwitchForm(forms.Form):
         self.fields["phase"].queryset = process.phases.all()  # type: ignore[attr-defined]
 
 
-class IdeaForm(CleanTextMixin, forms.ModelForm):
+class IdeaForm(PlainTextMixin, forms.ModelForm):
     plain_fields = ("title", "body")
     attachments = MultipleFileField(
-        label=_("Attachments (PDF, PNG or JPEG, 5 MB each)"), required=False
+        label=_("Attachments (PDF or images: JPEG, PNG or WebP)"), required=False
     )
 
     class Meta:
@@ -88,7 +76,7 @@ class IdeaForm(CleanTextMixin, forms.ModelForm):
         fields = ("title", "body", "topic", "territory", "latitude", "longitude", "on_behalf_of")
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args: Any, user: Any, process: Process, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, process: Process, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["territory"].queryset = Territory.objects.order_by("path")  # type: ignore[attr-defined]
@@ -107,7 +95,7 @@ class IdeaForm(CleanTextMixin, forms.ModelForm):
         )
 
 
-class CommentForm(CleanTextMixin, forms.Form):
+class CommentForm(PlainTextMixin, forms.Form):
     plain_fields = ("body",)
     body = forms.CharField(
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
@@ -119,14 +107,14 @@ class CommentForm(CleanTextMixin, forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReasonForm(CleanTextMixin, forms.Form):
+class ReasonForm(PlainTextMixin, forms.Form):
     plain_fields = ("reason",)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
-class AnswerForm(CleanTextMixin, forms.Form):
+class AnswerForm(PlainTextMixin, forms.Form):
     plain_fields = ("reason",)
     answer = forms.ChoiceField(label=_("Answer"), choices=Answer.choices)
     reason = forms.CharField(
@@ -134,7 +122,7 @@ class AnswerForm(CleanTextMixin, forms.Form):
     )
 
 
-class MergeForm(CleanTextMixin, forms.Form):
+class MergeForm(PlainTextMixin, forms.Form):
     plain_fields = ("title", "description")
     ideas = forms.ModelMultipleChoiceField(
         label=_("Ideas to merge"), queryset=Idea.objects.all(), widget=forms.CheckboxSelectMultiple
@@ -167,7 +155,7 @@ class MergeForm(CleanTextMixin, forms.Form):
         return data
 
 
-class ActionForm(CleanTextMixin, forms.ModelForm):
+class ActionForm(PlainTextMixin, forms.ModelForm):
     plain_fields = ("title", "description", "deliverables")
 
     class Meta:
@@ -183,7 +171,7 @@ class ActionForm(CleanTextMixin, forms.ModelForm):
         }
 
 
-class ProgressForm(CleanTextMixin, forms.ModelForm):
+class ProgressForm(PlainTextMixin, forms.ModelForm):
     plain_fields = ("text",)
     progress = forms.IntegerField(
         label=_("Progress (%)"),

@@ -244,14 +244,6 @@ class Idea(Moderated):
             )
 
 
-ALLOWED_ATTACHMENT_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-
-
 class IdeaAttachment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to="ideas/%Y/")

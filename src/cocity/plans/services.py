@@ -16,15 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cocity.core.cache import bumps_cache_versions
+from cocity.accounts.types import Actor
+from cocity.core import uploads
+from cocity.core.cache import rows_changed
 from cocity.network.models import Organisation, OrganisationMembership
 from cocity.participation import services as participation
 from cocity.participation.models import Comment
 from cocity.search import index as search_index
 
 from .models import (
-    ALLOWED_ATTACHMENT_TYPES,
-    MAX_ATTACHMENT_BYTES,
     Action,
     Answer,
     Idea,
@@ -42,12 +42,6 @@ PHASE_MESSAGES = {
 }
 
 
-CACHE_NAMESPACE = "plans"
-# Visitors get process, idea, action and plan pages from the shared page cache
-# (``cocity.core.cache.public_page_cache``): every write here makes them stale, now and on commit.
-_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
-
-
 def _require_phase(process: Process, what: str) -> None:
     if not process.allows(what):
         raise ValidationError(str(PHASE_MESSAGES[what]))
@@ -56,7 +50,6 @@ def _require_phase(process: Process, what: str) -> None:
 # --- processes and phases ---------------------------------------------------------------------
 
 
-@_changes_public_pages
 def process_create(
     *, space: Any, title: str, slug: str, description: str = "", **fields: Any
 ) -> Process:
@@ -67,8 +60,7 @@ def process_create(
     return process
 
 
-@_changes_public_pages
-def process_update(*, process: Process, actor: Any, **fields: Any) -> Process:
+def process_update(*, process: Process, actor: Actor, **fields: Any) -> Process:
     for name, value in fields.items():
         setattr(process, name, value)
     if process.plan_state == Process.PlanState.DRAFT:
@@ -86,7 +78,6 @@ def process_update(*, process: Process, actor: Any, **fields: Any) -> Process:
     return process
 
 
-@_changes_public_pages
 def phase_add(
     *,
     process: Process,
@@ -110,8 +101,7 @@ def phase_add(
     return phase
 
 
-@_changes_public_pages
-def phase_switch(*, process: Process, phase: Phase | None, actor: Any) -> Process:
+def phase_switch(*, process: Process, phase: Phase | None, actor: Actor) -> Process:
     """Organisers make a phase active by hand (``None``: back to the dates)."""
     if phase is not None and phase.process_id != process.pk:
         raise ValidationError(_("Choose a phase of this process."))
@@ -140,20 +130,14 @@ def _check_on_behalf(author: Any, organisation: Organisation | None) -> None:
         )
 
 
-def check_attachment(upload: UploadedFile) -> str:
-    """The attachment's MIME type from its first bytes (PDF, PNG, JPEG), at most 5 MB."""
-    if upload.size is not None and upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"attachment": _("An attachment can be at most 5 MB.")})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, mimetype in ALLOWED_ATTACHMENT_TYPES.items():
-        if head.startswith(magic):
-            return mimetype
-    raise ValidationError({"attachment": _("Attach a PDF, PNG or JPEG file.")})
+ATTACHMENT_KINDS = (uploads.PDF, uploads.IMAGE)
 
 
-@_changes_public_pages
+def check_attachment(upload: UploadedFile, field: str = "attachment") -> str:
+    """The attachment's MIME type from its content (a PDF or an image: ``cocity.core.uploads``)."""
+    return uploads.check_upload(upload, ATTACHMENT_KINDS, field=field).mimetype
+
+
 def idea_create(
     *,
     process: Process,
@@ -206,7 +190,6 @@ def idea_create(
     return idea
 
 
-@_changes_public_pages
 def idea_update(*, idea: Idea, editor: Any, **fields: Any) -> Idea:
     if idea.author_id != editor.pk:
         raise ValidationError(_("You can only edit your own ideas."))
@@ -233,7 +216,6 @@ def idea_update(*, idea: Idea, editor: Any, **fields: Any) -> Idea:
     return idea
 
 
-@_changes_public_pages
 def idea_comment(
     *, idea: Idea, author: Any, body: str, stance: str, parent: Comment | None = None
 ) -> Comment:
@@ -253,8 +235,7 @@ def idea_comment(
     return comment
 
 
-@_changes_public_pages
-def idea_support(*, idea: Idea, user: Any) -> None:
+def idea_support(*, idea: Idea, user: Actor) -> None:
     _require_phase(idea.process, "support")
     if idea.is_hidden:
         raise ValidationError(_("This idea was hidden by the moderators."))
@@ -264,13 +245,11 @@ def idea_support(*, idea: Idea, user: Any) -> None:
     )
 
 
-@_changes_public_pages
-def idea_unsupport(*, idea: Idea, user: Any) -> None:
+def idea_unsupport(*, idea: Idea, user: Actor) -> None:
     _require_phase(idea.process, "support")
     participation.support_withdraw(target=idea, user=user)
 
 
-@_changes_public_pages
 def idea_answer(*, idea: Idea, facilitator: Any, answer: str, reason: str) -> Idea:
     if answer not in Answer.values:
         raise ValidationError({"answer": _("Choose accepted, under study or not pursued.")})
@@ -307,7 +286,6 @@ def _notify_idea_people(ideas: Sequence[Idea], *, kind: str, message: str, url: 
 # --- refinement: ideas merged into actions ----------------------------------------------------
 
 
-@_changes_public_pages
 def action_merge(
     *,
     process: Process,
@@ -338,6 +316,7 @@ def action_merge(
         if action.pk is None:
             action.save()
         Idea.objects.filter(pk__in=[i.pk for i in ideas]).update(action=action)
+        rows_changed(Idea)  # update() sends no signal (cocity.core.cache)
         participation.activity_record(
             actor=facilitator,
             space=process.space,
@@ -358,9 +337,8 @@ def action_merge(
     return action
 
 
-@_changes_public_pages
 def action_save(
-    *, action: Action, actor: Any, partners: Sequence[Organisation] | None = None
+    *, action: Action, actor: Actor, partners: Sequence[Organisation] | None = None
 ) -> Action:
     action.full_clean()
     with transaction.atomic():
@@ -378,7 +356,6 @@ def action_save(
     return action
 
 
-@_changes_public_pages
 def action_comment(
     *, action: Action, author: Any, body: str, stance: str, parent: Comment | None = None
 ) -> Comment:
@@ -387,7 +364,6 @@ def action_comment(
     )
 
 
-@_changes_public_pages
 def progress_add(
     *,
     action: Action,
@@ -411,12 +387,13 @@ def progress_add(
         link=link,
     )
     if file is not None:
-        check_attachment(file)
+        check_attachment(file, "file")
         update.file = file
     update.full_clean()
     with transaction.atomic():
         update.save()
         Action.objects.filter(pk=action.pk).update(progress=update.progress, status=update.status)
+        rows_changed(Action)
         action.progress, action.status = update.progress, update.status
         ideas = list(action.source_ideas.all())
         recipients: set[int] = {idea.author_id for idea in ideas}
@@ -436,9 +413,8 @@ def progress_add(
     return update
 
 
-@_changes_public_pages
 def plan_set_state(
-    *, process: Process, actor: Any, state: str, adopted_on: datetime.date | None
+    *, process: Process, actor: Actor, state: str, adopted_on: datetime.date | None
 ) -> Process:
     return process_update(
         process=process, actor=actor, plan_state=state, plan_adopted_on=adopted_on

@@ -3,13 +3,11 @@ selector, render. Anything in a members-only space is a 404 for non-members."""
 
 from __future__ import annotations
 
-import csv
 import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.accounts.types import signed_in
+from cocity.core.access import forbidden, login_or_forbidden, require_perm
 from cocity.core.cache import public_page_cache
+from cocity.core.csv import csv_response
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
@@ -54,33 +56,9 @@ def _seed(value: str | None) -> int | None:
     return seed if 1 <= seed <= RANDOM_SEEDS else None
 
 
-# Visitors get these pages from the shared page cache; plans, participation (comments, supports,
-# moderation) and network services bump their namespaces on every write.
+# Visitors get these pages from the shared page cache; any write to a model they show (plans,
+# comments and supports, network, pledges) bumps its namespaces (the cache table in apps.py).
 PUBLIC_CACHE = ("plans", "participation", "network", "pledges")  # pledges: linked measures
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, "plans/refused.html", {"message": message}, status=status)
-
-
-def _need(request: HttpRequest, perm: str, obj: Any, message: str) -> HttpResponse | None:
-    if request.user.has_perm(perm, obj):
-        return None
-    return _refuse(request, message)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- processes --------------------------------------------------------------------------------
@@ -89,7 +67,9 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 @require_http_methods(["GET", "HEAD"])
 def process_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.processes_visible_to(request.user).order_by("-created_at", "id")
-    return render(request, "plans/process_list.html", {"page_obj": paginate(request, qs)})
+    return render(
+        request, "plans/process_list.html", {"page_obj": paginate(qs, request.GET.get("page"))}
+    )
 
 
 @login_required
@@ -98,7 +78,7 @@ def process_create(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = get_object_or_404(Space, slug=space_slug)
     if not request.user.has_perm("network.view_space", space):
         raise Http404
-    refused = _need(
+    refused = require_perm(
         request,
         "plans.add_process",
         space,
@@ -112,7 +92,7 @@ def process_create(request: HttpRequest, space_slug: str) -> HttpResponse:
             process = services.process_create(space=space, **form.cleaned_data)
             return redirect(process.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(request, "plans/process_form.html", {"form": form, "space": space})
 
 
@@ -143,7 +123,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def process_edit(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    refused = _need(
+    refused = require_perm(
         request, "plans.change_process", process, _("Only the organisers can change this process.")
     )
     if refused:
@@ -151,11 +131,11 @@ def process_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProcessForm(request.POST or None, instance=process)
     if request.method == "POST" and form.is_valid():
         try:
-            services.process_update(process=process, actor=request.user, **form.cleaned_data)
+            services.process_update(process=process, actor=signed_in(request), **form.cleaned_data)
             messages.success(request, _("Process saved."))
             return redirect(process.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "plans/process_form.html",
@@ -166,7 +146,7 @@ def process_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def phase_add(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    refused = _need(
+    refused = require_perm(
         request, "plans.change_process", process, _("Only the organisers can change this process.")
     )
     if refused:
@@ -178,21 +158,23 @@ def phase_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Phase added."))
             return redirect(process.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(request, "plans/phase_form.html", {"form": form, "process": process}, status=400)
 
 
 @require_POST
 def phase_switch(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    refused = _need(
+    refused = require_perm(
         request, "plans.change_process", process, _("Only the organisers can change this process.")
     )
     if refused:
         return refused
     form = PhaseSwitchForm(request.POST, process=process)
     if form.is_valid():
-        services.phase_switch(process=process, phase=form.cleaned_data["phase"], actor=request.user)
+        services.phase_switch(
+            process=process, phase=form.cleaned_data["phase"], actor=signed_in(request)
+        )
         messages.success(request, _("Active phase changed."))
     else:
         messages.error(request, _("Choose a phase of this process."))
@@ -202,7 +184,7 @@ def phase_switch(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def plan_state(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    refused = _need(
+    refused = require_perm(
         request, "plans.change_process", process, _("Only the organisers can change this process.")
     )
     if refused:
@@ -212,13 +194,13 @@ def plan_state(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.plan_set_state(
                 process=process,
-                actor=request.user,
+                actor=signed_in(request),
                 state=form.cleaned_data["state"],
                 adopted_on=form.cleaned_data["adopted_on"],
             )
             messages.success(request, _("Action plan state saved."))
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
     else:
         messages.error(request, _("Choose draft or adopted."))
     return redirect("plans:plan", slug=process.slug)
@@ -226,7 +208,7 @@ def plan_state(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _follow(request: HttpRequest, target: Any, back: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect_to_login(back)
+        return login_or_forbidden(request, next_url=back)
     follow = request.POST.get("follow") == "1"
     participation.follow_set(target=target, user=request.user, follow=follow)
     messages.success(request, _("You follow it now.") if follow else _("You no longer follow it."))
@@ -284,7 +266,6 @@ def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page_obj": page_obj,
         "supported": supported,
-        "truncated": page_obj.paginator.truncated,  # type: ignore[attr-defined]
         "can_post": process.allows("post") and request.user.has_perm("plans.participate", process),
         "max_pages": selectors.MAX_PAGES,
     }
@@ -315,15 +296,17 @@ def idea_similar(request: HttpRequest, slug: str) -> HttpResponse:
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    refused = _need(
+        return login_or_forbidden(request)
+    refused = require_perm(
         request, "plans.participate", process, _("You cannot take part in this process.")
     )
     if refused:
         return refused
     if not process.allows("post"):
-        return _refuse(
-            request, _("New ideas cannot be posted in the current phase of this process."), 400
+        return forbidden(
+            request,
+            _("New ideas cannot be posted in the current phase of this process."),
+            status=400,
         )
     form = IdeaForm(request.POST or None, request.FILES or None, user=request.user, process=process)
     similar: list[Idea] = []
@@ -334,7 +317,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Your idea is posted."))
             return redirect(idea.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     if request.method == "POST":
         similar = selectors.similar_ideas(process, request.POST.get("title", ""))
     return render(
@@ -350,7 +333,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     idea = selectors.idea_detail(process, pk)
-    page_obj = paginate(request, participation_selectors.comment_threads(idea))
+    page_obj = paginate(participation_selectors.comment_threads(idea), request.GET.get("page"))
     user = request.user
     context = {
         "process": process,
@@ -377,9 +360,9 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     idea = selectors.idea_detail(process, pk)
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return login_or_forbidden(request)
     if idea.author_id != request.user.pk:
-        return _refuse(request, _("You can only edit your own ideas."))
+        return login_or_forbidden(request, _("You can only edit your own ideas."))
     form = IdeaForm(
         request.POST or None,
         request.FILES or None,
@@ -395,10 +378,10 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Your idea is saved."))
             return redirect(idea.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     elif request.method != "POST" and not process.allows("edit"):
-        return _refuse(
-            request, _("Ideas cannot be edited in the current phase of this process."), 400
+        return forbidden(
+            request, _("Ideas cannot be edited in the current phase of this process."), status=400
         )
     return render(
         request,
@@ -410,8 +393,10 @@ def idea_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _participant(request: HttpRequest, process: Process) -> HttpResponse | None:
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return _need(request, "plans.participate", process, _("You cannot take part in this process."))
+        return login_or_forbidden(request)
+    return require_perm(
+        request, "plans.participate", process, _("You cannot take part in this process.")
+    )
 
 
 @require_POST
@@ -436,7 +421,7 @@ def idea_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Your comment is posted."))
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
     else:
         return render(
             request, "plans/comment_form.html", {"form": form, "process": process}, status=400
@@ -453,13 +438,13 @@ def idea_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return refused
     try:
         if request.POST.get("support") == "0":
-            services.idea_unsupport(idea=idea, user=request.user)
+            services.idea_unsupport(idea=idea, user=signed_in(request))
             messages.success(request, _("Your support is withdrawn."))
         else:
-            services.idea_support(idea=idea, user=request.user)
+            services.idea_support(idea=idea, user=signed_in(request))
             messages.success(request, _("You support this idea."))
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     back = request.POST.get("next") or ""
     return redirect(back if back.startswith("/processes/") else idea.get_absolute_url())
 
@@ -475,7 +460,7 @@ def idea_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def idea_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     idea = selectors.idea_detail(process, pk)
-    refused = _need(
+    refused = require_perm(
         request, "plans.facilitate", process, _("Only the facilitators can answer ideas.")
     )
     if refused:
@@ -491,7 +476,7 @@ def idea_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The answer is published."))
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
     else:
         messages.error(request, _("Choose an answer and give the public reason."))
     return redirect(idea.get_absolute_url())
@@ -505,9 +490,9 @@ def comment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if getattr(target, "process_id", None) != process.pk:
         raise Http404
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return login_or_forbidden(request)
     if not participation.comment_can_edit(comment=comment, user=request.user):
-        return _refuse(request, _("This comment can no longer be edited by you."))
+        return login_or_forbidden(request, _("This comment can no longer be edited by you."))
     form = CommentForm(
         request.POST or None, initial={"body": comment.body, "stance": comment.stance}
     )
@@ -521,7 +506,7 @@ def comment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             return redirect(target.get_absolute_url() + "#comments")  # type: ignore[union-attr]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request, "plans/comment_form.html", {"form": form, "process": process, "target": target}
     )
@@ -542,7 +527,7 @@ def report(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     else:
         raise Http404
     if not request.user.is_authenticated:
-        return redirect_to_login(back)
+        return login_or_forbidden(request, next_url=back)
     form = ReasonForm(request.POST)
     if form.is_valid():
         participation.report_create(
@@ -563,7 +548,7 @@ def report(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def merge(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    refused = _need(
+    refused = require_perm(
         request, "plans.facilitate", process, _("Only the facilitators can merge ideas.")
     )
     if refused:
@@ -590,7 +575,7 @@ def merge(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Ideas merged into the action."))
             return redirect(action.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     if request.method == "POST":
         form.fields["ideas"].queryset = candidates[:200]  # type: ignore[attr-defined]
     initial_ids = {int(i) for i in request.GET.getlist("idea") if i.isdigit()}
@@ -610,7 +595,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {
         "process": process,
         "action": action,
-        "page_obj": paginate(request, participation_selectors.comment_threads(action)),
+        "page_obj": paginate(
+            participation_selectors.comment_threads(action), request.GET.get("page")
+        ),
         "is_organiser": request.user.has_perm("plans.facilitate", process),
         "can_participate": request.user.has_perm("plans.participate", process),
         "following": participation.is_following(target=action, user=request.user),
@@ -629,7 +616,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    refused = _need(
+    refused = require_perm(
         request, "plans.facilitate", process, _("Only the facilitators can change actions.")
     )
     if refused:
@@ -640,11 +627,11 @@ def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         partners = form.cleaned_data.pop("partners")
         action = form.instance
         try:
-            services.action_save(action=action, actor=request.user, partners=list(partners))
+            services.action_save(action=action, actor=signed_in(request), partners=list(partners))
             messages.success(request, _("Action saved."))
             return redirect(action.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "plans/action_form.html",
@@ -683,7 +670,7 @@ def action_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Your comment is posted."))
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
     else:
         return render(
             request, "plans/comment_form.html", {"form": form, "process": process}, status=400
@@ -695,7 +682,7 @@ def action_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def progress_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
     action = selectors.action_detail(process, pk)
-    refused = _need(
+    refused = require_perm(
         request, "plans.facilitate", process, _("Only the facilitators can report progress.")
     )
     if refused:
@@ -717,7 +704,7 @@ def progress_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Progress report filed."))
             return redirect(action.get_absolute_url())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "plans/progress_form.html",
@@ -749,26 +736,21 @@ def plan(request: HttpRequest, slug: str, printable: bool = False) -> HttpRespon
 @require_http_methods(["GET", "HEAD"])
 def plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{process.slug}-action-plan.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "id",
+        "title",
+        "topic",
+        "status",
+        "progress",
+        "lead_organisation",
+        "partners",
+        "starts_on",
+        "due_on",
+        "deliverables",
+        "source_ideas",
+    ]
+    rows = (
         [
-            "id",
-            "title",
-            "topic",
-            "status",
-            "progress",
-            "lead_organisation",
-            "partners",
-            "starts_on",
-            "due_on",
-            "deliverables",
-            "source_ideas",
-        ]
-    )
-    for action in selectors.plan_actions(process):
-        row = [
             action.pk,
             action.title,
             action.topic.label if action.topic else "",
@@ -781,6 +763,6 @@ def plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
             action.deliverables,
             "; ".join(f"{i.pk}: {i.title}" for i in action.source_ideas.all()),
         ]
-        # Spreadsheet formula injection: a cell never starts with = + - @.
-        writer.writerow(["'" + str(c) if str(c)[:1] in ("=", "+", "-", "@") else c for c in row])
-    return response
+        for action in selectors.plan_actions(process)
+    )
+    return csv_response(header, rows, filename=f"{process.slug}-action-plan.csv")

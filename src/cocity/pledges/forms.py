@@ -8,35 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core.text import clean_plain_text
+from cocity.core.forms import PlainTextMixin
 from cocity.network.models import Organisation
 
 from .currencies import ISO_4217, normalise_currency
 from .models import FrameworkItem, MeasureLink, Status
-
-
-class PlainTextMixin:
-    plain_fields: tuple[str, ...] = ()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()  # type: ignore[misc]
-        for name in self.plain_fields:
-            if isinstance(data.get(name), str):
-                data[name] = clean_plain_text(data[name])
-        return data
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form); ``rename`` maps
-    the service's names to the form's (``{"url": "link_url"}``)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            name = (rename or {}).get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class DateInput(forms.DateInput):
@@ -207,7 +183,7 @@ class ReportForm(PlainTextMixin, forms.Form):
         max_length=20_000,
     )
     evidence_url = forms.URLField(label=_("Evidence (link)"), required=False, assume_scheme="https")
-    evidence_file = forms.FileField(label=_("Evidence (PDF, up to 10 MB)"), required=False)
+    evidence_file = forms.FileField(label=_("Evidence (PDF)"), required=False)
 
     def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -238,7 +214,7 @@ class ReportForm(PlainTextMixin, forms.Form):
 class DocumentForm(PlainTextMixin, forms.Form):
     plain_fields = ("title",)
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("PDF file (up to 10 MB)"))
+    file = forms.FileField(label=_("PDF file"))
 
 
 class TotalsForm(forms.Form):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http.request import validate_host
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.reminders import send_once, sent_keys
 from cocity.network.models import Organisation, OrganisationMembership, Role
 
 from .currencies import normalise_currency
@@ -43,7 +45,6 @@ from .models import (
     Pledge,
     PledgeDocument,
     ProgressReport,
-    ReportReminder,
     Status,
 )
 
@@ -731,43 +732,49 @@ def exchange_rate_set(
 
 def reminders_send(*, today: datetime.date | None = None, site_url: str = "") -> int:
     """Remind the editors and admins of each organisation whose published pledge has a report
-    due (today or earlier), once per pledge and due date. Returns the reminders recorded."""
+    due (today or earlier), once per pledge and due date (the key ``report-due:<date>`` in the
+    reminders ledger, ``cocity.core.reminders``). Returns the reminders recorded."""
     today = today or timezone.localdate()
-    due = (
+    due = list(
         Pledge.objects.filter(state=Pledge.State.PUBLISHED, report_due_on__lte=today)
-        .exclude(reminders__due_on=F("report_due_on"))
         .select_related("organisation", "campaign")
         .order_by("pk")
     )
+    sent_before = sent_keys(Pledge, [pledge.pk for pledge in due])
     sent = 0
-    for pledge in due.iterator(chunk_size=200):
-        with transaction.atomic():
-            reminder, created = ReportReminder.objects.get_or_create(
-                pledge=pledge, due_on=pledge.report_due_on
-            )
-            if not created:
-                continue
-            owners = [
-                m.user
-                for m in OrganisationMembership.objects.filter(
-                    organisation=pledge.organisation,
-                    role__in=[Role.EDITOR, Role.ADMIN],
-                    user__is_active=True,
-                ).select_related("user")
-            ]
-            for user in owners:
-                queue_templated_email(
-                    to=user.email,
-                    template="pledges/emails/report_due",
-                    context={
-                        "pledge": pledge,
-                        "user": user,
-                        "due_on": pledge.report_due_on,
-                        "site_url": site_url.rstrip("/"),
-                    },
-                    language=recipient_language(user),
-                )
-            reminder.recipients = len(owners)
-            reminder.save(update_fields=["recipients"])
+    for pledge in due:
+        key = report_reminder_key(pledge.report_due_on)
+        if (pledge.pk, key) in sent_before:
+            continue
+        if send_once(target=pledge, key=key, send=partial(_remind_owners, pledge, site_url)):
             sent += 1
     return sent
+
+
+def report_reminder_key(due_on: datetime.date) -> str:
+    """The ledger key of the reminder of a progress report due on ``due_on``."""
+    return f"report-due:{due_on.isoformat()}"
+
+
+def _remind_owners(pledge: Pledge, site_url: str) -> int:
+    owners = [
+        m.user
+        for m in OrganisationMembership.objects.filter(
+            organisation=pledge.organisation,
+            role__in=[Role.EDITOR, Role.ADMIN],
+            user__is_active=True,
+        ).select_related("user")
+    ]
+    for user in owners:
+        queue_templated_email(
+            to=user.email,
+            template="pledges/emails/report_due",
+            context={
+                "pledge": pledge,
+                "user": user,
+                "due_on": pledge.report_due_on,
+                "site_url": site_url.rstrip("/"),
+            },
+            language=recipient_language(user),
+        )
+    return len(owners)

@@ -3,13 +3,11 @@ cities, exports. Thin: parse with a form, ask ``rules``, call a service or a sel
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,7 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.accounts.types import Actor
+from cocity.core.access import login_or_forbidden
 from cocity.core.cache import namespace_versions, public_page_cache
+from cocity.core.csv import csv_response
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
@@ -35,7 +37,6 @@ from .forms import (
     PledgeForm,
     ReportForm,
     TotalsForm,
-    add_service_errors,
 )
 from .models import Campaign, Framework, FrameworkItem, Pledge
 
@@ -44,17 +45,11 @@ TOTALS_CACHE_SECONDS = 24 * 3600
 LINK_FIELDS = {"kind": "link_kind", "url": "link_url", "title": "link_title"}
 
 
-# Visitors get these pages from the shared page cache: the pledges services and admin bump
-# "pledges", the network services "network" (organisation names). What changes with the date
-# alone (a report becoming overdue) is at most PUBLIC_CACHE_TIMEOUT seconds late.
+# Visitors get these pages from the shared page cache: any write to a model they show bumps its
+# namespaces (the cache table in apps.py: "pledges", "network" for organisation names). What
+# changes with the date alone (a report becoming overdue) is at most PUBLIC_CACHE_TIMEOUT late.
 PUBLIC_CACHE = ("pledges", "network")
 PUBLIC_CACHE_TIMEOUT = 300
-
-
-def _denied(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 def _pledge_or_404(request: HttpRequest, pk: int) -> Pledge:
@@ -64,7 +59,7 @@ def _pledge_or_404(request: HttpRequest, pk: int) -> Pledge:
         raise Http404 from None
 
 
-def _editable_organisations(user: Any) -> Any:
+def _editable_organisations(user: Actor) -> Any:
     if user.is_staff:
         return Organisation.objects.order_by("name")
     return Organisation.objects.filter(
@@ -101,17 +96,16 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # the page for signed-in readers (visitors get the whole page from the page cache): only the
     # header around it is theirs. Such a person can never pledge (that takes an editor's role).
     shared = selectors.sees_only_published(request.user)
-    version = str(getattr(campaign, "totals_version", None) or 0)
+    # Every key holds the versions of the page's namespaces: any write to what the page shows
+    # (pledges, measures, totals, exchange rates, organisations) makes them all stale at once.
+    versions = namespace_versions(PUBLIC_CACHE)
     today = timezone.localdate()
     page_number = request.GET.get("page", "")
-    parts = [str(campaign.pk), version, today.isoformat(), get_language() or ""]
+    parts = [str(campaign.pk), versions, today.isoformat(), get_language() or ""]
     body_key = None
     if shared and not getattr(request, "htmx", False) and (form.is_valid() or not request.GET):
         fields = [
             *parts,
-            # Rates are changed by the admin or exchange_rate_set, which bump "pledges": one
-            # cache read instead of reading the rate table.
-            namespace_versions(PUBLIC_CACHE),
             currency or "",
             on.isoformat() if on else "",
             page_number,
@@ -123,10 +117,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return vary_on_htmx(render(request, "pledges/campaign_detail.html", page))
     status = 200
     try:
-        totals_html = _totals_html(request, campaign, currency=currency, on=on)
+        totals_html = _totals_html(request, campaign, versions, currency=currency, on=on)
     except ValidationError as error:
         form.add_error(None, error)
-        totals_html = _totals_html(request, campaign, currency=None, on=None)
+        totals_html = _totals_html(request, campaign, versions, currency=None, on=None)
         status = 400
 
     def overdue_context() -> dict[str, Any]:
@@ -134,7 +128,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return {"overdue": list(overdue[:20]), "overdue_count": overdue.count()}
 
     def pledges_context() -> dict[str, Any]:
-        page_obj = paginate(request, selectors.campaign_pledges(campaign, request.user))
+        page_obj = paginate(
+            selectors.campaign_pledges(campaign, request.user), request.GET.get("page")
+        )
         return {"page_obj": page_obj, "today": today}
 
     pledges_html = _fragment(
@@ -183,17 +179,16 @@ def _fragment(
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
-def _totals_html(request: HttpRequest, campaign: Campaign, *, currency: str | None, on: Any) -> str:
+def _totals_html(
+    request: HttpRequest, campaign: Campaign, versions: str, *, currency: str | None, on: Any
+) -> str:
     """The totals, charts and tables of a campaign, rendered once per state of the data and
-    cached. The key holds the summary's ``version`` (incremented in the same transaction as
-    every write that changes the totals) and a fingerprint of the exchange-rate table, so a read
-    after any committed write or rate change never gets an old rendering."""
-    stamp = str(getattr(campaign, "totals_version", None) or selectors.summary_stamp(campaign))
+    cached. The key holds the ``versions`` of the page's namespaces, so a read after any write
+    (a measure, a summary, an exchange rate) never gets an old rendering."""
     key = "pledges:totals:" + "|".join(
         [
             str(campaign.pk),
-            stamp,
-            selectors.rates_fingerprint(),
+            versions,
             currency or "",
             on.isoformat() if on else "",
             get_language() or "",
@@ -251,18 +246,10 @@ def campaign_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False, "indent": 1},
         )
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         fields = list(rows[0]) if rows else ["pledge_id"]
-        writer = csv.DictWriter(response, fieldnames=fields)
-        writer.writeheader()
-        for row in rows:
-            # A cell starting with =, +, - or @ would be a formula in a spreadsheet.
-            writer.writerow(
-                {
-                    k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-                    for k, v in row.items()
-                }
-            )
+        response = csv_response(
+            fields, ([row[k] for k in fields] for row in rows), filename=f"{campaign.slug}.csv"
+        )
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.{fmt}"'
     return response
 
@@ -274,7 +261,7 @@ def campaign_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 def pledge_create(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("framework"), slug=slug)
     if not request.user.is_authenticated:
-        return _denied(request)
+        return login_or_forbidden(request)
     organisations = _editable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
@@ -339,7 +326,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.change_pledge", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     initial = {
         "title": pledge.title,
         "statement": pledge.statement,
@@ -372,11 +359,11 @@ def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_publish(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.publish_pledge", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     try:
         services.pledge_publish(pledge=pledge)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Pledge published."))
     return redirect(pledge)
@@ -386,7 +373,7 @@ def pledge_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.change_pledge", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -431,7 +418,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 def link_add(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.change_pledge", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     measure = next((m for m in pledge.measures.all() if m.pk == measure_id), None)
     if measure is None:
         raise Http404
@@ -454,7 +441,7 @@ def link_add(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
 def link_remove(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.change_pledge", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     link = next(
         (link for m in pledge.measures.all() for link in m.links.all() if link.pk == link_id), None
     )
@@ -469,7 +456,7 @@ def link_remove(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.file_report", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     if not pledge.is_published:
         raise Http404
     form = ReportForm(
@@ -505,7 +492,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk)
     if not request.user.has_perm("pledges.change_pledge", pledge):
-        return _denied(request)
+        return login_or_forbidden(request)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -527,7 +514,9 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def organisation_pledges(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    page_obj = paginate(request, selectors.organisation_pledges(organisation, request.user))
+    page_obj = paginate(
+        selectors.organisation_pledges(organisation, request.user), request.GET.get("page")
+    )
     return render(
         request,
         "pledges/organisation_pledges.html",
@@ -549,7 +538,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def framework_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _denied(request)
+        return login_or_forbidden(request)
     organisations = _editable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
@@ -585,7 +574,7 @@ def principle_detail(request: HttpRequest, framework: str, code: str) -> HttpRes
         framework__slug=framework,
         code=code,
     )
-    page_obj = paginate(request, selectors.principle_pledges(item, request.user))
+    page_obj = paginate(selectors.principle_pledges(item, request.user), request.GET.get("page"))
     totals = selectors.principle_totals(item)
     return render(
         request,

@@ -189,9 +189,16 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
-COCITY_MAX_LOGO_BYTES = env.int("COCITY_MAX_LOGO_BYTES", default=1_048_576)
-COCITY_MAX_GEOJSON_BYTES = env.int("COCITY_MAX_GEOJSON_BYTES", default=5_242_880)
-COCITY_MAX_MATERIAL_BYTES = env.int("COCITY_MAX_MATERIAL_BYTES", default=10_485_760)
+# The largest accepted upload of each kind, in bytes (docs/configuration.md), one environment
+# variable each; every app checks its uploads with cocity.core.uploads, which reads this.
+COCITY_MAX_UPLOAD_BYTES = {
+    "image": env.int("COCITY_MAX_IMAGE_BYTES", default=5_242_880),  # photos, covers
+    "logo": env.int("COCITY_MAX_LOGO_BYTES", default=1_048_576),  # organisation logos
+    "pdf": env.int("COCITY_MAX_PDF_BYTES", default=20_971_520),
+    "office": env.int("COCITY_MAX_OFFICE_BYTES", default=20_971_520),  # Word, Excel, ODF
+    "csv": env.int("COCITY_MAX_CSV_BYTES", default=52_428_800),  # insights counts
+    "geojson": env.int("COCITY_MAX_GEOJSON_BYTES", default=5_242_880),  # boundaries
+}
 
 # --- Security headers ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

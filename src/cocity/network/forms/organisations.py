@@ -6,21 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import uploads
 from cocity.core.text import clean_plain_text
 from cocity.core.widgets import DatalistInput
 
 from ..models import Organisation, Role, Territory
-from ..services.organisations import validate_logo
 from .spaces import SlugOrNameChoiceField
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class TerritoryChoiceField(forms.ModelChoiceField):
@@ -31,12 +22,13 @@ class TerritoryChoiceField(forms.ModelChoiceField):
 
 
 class LogoField(forms.ImageField):
-    """An image checked for type and size before Pillow reads it; SVG is refused outright."""
+    """An image checked by ``cocity.core.uploads`` (size first, then content) before Django's
+    own image field reads it; SVG is refused outright."""
 
     def to_python(self, data: Any) -> Any:
         if data in self.empty_values:
             return None
-        validate_logo(data)
+        uploads.check_upload(data, (uploads.IMAGE,), limit="logo")
         return super().to_python(data)
 
 

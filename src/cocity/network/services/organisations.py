@@ -6,67 +6,24 @@ or removing the last two admins at the same moment cannot leave an organisation 
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image
 
-from cocity.core.cache import bump_cache_version
+from cocity.accounts.types import Actor
+from cocity.core import uploads
 
 from ..models import Organisation, OrganisationMembership, Role, Territory
 
-# Pillow format name -> file name extensions accepted for it. SVG is never accepted: it is a
-# document that can carry scripts and links, not a picture.
-LOGO_FORMATS = {"PNG": ("png",), "JPEG": ("jpg", "jpeg"), "WEBP": ("webp",)}
-LOGO_EXTENSIONS = tuple(ext for exts in LOGO_FORMATS.values() for ext in exts)
 
-
-def validate_logo(file: Any) -> None:
-    """Raise a clear ValidationError unless ``file`` is a PNG, JPEG or WebP image small enough."""
-    name = str(getattr(file, "name", "") or "")
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    content_type = str(getattr(file, "content_type", "") or "").lower()
-    if extension == "svg" or "svg" in content_type:
-        raise ValidationError(
-            _(
-                "SVG logos are not accepted because they can contain scripts. "
-                "Upload a PNG, JPEG or WebP image instead."
-            ),
-            code="svg_logo",
-        )
-    size = getattr(file, "size", None) or 0
-    limit = settings.COCITY_MAX_LOGO_BYTES
-    if size > limit:
-        raise ValidationError(
-            _("The logo is %(size)s; logos may be at most %(limit)s. Upload a smaller image.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            code="logo_too_big",
-        )
-    if extension not in LOGO_EXTENSIONS:
-        raise ValidationError(
-            _("Upload the logo as a PNG, JPEG or WebP file (.png, .jpg, .jpeg or .webp)."),
-            code="logo_extension",
-        )
-    image_format = None
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            image.verify()
-    except Exception as exc:  # Pillow raises many kinds of errors for a file that is no image
-        raise ValidationError(
-            _("This file is not an image that can be read. Upload a PNG, JPEG or WebP image."),
-            code="not_an_image",
-        ) from exc
-    finally:
-        file.seek(0)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."), code="logo_format")
+def check_logo(logo: Any) -> None:
+    """A JPEG, PNG or WebP image within ``COCITY_MAX_UPLOAD_BYTES["logo"]``, stored under a name
+    with the extension of what it is (``cocity.core.uploads``)."""
+    detected = uploads.check_upload(logo, (uploads.IMAGE,), limit="logo", field="logo")
+    logo.name = uploads.stored_name(logo.name, detected)
 
 
 def _unique_slug(name: str) -> str:
@@ -96,10 +53,7 @@ def organisation_create(
     if not getattr(creator, "is_authenticated", False):
         raise ValidationError(_("Sign in to create an organisation."), code="anonymous")
     if logo:
-        try:
-            validate_logo(logo)
-        except ValidationError as exc:
-            raise ValidationError({"logo": exc.error_list}) from exc
+        check_logo(logo)
     for attempt in range(3):
         organisation = Organisation(
             name=name.strip(),
@@ -125,7 +79,6 @@ def organisation_create(
             if attempt == 2:
                 raise
             continue
-        bump_cache_version("network")  # the directory and the pages show it
         return organisation
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -144,10 +97,7 @@ def organisation_update(
 ) -> Organisation:
     """Change an organisation's public details (the slug, and so its address, stays)."""
     if logo:
-        try:
-            validate_logo(logo)
-        except ValidationError as exc:
-            raise ValidationError({"logo": exc.error_list}) from exc
+        check_logo(logo)
     organisation.name = name.strip()
     organisation.kind = kind
     organisation.home_territory = home_territory
@@ -161,7 +111,6 @@ def organisation_update(
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        bump_cache_version("network")
     return organisation
 
 
@@ -242,7 +191,6 @@ def organisation_member_add(
         membership = OrganisationMembership(organisation=organisation, user=user, role=role)
         membership.full_clean()
         membership.save()
-        bump_cache_version("network")
     return membership
 
 
@@ -272,7 +220,6 @@ def organisation_member_change_role(
         membership.role = new_role
         membership.full_clean()
         membership.save(update_fields=["role"])
-        bump_cache_version("network")
     return membership
 
 
@@ -282,10 +229,9 @@ def organisation_member_remove(*, organisation: Organisation, membership_id: int
         memberships, membership = _locked_membership(organisation, membership_id)
         _refuse_if_last_admin(memberships, membership)
         membership.delete()
-        bump_cache_version("network")
 
 
-def organisation_leave(*, organisation: Organisation, user: Any) -> None:
+def organisation_leave(*, organisation: Organisation, user: Actor) -> None:
     """A member leaves; the only admin must hand over first."""
     with transaction.atomic():
         memberships = _lock_memberships(organisation)
@@ -296,4 +242,3 @@ def organisation_leave(*, organisation: Organisation, user: Any) -> None:
             )
         _refuse_if_last_admin(memberships, mine, leaving=True)
         mine.delete()
-        bump_cache_version("network")

@@ -9,9 +9,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from cocity.core.cache import bump_cache_version
+from cocity.core.cache import rows_changed
+from cocity.core.geo import normalise_boundary
 
-from ..geojson import normalise_boundary
 from ..models import Territory
 
 
@@ -78,7 +78,7 @@ def _save(territory: Territory) -> Territory:
             path=Concat(Value(territory.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_change,
         )
-    bump_cache_version("network")  # places, and every page naming a place
+        rows_changed(Territory)  # the descendants' paths: update() sends no signal
     return territory
 
 

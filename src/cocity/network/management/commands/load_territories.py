@@ -11,17 +11,17 @@ come after their children in the file.
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from cocity.network.geojson import normalise_boundary
+from cocity.core import geojson
+from cocity.core.geo import normalise_boundary
+from cocity.core.uploads import max_upload_bytes
 from cocity.network.models import Territory, validate_territory_code
 from cocity.network.services.territories import territory_create, territory_update
 
@@ -46,9 +46,9 @@ def _text(value: Any) -> str:
 
 def _read_geojson(text: str) -> list[Row]:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise CommandError(f"The file is not valid JSON: {exc}.") from exc
+        data = geojson.loads(text)
+    except geojson.GeoJSONError as exc:
+        raise CommandError(f"The file is {exc}.") from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise CommandError("A GeoJSON file must hold a FeatureCollection.")
     features = data.get("features")
@@ -221,11 +221,9 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}.")
-        if path.stat().st_size > settings.COCITY_MAX_GEOJSON_BYTES:
-            raise CommandError(
-                f"The file is larger than {settings.COCITY_MAX_GEOJSON_BYTES} bytes "
-                "(COCITY_MAX_GEOJSON_BYTES)."
-            )
+        limit = max_upload_bytes("geojson")
+        if path.stat().st_size > limit:
+            raise CommandError(f"The file is larger than {limit} bytes (COCITY_MAX_GEOJSON_BYTES).")
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:

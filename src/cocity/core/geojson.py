@@ -1,0 +1,216 @@
+"""GeoJSON boundaries read and checked on shapely, with no Django (the insights numerical core
+and its command use it as it is; ``cocity.core.geo`` wraps it for forms, models and services).
+
+One rule for a boundary, wherever it comes from (a territory, a commons' shape, a data set's
+uploaded boundaries, the ``cocity insights`` command):
+
+- a Polygon or MultiPolygon geometry (a Feature is accepted for its geometry);
+- its coordinates nest exactly as the type says (rings of positions of two or three numbers);
+- GEOS reads it: every ring closed, with at least four positions;
+- not empty, and valid as GEOS sees it (no self-intersection, holes inside their shell...);
+- with ``geographic=True`` (the default; GeoJSON is longitude/latitude), longitude within ±180
+  and latitude within ±90. The command reads projected files (metres) with ``geographic=False``.
+
+Text is never parsed nested deeper than ``MAX_DEPTH`` (a FeatureCollection of MultiPolygons is 7
+deep), so a file nested 100,000 levels deep is a clear ``GeoJSONError``, never a RecursionError,
+and GEOS is never handed such a structure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+MAX_DEPTH = 32
+POLYGON_TYPES = ("Polygon", "MultiPolygon")
+# The depth of a bare geometry's text: the object, then its coordinates' lists.
+_GEOMETRY_DEPTH = {"Polygon": 4, "MultiPolygon": 5}
+
+MESSAGES = {
+    "bad_json": "not valid JSON (%(detail)s)",
+    "too_deep": "nested more than %(limit)d levels deep",
+    "not_object": "not a GeoJSON object",
+    "no_geometry": "the feature has no geometry",
+    "not_polygon": "a %(kind)s, not a Polygon or MultiPolygon",
+    "bad_coordinates": "the coordinates are not rings of positions of two numbers",
+    "short_ring": "a ring has fewer than four positions",
+    "open_ring": "a ring does not end where it starts",
+    "empty": "empty geometry",
+    "out_of_range": "longitude must be within ±180 and latitude within ±90",
+    "invalid": "invalid geometry (%(reason)s)",
+}
+
+
+class GeoJSONError(ValueError):
+    """A problem with a boundary: ``code`` (a key of ``MESSAGES``) and its ``params``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(MESSAGES[code] % params if params else MESSAGES[code])
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _codes(text: str | bytes) -> NDArray[np.uint8]:
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return np.frombuffer(data, dtype=np.uint8)
+
+
+def _steps(codes: NDArray[np.uint8]) -> NDArray[np.int8]:
+    """+1 where an array or object opens, -1 where one closes (strings not told apart)."""
+    opens = (codes == ord("[")) | (codes == ord("{"))
+    closes = (codes == ord("]")) | (codes == ord("}"))
+    return opens.view(np.int8) - closes.view(np.int8)
+
+
+def nesting_depth(text: str | bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest, outside strings, without parsing."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if b'"' in data:
+        data = _STRING.sub(b'""', data)
+    steps = _steps(_codes(data))
+    return int(np.cumsum(steps, dtype=np.int32).max()) if steps.size else 0
+
+
+def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
+    """Parse JSON text nested at most ``max_depth`` deep; ``GeoJSONError`` otherwise."""
+    steps = _steps(_codes(text))  # brackets in strings counted too: a quick first look
+    deepest = int(np.cumsum(steps, dtype=np.int32).max()) if steps.size else 0
+    if deepest > max_depth and nesting_depth(text) > max_depth:
+        raise GeoJSONError("too_deep", limit=max_depth)
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # deeper than it looked: brackets hidden by strings
+        raise GeoJSONError("too_deep", limit=max_depth) from exc
+    except json.JSONDecodeError as exc:
+        raise GeoJSONError("bad_json", detail=f"line {exc.lineno}: {exc.msg}") from exc
+    except ValueError as exc:  # bytes that are not UTF-8
+        raise GeoJSONError("bad_json", detail=str(exc)[:100]) from exc
+
+
+def geometry_of(value: Any) -> dict[str, Any]:
+    """The Polygon or MultiPolygon geometry of a geometry or Feature object (not yet checked)."""
+    if not isinstance(value, dict):
+        raise GeoJSONError("not_object")
+    if value.get("type") == "Feature":
+        value = value.get("geometry")
+        if not isinstance(value, dict):
+            raise GeoJSONError("no_geometry")
+    kind = value.get("type")
+    if kind not in POLYGON_TYPES:
+        raise GeoJSONError("not_polygon", kind=str(kind or "unknown type")[:40])
+    return {"type": kind, "coordinates": value.get("coordinates")}
+
+
+def _geometry_text(geometry: dict[str, Any]) -> str:
+    try:
+        text = json.dumps(geometry, allow_nan=False)
+    except RecursionError as exc:
+        raise GeoJSONError("too_deep", limit=MAX_DEPTH) from exc
+    except (TypeError, ValueError) as exc:
+        raise GeoJSONError("bad_coordinates") from exc
+    return text
+
+
+def _geos_error(text: str) -> GeoJSONError:
+    """Why GEOS refuses to read a geometry's text (already known to nest as its type says)."""
+    try:
+        shapely.from_geojson(text, on_invalid="raise")
+    except shapely.errors.GEOSException as exc:
+        reason = str(exc)
+        if "closed" in reason:
+            return GeoJSONError("open_ring")
+        if "LinearRing" in reason and "must be" in reason:
+            return GeoJSONError("short_ring")
+    return GeoJSONError("bad_coordinates")
+
+
+def check_boundaries(
+    values: Sequence[Any], *, geographic: bool = True
+) -> tuple[NDArray[np.object_], list[GeoJSONError | None]]:
+    """Check many boundaries at once (one vectorised GEOS parse and validity check).
+
+    Returns the shapely geometries (``None`` where refused) and, for each value, ``None`` or the
+    ``GeoJSONError`` that refuses it.
+    """
+    n = len(values)
+    shapes = np.full(n, None, dtype=object)
+    problems: list[GeoJSONError | None] = [None] * n
+    texts: list[str] = []
+    kinds: list[str] = []
+    slots: list[int] = []
+    for i, value in enumerate(values):
+        try:
+            geometry = value if isinstance(value, str | bytes) else None
+            if geometry is not None:
+                value = loads(geometry)
+            geometry_dict = geometry_of(value)
+            texts.append(_geometry_text(geometry_dict))
+            kinds.append(geometry_dict["type"])
+            slots.append(i)
+        except GeoJSONError as error:
+            problems[i] = error
+    if not texts:
+        return shapes, problems
+    # Every text in one pass: its only strings are "type", the type and "coordinates" (six
+    # quotes), and it nests exactly as deep as its type says (so GEOS never reads a deep one).
+    codes = _codes("".join(texts))
+    starts = np.cumsum([0, *(len(t.encode("utf-8", "surrogatepass")) for t in texts)])[:-1]
+    depth = np.cumsum(_steps(codes), dtype=np.int32)
+    before = np.concatenate([[0], depth[starts[1:] - 1]])  # a refused text may be unbalanced
+    deepest = np.maximum.reduceat(depth, starts) - before
+    quotes = np.add.reduceat((codes == ord('"')).view(np.uint8), starts, dtype=np.int64)
+    kept: list[int] = []
+    for j, (slot, kind) in enumerate(zip(slots, kinds, strict=True)):
+        if quotes[j] != 6 or deepest[j] != _GEOMETRY_DEPTH[kind]:
+            problems[slot] = GeoJSONError("bad_coordinates")
+        else:
+            kept.append(j)
+    if not kept:
+        return shapes, problems
+    parsed = shapely.from_geojson([texts[j] for j in kept], on_invalid="ignore")
+    missing = shapely.is_missing(parsed)
+    empty = np.zeros(len(kept), dtype=bool)
+    empty[~missing] = shapely.is_empty(parsed[~missing])
+    usable = ~missing & ~empty
+    in_range = np.ones(len(kept), dtype=bool)
+    if geographic and usable.any():
+        box = shapely.bounds(parsed[usable])
+        in_range[usable] = (
+            (box[:, 0] >= -180) & (box[:, 2] <= 180) & (box[:, 1] >= -90) & (box[:, 3] <= 90)
+        )
+    valid = np.zeros(len(kept), dtype=bool)
+    valid[usable] = shapely.is_valid(parsed[usable])
+    for k, j in enumerate(kept):
+        slot = slots[j]
+        if missing[k]:
+            problems[slot] = _geos_error(texts[j])
+        elif empty[k]:
+            problems[slot] = GeoJSONError("empty")
+        elif not in_range[k]:
+            problems[slot] = GeoJSONError("out_of_range")
+        elif not valid[k]:
+            problems[slot] = GeoJSONError("invalid", reason=shapely.is_valid_reason(parsed[k]))
+        else:
+            shapes[slot] = parsed[k]
+    return shapes, problems
+
+
+def boundary(value: Any, *, geographic: bool = True) -> dict[str, Any]:
+    """One boundary (a geometry or Feature, as an object or JSON text), checked: the bare
+    geometry ``{"type", "coordinates"}``; ``GeoJSONError`` otherwise."""
+    if isinstance(value, str | bytes):
+        value = loads(value)
+    geometry = geometry_of(value)
+    _shapes, problems = check_boundaries([geometry], geographic=geographic)
+    if problems[0] is not None:
+        raise problems[0]
+    return geometry
