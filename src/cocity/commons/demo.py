@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocity.core.demo import DEMO_DOMAIN
+from cocity.core.reminders import mark_sent
 from cocity.network.models import Organisation, Territory, Topic
 
 from . import services
@@ -42,7 +43,8 @@ def _backdate(pact: Pact, start: dt.datetime, step: dt.timedelta) -> None:
     """Spread the history over time (the services stamp everything 'now')."""
     for n, entry in enumerate(pact.history.order_by("id")):
         when = start + step * n
-        PactHistoryEntry.objects.filter(pk=entry.pk).update(created_at=when, reminded_at=when)
+        PactHistoryEntry.objects.filter(pk=entry.pk).update(created_at=when)
+        mark_sent(target=entry, key=services.STEP_DUE, sent_at=when)  # no reminder for the past
     last = pact.history.order_by("-id").first()
     if last is not None:
         Pact.objects.filter(pk=pact.pk).update(created_at=start, state_since=last.created_at)

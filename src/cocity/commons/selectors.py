@@ -6,15 +6,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from cocity.accounts.types import Viewer
+from cocity.core.pagination import paginate
 from cocity.network.models import Role, Territory, Topic
 
 from . import lifecycle
@@ -22,7 +22,6 @@ from .models import (
     CallForCare,
     Commons,
     Pact,
-    PactComment,
     PactHistoryEntry,
     PactParty,
     PactReport,
@@ -178,7 +177,6 @@ def pact_detail(pk: int) -> Pact:
                 "history",
                 PactHistoryEntry.objects.select_related("actor").order_by("created_at", "id"),
             ),
-            Prefetch("comments", PactComment.objects.select_related("author")),
             Prefetch("versions", PactVersion.objects.select_related("author").order_by("-number")),
             Prefetch(
                 "reports", PactReport.objects.select_related("author").prefetch_related("photos")
@@ -205,7 +203,7 @@ def pact_officers(pact: Pact) -> QuerySet[Any]:
     )
 
 
-def my_pacts(user: Any) -> QuerySet[Pact]:
+def my_pacts(user: Viewer) -> QuerySet[Pact]:
     if not user.is_authenticated:
         return Pact.objects.none()
     return (
@@ -216,7 +214,7 @@ def my_pacts(user: Any) -> QuerySet[Pact]:
     )
 
 
-def officer_queue(user: Any) -> QuerySet[Pact]:
+def officer_queue(user: Viewer) -> QuerySet[Pact]:
     if not user.is_authenticated:
         return Pact.objects.none()
     orgs = user.organisation_memberships.filter(role__in=[Role.EDITOR, Role.ADMIN]).values(
@@ -302,25 +300,14 @@ def export_rows(filters: dict[str, Any]) -> Any:
     )
 
 
+# The registry counts at most this many pacts (a LIMITed subquery walks the index, never the
+# whole table); beyond, the page says "more than 500" and the filters narrow the list.
 COUNT_CAP = 500
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` rows (a LIMITed subquery walks the index, never the whole
-    table); beyond that the page says "more than 500" and the filters narrow the list."""
-
-    @cached_property
-    def count(self) -> int:
-        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[index,attr-defined]
-
-    @property
-    def capped(self) -> bool:
-        return self.count > COUNT_CAP
-
-
-def paginate_capped(request: Any, queryset: QuerySet[Any]) -> Page:
-    paginator = CappedPaginator(queryset, settings.COCITY_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+def registry_page(filters: dict[str, Any], page: str | int | None) -> Page:
+    """One page of the public registry, its count capped (``paginator.capped``)."""
+    return paginate(pact_registry(filters), page, cap=COUNT_CAP)
 
 
 def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:

@@ -29,6 +29,11 @@ urlpatterns = [
     path("pacts/<int:pk>/act/<slug:action>/", views.pact_act, name="pact_act"),
     path("pacts/<int:pk>/sign/<int:party>/", views.pact_sign, name="pact_sign"),
     path("pacts/<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path(
+        "pacts/<int:pk>/comments/<int:comment_pk>/report/",
+        views.comment_report,
+        name="comment_report",
+    ),
     path("pacts/<int:pk>/compete/", views.pact_compete, name="pact_compete"),
     path("pacts/<int:pk>/draft/", views.draft_edit, name="draft_edit"),
     path("pacts/<int:pk>/versions/<int:number>/", views.version_diff, name="version_diff"),

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cocity.core.forms import add_service_errors, error_text
+from cocity.core.models import SentReminder
 
 _REFUSED = "_cocity_admin_refused"
 
@@ -129,14 +130,15 @@ class ThroughServices:
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
-        error = getattr(request, _REFUSED, None)
+        error: ValidationError | None = getattr(request, _REFUSED, None)
         if error is None:
             return form_class
+        refusal: ValidationError = error
 
         class RefusedForm(form_class):  # type: ignore[misc, valid-type]
             def _post_clean(self) -> None:
                 super()._post_clean()
-                add_service_errors(self, error)
+                add_service_errors(self, refusal)
 
         RefusedForm.__name__ = form_class.__name__
         return RefusedForm
@@ -203,3 +205,12 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(ReadOnlyAdmin):
+    """The reminders ledger (``cocity.core.reminders``): what was sent, about what, when."""
+
+    list_display = ("content_type", "object_id", "key", "sent_at", "recipients")
+    list_filter = ("content_type",)
+    search_fields = ("key",)

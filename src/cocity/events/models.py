@@ -1,5 +1,5 @@
-"""Series, events, tracks, sessions, speakers, materials, questions, registrations, reminders and
-personal calendar tokens.
+"""Series, events, tracks, sessions, speakers, materials, questions, registrations and personal
+calendar tokens (the reminders sent are in the shared ledger, ``cocity.core.reminders``).
 
 Times: a session stores its start and end in UTC (Django's aware datetimes) plus the IANA zone
 the organiser set them in, so "Thursday 15:00 Europe/Paris" stays 15:00 on both sides of a
@@ -443,25 +443,6 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.event} ({self.status})"
-
-
-class ReminderSent(models.Model):
-    """One row per (registration, session, offset): a reminder is never sent twice."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
-    offset_minutes = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["registration", "session", "offset_minutes"], name="one_reminder"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.registration_id}/{self.session_id}/{self.offset_minutes}"
 
 
 def _calendar_token() -> str:

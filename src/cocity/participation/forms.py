@@ -11,9 +11,15 @@ class CommentForm(forms.Form):
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     stance = forms.ChoiceField(
-        label=_("Your stance"), choices=Comment.Stance.choices, initial=Comment.Stance.NEUTRAL
+        label=_("Your stance"),
+        choices=Comment.Stance.choices,
+        initial=Comment.Stance.NEUTRAL,
+        required=False,  # a reply, or a comment without a stance: neutral
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_stance(self) -> str:
+        return self.cleaned_data["stance"] or Comment.Stance.NEUTRAL
 
     def clean_body(self) -> str:
         body = clean_plain_text(self.cleaned_data["body"])

@@ -28,6 +28,15 @@ class Moderated(models.Model):
         return self.hidden_at is not None
 
 
+def one_venue(name: str) -> models.CheckConstraint:
+    """Reports and log entries belong to a space or to an organisation, never both or neither."""
+    return models.CheckConstraint(
+        condition=(models.Q(space__isnull=False) & models.Q(organisation__isnull=True))
+        | (models.Q(space__isnull=True) & models.Q(organisation__isnull=False)),
+        name=name,
+    )
+
+
 class Comment(Moderated):
     class Stance(models.TextChoices):
         FOR = "for", _("in favour")
@@ -128,9 +137,21 @@ class Report(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    # The space whose moderators handle it.
+    # Where its moderators are: a space, or the organisation the content belongs to when it
+    # belongs to no space (a pact: the organisation responsible for its commons). Exactly one.
     space = models.ForeignKey(
-        "network.Space", on_delete=models.CASCADE, related_name="moderation_reports"
+        "network.Space",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_reports",
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_reports",
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -154,7 +175,13 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ("-created_at", "-id")
-        indexes = [models.Index(fields=["space", "status", "created_at"], name="report_queue_idx")]
+        indexes = [
+            models.Index(fields=["space", "status", "created_at"], name="report_queue_idx"),
+            models.Index(
+                fields=["organisation", "status", "created_at"], name="report_org_queue_idx"
+            ),
+        ]
+        constraints = [one_venue("report_one_venue")]
 
     def __str__(self) -> str:
         return self.reason[:60]
@@ -167,7 +194,18 @@ class ActivityEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     space = models.ForeignKey(
-        "network.Space", on_delete=models.CASCADE, related_name="activity_entries"
+        "network.Space",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activity_entries",
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activity_entries",
     )
     verb = models.CharField(_("what"), max_length=40)
     content_type = models.ForeignKey(
@@ -183,7 +221,11 @@ class ActivityEntry(models.Model):
         verbose_name = _("activity entry")
         verbose_name_plural = _("activity log")
         ordering = ("-created_at", "-id")
-        indexes = [models.Index(fields=["space", "created_at"], name="activity_space_idx")]
+        indexes = [
+            models.Index(fields=["space", "created_at"], name="activity_space_idx"),
+            models.Index(fields=["organisation", "created_at"], name="activity_org_idx"),
+        ]
+        constraints = [one_venue("activity_one_venue")]
 
     def __str__(self) -> str:
         return self.summary

@@ -7,7 +7,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
+from cocity.accounts.types import Actor, Viewer
+
 from .models import ActivityEntry, Comment, Notification, Report
+
+
+def comments_on(target: models.Model) -> QuerySet[Comment]:
+    """Every comment on ``target``, replies included."""
+    ct = ContentType.objects.get_for_model(type(target))
+    return Comment.objects.filter(content_type=ct, object_id=target.pk)
 
 
 def comment_threads(target: models.Model) -> QuerySet[Comment]:
@@ -22,28 +30,35 @@ def comment_threads(target: models.Model) -> QuerySet[Comment]:
     )
 
 
-def report_queue(space: Any, status: str = Report.Status.OPEN) -> QuerySet[Report]:
+def _at(venue: Any) -> dict[str, Any]:
+    """The filter for a space's or an organisation's reports and log entries."""
+    field = "organisation" if venue._meta.label == "network.Organisation" else "space"
+    return {field: venue}
+
+
+def report_queue(venue: Any, status: str = Report.Status.OPEN) -> QuerySet[Report]:
+    """The reports the moderators of ``venue`` (a space or an organisation) decide."""
     return (
-        Report.objects.filter(space=space, status=status)
+        Report.objects.filter(status=status, **_at(venue))
         .select_related("reporter", "decided_by", "content_type")
         .prefetch_related("target")
         .order_by("-created_at", "-id")
     )
 
 
-def activity_log(space: Any) -> QuerySet[ActivityEntry]:
+def activity_log(venue: Any) -> QuerySet[ActivityEntry]:
     return (
-        ActivityEntry.objects.filter(space=space)
+        ActivityEntry.objects.filter(**_at(venue))
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
 
 
-def inbox(user: Any) -> QuerySet[Notification]:
+def inbox(user: Actor) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Viewer) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -16,7 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocity.core.cache import bumps_cache_versions
+from cocity.accounts.types import Actor, Viewer
+from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.search import index as search_index
 
@@ -33,12 +34,6 @@ from .models import (
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
-CACHE_NAMESPACE = "participation"
-# Comments, supports and moderation show on cached pages of other apps (an idea's comments and
-# support count): those pages depend on this namespace too.
-_changes_public_pages = bumps_cache_versions(CACHE_NAMESPACE)
-
-
 def _ct(target: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(type(target))
 
@@ -46,12 +41,12 @@ def _ct(target: models.Model) -> ContentType:
 def _bump(target: models.Model, field: str | None, delta: int) -> None:
     if field:
         type(target)._default_manager.filter(pk=target.pk).update(**{field: F(field) + delta})
+        rows_changed(type(target))  # update() sends no signal (cocity.core.cache)
 
 
 # --- comments ---------------------------------------------------------------------------------
 
 
-@_changes_public_pages
 def comment_create(
     *,
     target: models.Model,
@@ -81,7 +76,7 @@ def comment_create(
     return comment
 
 
-def comment_can_edit(*, comment: Comment, user: Any, now: Any = None) -> bool:
+def comment_can_edit(*, comment: Comment, user: Viewer, now: Any = None) -> bool:
     now = now or timezone.now()
     return (
         user.is_authenticated
@@ -91,8 +86,7 @@ def comment_can_edit(*, comment: Comment, user: Any, now: Any = None) -> bool:
     )
 
 
-@_changes_public_pages
-def comment_update(*, comment: Comment, user: Any, body: str, stance: str) -> Comment:
+def comment_update(*, comment: Comment, user: Actor, body: str, stance: str) -> Comment:
     if comment.author_id != user.pk:
         raise ValidationError(_("You can only edit your own comments."))
     if not comment_can_edit(comment=comment, user=user):
@@ -110,11 +104,10 @@ def comment_update(*, comment: Comment, user: Any, body: str, stance: str) -> Co
 # --- supports ---------------------------------------------------------------------------------
 
 
-@_changes_public_pages
 def support_add(
     *,
     target: models.Model,
-    user: Any,
+    user: Actor,
     scope_id: int | None = None,
     limit: int | None = None,
     lock: models.Model | None = None,
@@ -144,8 +137,7 @@ def support_add(
     return support
 
 
-@_changes_public_pages
-def support_withdraw(*, target: models.Model, user: Any, counter: str = "support_count") -> None:
+def support_withdraw(*, target: models.Model, user: Actor, counter: str = "support_count") -> None:
     with transaction.atomic():
         deleted, _detail = Support.objects.filter(
             content_type=_ct(target), object_id=target.pk, user=user
@@ -155,7 +147,7 @@ def support_withdraw(*, target: models.Model, user: Any, counter: str = "support
         _bump(target, counter, -1)
 
 
-def supported_ids(*, user: Any, model: type[models.Model], ids: Iterable[int]) -> set[int]:
+def supported_ids(*, user: Viewer, model: type[models.Model], ids: Iterable[int]) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
@@ -170,7 +162,7 @@ def supported_ids(*, user: Any, model: type[models.Model], ids: Iterable[int]) -
 # --- follows ----------------------------------------------------------------------------------
 
 
-def follow_set(*, target: models.Model, user: Any, follow: bool) -> None:
+def follow_set(*, target: models.Model, user: Actor, follow: bool) -> None:
     ct = _ct(target)
     with transaction.atomic():
         if follow:
@@ -179,7 +171,7 @@ def follow_set(*, target: models.Model, user: Any, follow: bool) -> None:
             Follow.objects.filter(content_type=ct, object_id=target.pk, user=user).delete()
 
 
-def is_following(*, target: models.Model, user: Any) -> bool:
+def is_following(*, target: models.Model, user: Viewer) -> bool:
     return bool(
         user.is_authenticated
         and Follow.objects.filter(content_type=_ct(target), object_id=target.pk, user=user).exists()
@@ -200,12 +192,27 @@ def followers_of(*targets: models.Model) -> list[int]:
 # --- moderation and the activity log ----------------------------------------------------------
 
 
+def _venue(space: Any, organisation: Any) -> dict[str, Any]:
+    """Where the moderators of a piece of content are: its space, or the organisation it belongs
+    to when it belongs to no space (a pact). Exactly one of the two."""
+    if (space is None) == (organisation is None):
+        raise TypeError("Give the space or the organisation whose moderators decide, not both.")
+    return {"space": space, "organisation": organisation}
+
+
 def activity_record(
-    *, actor: Any, space: Any, verb: str, summary: str, target: Any = None, reason: str = ""
+    *,
+    actor: Actor,
+    verb: str,
+    summary: str,
+    space: Any = None,
+    organisation: Any = None,
+    target: Any = None,
+    reason: str = "",
 ) -> ActivityEntry:
     return ActivityEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        space=space,
+        **_venue(space, organisation),
         verb=verb,
         content_type=_ct(target) if target is not None else None,
         object_id=target.pk if target is not None else None,
@@ -214,11 +221,20 @@ def activity_record(
     )
 
 
-def report_create(*, target: models.Model, space: Any, reporter: Any, reason: str) -> Report:
+def report_create(
+    *,
+    target: models.Model,
+    reporter: Any,
+    reason: str,
+    space: Any = None,
+    organisation: Any = None,
+) -> Report:
+    """A report for the moderators of ``space`` (or of ``organisation``, for content that
+    belongs to no space); they see it in their queue."""
     report = Report(
         content_type=_ct(target),
         object_id=target.pk,
-        space=space,
+        **_venue(space, organisation),
         reporter=reporter,
         reason=reason,
     )
@@ -234,7 +250,6 @@ def _reindex(target: models.Model) -> None:
     search_index.update(type(target)._default_manager.get(pk=target.pk))
 
 
-@_changes_public_pages
 def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) -> Report:
     """Hide the reported content (its text replaced by the reason) or keep it; every open report
     on the same content is closed with the same decision, and the log records it."""
@@ -256,10 +271,12 @@ def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) ->
             type(target)._default_manager.filter(pk=target.pk).update(
                 hidden_at=now, hidden_reason=reason
             )
+            rows_changed(type(target))
             _reindex(target)
         activity_record(
             actor=moderator,
             space=report.space,
+            organisation=report.organisation,
             verb="hide" if hide else "keep",
             summary=str(target)[:200] if target is not None else str(report),
             target=target,
@@ -269,8 +286,14 @@ def report_decide(*, report: Report, moderator: Any, hide: bool, reason: str) ->
     return report
 
 
-@_changes_public_pages
-def content_hide(*, target: models.Model, space: Any, moderator: Any, reason: str) -> None:
+def content_hide(
+    *,
+    target: models.Model,
+    moderator: Any,
+    reason: str,
+    space: Any = None,
+    organisation: Any = None,
+) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for hiding it.")})
@@ -278,10 +301,12 @@ def content_hide(*, target: models.Model, space: Any, moderator: Any, reason: st
         type(target)._default_manager.filter(pk=target.pk).update(
             hidden_at=timezone.now(), hidden_reason=reason
         )
+        rows_changed(type(target))
         _reindex(target)
         activity_record(
             actor=moderator,
             space=space,
+            organisation=organisation,
             verb="hide",
             summary=str(target)[:200],
             target=target,
@@ -292,12 +317,12 @@ def content_hide(*, target: models.Model, space: Any, moderator: Any, reason: st
 # --- notifications ----------------------------------------------------------------------------
 
 
-def preference_for(user: Any) -> NotificationPreference:
+def preference_for(user: Actor) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.get_or_create(user=user)
     return preference
 
 
-def preference_update(*, user: Any, email: str) -> NotificationPreference:
+def preference_update(*, user: Actor, email: str) -> NotificationPreference:
     preference = preference_for(user)
     preference.email = email
     preference.full_clean()
@@ -339,7 +364,7 @@ def notify(*, recipients: Iterable[Any], kind: str, message: str, url: str = "")
     return len(users)
 
 
-def notifications_mark_read(*, user: Any) -> int:
+def notifications_mark_read(*, user: Actor) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

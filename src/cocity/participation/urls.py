@@ -10,4 +10,23 @@ urlpatterns = [
     path("spaces/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("spaces/<slug:slug>/moderation/<int:pk>/", views.report_decide, name="report_decide"),
     path("spaces/<slug:slug>/activity/", views.activity, name="activity"),
+    # Content that belongs to an organisation rather than a space (pacts).
+    path(
+        "organisations/<slug:slug>/moderation/",
+        views.moderation,
+        {"venue": "organisation"},
+        name="organisation_moderation",
+    ),
+    path(
+        "organisations/<slug:slug>/moderation/<int:pk>/",
+        views.report_decide,
+        {"venue": "organisation"},
+        name="organisation_report_decide",
+    ),
+    path(
+        "organisations/<slug:slug>/activity/",
+        views.activity,
+        {"venue": "organisation"},
+        name="organisation_activity",
+    ),
 ]

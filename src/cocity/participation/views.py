@@ -1,4 +1,7 @@
-"""Notification inbox and preference, the moderation queue and activity log of a space."""
+"""Notification inbox and preference, the moderation queue and activity log of a space (or of
+an organisation, for content that belongs to no space)."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.accounts.types import signed_in
+from cocity.core.forms import error_text
 from cocity.core.pagination import paginate
-from cocity.network.models import Space
+from cocity.network.models import Organisation, Space
 
 from . import selectors, services
 from .forms import DecisionForm, PreferenceForm
@@ -19,14 +24,15 @@ from .models import Report
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
-    preference = services.preference_for(request.user)
+    person = signed_in(request)
+    preference = services.preference_for(person)
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
-        services.preference_update(user=request.user, email=form.cleaned_data["email"])
+        services.preference_update(user=person, email=form.cleaned_data["email"])
         messages.success(request, _("Your notification preference is saved."))
         return redirect("participation:notifications")
-    page_obj = paginate(request, selectors.inbox(request.user))
-    unread = selectors.unread_count(request.user)
+    page_obj = paginate(selectors.inbox(person), request.GET.get("page"))
+    unread = selectors.unread_count(person)
     return render(
         request,
         "participation/notifications.html",
@@ -37,31 +43,50 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user)
+    services.notifications_mark_read(user=signed_in(request))
     return redirect("participation:notifications")
 
 
-def _moderated_space(request: HttpRequest, slug: str) -> Space:
-    space = get_object_or_404(Space, slug=slug)
-    if not request.user.has_perm("network.view_space", space):
+# The moderation queue and the activity log of a space, or of an organisation for content that
+# belongs to no space (pacts): the same views, told which by the URL.
+_VENUES = {
+    "space": (Space, "network.view_space", "participation.moderate_space"),
+    "organisation": (Organisation, None, "participation.moderate_organisation"),
+}
+
+
+def _moderated_venue(request: HttpRequest, venue: str, slug: str) -> Space | Organisation:
+    model, view_perm, moderate_perm = _VENUES[venue]
+    obj = get_object_or_404(model, slug=slug)
+    if view_perm and not request.user.has_perm(view_perm, obj):
         raise Http404
-    if not request.user.has_perm("participation.moderate_space", space):
+    if not request.user.has_perm(moderate_perm, obj):
         raise Http404
-    return space
+    return obj
+
+
+def _venue_context(venue: str, obj: Space | Organisation) -> dict[str, Any]:
+    prefix = "" if venue == "space" else "organisation_"
+    return {
+        "venue": obj,
+        "moderation_url": f"participation:{prefix}moderation",
+        "decide_url": f"participation:{prefix}report_decide",
+        "activity_url": f"participation:{prefix}activity",
+    }
 
 
 @require_http_methods(["GET", "HEAD"])
-def moderation(request: HttpRequest, slug: str) -> HttpResponse:
-    space = _moderated_space(request, slug)
+def moderation(request: HttpRequest, slug: str, venue: str = "space") -> HttpResponse:
+    obj = _moderated_venue(request, venue, slug)
     status = request.GET.get("status", Report.Status.OPEN)
     if status not in Report.Status.values:
         status = Report.Status.OPEN
-    page_obj = paginate(request, selectors.report_queue(space, status))
+    page_obj = paginate(selectors.report_queue(obj, status), request.GET.get("page"))
     return render(
         request,
         "participation/moderation.html",
         {
-            "space": space,
+            **_venue_context(venue, obj),
             "page_obj": page_obj,
             "status": status,
             "statuses": Report.Status.choices,
@@ -71,9 +96,9 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def report_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    space = _moderated_space(request, slug)
-    report = get_object_or_404(Report, pk=pk, space=space)
+def report_decide(request: HttpRequest, slug: str, pk: int, venue: str = "space") -> HttpResponse:
+    obj = _moderated_venue(request, venue, slug)
+    report = get_object_or_404(Report, pk=pk, **{venue: obj})
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -85,14 +110,18 @@ def report_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Decision recorded."))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
     else:
         messages.error(request, _("Choose hide or keep and give a reason."))
-    return redirect("participation:moderation", slug=space.slug)
+    return redirect(_venue_context(venue, obj)["moderation_url"], slug=obj.slug)
 
 
 @require_http_methods(["GET", "HEAD"])
-def activity(request: HttpRequest, slug: str) -> HttpResponse:
-    space = _moderated_space(request, slug)
-    page_obj = paginate(request, selectors.activity_log(space))
-    return render(request, "participation/activity.html", {"space": space, "page_obj": page_obj})
+def activity(request: HttpRequest, slug: str, venue: str = "space") -> HttpResponse:
+    obj = _moderated_venue(request, venue, slug)
+    page_obj = paginate(selectors.activity_log(obj), request.GET.get("page"))
+    return render(
+        request,
+        "participation/activity.html",
+        {**_venue_context(venue, obj), "page_obj": page_obj},
+    )

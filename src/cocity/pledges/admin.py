@@ -2,7 +2,8 @@
 measure changed here recomputes the campaign's totals in the same transaction, as the pages
 do. What the services derive (a pledge's state and status, its next report date, a measure's
 spending and status from its progress reports) is only shown. Frameworks are made on the
-site, progress reports are filed by the organisations and reminders are a ledger: shown only."""
+site and progress reports are filed by the organisations (the reminders sent are in the core
+ledger, ``cocity.core.reminders``)."""
 
 from typing import Any
 
@@ -20,7 +21,6 @@ from .models import (
     Measure,
     Pledge,
     ProgressReport,
-    ReportReminder,
 )
 
 
@@ -165,9 +165,3 @@ class ExchangeRateAdmin(ServiceAdmin):
         return services.exchange_rate_set(
             base=obj.base, quote=obj.quote, rate=obj.rate, valid_on=obj.valid_on, source=obj.source
         )
-
-
-@admin.register(ReportReminder)
-class ReportReminderAdmin(ReadOnlyAdmin):
-    list_display = ("pledge", "due_on", "sent_at", "recipients")
-    raw_id_fields = ("pledge",)

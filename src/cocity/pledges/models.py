@@ -506,7 +506,8 @@ class CampaignSummary(models.Model):
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="totals")
     data = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
-    # +1 on every recomputation: part of the totals' cache key (see views._totals_html).
+    # +1 on every recomputation (a record of how often; the caches follow the namespace
+    # versions of cocity.core.cache).
     version = models.PositiveBigIntegerField(default=0)
 
     class Meta:
@@ -515,22 +516,3 @@ class CampaignSummary(models.Model):
 
     def __str__(self) -> str:
         return f"totals of campaign {self.campaign_id}"
-
-
-class ReportReminder(models.Model):
-    """One reminder per pledge and due date: the periodic command never sends twice."""
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reminders")
-    due_on = models.DateField(_("due on"))
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    recipients = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("report reminder")
-        verbose_name_plural = _("report reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["pledge", "due_on"], name="one_reminder_per_due_date")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.pledge_id} @ {self.due_on}"
