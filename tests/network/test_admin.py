@@ -200,3 +200,20 @@ def test_join_requests_and_invitations_are_read_only(admin_client, some_rows, mo
     delete = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert model.objects.get(pk=obj.pk).status == obj.status
+
+
+def test_space_added_in_the_admin_through_the_service(admin_client, admin_user, organisation):
+    url = reverse("admin:network_space_add")
+    data = admin_form_data(
+        admin_client,
+        url,
+        name="Housing Lab",
+        kind=Space.Kind.choices[0][0],
+        organisations=[str(organisation.pk)],
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    space = Space.objects.get(name="Housing Lab")
+    assert space.slug == "housing-lab"  # made by space_create
+    assert list(space.organisations.all()) == [organisation]  # set by the service
+    assert space.memberships.get().user == admin_user  # its creator is its first admin
