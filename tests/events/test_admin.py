@@ -68,17 +68,6 @@ def test_fewer_places_than_confirmed_is_a_form_error_and_nothing_changes(
     assert (track.name, track.capacity, track.confirmed_count) == ("Main", 2, 2)
 
 
-def test_the_seat_counter_is_not_editable(admin_client, full_track) -> None:
-    track, _people = full_track
-    data = admin_form_data(admin_client, _change(track), confirmed_count="0")
-    admin_client.post(_change(track), data)
-    track.refresh_from_db()
-    assert track.confirmed_count == 1
-    assert (
-        "confirmed_count" not in admin_client.get(_change(track)).context["adminform"].form.fields
-    )
-
-
 def test_adding_a_track_goes_through_the_service(admin_client) -> None:
     event, _track = event_with_session()
     url = reverse("admin:events_track_add")
