@@ -6,10 +6,12 @@ Every other app registers its sections from its own ``exports.py`` (see
 
 from typing import Any
 
+from cocity.accounts.types import Actor
+
 from . import exports
 
 
-def email_addresses(user: Any) -> list[dict[str, Any]]:
+def email_addresses(user: Actor) -> list[dict[str, Any]]:
     from allauth.account.models import EmailAddress
 
     return [

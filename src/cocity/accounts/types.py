@@ -5,24 +5,20 @@
 - ``Viewer``: whoever reads, a signed-in person or a visitor (``request.user`` as it comes):
   selectors and forms that show more to members take one.
 
-The aliases are strings, so importing this module loads no model (it is safe from any module,
-before the app registry is ready).
+Import it from services, selectors, forms and views (loaded once the apps are ready), never from
+a ``models.py``: it imports the ``User`` model.
 """
 
-from __future__ import annotations
+from typing import TypeAlias
 
-from typing import TYPE_CHECKING, TypeAlias
-
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+from cocity.accounts.models import User
 
-    from cocity.accounts.models import User
-
-Actor: TypeAlias = "User"
-Viewer: TypeAlias = "User | AnonymousUser"
+Actor: TypeAlias = User
+Viewer: TypeAlias = User | AnonymousUser
 
 
 def signed_in(request: HttpRequest) -> Actor:

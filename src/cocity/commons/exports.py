@@ -13,11 +13,12 @@ from django.db.models import Q
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import Pact, PactParty, PactReport, PactVersion
 
 
-def pacts_proposed(user: Any) -> list[dict[str, Any]]:
+def pacts_proposed(user: Actor) -> list[dict[str, Any]]:
     rows = (
         Pact.objects.filter(created_by_id=user.pk)
         .select_related("commons")
@@ -43,7 +44,7 @@ def pacts_proposed(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def pact_signatures(user: Any) -> list[dict[str, Any]]:
+def pact_signatures(user: Actor) -> list[dict[str, Any]]:
     """Every pact the person is a party to (themselves or as an organisation's contact person)
     or signed, with whether and when they signed."""
     rows = (
@@ -64,7 +65,7 @@ def pact_signatures(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def progress_reports(user: Any) -> list[dict[str, Any]]:
+def progress_reports(user: Actor) -> list[dict[str, Any]]:
     rows = (
         PactReport.objects.filter(author_id=user.pk)
         .select_related("pact")
@@ -84,7 +85,7 @@ def progress_reports(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def draft_versions(user: Any) -> list[dict[str, Any]]:
+def draft_versions(user: Actor) -> list[dict[str, Any]]:
     rows = (
         PactVersion.objects.filter(author_id=user.pk)
         .select_related("pact")

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cocity.accounts.types import signed_in
 from cocity.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 from . import services
@@ -86,7 +87,7 @@ class EventAdmin(ServiceAdmin):
     def create(self, request: HttpRequest, obj: Event, form: Any) -> Event:
         return services.event_create(
             space=form.cleaned_data["space"],
-            actor=request.user,
+            actor=signed_in(request),
             organisations=form.cleaned_data.get("organisations", ()),
             topics=form.cleaned_data.get("topics", ()),
             **self._fields(form),
@@ -95,7 +96,7 @@ class EventAdmin(ServiceAdmin):
     def update(self, request: HttpRequest, obj: Event, form: Any) -> None:
         services.event_update(
             event=obj,
-            actor=request.user,
+            actor=signed_in(request),
             organisations=form.cleaned_data.get("organisations"),
             topics=form.cleaned_data.get("topics"),
             **self._fields(form),

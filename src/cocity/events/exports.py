@@ -10,11 +10,12 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import Event, Question, Registration
 
 
-def registrations(user: Any) -> list[dict[str, Any]]:
+def registrations(user: Actor) -> list[dict[str, Any]]:
     rows = list(
         Registration.objects.filter(user_id=user.pk)
         .select_related("event", "track")
@@ -42,7 +43,7 @@ def registrations(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def events_created(user: Any) -> list[dict[str, Any]]:
+def events_created(user: Actor) -> list[dict[str, Any]]:
     rows = Event.objects.filter(created_by_id=user.pk).order_by("created_at", "id")
     return [
         {

@@ -9,11 +9,12 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import DataSet
 
 
-def data_sets(user: Any) -> list[dict[str, Any]]:
+def data_sets(user: Actor) -> list[dict[str, Any]]:
     rows = (
         DataSet.objects.filter(created_by_id=user.pk)
         .select_related("city")

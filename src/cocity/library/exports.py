@@ -10,11 +10,12 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import ContactRequest, LibraryItem, PeerPost, ReviewComment
 
 
-def items(user: Any) -> list[dict[str, Any]]:
+def items(user: Actor) -> list[dict[str, Any]]:
     rows = (
         LibraryItem.objects.filter(author_id=user.pk)
         .select_related("space")
@@ -47,7 +48,7 @@ def items(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def peer_posts(user: Any) -> list[dict[str, Any]]:
+def peer_posts(user: Actor) -> list[dict[str, Any]]:
     rows = (
         PeerPost.objects.filter(author_id=user.pk)
         .select_related("organisation")
@@ -65,7 +66,7 @@ def peer_posts(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def contact_requests(user: Any) -> list[dict[str, Any]]:
+def contact_requests(user: Actor) -> list[dict[str, Any]]:
     rows = (
         ContactRequest.objects.filter(sender_id=user.pk)
         .select_related("post", "from_organisation", "to_organisation", "item")
@@ -86,7 +87,7 @@ def contact_requests(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def review_comments(user: Any) -> list[dict[str, Any]]:
+def review_comments(user: Actor) -> list[dict[str, Any]]:
     rows = (
         ReviewComment.objects.filter(author_id=user.pk)
         .select_related("item")

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocity.accounts.types import Viewer
 from cocity.network.models import Organisation, Territory
 from cocity.network.selectors import spaces_visible_to
 from cocity.search.selectors import match, parse_query, visible_documents
@@ -19,7 +20,7 @@ STOP_WORDS = {
 }  # fmt: skip
 
 
-def published_items(user: Any) -> QuerySet[LibraryItem]:
+def published_items(user: Viewer) -> QuerySet[LibraryItem]:
     return (
         LibraryItem.objects.filter(
             status=LibraryItem.Status.PUBLISHED, space__in=spaces_visible_to(user).values("pk")
@@ -29,7 +30,7 @@ def published_items(user: Any) -> QuerySet[LibraryItem]:
     )
 
 
-def item_list(*, user: Any, kind: str = "", topic: str = "", space: str = "") -> QuerySet:
+def item_list(*, user: Viewer, kind: str = "", topic: str = "", space: str = "") -> QuerySet:
     items = published_items(user)
     if kind:
         items = items.filter(kind=kind)
@@ -40,7 +41,7 @@ def item_list(*, user: Any, kind: str = "", topic: str = "", space: str = "") ->
     return items.order_by("-published_on", "-id")
 
 
-def items_to_review(user: Any) -> QuerySet[LibraryItem]:
+def items_to_review(user: Viewer) -> QuerySet[LibraryItem]:
     """Drafts by this person and items in review in the spaces they edit."""
     if not user.is_authenticated:
         return LibraryItem.objects.none()
@@ -83,7 +84,7 @@ def _words(text: str, limit: int = 8) -> list[str]:
     return list(dict.fromkeys(terms))[:limit]
 
 
-def related_items(*, user: Any, item: LibraryItem, limit: int = 5) -> list[Related]:
+def related_items(*, user: Viewer, item: LibraryItem, limit: int = 5) -> list[Related]:
     """Items sharing topics or places, then items of similar text (the search index)."""
     topic_ids = [t.pk for t in item.topics.all()]
     place_ids = [t.pk for t in item.territories.all()]
@@ -116,7 +117,7 @@ def related_items(*, user: Any, item: LibraryItem, limit: int = 5) -> list[Relat
     return related
 
 
-def _similar_item_ids(user: Any, text: str, limit: int) -> list[int]:
+def _similar_item_ids(user: Viewer, text: str, limit: int) -> list[int]:
     words = _words(text)
     if not words:
         return []
@@ -159,7 +160,7 @@ def _place_codes(territories: list[Territory]) -> set[str]:
 
 
 def matches_for(
-    *, user: Any, post: PeerPost, limit: int = 10
+    *, user: Viewer, post: PeerPost, limit: int = 10
 ) -> tuple[list[PracticeMatch], list[PeerMatch]]:
     """Practices and organisations that match a need, each with why it matched."""
     topic_ids = {t.pk for t in post.topics.all()}
@@ -228,7 +229,7 @@ def matches_for(
     return practices, sorted(peers.values(), key=lambda p: -p.score)[:limit]
 
 
-def contacts_for(user: Any) -> tuple[QuerySet[ContactRequest], QuerySet[ContactRequest]]:
+def contacts_for(user: Viewer) -> tuple[QuerySet[ContactRequest], QuerySet[ContactRequest]]:
     """Requests received by the organisations this person edits, and those they sent."""
     if not user.is_authenticated:
         none = ContactRequest.objects.none()

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cocity.accounts.types import signed_in
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import HtmxHttpRequest, vary_on_htmx
 from cocity.core.pagination import paginate
 
@@ -24,14 +26,6 @@ from .forms import (
 from .models import ContactRequest, LibraryItem, PeerPost
 
 
-def _errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def item_list(request: HtmxHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in LibraryItem.Kind.values else ""
@@ -41,7 +35,7 @@ def item_list(request: HtmxHttpRequest) -> HttpResponse:
         topic=request.GET.get("topic", "")[:120],
         space=request.GET.get("space", "")[:200],
     )
-    page = paginate(request, items)
+    page = paginate(items, request.GET.get("page"))
     context = {
         "page_obj": page,
         "kinds": LibraryItem.Kind.choices,
@@ -110,12 +104,12 @@ def item_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(
-                user=request.user, space=form.cleaned_data["space"], **_form_kwargs(form)
+                user=signed_in(request), space=form.cleaned_data["space"], **_form_kwargs(form)
             )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved. Submit it for review when it is ready."))
             return redirect(item.get_absolute_url())
@@ -149,9 +143,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["space"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_update(user=request.user, item=item, **_form_kwargs(form))
+            services.item_update(user=signed_in(request), item=item, **_form_kwargs(form))
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(item.get_absolute_url())
@@ -165,7 +159,7 @@ def _post_action(request: HttpRequest, pk: int, action: Any, **kwargs: Any) -> H
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     return redirect(item.get_absolute_url())
 
 
@@ -216,9 +210,9 @@ def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
     form = TranslationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.translation_save(user=request.user, item=item, **form.cleaned_data)
+            services.translation_save(user=signed_in(request), item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Translation saved."))
             return redirect(item.get_absolute_url())
@@ -237,9 +231,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.attachment_add(user=request.user, item=item, upload=form.cleaned_data["file"])
+            services.attachment_add(
+                user=signed_in(request), item=item, upload=form.cleaned_data["file"]
+            )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Document added."))
             return redirect(item.get_absolute_url())
@@ -256,7 +252,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def post_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in PeerPost.Kind.values else ""
-    page = paginate(request, selectors.posts_list(kind=kind))
+    page = paginate(selectors.posts_list(kind=kind), request.GET.get("page"))
     return render(request, "library/post_list.html", {"page_obj": page, "kind": kind})
 
 
@@ -265,11 +261,11 @@ def post_create(request: HttpRequest) -> HttpResponse:
     form = PostForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.post_create(user=request.user, **form.cleaned_data)
+            post = services.post_create(user=signed_in(request), **form.cleaned_data)
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(post.get_absolute_url())
     return render(
@@ -307,11 +303,11 @@ def contact_send(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            services.contact_send(user=request.user, post=post, **form.cleaned_data)
+            services.contact_send(user=signed_in(request), post=post, **form.cleaned_data)
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Your request was sent. You will hear when they answer."))
     else:
@@ -326,7 +322,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         request,
         "library/contact_list.html",
         {
-            "received": paginate(request, received),
+            "received": paginate(received, request.GET.get("page")),
             "sent": sent[:50],
         },
     )
@@ -338,10 +334,10 @@ def contact_answer(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(ContactRequest, pk=pk)
     try:
         services.contact_answer(
-            user=request.user, contact=contact, accept=request.POST.get("answer") == "accept"
+            user=signed_in(request), contact=contact, accept=request.POST.get("answer") == "accept"
         )
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     return redirect("library:contact_list")

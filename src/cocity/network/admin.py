@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from cocity.accounts.types import signed_in
 from cocity.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 from .forms.organisations import LogoField
@@ -189,7 +190,7 @@ class SpaceAdmin(ServiceAdmin):
         return space_services.space_create(creator=request.user, **self._fields(form))
 
     def update(self, request: HttpRequest, obj: Space, form: Any) -> None:
-        space_services.space_update(space=obj, actor=request.user, **self._fields(form))
+        space_services.space_update(space=obj, actor=signed_in(request), **self._fields(form))
 
 
 @admin.register(OrganisationMembership)
@@ -239,11 +240,11 @@ class SpaceMembershipAdmin(ServiceAdmin):
 
     def update(self, request: HttpRequest, obj: SpaceMembership, form: Any) -> None:
         space_services.membership_role_change(
-            membership=obj, role=form.cleaned_data["role"], actor=request.user
+            membership=obj, role=form.cleaned_data["role"], actor=signed_in(request)
         )
 
     def delete(self, request: HttpRequest, obj: SpaceMembership) -> None:
-        space_services.membership_remove(membership=obj, actor=request.user)
+        space_services.membership_remove(membership=obj, actor=signed_in(request))
 
 
 @admin.register(JoinRequest)

@@ -9,11 +9,12 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import Invitation, JoinRequest, OrganisationMembership, Space, SpaceMembership
 
 
-def organisation_memberships(user: Any) -> list[dict[str, Any]]:
+def organisation_memberships(user: Actor) -> list[dict[str, Any]]:
     memberships = (
         OrganisationMembership.objects.filter(user_id=user.pk)
         .select_related("organisation")
@@ -30,7 +31,7 @@ def organisation_memberships(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def space_memberships(user: Any) -> list[dict[str, Any]]:
+def space_memberships(user: Actor) -> list[dict[str, Any]]:
     memberships = (
         SpaceMembership.objects.filter(user_id=user.pk)
         .select_related("space")
@@ -47,7 +48,7 @@ def space_memberships(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def join_requests(user: Any) -> list[dict[str, Any]]:
+def join_requests(user: Actor) -> list[dict[str, Any]]:
     requests = (
         JoinRequest.objects.filter(user_id=user.pk)
         .select_related("space")
@@ -66,7 +67,7 @@ def join_requests(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def invitations_sent(user: Any) -> list[dict[str, Any]]:
+def invitations_sent(user: Actor) -> list[dict[str, Any]]:
     invitations = (
         Invitation.objects.filter(invited_by_id=user.pk)
         .select_related("space")
@@ -86,7 +87,7 @@ def invitations_sent(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def spaces_created(user: Any) -> list[dict[str, Any]]:
+def spaces_created(user: Actor) -> list[dict[str, Any]]:
     spaces = Space.objects.filter(created_by_id=user.pk).order_by("created_at", "id")
     return [
         {

@@ -11,6 +11,7 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import Comment, Follow, Notification, NotificationPreference, Report, Support
 
@@ -27,7 +28,7 @@ def _target(row: Any) -> dict[str, Any]:
     }
 
 
-def comments(user: Any) -> list[dict[str, Any]]:
+def comments(user: Actor) -> list[dict[str, Any]]:
     rows = (
         Comment.objects.filter(author_id=user.pk)
         .select_related("content_type")
@@ -50,7 +51,7 @@ def comments(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def supports(user: Any) -> list[dict[str, Any]]:
+def supports(user: Actor) -> list[dict[str, Any]]:
     rows = (
         Support.objects.filter(user_id=user.pk)
         .select_related("content_type")
@@ -60,7 +61,7 @@ def supports(user: Any) -> list[dict[str, Any]]:
     return [{"on": _target(s), "given_at": iso_utc(s.created_at)} for s in rows]
 
 
-def follows(user: Any) -> list[dict[str, Any]]:
+def follows(user: Actor) -> list[dict[str, Any]]:
     rows = (
         Follow.objects.filter(user_id=user.pk)
         .select_related("content_type")
@@ -70,7 +71,7 @@ def follows(user: Any) -> list[dict[str, Any]]:
     return [{"on": _target(f), "since": iso_utc(f.created_at)} for f in rows]
 
 
-def reports_filed(user: Any) -> list[dict[str, Any]]:
+def reports_filed(user: Actor) -> list[dict[str, Any]]:
     """Moderation reports the person filed (not the moderators' decisions' authors)."""
     rows = (
         Report.objects.filter(reporter_id=user.pk)
@@ -90,7 +91,7 @@ def reports_filed(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def notifications(user: Any) -> dict[str, Any]:
+def notifications(user: Actor) -> dict[str, Any]:
     preference = NotificationPreference.objects.filter(user_id=user.pk).first()
     rows = Notification.objects.filter(recipient_id=user.pk).order_by("created_at", "id")
     return {

@@ -10,6 +10,7 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import Idea, ProgressUpdate
 
@@ -18,7 +19,7 @@ def _decimal(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def ideas(user: Any) -> list[dict[str, Any]]:
+def ideas(user: Actor) -> list[dict[str, Any]]:
     rows = (
         Idea.objects.filter(author_id=user.pk)
         .select_related("process", "topic", "territory", "on_behalf_of")
@@ -53,7 +54,7 @@ def ideas(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def progress_reports(user: Any) -> list[dict[str, Any]]:
+def progress_reports(user: Actor) -> list[dict[str, Any]]:
     rows = (
         ProgressUpdate.objects.filter(author_id=user.pk)
         .select_related("action")

@@ -13,11 +13,13 @@ import difflib
 import re
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
 from django.http import Http404
 
+from cocity.accounts.types import Viewer
+from cocity.core.pagination import paginate
 from cocity.network.selectors import spaces_visible_to
 
 from .models import Action, Idea, Process
@@ -34,11 +36,11 @@ SORTS = {
 }
 
 
-def processes_visible_to(user: Any) -> QuerySet[Process]:
+def processes_visible_to(user: Viewer) -> QuerySet[Process]:
     return Process.objects.filter(space__in=spaces_visible_to(user)).select_related("space")
 
 
-def process_for(user: Any, slug: str) -> Process:
+def process_for(user: Viewer, slug: str) -> Process:
     """The process, its space and phases, or 404 (also for members-only spaces)."""
     try:
         process = (
@@ -87,34 +89,12 @@ def idea_list(
     return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
-class BoundedPaginator(Paginator):
-    """Counts at most ``MAX_PAGES`` pages of rows: the COUNT and the deepest OFFSET are bounded."""
-
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        if not hasattr(self, "_bounded_count"):
-            limit = MAX_PAGES * self.per_page + 1
-            self._bounded_count = self.object_list[:limit].count()  # type: ignore[union-attr,attr-defined]
-        return min(self._bounded_count, MAX_PAGES * self.per_page)
-
-    @property
-    def truncated(self) -> bool:
-        self.count  # noqa: B018
-        return self._bounded_count > MAX_PAGES * self.per_page
-
-    def page(self, number: Any) -> Page:
-        """A deferred join: the page's ids first (an index-only scan, OFFSET bounded), then
-        those rows with their joins, so the joins never run over the skipped rows."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        queryset: Any = self.object_list
-        ids = list(queryset.values_list("id", flat=True)[bottom : bottom + self.per_page])
-        by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)  # type: ignore[attr-defined]
-
-
-def bounded_page(queryset: QuerySet[Any], page: str | None, per_page: int = PAGE_SIZE) -> Page:
-    return BoundedPaginator(queryset, per_page).get_page(page)
+def bounded_page(
+    queryset: QuerySet[Any], page: str | int | None, per_page: int = PAGE_SIZE
+) -> Page:
+    """At most ``MAX_PAGES`` pages of ideas: the COUNT and the deepest OFFSET are bounded, and a
+    page reads its ids first, so the joins never run over the skipped rows."""
+    return paginate(queryset, page, per_page=per_page, cap=MAX_PAGES * per_page, ids_first=True)
 
 
 def idea_detail(process: Process, pk: int) -> Idea:

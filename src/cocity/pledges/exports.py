@@ -9,11 +9,12 @@ from typing import Any
 
 from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
+from cocity.accounts.types import Actor
 
 from .models import Pledge, ProgressReport
 
 
-def pledges(user: Any) -> list[dict[str, Any]]:
+def pledges(user: Actor) -> list[dict[str, Any]]:
     rows = (
         Pledge.objects.filter(created_by_id=user.pk)
         .select_related("campaign", "organisation")
@@ -51,7 +52,7 @@ def pledges(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def progress_reports(user: Any) -> list[dict[str, Any]]:
+def progress_reports(user: Actor) -> list[dict[str, Any]]:
     rows = (
         ProgressReport.objects.filter(created_by_id=user.pk)
         .select_related("measure__pledge")

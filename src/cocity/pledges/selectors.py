@@ -8,10 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.accounts.types import Viewer
 from cocity.network.models import OrganisationMembership
 
 from .currencies import normalise_currency, validate_currency
@@ -35,7 +36,7 @@ TOP_SIGNATORIES = 30  # the campaign page shows the largest; the exports have ev
 # --- visibility -------------------------------------------------------------------------------
 
 
-def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
+def pledges_visible_to(user: Viewer) -> QuerySet[Pledge]:
     """Published pledges for everyone; drafts too for editors of the pledging organisation and
     admins of the campaign's organisation (and staff)."""
     queryset = Pledge.objects.all()
@@ -56,12 +57,12 @@ def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
     ).distinct()
 
 
-def sees_only_published(user: Any) -> bool:
+def sees_only_published(user: Viewer) -> bool:
     """True when ``pledges_visible_to(user)`` is the published pledges only, as for a visitor:
     not staff, and editor or admin of no organisation (one indexed EXISTS query)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return True
-    if getattr(user, "is_staff", False):
+    if user.is_staff:
         return False
     return not OrganisationMembership.objects.filter(
         user=user, role__in=["editor", "admin"]
@@ -147,30 +148,9 @@ def convert(
 # --- campaign ---------------------------------------------------------------------------------
 
 
-def summary_stamp(campaign: Campaign) -> str:
-    """The version of the campaign's totals (+1 with every write that recomputes them)."""
-    version = (
-        CampaignSummary.objects.filter(campaign=campaign).values_list("version", flat=True).first()
-    )
-    return str(version or 0)
-
-
-def rates_fingerprint() -> str:
-    """A digest of the whole exchange-rate table (small: an admin keeps a few rates a month), so
-    any added, changed or removed rate changes it."""
-    import hashlib
-
-    rows = ExchangeRate.objects.order_by("pk").values_list(
-        "pk", "base", "quote", "rate", "valid_on"
-    )
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
-
-
 def campaigns_for_page() -> QuerySet[Campaign]:
-    """Campaigns with what the page shows and the version of their totals, in one query."""
-    return Campaign.objects.select_related("organisation", "framework").annotate(
-        totals_version=F("totals__version")
-    )
+    """Campaigns with what the page shows, in one query."""
+    return Campaign.objects.select_related("organisation", "framework")
 
 
 def campaign_list() -> QuerySet[Campaign]:
@@ -332,7 +312,7 @@ def overdue_pledges(campaign: Campaign | None = None, *, today: datetime.date | 
     return queryset.order_by("report_due_on", "id")
 
 
-def campaign_pledges(campaign: Campaign, user: Any) -> QuerySet[Pledge]:
+def campaign_pledges(campaign: Campaign, user: Viewer) -> QuerySet[Pledge]:
     """Newest first (an index on campaign, state, signed_on keeps this cheap at 5,000 pledges;
     no per-row measure count here: the totals above carry it)."""
     return (
@@ -343,7 +323,7 @@ def campaign_pledges(campaign: Campaign, user: Any) -> QuerySet[Pledge]:
     )
 
 
-def organisation_pledges(organisation: Any, user: Any) -> QuerySet[Pledge]:
+def organisation_pledges(organisation: Any, user: Viewer) -> QuerySet[Pledge]:
     return (
         pledges_visible_to(user)
         .filter(organisation=organisation)
@@ -353,7 +333,7 @@ def organisation_pledges(organisation: Any, user: Any) -> QuerySet[Pledge]:
     )
 
 
-def principle_pledges(item: FrameworkItem, user: Any) -> QuerySet[Pledge]:
+def principle_pledges(item: FrameworkItem, user: Viewer) -> QuerySet[Pledge]:
     return (
         pledges_visible_to(user)
         .filter(principles=item)
@@ -392,7 +372,7 @@ def framework_items(framework: Framework) -> list[FrameworkItem]:
     return list(framework.items.select_related("parent", "framework").order_by("position", "id"))
 
 
-def frameworks_for(user: Any) -> QuerySet[Framework]:
+def frameworks_for(user: Viewer) -> QuerySet[Framework]:
     return Framework.objects.select_related("organisation").annotate(n=Count("items"))
 
 
@@ -452,7 +432,7 @@ def pledge_progress(measures: list[Measure], today: datetime.date | None = None)
     return Progress(elapsed, spent, sum(known) / len(known) if known else None)
 
 
-def pledge_detail(pk: int, user: Any) -> Pledge:
+def pledge_detail(pk: int, user: Viewer) -> Pledge:
     return (
         pledges_visible_to(user)
         .select_related("campaign", "campaign__framework", "organisation")
@@ -536,7 +516,7 @@ def links_to_process_actions(process: Any) -> list[MeasureLink]:
     )
 
 
-def mark_visible_links(measures: list[Measure], user: Any) -> None:
+def mark_visible_links(measures: list[Measure], user: Viewer) -> None:
     """Set ``link.shown`` on the (prefetched) links of ``measures``: a link to an item shows if
     ``user`` may see the item now (it was public when linked, but its space may have become
     members-only or it may have gone back to draft). At most one query per kind of item, through

@@ -18,17 +18,17 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
-from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cocity.accounts.types import Viewer
+from cocity.core.cache import namespace_versions
 from cocity.core.pagination import paginate
 from cocity.network.models import Space, Topic
 from cocity.network.selectors import spaces_visible_to
 
-from .index import VERSION_KEY
 from .models import Document, DocumentTopic, FacetCount
 
 MAX_QUERY_CHARS = 200
@@ -66,7 +66,7 @@ def parse_query(raw: str) -> ParsedQuery:
     return ParsedQuery(text=" ".join(terms), terms=terms, message=message)
 
 
-def visible_documents(user: Any) -> QuerySet[Document]:
+def visible_documents(user: Viewer) -> QuerySet[Document]:
     visible = spaces_visible_to(user).values("pk")
     return Document.objects.filter(Q(space__isnull=True, is_public=True) | Q(space_id__in=visible))
 
@@ -300,7 +300,7 @@ def active_filters(filters: dict[str, str]) -> dict[str, str]:
     return active
 
 
-def stored_facet_counts(user: Any, filters: dict[str, str]) -> MatchSummary | None:
+def stored_facet_counts(user: Viewer, filters: dict[str, str]) -> MatchSummary | None:
     """The facet counts kept by the index writes (``FacetCount``), for the documents this person
     sees, with no filter or one: a few hundred rows whatever the size of the index. ``None``
     when more than one filter is on (those are counted from the documents). The total is the
@@ -330,7 +330,7 @@ SUMMARY_KEEP_SECONDS = 600  # ... and kept this long, to answer while its succes
 COMPUTING_SECONDS = 30  # how long one computation may hold a question
 
 
-def _cache_key(user: Any, query: str, filters: dict[str, str]) -> str:
+def _cache_key(user: Viewer, query: str, filters: dict[str, str]) -> str:
     """One key per question and set of visible spaces."""
     visible = sorted(spaces_visible_to(user).values_list("pk", flat=True))
     raw = json.dumps([visible, query, sorted(active_filters(filters).items())])
@@ -338,7 +338,7 @@ def _cache_key(user: Any, query: str, filters: dict[str, str]) -> str:
 
 
 def cached_summary(
-    user: Any,
+    user: Viewer,
     filters: dict[str, str],
     *,
     key: str,
@@ -348,13 +348,14 @@ def cached_summary(
     """The summary of a question, and the key its pages are kept under.
 
     A summary serves everyone who asks the same thing and sees the same spaces, as long as the
-    index has not changed (``index`` bumps the version after every write: the next search
-    finds a new item) and for a minute at most. One request at a time computes a question's
-    new summary; the others asking meanwhile get the previous one instead of all computing it
-    at once (after a write, 20 people asking the same thing cost one computation, not 20).
-    Without words and with one filter at most it comes from the kept counts; otherwise from
-    one pass over the matches (``documents()`` is only built then)."""
-    version = cache.get_or_set(VERSION_KEY, 1)
+    index has not changed (every write to the index bumps the "search" namespace of
+    ``cocity.core.cache``: the next search finds a new item) and for a minute at most. One
+    request at a time computes a question's new summary; the others asking meanwhile get the
+    previous one instead of all computing it at once (after a write, 20 people asking the same
+    thing cost one computation, not 20). Without words and with one filter at most it comes from
+    the kept counts; otherwise from one pass over the matches (``documents()`` is only built
+    then)."""
+    version = namespace_versions(("search",))
     entry = cache.get(key + ":summary")  # (version, computed at, summary)
     locked = False
     if entry is not None:
@@ -435,13 +436,18 @@ def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
 
 
 def search(
-    *, request: HttpRequest, raw_query: str, filters: dict[str, str], with_facets: bool = True
+    *,
+    user: Viewer,
+    raw_query: str,
+    filters: dict[str, str],
+    page: str | int | None = None,
+    with_facets: bool = True,
 ) -> SearchResults:
     parsed = parse_query(raw_query)
     ranked = bool(parsed.terms)
 
     def documents() -> QuerySet[Document]:
-        visible = apply_filters(visible_documents(request.user), filters)
+        visible = apply_filters(visible_documents(user), filters)
         return match(visible, parsed) if ranked else visible
 
     def ordered() -> QuerySet[Document]:
@@ -451,14 +457,14 @@ def search(
     # and the newest documents come from the (year, id) index: nothing reads every document.
     # The summary and each page are cached per question until the index changes.
     summary, key = cached_summary(
-        request.user,
+        user,
         filters,
-        key=_cache_key(request.user, parsed.text, filters),
+        key=_cache_key(user, parsed.text, filters),
         documents=documents,
         ranked=ranked,
     )
-    page = paginate(request, _Hits(summary.total, summary.ranked, ordered, parsed, key))
-    hits = list(page.object_list)
+    page_obj = paginate(_Hits(summary.total, summary.ranked, ordered, parsed, key), page)
+    hits = list(page_obj.object_list)
     facets = summary.facets if with_facets else {}
     if facets.get("topic"):
         # Kept with the summary, per language (a topic renamed shows within a minute).
@@ -468,4 +474,4 @@ def search(
             topics = _topic_labels(facets["topic"])
             cache.set(labels_key, topics, SUMMARY_CACHE_SECONDS)
         facets = {**facets, "topic": topics}
-    return SearchResults(query=parsed, page=page, hits=hits, facets=facets, filters=filters)
+    return SearchResults(query=parsed, page=page_obj, hits=hits, facets=facets, filters=filters)

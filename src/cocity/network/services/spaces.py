@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cocity.core.cache import bump_cache_version
+from cocity.accounts.types import Actor
 from cocity.core.mail import queue_templated_email, recipient_language
 
 from ..models import (
@@ -99,7 +99,7 @@ def _descendant_ids(space: Space) -> set[int]:
     return found
 
 
-def _check_parent(*, space: Space | None, parent: Space | None, actor: Any) -> None:
+def _check_parent(*, space: Space | None, parent: Space | None, actor: Actor) -> None:
     if parent is None:
         return
     if space is not None and space.pk is not None:
@@ -116,7 +116,7 @@ def _check_parent(*, space: Space | None, parent: Space | None, actor: Any) -> N
 
 
 def _check_organisations(
-    *, organisations: Iterable[Organisation], actor: Any, already: Iterable[Organisation] = ()
+    *, organisations: Iterable[Organisation], actor: Actor, already: Iterable[Organisation] = ()
 ) -> None:
     kept = {org.pk for org in already}
     refused = [
@@ -136,7 +136,7 @@ def _check_organisations(
         )
 
 
-def _require(actor: Any, perm: str, obj: Any) -> None:
+def _require(actor: Actor, perm: str, obj: Any) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You are not allowed to do this."))
 
@@ -207,7 +207,6 @@ def space_create(
     membership.full_clean()
     membership.save()
     forget_roles(creator)
-    bump_cache_version("network")  # what anonymous pages show has changed
     return space
 
 
@@ -215,7 +214,7 @@ def space_create(
 def space_update(
     *,
     space: Space,
-    actor: Any,
+    actor: Actor,
     organisations: Sequence[Organisation] | None = None,
     topics: Sequence[Topic] | None = None,
     **changes: Any,
@@ -239,7 +238,6 @@ def space_update(
         space.organisations.set(organisations)
     if topics is not None:
         space.topics.set(topics)
-    bump_cache_version("network")  # what anonymous pages show has changed
     return space
 
 
@@ -247,7 +245,7 @@ def space_update(
 
 
 @transaction.atomic
-def space_join(*, space: Space, user: Any) -> SpaceMembership:
+def space_join(*, space: Space, user: Actor) -> SpaceMembership:
     """Join a public space that is open to anyone signed in."""
     if not user.is_authenticated:
         raise ValidationError(_("Sign in to join this space."))
@@ -265,13 +263,12 @@ def space_join(*, space: Space, user: Any) -> SpaceMembership:
         space_id=space.pk, user_id=user.pk, status=JoinRequest.Status.PENDING
     ).update(status=JoinRequest.Status.WITHDRAWN)
     forget_roles(user)
-    bump_cache_version("network")  # what anonymous pages show has changed
     return membership
 
 
 @transaction.atomic
 def join_request_create(
-    *, space: Space, user: Any, message: str = "", link_base: str = ""
+    *, space: Space, user: Actor, message: str = "", link_base: str = ""
 ) -> JoinRequest:
     """Ask to join a public space whose admins decide; its admins are told by e-mail."""
     if not user.is_authenticated:
@@ -309,7 +306,7 @@ def join_request_create(
 
 
 @transaction.atomic
-def join_request_withdraw(*, space: Space, user: Any) -> JoinRequest:
+def join_request_withdraw(*, space: Space, user: Actor) -> JoinRequest:
     """Take back one's own pending request to join."""
     join_request = (
         JoinRequest.objects.select_for_update()
@@ -326,7 +323,7 @@ def join_request_withdraw(*, space: Space, user: Any) -> JoinRequest:
 
 @transaction.atomic
 def join_request_decide(
-    *, join_request: JoinRequest, actor: Any, accept: bool, link_base: str = ""
+    *, join_request: JoinRequest, actor: Actor, accept: bool, link_base: str = ""
 ) -> JoinRequest:
     """Accept (the person becomes a member) or decline a request; the person is e-mailed."""
     _require(actor, "network.manage_space_members", join_request.space)
@@ -356,13 +353,11 @@ def join_request_decide(
             "space_url": _absolute(space.get_absolute_url(), link_base),
         },
     )
-    if accept:
-        bump_cache_version("network")  # what anonymous pages show has changed
     return join_request
 
 
 @transaction.atomic
-def space_leave(*, space: Space, user: Any) -> None:
+def space_leave(*, space: Space, user: Actor) -> None:
     """Leave a space; the last admin cannot leave before naming another admin."""
     admin_ids = _locked_admin_ids(space)
     membership = SpaceMembership.objects.filter(space_id=space.pk, user_id=user.pk).first()
@@ -374,7 +369,6 @@ def space_leave(*, space: Space, user: Any) -> None:
         )
     membership.delete()
     forget_roles(user)
-    bump_cache_version("network")  # what anonymous pages show has changed
 
 
 # Managing members ---------------------------------------------------------------------------
@@ -382,7 +376,7 @@ def space_leave(*, space: Space, user: Any) -> None:
 
 @transaction.atomic
 def membership_role_change(
-    *, membership: SpaceMembership, role: str, actor: Any
+    *, membership: SpaceMembership, role: str, actor: Actor
 ) -> SpaceMembership:
     """Give a member another role; the space always keeps at least one admin."""
     space = membership.space
@@ -399,12 +393,11 @@ def membership_role_change(
     membership.full_clean()
     membership.save(update_fields=["role"])
     forget_roles(actor)
-    bump_cache_version("network")  # what anonymous pages show has changed
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: SpaceMembership, actor: Any) -> None:
+def membership_remove(*, membership: SpaceMembership, actor: Actor) -> None:
     """Remove someone from a space; the space always keeps at least one admin."""
     space = membership.space
     _require(actor, "network.manage_space_members", space)
@@ -418,7 +411,6 @@ def membership_remove(*, membership: SpaceMembership, actor: Any) -> None:
         )
     current.delete()
     forget_roles(actor)
-    bump_cache_version("network")  # what anonymous pages show has changed
 
 
 # Invitations --------------------------------------------------------------------------------
@@ -483,7 +475,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor: Any) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: Actor) -> Invitation:
     _require(actor, "network.manage_space_members", invitation.space)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
@@ -504,14 +496,14 @@ def invitation_problem(invitation: Invitation) -> str | None:
     return None
 
 
-def _has_verified_email(user: Any, email: str) -> bool:
+def _has_verified_email(user: Actor, email: str) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user_id=user.pk, email__iexact=email, verified=True).exists()
 
 
 @transaction.atomic
-def invitation_respond(*, token: str, user: Any, accept: bool) -> Invitation:
+def invitation_respond(*, token: str, user: Actor, accept: bool) -> Invitation:
     """Accept (become a member with the invited role) or decline an invitation. Only the person
     whose verified e-mail address was invited may answer."""
     if not user.is_authenticated:
@@ -544,7 +536,6 @@ def invitation_respond(*, token: str, user: Any, accept: bool) -> Invitation:
             space=invitation.space, user=user, status=JoinRequest.Status.PENDING
         ).update(status=JoinRequest.Status.ACCEPTED, decided_at=timezone.now())
         forget_roles(user)
-        bump_cache_version("network")  # what anonymous pages show has changed
     invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
     invitation.accepted_by = user if accept else None
     invitation.save(update_fields=["status", "accepted_by"])

@@ -3,7 +3,6 @@ ask ``rules`` for permission, call a service or a selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cocity.accounts.types import signed_in
+from cocity.core.access import login_or_forbidden
 from cocity.core.cache import public_page_cache
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.pagination import paginate
 
 from ..forms.organisations import (
@@ -20,7 +22,6 @@ from ..forms.organisations import (
     MemberRoleForm,
     OrganisationFilterForm,
     OrganisationForm,
-    add_service_errors,
 )
 from ..models import Organisation, Role
 from ..rules import forget_roles
@@ -29,13 +30,6 @@ from ..services import organisations as services
 
 MEMBERS_ON_PAGE = 12
 SPACES_ON_PAGE = 12
-
-
-def _denied(request: HttpRequest) -> HttpResponse:
-    """Anonymous people are asked to log in; signed-in people without the right get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -49,7 +43,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisation_directory(
         kind=filters.get("kind") or None, city=filters.get("city"), query=filters.get("q")
     )
-    page_obj = paginate(request, organisations)
+    page_obj = paginate(organisations, request.GET.get("page"))
     context = {
         "form": form,
         "page_obj": page_obj,
@@ -69,7 +63,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @public_page_cache(namespaces=("network",))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisations_with_counts(), slug=slug)
-    members = paginate(request, selectors.organisation_members(organisation), MEMBERS_ON_PAGE)
+    members = paginate(
+        selectors.organisation_members(organisation),
+        request.GET.get("page"),
+        per_page=MEMBERS_ON_PAGE,
+    )
     spaces = list(selectors.organisation_spaces(organisation, user=request.user)[:SPACES_ON_PAGE])
     user = request.user
     context = {
@@ -111,7 +109,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("network.change_organisation", organisation):
-        return _denied(request)
+        return login_or_forbidden(request)
     initial = {
         "name": organisation.name,
         "kind": organisation.kind,
@@ -144,7 +142,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("network.manage_organisation_members", organisation):
-        return _denied(request)
+        return login_or_forbidden(request)
     add_form = MemberAddForm(prefix="add")
     status = 200
     if request.method == "POST":
@@ -203,7 +201,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("network:organisation_members", slug=organisation.slug)
         if status == 200:
             status = 400
-    page_obj = paginate(request, selectors.organisation_members(organisation))
+    page_obj = paginate(selectors.organisation_members(organisation), request.GET.get("page"))
     context = {
         "organisation": organisation,
         "page_obj": page_obj,
@@ -225,13 +223,13 @@ def _after_member_change(request: HttpRequest, organisation: Organisation) -> Ht
 def organisation_leave(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("network.leave_organisation", organisation):
-        return _denied(request)
+        return login_or_forbidden(request)
     error = None
     if request.method == "POST":
         try:
-            services.organisation_leave(organisation=organisation, user=request.user)
+            services.organisation_leave(organisation=organisation, user=signed_in(request))
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
         else:
             forget_roles(request.user)
             messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})

@@ -15,7 +15,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cocity.accounts.types import signed_in
+from cocity.core.access import login_or_forbidden
 from cocity.core.cache import public_page_cache
+from cocity.core.forms import add_service_errors, error_text
 from cocity.core.pagination import paginate
 
 from ..forms.spaces import (
@@ -44,10 +47,6 @@ def _link_base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 # Directory and page --------------------------------------------------------------------------
 
 
@@ -59,7 +58,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
         suggestions=None if request.htmx else selectors.space_filter_suggestions(),  # type: ignore[attr-defined]
     )
     spaces = selectors.space_list(user=request.user, **form.filters())
-    context = {"form": form, "page_obj": paginate(request, spaces)}
+    context = {"form": form, "page_obj": paginate(spaces, request.GET.get("page"))}
     template = (
         "network/partials/space_results.html" if request.htmx else "network/space_list.html"  # type: ignore[attr-defined]
     )
@@ -107,7 +106,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
         try:
             space = services.space_create(creator=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The space is ready. You are its admin."))
             return redirect(space)
@@ -136,9 +135,9 @@ def space_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.space_update(space=space, actor=request.user, **form.cleaned_data)
+            services.space_update(space=space, actor=signed_in(request), **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_errors(form, error)
             space.refresh_from_db()
         else:
             messages.success(request, _("Changes saved."))
@@ -160,17 +159,17 @@ def space_join(request: HttpRequest, slug: str) -> HttpResponse:
         action = request.POST.get("action", "join")
         try:
             if action == "withdraw":
-                services.join_request_withdraw(space=space, user=request.user)
+                services.join_request_withdraw(space=space, user=signed_in(request))
                 messages.success(request, _("Your request to join has been withdrawn."))
                 return redirect(space)
             if state.perms["join_space"]:
-                services.space_join(space=space, user=request.user)
+                services.space_join(space=space, user=signed_in(request))
                 messages.success(request, _("Welcome! You are now a member of this space."))
                 return redirect(space)
             if state.perms["request_join_space"] and form.is_valid():
                 services.join_request_create(
                     space=space,
-                    user=request.user,
+                    user=signed_in(request),
                     message=form.cleaned_data["message"],
                     link_base=_link_base(request),
                 )
@@ -190,9 +189,9 @@ def space_join(request: HttpRequest, slug: str) -> HttpResponse:
                 and state.pending_request is None
                 and action != "withdraw"
             ):
-                form.add_service_error(error)
+                add_service_errors(form, error)
             else:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
                 return redirect(space)
     context = {"space": space, "state": state, "join_form": form}
     return render(request, "network/space_join.html", context)
@@ -207,9 +206,9 @@ def space_leave(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(space)
     if request.method == "POST":
         try:
-            services.space_leave(space=space, user=request.user)
+            services.space_leave(space=space, user=signed_in(request))
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return redirect(space)
         forget_roles(request.user)
         messages.success(request, _("You have left %(space)s.") % {"space": space.name})
@@ -234,7 +233,7 @@ def _members_page(
 ) -> HttpResponse:
     context = {
         "space": space,
-        "members_page": paginate(request, selectors.space_members(space=space)),
+        "members_page": paginate(selectors.space_members(space=space), request.GET.get("page")),
         "join_requests": list(selectors.space_pending_join_requests(space=space)),
         "invitations": list(selectors.space_pending_invitations(space=space)),
         "invite_form": invite_form or InvitationForm(),
@@ -277,7 +276,7 @@ def space_members(request: HttpRequest, slug: str) -> HttpResponse:
                     services.membership_role_change(
                         membership=membership,
                         role=role_form.cleaned_data["role"],
-                        actor=request.user,
+                        actor=signed_in(request),
                     )
                     messages.success(
                         request,
@@ -290,7 +289,7 @@ def space_members(request: HttpRequest, slug: str) -> HttpResponse:
                         },
                     )
                 else:
-                    services.membership_remove(membership=membership, actor=request.user)
+                    services.membership_remove(membership=membership, actor=signed_in(request))
                     messages.success(
                         request,
                         _("%(person)s has been removed from the space.")
@@ -302,12 +301,12 @@ def space_members(request: HttpRequest, slug: str) -> HttpResponse:
                     pk=request.POST.get("invitation") or 0,
                     space=space,
                 )
-                services.invitation_revoke(invitation=invitation, actor=request.user)
+                services.invitation_revoke(invitation=invitation, actor=signed_in(request))
                 messages.success(request, _("The invitation has been withdrawn."))
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         return _after_management(request, space)
     return _members_page(request, space)
 
@@ -326,12 +325,12 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     try:
         services.join_request_decide(
             join_request=join_request,
-            actor=request.user,
+            actor=signed_in(request),
             accept=decision == "accept",
             link_base=_link_base(request),
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         name = join_request.user.public_name
         if decision == "accept":
@@ -360,7 +359,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
                 link_base=_link_base(request),
             )
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -377,12 +376,12 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
     error = services.invitation_problem(invitation)
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
+            return login_or_forbidden(request, next_url=request.path)
         accept = request.POST.get("decision") == "accept"
         try:
             services.invitation_respond(token=token, user=request.user, accept=accept)
         except ValidationError as refusal:
-            error = _error_text(refusal)
+            error = error_text(refusal)
         else:
             if accept:
                 messages.success(
