@@ -34,8 +34,9 @@ def send_email(
     return message.send()
 
 
-def recipient_language(user: Any) -> str:
-    """The first language the person speaks that the site offers, else the current one."""
+def recipient_language(user: object) -> str:
+    """The first language the person speaks (their ``languages``, when they have any) that the
+    site offers, else the current one."""
     offered = {code for code, _name in settings.LANGUAGES}
     for code in getattr(user, "languages", None) or []:
         if code in offered:
