@@ -28,6 +28,22 @@ class Moderated(models.Model):
         return self.hidden_at is not None
 
 
+class AtModerators(models.Model):
+    """Where the moderators of a report or a log entry are: a space, or the organisation the
+    content belongs to when it belongs to no space (a pact: the organisation responsible for its
+    commons). Exactly one of the two (``one_venue``)."""
+
+    space = models.ForeignKey(
+        "network.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
 def one_venue(name: str) -> models.CheckConstraint:
     """Reports and log entries belong to a space or to an organisation, never both or neither."""
     return models.CheckConstraint(
@@ -128,7 +144,7 @@ class Follow(models.Model):
         return f"{self.user_id} follows {self.content_type_id}:{self.object_id}"
 
 
-class Report(models.Model):
+class Report(AtModerators):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         HIDDEN = "hidden", _("hidden")
@@ -137,22 +153,6 @@ class Report(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    # Where its moderators are: a space, or the organisation the content belongs to when it
-    # belongs to no space (a pact: the organisation responsible for its commons). Exactly one.
-    space = models.ForeignKey(
-        "network.Space",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="moderation_reports",
-    )
-    organisation = models.ForeignKey(
-        "network.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="moderation_reports",
-    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -187,25 +187,11 @@ class Report(models.Model):
         return self.reason[:60]
 
 
-class ActivityEntry(models.Model):
+class ActivityEntry(AtModerators):
     """One thing a moderator or facilitator did: never edited, never deleted by the app."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    space = models.ForeignKey(
-        "network.Space",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activity_entries",
-    )
-    organisation = models.ForeignKey(
-        "network.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activity_entries",
     )
     verb = models.CharField(_("what"), max_length=40)
     content_type = models.ForeignKey(
