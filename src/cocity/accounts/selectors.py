@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cocity.accounts.types import Viewer
 from cocity.core.languages import LANGUAGE_NAMES
 
 from .models import User
@@ -33,7 +34,7 @@ def person_for_profile(*, pk: int) -> User:
     return person
 
 
-def profile_for_viewer(*, person: User, viewer: Any) -> PublicProfile:
+def profile_for_viewer(*, person: User, viewer: Viewer) -> PublicProfile:
     """The public side of a person: name, about, languages, home, organisations with role, and
     the spaces they belong to that the viewer may see (public ones, plus members-only spaces
     the viewer belongs to as well; staff see all). Each list is one query; no e-mail."""

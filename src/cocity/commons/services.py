@@ -183,7 +183,7 @@ def pact_create(
     objectives: str,
     starts_on: date,
     ends_on: date,
-    created_by: Any,
+    created_by: Actor,
     organisation: Organisation | None = None,
     call: CallForCare | None = None,
     competes_with: Pact | None = None,
@@ -547,7 +547,7 @@ def pact_sign(*, pact: Pact, party: PactParty, actor: Actor) -> PactParty:
 def comment_add(
     *,
     pact: Pact,
-    author: Any,
+    author: Actor,
     body: str,
     stance: str = Comment.Stance.NEUTRAL,
     parent: Comment | None = None,
@@ -577,7 +577,7 @@ def comment_add(
     return comment
 
 
-def comment_report(*, comment: Comment, reporter: Any, reason: str) -> Report:
+def comment_report(*, comment: Comment, reporter: Actor, reason: str) -> Report:
     """Report a comment on a pact to the moderators of the organisation responsible for its
     commons (the pact's officers), who decide in their moderation queue."""
     pact = comment.target

@@ -374,7 +374,7 @@ def _propose(request: HttpRequest, *, commons: Commons, competes_with: Pact | No
             pact = services.pact_create(
                 commons=commons,
                 kind=kind,
-                created_by=request.user,
+                created_by=signed_in(request),
                 call=call,
                 competes_with=competes_with,
                 **data,
@@ -627,7 +627,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             comment = services.comment_add(
                 pact=pact,
-                author=request.user,
+                author=signed_in(request),
                 body=form.cleaned_data["body"],
                 stance=form.cleaned_data["stance"],
                 parent=parent,
@@ -654,7 +654,7 @@ def comment_report(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
     form = CommentReportForm(request.POST)
     if form.is_valid():
         services.comment_report(
-            comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]
+            comment=comment, reporter=signed_in(request), reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Thank you: the moderators will look at it."))
     else:

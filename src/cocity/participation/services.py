@@ -50,7 +50,7 @@ def _bump(target: models.Model, field: str | None, delta: int) -> None:
 def comment_create(
     *,
     target: models.Model,
-    author: Any,
+    author: Actor,
     body: str,
     stance: str = Comment.Stance.NEUTRAL,
     parent: Comment | None = None,
@@ -224,7 +224,7 @@ def activity_record(
 def report_create(
     *,
     target: models.Model,
-    reporter: Any,
+    reporter: Actor,
     reason: str,
     space: Any = None,
     organisation: Any = None,

@@ -121,7 +121,7 @@ def phase_switch(*, process: Process, phase: Phase | None, actor: Actor) -> Proc
 # --- ideas ------------------------------------------------------------------------------------
 
 
-def _check_on_behalf(author: Any, organisation: Organisation | None) -> None:
+def _check_on_behalf(author: Actor, organisation: Organisation | None) -> None:
     if organisation is None:
         return
     if not OrganisationMembership.objects.filter(organisation=organisation, user=author).exists():
@@ -141,7 +141,7 @@ def check_attachment(upload: UploadedFile, field: str = "attachment") -> str:
 def idea_create(
     *,
     process: Process,
-    author: Any,
+    author: Actor,
     title: str,
     body: str,
     topic: Any = None,
@@ -217,7 +217,7 @@ def idea_update(*, idea: Idea, editor: Any, **fields: Any) -> Idea:
 
 
 def idea_comment(
-    *, idea: Idea, author: Any, body: str, stance: str, parent: Comment | None = None
+    *, idea: Idea, author: Actor, body: str, stance: str, parent: Comment | None = None
 ) -> Comment:
     _require_phase(idea.process, "comment")
     comment = participation.comment_create(
@@ -357,7 +357,7 @@ def action_save(
 
 
 def action_comment(
-    *, action: Action, author: Any, body: str, stance: str, parent: Comment | None = None
+    *, action: Action, author: Actor, body: str, stance: str, parent: Comment | None = None
 ) -> Comment:
     return participation.comment_create(
         target=action, author=author, body=body, stance=stance, parent=parent
@@ -367,7 +367,7 @@ def action_comment(
 def progress_add(
     *,
     action: Action,
-    author: Any,
+    author: Actor,
     text: str,
     progress: int,
     status: str,

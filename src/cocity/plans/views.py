@@ -25,13 +25,13 @@ from cocity.core.pagination import paginate
 from cocity.network.models import Space
 from cocity.participation import selectors as participation_selectors
 from cocity.participation import services as participation
+from cocity.participation.forms import CommentForm
 from cocity.participation.models import Comment
 
 from . import selectors, services
 from .forms import (
     ActionForm,
     AnswerForm,
-    CommentForm,
     IdeaFilterForm,
     IdeaForm,
     MergeForm,
@@ -414,7 +414,7 @@ def idea_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.idea_comment(
                 idea=idea,
-                author=request.user,
+                author=signed_in(request),
                 body=form.cleaned_data["body"],
                 stance=form.cleaned_data["stance"],
                 parent=parent,
@@ -663,7 +663,7 @@ def action_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.action_comment(
                 action=action,
-                author=request.user,
+                author=signed_in(request),
                 body=form.cleaned_data["body"],
                 stance=form.cleaned_data["stance"],
                 parent=parent,
@@ -693,7 +693,7 @@ def progress_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.progress_add(
                 action=action,
-                author=request.user,
+                author=signed_in(request),
                 text=data["text"],
                 progress=data["progress"],
                 status=data["status"],

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cocity.accounts.types import signed_in
 from cocity.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 from . import services
@@ -88,7 +89,7 @@ class PledgeAdmin(ServiceAdmin):
             principles=data.get("principles", ()),
             signed_by=data["signed_by"],
             signed_on=data["signed_on"],
-            created_by=request.user,
+            created_by=signed_in(request),
         )
 
     def update(self, request: HttpRequest, obj: Pledge, form: Any) -> None:

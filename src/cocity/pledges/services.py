@@ -25,6 +25,7 @@ from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
@@ -216,7 +217,7 @@ def pledge_create(
     principles: Iterable[FrameworkItem] = (),
     signed_by: str,
     signed_on: datetime.date,
-    created_by: Any = None,
+    created_by: Actor | None = None,
 ) -> Pledge:
     campaign = _lock_campaign(campaign.pk)
     items = _check_principles(campaign, principles)
@@ -510,7 +511,7 @@ def report_file(
     evidence_url: str = "",
     evidence_file: UploadedFile | None = None,
     indicator_values: dict[int, Any] | None = None,
-    created_by: Any = None,
+    created_by: Actor | None = None,
 ) -> ProgressReport:
     pledge = measure.pledge
     campaign = _lock_campaign(pledge.campaign_id)

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocity.accounts.types import Actor
+from cocity.accounts.types import Actor, signed_in
 from cocity.core.access import login_or_forbidden
 from cocity.core.cache import namespace_versions, public_page_cache
 from cocity.core.csv import csv_response
@@ -478,7 +478,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence_url=d["evidence_url"],
                 evidence_file=d["evidence_file"],
                 indicator_values=form.indicator_values(),
-                created_by=request.user,
+                created_by=signed_in(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
