@@ -307,17 +307,11 @@ def weighted_abs_pair_sum(values: FloatArray, weights: FloatArray) -> float:
 
     After sorting by value, unit i's pairs with all earlier units add
     ``w_i * (v_i * W_before - (w v)_before)``; each unordered pair is counted once, so the
-    result is doubled to count ordered pairs as the reference library does.
+    result is doubled to count ordered pairs as the reference library does. Ties add nothing
+    whatever their order, so the sort need not be stable.
     """
-    order = np.argsort(values)  # ties add nothing, in any order: no stable sort needed
-    v = values[order]
-    w = np.asarray(weights[order], dtype=np.float64)
-    wv = w * v
-    cum_w = np.cumsum(w)
-    cum_w -= w
-    cum_wv = np.cumsum(wv)
-    cum_wv -= wv
-    return float(2.0 * (np.dot(wv, cum_w) - np.dot(w, cum_wv)))
+    order = np.argsort(values)
+    return _kernels().sorted_pair_sum(values, np.asarray(weights, dtype=np.float64), order)
 
 
 # --------------------------------------------------------------------------- one group
@@ -338,9 +332,17 @@ def dissimilarity(group: ArrayLike | SingleCounts, total: ArrayLike | None = Non
 def gini(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Gini segregation index G, by sorting (O(n log n))."""
     s = prepare_single(group, total)
+    return gini_from_pairs(s, gini_pairs(s))
+
+
+def gini_pairs(s: SingleCounts) -> float:
+    """sum_ij t_i t_j |p_i - p_j| (ordered pairs), the sum behind both Gini indices."""
+    return weighted_abs_pair_sum(s.share(), s.tf)
+
+
+def gini_from_pairs(s: SingleCounts, pairs: float) -> float:
     p = s.p
-    pairs = weighted_abs_pair_sum(s.share(), s.tf)
-    return pairs / (2 * s.big_t * s.big_t * p * (1 - p))
+    return float(pairs / (2 * s.big_t * s.big_t * p * (1 - p)))
 
 
 def _binary_entropy(p: FloatArray) -> FloatArray:
@@ -629,8 +631,14 @@ def multi_gini(counts: ArrayLike | GroupCounts) -> float:
     """Multigroup Gini G, by sorting each group's shares (O(K n log n))."""
     g = prepare_groups(counts)
     shares = g.shares()
-    total = sum(weighted_abs_pair_sum(shares[k], g.total) for k in range(g.groups))
-    return total / (2 * g.grand_total**2 * _interaction(g))
+    return multi_gini_from_pairs(
+        g, [weighted_abs_pair_sum(shares[k], g.total) for k in range(g.groups)]
+    )
+
+
+def multi_gini_from_pairs(g: GroupCounts, pairs: list[float]) -> float:
+    """The multigroup Gini from each group's sum_ij t_i t_j |p_ik - p_jk|."""
+    return float(math.fsum(pairs) / (2 * g.grand_total**2 * _interaction(g)))
 
 
 def _entropy_sums(g: NDArray[Any], largest: NDArray[np.int64] | None) -> tuple[float, float]:

@@ -240,13 +240,21 @@ def _null_values(
     done = [0]
     plan = _split_plan(counts.sum(axis=1)) if null == "permutation" else None
 
+    from . import kernels
+
+    compiled = kernels.NUMBA and plan is not None
+
     def run(index: int) -> list[Sequence[float]]:
-        rng = np.random.default_rng(children[index])
-        draws = (
-            draw_permutations(counts, sizes[index], rng, plan)
-            if plan is not None
-            else draw_systematic(counts, sizes[index], rng)
-        )
+        if compiled:  # the same tree in one compiled loop, numba's random stream
+            seed = int(children[index].generate_state(1)[0])
+            draws = kernels.draw_allocations(counts, sizes[index], seed)
+        else:
+            rng = np.random.default_rng(children[index])
+            draws = (
+                draw_permutations(counts, sizes[index], rng, plan)
+                if plan is not None
+                else draw_systematic(counts, sizes[index], rng)
+            )
         values = [evaluate(d) for d in draws]
         done[0] += sizes[index]
         if progress:

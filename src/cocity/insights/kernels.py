@@ -454,3 +454,242 @@ def cutoff_sums(
     for each row v of ``vs``, over the pairs whose first point lies in the cells ``first`` to
     ``last`` - 1 (numba only: ``spatial.py`` has the numpy version, in chunks of pairs)."""
     return _nb_cutoff_sums(px, py, vs, keys, starts, counts, width, cutoff, scale, first, last)
+
+
+# --------------------------------------------------------------------------- permutation tests
+
+
+def _pair_abs_diff_sum_loop(p, rows, cols, data):  # type: ignore[no-untyped-def]
+    acc = 0.0
+    for e in range(rows.size):
+        acc += data[e] * abs(p[rows[e]] - p[cols[e]])
+    return acc
+
+
+_nb_pair_abs_diff_sum = _compiled(_pair_abs_diff_sum_loop)
+
+
+def pair_abs_diff_sum(p: Any, rows: Any, cols: Any, data: Any) -> float:
+    """sum_e data_e |p[rows_e] - p[cols_e]| over the stored neighbour pairs e (spatial
+    dissimilarity); one pass, no gathered copies."""
+    if NUMBA:
+        return float(_nb_pair_abs_diff_sum(p, rows, cols, data))
+    return float(np.dot(data, np.abs(p[rows] - p[cols])))
+
+
+# Random allocations for the permutation tests, the halving tree of ``inference.py`` walked in
+# one compiled loop: each node's people are split between its halves by one hypergeometric draw
+# per group (conditionally on the groups before), as numpy's ``Generator.hypergeometric`` does
+# it (the ratio-of-uniforms method of Stadlober 1989 for samples of 10 or more, sequential draws
+# below), with numba's own random stream, seeded per batch.
+
+_HALF_LN_2PI = 0.9189385332046728
+_D1 = 1.7155277699214135
+_D2 = 0.8989161620588988
+_LOG_FACTORIALS_SIZE = 1 << 17  # ln k! read from a table below (1 MB), computed above
+_log_factorials: list[Any] = []
+
+
+def _log_factorials_table() -> Any:
+    """ln k! for k < 2^17 (the nodes near the leaves of the tree, where most draws are)."""
+    if not _log_factorials:
+        from scipy.special import gammaln
+
+        _log_factorials.append(gammaln(np.arange(_LOG_FACTORIALS_SIZE, dtype=np.float64) + 1))
+    return _log_factorials[0]
+
+
+def _inner(fn: Callable[..., Any]) -> Any:
+    """A helper called from a compiled loop: compiled too (when numba is there)."""
+    return fn if _njit is None else _njit(cache=True, nogil=True)(fn)
+
+
+@_inner
+def _log_factorial(k, table):  # type: ignore[no-untyped-def]
+    if k < table.size:
+        return table[k]
+    x = float(k)
+    return (
+        (x + 0.5) * math.log(x) - x + (_HALF_LN_2PI + (1.0 / x) * (1 / 12.0 - 1 / (360.0 * x * x)))
+    )
+
+
+@_inner
+def _hypergeometric_sample(good, bad, sample):  # type: ignore[no-untyped-def]
+    total = good + bad
+    computed = total - sample if sample > total // 2 else sample
+    remaining_total = total
+    remaining_good = good
+    while computed > 0 and remaining_good > 0 and remaining_total > remaining_good:
+        remaining_total -= 1
+        if np.random.randint(0, remaining_total + 1) < remaining_good:
+            remaining_good -= 1
+        computed -= 1
+    if remaining_total == remaining_good:
+        remaining_good -= computed
+    return remaining_good if sample > total // 2 else good - remaining_good
+
+
+@_inner
+def _hypergeometric_hrua(good, bad, sample, table):  # type: ignore[no-untyped-def]
+    popsize = good + bad
+    computed = min(sample, popsize - sample)
+    mingoodbad = min(good, bad)
+    maxgoodbad = max(good, bad)
+    p = mingoodbad / popsize
+    q = maxgoodbad / popsize
+    mu = computed * p
+    a = mu + 0.5
+    var = (popsize - computed) * computed * p * q / (popsize - 1)
+    c = math.sqrt(var + 0.5)
+    h = _D1 * c + _D2
+    m = math.floor((computed + 1) * (mingoodbad + 1) / (popsize + 2))
+    g = (
+        _log_factorial(m, table)
+        + _log_factorial(mingoodbad - m, table)
+        + _log_factorial(computed - m, table)
+        + _log_factorial(maxgoodbad - computed + m, table)
+    )
+    b = min(min(computed, mingoodbad) + 1, math.floor(a + 16 * c))
+    k = 0
+    while True:
+        u = np.random.random()
+        v = np.random.random()
+        if u == 0.0:
+            continue
+        x = a + h * (v - 0.5) / u
+        if x < 0.0 or x >= b:
+            continue
+        k = math.floor(x)
+        gp = (
+            _log_factorial(k, table)
+            + _log_factorial(mingoodbad - k, table)
+            + _log_factorial(computed - k, table)
+            + _log_factorial(maxgoodbad - computed + k, table)
+        )
+        t = g - gp
+        if u * (4.0 - u) - 3.0 <= t:
+            break
+        if u * (u - t) >= 1:
+            continue
+        if 2.0 * math.log(u) <= t:
+            break
+    if good > bad:
+        k = computed - k
+    if computed < sample:
+        k = good - k
+    return k
+
+
+@_inner
+def _hypergeometric(good, bad, sample, table):  # type: ignore[no-untyped-def]
+    if sample <= 0 or good <= 0:
+        return 0
+    if bad <= 0:
+        return sample
+    if sample >= 10 and sample <= good + bad - 10:
+        return _hypergeometric_hrua(good, bad, sample, table)
+    return _hypergeometric_sample(good, bad, sample)
+
+
+def _draw_allocations_loop(counts, prefix, size, seed, table):  # type: ignore[no-untyped-def]
+    n, groups = counts.shape
+    carried = groups - 1
+    np.random.seed(seed)
+    out = np.empty((size, n, groups), dtype=np.int64)
+    depth = 2 * (int(math.log2(max(n, 1))) + 2)
+    lo_stack = np.empty(depth, dtype=np.int64)
+    hi_stack = np.empty(depth, dtype=np.int64)
+    node_stack = np.empty((depth, max(carried, 1)), dtype=np.int64)
+    group_totals = np.zeros(groups, dtype=np.int64)
+    for i in range(n):
+        for k in range(groups):
+            group_totals[k] += counts[i, k]
+    for d in range(size):
+        top = 0
+        lo_stack[0] = 0
+        hi_stack[0] = n
+        for k in range(carried):
+            node_stack[0, k] = group_totals[k]
+        top = 1
+        while top > 0:
+            top -= 1
+            lo = lo_stack[top]
+            hi = hi_stack[top]
+            if hi - lo == 1:
+                rest = prefix[hi] - prefix[lo]
+                for k in range(carried):
+                    out[d, lo, k] = node_stack[top, k]
+                    rest -= node_stack[top, k]
+                out[d, lo, carried] = rest
+                continue
+            mid = (lo + hi) // 2
+            population = prefix[hi] - prefix[lo]
+            remaining = prefix[mid] - prefix[lo]  # people still to put in the left half
+            # The left child goes on top of the right one, which takes the node's slot.
+            right = top
+            left = top + 1
+            for k in range(carried):
+                good = node_stack[top, k]
+                population -= good
+                drawn = _hypergeometric(good, population, remaining, table)
+                node_stack[left, k] = drawn
+                node_stack[right, k] = good - drawn
+                remaining -= drawn
+            lo_stack[right] = mid
+            hi_stack[right] = hi
+            lo_stack[left] = lo
+            hi_stack[left] = mid
+            top += 2
+    return out
+
+
+_nb_draw_allocations = (
+    None if _njit is None else _njit(cache=True, nogil=True)(_draw_allocations_loop)
+)
+
+
+def draw_allocations(counts: Any, size: int, seed: int) -> Any:
+    """``size`` random allocations of the units x groups table ``counts`` (int64), unit and
+    group totals kept: (size, units, groups). numba only (``inference.py`` has the numpy
+    version); the same ``seed`` gives the same allocations."""
+    prefix = np.concatenate([[0], np.cumsum(counts.sum(axis=1))]).astype(np.int64)
+    return _nb_draw_allocations(
+        np.ascontiguousarray(counts, dtype=np.int64),
+        prefix,
+        int(size),
+        int(seed),
+        _log_factorials_table(),
+    )
+
+
+def _sorted_pair_sum_loop(values, weights, order):  # type: ignore[no-untyped-def]
+    before_w = 0.0
+    before_wv = 0.0
+    acc = 0.0
+    for i in range(order.size):
+        j = order[i]
+        v = values[j]
+        w = weights[j]
+        acc += w * (v * before_w - before_wv)
+        before_w += w
+        before_wv += w * v
+    return 2.0 * acc
+
+
+_nb_sorted_pair_sum = _compiled(_sorted_pair_sum_loop)
+
+
+def sorted_pair_sum(values: Any, weights: Any, order: Any) -> float:
+    """sum over ordered pairs (i, j) of w_i w_j |v_i - v_j|, given the order that sorts the
+    values (Gini): each unit's pairs with the units before it, from running sums; one pass."""
+    if NUMBA:
+        return float(_nb_sorted_pair_sum(values, weights, order))
+    v = values[order]
+    w = np.asarray(weights[order], dtype=np.float64)
+    wv = w * v
+    cum_w = np.cumsum(w)
+    cum_w -= w
+    cum_wv = np.cumsum(wv)
+    cum_wv -= wv
+    return float(2.0 * (np.dot(wv, cum_w) - np.dot(w, cum_wv)))

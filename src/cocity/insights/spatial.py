@@ -170,9 +170,12 @@ def prepared_spatial_dissimilarity(
         raise ValueError("no unit has a neighbour: spatial dissimilarity is undefined.")
     factor = 2.0 if symmetric else 1.0
 
+    from . import kernels
+
+    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+
     def sd(s: SingleCounts) -> float:
-        p = s.share()
-        num = factor * float(np.dot(data, np.abs(p[rows] - p[cols])))
+        num = factor * kernels.pair_abs_diff_sum(s.share(), rows, cols, data)
         return dissimilarity(s) - num / den
 
     return sd
