@@ -95,18 +95,6 @@ class IdeaForm(PlainTextMixin, forms.ModelForm):
         )
 
 
-class CommentForm(PlainTextMixin, forms.Form):
-    plain_fields = ("body",)
-    body = forms.CharField(
-        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-    stance = forms.ChoiceField(
-        label=_("Your stance"),
-        choices=[("neutral", _("neutral")), ("for", _("in favour")), ("against", _("against"))],
-    )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
 class ReasonForm(PlainTextMixin, forms.Form):
     plain_fields = ("reason",)
     reason = forms.CharField(
