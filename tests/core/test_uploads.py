@@ -204,3 +204,16 @@ def test_stored_name_takes_the_detected_extension():
     assert uploads.stored_name("logos/2026/logo.svg", png) == "logo.png"
     assert uploads.stored_name("no extension", png) == "no extension.png"
     assert uploads.stored_name("", png) == "image.png"
+
+
+def test_a_stored_file_is_not_read_again():
+    class Stored:  # a committed FieldFile: checked when it was uploaded
+        _committed = True
+        storage = object()
+        name = "commons/2026/yard.webp"
+
+        @property
+        def file(self):  # pragma: no cover - must never be opened
+            raise AssertionError("read a stored file")
+
+    assert uploads.check_upload(Stored(), (uploads.IMAGE,)).mimetype == "image/webp"

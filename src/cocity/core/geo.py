@@ -6,18 +6,20 @@ another cannot refuse."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import geojson
 from .geojson import GeoJSONError
 
-MESSAGES: dict[str, Promise] = {
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+MESSAGES: dict[str, _StrPromise] = {
     "bad_json": _("The boundary is not valid JSON."),
     "too_deep": _("The boundary is nested more than %(limit)d levels deep."),
     "not_object": _("The boundary must be a GeoJSON object."),

@@ -29,16 +29,18 @@ import warnings
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 PDF = "pdf"
 IMAGE = "image"
@@ -84,7 +86,7 @@ SVG_REFUSED = _(
     "SVG images are not accepted because they can contain scripts. "
     "Upload a PNG, JPEG or WebP image instead."
 )
-NOT_ACCEPTED: dict[frozenset[str], Promise] = {
+NOT_ACCEPTED: dict[frozenset[str], _StrPromise] = {
     frozenset({PDF}): _("This file is not a PDF."),
     frozenset({IMAGE}): _("This is not an image we can read (JPEG, PNG or WebP)."),
     frozenset({OFFICE}): _(

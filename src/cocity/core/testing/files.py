@@ -67,7 +67,9 @@ def odf_bytes(extension: str = "odt") -> bytes:
 
 
 def upload(name: str, content: bytes, content_type: str = "") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=content_type or None)
+    return SimpleUploadedFile(
+        name, content, content_type=content_type or "application/octet-stream"
+    )
 
 
 def pdf_upload(name: str = "document.pdf", **kwargs: object) -> SimpleUploadedFile:
