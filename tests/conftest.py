@@ -33,21 +33,31 @@ def _no_outgoing_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _english_and_clean_cache(settings):
+def _english_and_clean_cache(settings, request):
+    """English, and an empty cache whose keys are this test's own: the page cache is on in the
+    tests (settings/test.py), so nothing one test cached can answer another."""
+    import uuid
+
     from django.core.cache import cache
     from django.utils import translation
 
     translation.activate("en")
     cache.clear()
+    previous = cache.key_prefix
+    cache.key_prefix = f"t{uuid.uuid4().hex[:12]}"
     yield
+    cache.key_prefix = previous
     translation.deactivate()
 
 
 @pytest.fixture
-def assert_same_query_count(django_assert_num_queries, client):
-    """Render a page with few rows and with many: the number of queries must not change."""
+def assert_same_query_count(django_assert_num_queries, client, settings):
+    """Render a page with few rows and with many: the number of queries must not change. It
+    measures the rendering, so the page cache is off (a second visit would be a hit)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    settings.COCITY_PAGE_CACHE = False
 
     def check(url: str, make_rows, few: int = 1, many: int = 50, client_=None):  # type: ignore[no-untyped-def]
         c = client_ or client
@@ -57,6 +67,7 @@ def assert_same_query_count(django_assert_num_queries, client):
             response = c.get(url)
         assert response.status_code == 200
         make_rows(many - few)
+        c.get(url)  # warm again: the writes made the cached lists (filter choices) stale
         with CaptureQueriesContext(connection) as large:
             response = c.get(url)
         assert response.status_code == 200

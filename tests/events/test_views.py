@@ -125,10 +125,11 @@ def test_event_list_query_count_does_not_grow(assert_same_query_count):
     assert_same_query_count(reverse("events:event_list"), make)
 
 
-def test_event_page_query_count_does_not_grow(client, django_assert_max_num_queries):
+def test_event_page_query_count_does_not_grow(client, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    settings.COCITY_PAGE_CACHE = False  # it measures the rendering, not a cache hit
     event, track = event_with_session()
     client.get(event.get_absolute_url())
     with CaptureQueriesContext(connection) as few:
@@ -136,6 +137,7 @@ def test_event_page_query_count_does_not_grow(client, django_assert_max_num_quer
     for i in range(20):
         services.speaker_add(event=event, name=f"Speaker {i}")
         services.registration_create(track=track, user=UserFactory())
+    client.get(event.get_absolute_url())  # warm again: the writes made cached lists stale
     with CaptureQueriesContext(connection) as many:
         client.get(event.get_absolute_url())
     assert len(few) == len(many)

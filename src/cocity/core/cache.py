@@ -1,13 +1,27 @@
-"""Shared caches, invalidated by namespace versions: whole pages for anonymous visitors, and
-small computed lists (filter suggestions).
+"""Shared caches, invalidated by namespace versions: whole pages for anonymous visitors, parts of
+pages every viewer sees alike, and small computed values (filter choices, totals, feeds).
 
-Every cached entry belongs to one or more *namespaces* ("network", ...). Each namespace has a
-version token stored in the cache; the keys of cached entries contain the tokens, so a service
-that changes what a namespace shows calls ``bump_cache_version("network")`` and every entry built
-before becomes unreachable at once (it expires on its own, or a page is replaced when next
-rendered). The token is replaced immediately and
-again when the transaction commits: a request that rendered between the two from data not yet
-committed cannot keep its stale page.
+Every cached entry belongs to one or more *namespaces* ("network", "events", ...). Each namespace
+has a version token stored in the cache; the keys of cached entries hold the tokens, so bumping a
+namespace makes every entry built before unreachable at once (it expires on its own, or a page is
+replaced when next rendered). Every entry also depends on the namespace ``EVERYWHERE`` ("*"),
+for what every page may show (people's public names).
+
+**What bumps a namespace: the table, by model signals** (decision 0007). Each app's
+``AppConfig`` declares ``cached_models``: which of its models (or another app's) appear on the
+pages cached under which namespaces, e.g. ``{"events.Event": ("events",)}``.
+``CoreConfig.ready()`` connects ``post_save``, ``post_delete`` and ``m2m_changed`` for those
+models once (``connect_cached_models``), so a write through a service, the admin, the shell, a
+data migration, a management command or a factory invalidates the same pages. A save limited by
+``update_fields`` to fields no page shows (``Shown(..., fields=...)``: a login's
+``last_login``) bumps nothing. Writes that send no signal (``QuerySet.update()``,
+``bulk_create``, raw SQL) on a model of the table call ``rows_changed(Model)`` next to the write.
+This is the one place signals are used in the project.
+
+A bump replaces the token immediately and again when the transaction commits (one bump per
+namespace per commit, however many rows were written): a request that rendered between the two
+from data not yet committed cannot keep its stale page, and a rolled-back write leaves nothing
+stale either (the pages built meanwhile saw the old, still-current rows).
 
 The cache is Django's default cache: Redis when ``REDIS_URL`` is set (shared by every app process,
 which is what a deployment with several processes needs), local memory otherwise (one process:
@@ -23,36 +37,42 @@ without a session cookie (nearly all anonymous visits) are answered by
 ``PublicPageCacheMiddleware`` before authentication, the inner middleware and the view: a hit
 costs about 1.5 times a minimal view. A page whose view wrote to the session is never stored.
 ``COCITY_PAGE_CACHE`` turns the page cache on: by default with Redis only (a per-process cache
-would leave the other processes' pages stale after a write); off in the test settings, where
-factories write without the services (tests of the cache turn it on).
+would leave the other processes' pages stale after a write); on in the tests too, each test with
+a key prefix of its own (``tests/conftest.py``), and ``tests/core/test_cache_walk.py`` writes to
+every model shown on every cached page and checks the page changes.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import secrets
+import threading
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
 
 CSRF_PLACEHOLDER = "cocity-csrf-placeholder-5f0c1e9a7b"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _RENDERING_FLAG = "_cocity_csrf_placeholder"
 _VERSION_KEY = "cocity:version:{}"
 DEFAULT_PAGE_TIMEOUT = 600
+EVERYWHERE = "*"  # a namespace every cached entry depends on
 
 
 def _new_token() -> str:
@@ -60,7 +80,9 @@ def _new_token() -> str:
 
 
 def _version_keys(namespaces: Iterable[str]) -> list[str]:
-    return [_VERSION_KEY.format(name) for name in namespaces]
+    names = dict.fromkeys(namespaces)
+    names.setdefault(EVERYWHERE)
+    return [_VERSION_KEY.format(name) for name in names]
 
 
 def _versions_from(found: dict[str, Any], keys: list[str]) -> str:
@@ -72,37 +94,146 @@ def _versions_from(found: dict[str, Any], keys: list[str]) -> str:
 
 
 def namespace_versions(namespaces: Iterable[str]) -> str:
-    """The current version tokens of these namespaces, as one string (one cache round trip)."""
+    """The current version tokens of these namespaces (and ``EVERYWHERE``), as one string (one
+    cache round trip)."""
     keys = _version_keys(namespaces)
     return _versions_from(cache.get_many(keys), keys)
 
 
-def bump_cache_version(namespace: str) -> None:
-    """Make every page and list cached under ``namespace`` stale: now, and after the commit."""
+# Bumping --------------------------------------------------------------------------------------
 
-    def bump() -> None:
-        cache.set(_VERSION_KEY.format(namespace), _new_token(), timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+_STAMPS = itertools.count()  # orders the bumps registered and run in a thread
+_committed = threading.local()  # .done: namespace -> stamp of its last bump on commit
 
 
-def bumps_cache_versions(*namespaces: str) -> Callable[[F], F]:
-    """For a service whose writes change pages or lists cached under ``namespaces``: once it
-    returns, bump each of them (now, and again on commit). A service that raises, having
-    written nothing, bumps nothing."""
+def _set_new_tokens(namespaces: Iterable[str]) -> None:
+    cache.set_many({_VERSION_KEY.format(name): _new_token() for name in namespaces}, timeout=None)
 
-    def decorator(service: F) -> F:
-        @functools.wraps(service)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            result = service(*args, **kwargs)
-            for namespace in namespaces:
-                bump_cache_version(namespace)
-            return result
 
-        return wrapped  # type: ignore[return-value]
+def bump_cache_versions(*namespaces: str) -> None:
+    """Make every page and value cached under these namespaces stale: now, and after the
+    commit. Called by the model signals (the table) and ``rows_changed``."""
+    names = tuple(dict.fromkeys(namespaces))
+    if not names:
+        return
+    _set_new_tokens(names)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(functools.partial(_bump_on_commit, names, next(_STAMPS)))
 
-    return decorator
+
+def _bump_on_commit(names: tuple[str, ...], stamp: int) -> None:
+    """Once per namespace per commit: the transaction's callbacks all run after its last
+    write, so the first one bumps and the others (registered earlier) have nothing to add."""
+    done: dict[str, int] = _committed.__dict__.setdefault("done", {})
+    due = [name for name in names if done.get(name, -1) < stamp]
+    if due:
+        _set_new_tokens(due)
+        now = next(_STAMPS)
+        for name in due:
+            done[name] = now
+
+
+# The table: which models appear on pages cached under which namespaces -------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Rows of a model appear on the pages of ``namespaces`` through ``fields`` only: a save
+    limited (``update_fields``) to other fields bumps nothing. Without ``fields``, any write."""
+
+    namespaces: tuple[str, ...]
+    fields: frozenset[str] | None = None
+
+
+CachedModels = Mapping[str, "tuple[str, ...] | Shown"]
+_TABLE: dict[type[models.Model], list[Shown]] = {}
+_M2M: dict[type[models.Model], set[str]] = {}  # an m2m table -> the namespaces of its two ends
+
+
+def register_cached_models(table: CachedModels) -> None:
+    """Add ``{"app_label.Model": namespaces or Shown(...)}`` to the table and connect the signals
+    of those models (once each). Declared by each app as ``AppConfig.cached_models``."""
+    for label, entry in table.items():
+        shown = entry if isinstance(entry, Shown) else Shown(tuple(entry))
+        model = apps.get_model(label)
+        if shown not in _TABLE.setdefault(model, []):
+            _TABLE[model].append(shown)
+        uid = f"cocity-cache:{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
+    _connect_m2m()
+
+
+def _connect_m2m() -> None:
+    """Every many-to-many relation declared by a model of the table: adding or removing a link
+    bumps that model's namespaces (with ``Shown.fields``, only if they name the relation). Pages
+    of the other end that show the links list the link table itself
+    (``"events.Event_organisations"``)."""
+    _M2M.clear()
+    for model in list(_TABLE):
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through  # type: ignore[attr-defined]
+            names = {
+                name
+                for shown in _TABLE[model]
+                if shown.fields is None or field.name in shown.fields
+                for name in shown.namespaces
+            }
+            if names:
+                _M2M.setdefault(through, set()).update(names)
+        if model._meta.auto_created:  # a link table listed itself
+            _M2M.setdefault(model, set()).update(cache_namespaces_of(model))
+    for through in _M2M:
+        m2m_changed.connect(
+            _linked,
+            sender=through,
+            dispatch_uid=f"cocity-cache:m2m:{through._meta.label}",
+            weak=False,
+        )
+
+
+def connect_cached_models() -> None:
+    """The table from every installed app's ``cached_models`` (``CoreConfig.ready()``)."""
+    for config in apps.get_app_configs():
+        register_cached_models(getattr(config, "cached_models", {}))
+
+
+def cache_namespaces_of(model: type[models.Model]) -> tuple[str, ...]:
+    """Every namespace whose pages show rows of ``model`` (for any field)."""
+    concrete = model._meta.concrete_model or model
+    entries = _TABLE.get(model, []) or _TABLE.get(concrete, [])
+    return tuple(dict.fromkeys(name for shown in entries for name in shown.namespaces))
+
+
+def cached_models() -> dict[type[models.Model], tuple[str, ...]]:
+    """The whole table: model -> namespaces (for the tests that walk the cached pages)."""
+    return {model: cache_namespaces_of(model) for model in _TABLE}
+
+
+def rows_changed(*changed: type[models.Model]) -> None:
+    """For writes that send no signal (``QuerySet.update()``, ``bulk_create``, raw SQL) on models
+    of the table: bump what they appear on, as a save would."""
+    bump_cache_versions(*(name for model in changed for name in cache_namespaces_of(model)))
+
+
+def _saved(sender: type[models.Model], update_fields: Any = None, **kwargs: Any) -> None:
+    fields = set(update_fields) if update_fields else None
+    names = [
+        name
+        for shown in _TABLE.get(sender, ())
+        if fields is None or shown.fields is None or fields & shown.fields
+        for name in shown.namespaces
+    ]
+    bump_cache_versions(*names)
+
+
+def _deleted(sender: type[models.Model], **kwargs: Any) -> None:
+    bump_cache_versions(*cache_namespaces_of(sender))
+
+
+def _linked(sender: type[models.Model], action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_cache_versions(*sorted(_M2M.get(sender, ())))
 
 
 def cached(
@@ -373,30 +504,3 @@ def _zone_or_default(name: str) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return ""
     return name
-
-
-class BumpsCacheVersionAdmin:
-    """For ``ModelAdmin`` classes whose models appear on cached pages: every save or delete in
-    the admin (inlines included, bulk deletion too) bumps ``cache_namespaces``."""
-
-    cache_namespaces: tuple[str, ...] = ("network",)
-
-    def _bump(self) -> None:
-        for namespace in self.cache_namespaces:
-            bump_cache_version(namespace)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        self._bump()
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
-        self._bump()
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)  # type: ignore[misc]
-        self._bump()
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
-        self._bump()

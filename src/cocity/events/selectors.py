@@ -3,22 +3,19 @@ query shape decided here."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cocity.core.cache import cached
+from cocity.core.pagination import paginate
 from cocity.network.models import (
     OrganisationMembership,
     Role,
@@ -266,67 +263,49 @@ def my_registrations(*, user) -> QuerySet[Registration]:  # type: ignore[no-unty
 #
 # The list's filter form offers the spaces and series that have events, the topics and the
 # cities. Computing them on every request meant a DISTINCT over the events table (33 ms at
-# 20,000 events); they are now read once into the cache. The spaces and series are invalidated
-# by the events services (``choices_changed`` after commit: a new version key); the topics and
-# cities belong to the network app, whose writes do not tell us, so they expire after
-# ``CHOICES_TIMEOUT`` seconds (a renamed topic shows within ten minutes).
+# 20,000 events); they are read once into the cache (``cocity.core.cache.cached``) under the
+# "events" and "network" namespaces: any write to an event, a series, a space, a topic or a place
+# makes them stale at once (the cache table, decision 0007).
 
-CHOICES_VERSION_KEY = "events:choices:version"
 CHOICES_TIMEOUT = 600
-
-
-def choices_changed() -> None:
-    """Forget the cached filter choices once the current transaction commits."""
-    transaction.on_commit(lambda: cache.delete(CHOICES_VERSION_KEY))
-
-
-def _choices_version() -> str:
-    version = cache.get(CHOICES_VERSION_KEY)
-    if version is None:
-        cache.add(CHOICES_VERSION_KEY, secrets.token_hex(6), None)
-        version = cache.get(CHOICES_VERSION_KEY) or "none"
-    return str(version)
-
-
 MIN_LONGEST_EVENT = timedelta(days=31)
 
 
 def longest_event() -> timedelta:
     """How long the longest event lasts (first start to last end), at least 31 days: a bound
     for the list's query. Read with the cached choices, so forgotten whenever an event's dates
-    change (``_refresh_dates`` calls ``choices_changed``); the 31-day floor keeps the list right
-    for ordinary events even in a process whose cache has not heard of a change yet."""
+    change; the 31-day floor keeps the list right for ordinary events even in a process whose
+    cache has not heard of a change yet."""
     longest = _all_choices()["longest"]
     return max(longest or MIN_LONGEST_EVENT, MIN_LONGEST_EVENT)  # type: ignore[type-var]
 
 
+def _compute_choices() -> dict[str, Any]:
+    return {
+        "spaces": list(
+            Space.objects.filter(pk__in=Event.objects.values("space_id"))
+            .order_by("name", "pk")
+            .values_list("pk", "slug", "name", "visibility")
+        ),
+        "series": list(
+            Series.objects.order_by("name", "pk").values_list("pk", "slug", "name", "space_id")
+        ),
+        "topics": list(
+            Topic.objects.order_by("name", "pk").values_list("slug", "name", "translations")
+        ),
+        "cities": list(
+            Territory.objects.filter(kind=Territory.Kind.CITY)
+            .order_by("name", "pk")
+            .values_list("code", "name")
+        ),
+        "longest": Event.objects.filter(starts_at__isnull=False).aggregate(
+            longest=Max(F("ends_at") - F("starts_at"))
+        )["longest"],
+    }
+
+
 def _all_choices() -> dict[str, Any]:
-    key = f"events:choices:{_choices_version()}"
-    data = cache.get(key)
-    if data is None:
-        data = {
-            "spaces": list(
-                Space.objects.filter(pk__in=Event.objects.values("space_id"))
-                .order_by("name", "pk")
-                .values_list("pk", "slug", "name", "visibility")
-            ),
-            "series": list(
-                Series.objects.order_by("name", "pk").values_list("pk", "slug", "name", "space_id")
-            ),
-            "topics": list(
-                Topic.objects.order_by("name", "pk").values_list("slug", "name", "translations")
-            ),
-            "cities": list(
-                Territory.objects.filter(kind=Territory.Kind.CITY)
-                .order_by("name", "pk")
-                .values_list("code", "name")
-            ),
-            "longest": Event.objects.filter(starts_at__isnull=False).aggregate(
-                longest=Max(F("ends_at") - F("starts_at"))
-            )["longest"],
-        }
-        cache.set(key, data, CHOICES_TIMEOUT)
-    return data
+    return cached(("events", "network"), "events-choices", _compute_choices, CHOICES_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -369,65 +348,15 @@ def sort_key(text: str) -> str:
 # Counting ------------------------------------------------------------------------------------
 
 
-class CappedPaginator(Paginator):
-    """A paginator whose COUNT stops after enough rows: ``SELECT COUNT(*) FROM (... LIMIT n)``
-    with n the larger of ``cap`` and the rows up to a few pages after the requested one, so the
-    first pages of a long list do not count every row (26 ms for 10,000 upcoming events; 200
-    rows by default, ten pages) and a
-    deep page still knows it exists. ``is_capped`` says the true total is larger than
-    ``count``; the template then says "more than"."""
-
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = 200, page: Any = 1):
-        super().__init__(object_list, per_page)
-        try:
-            wanted = int(page)
-        except (TypeError, ValueError):
-            wanted = 1
-        self.limit = max(cap, (min(max(wanted, 1), 100_000) + 5) * per_page)
-
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return self.object_list[: self.limit + 1].count()  # type: ignore[attr-defined]
-
-    @property
-    def is_capped(self) -> bool:
-        return self.count > self.limit
-
-    @property
-    def shown_count(self) -> int:
-        return min(self.count, self.limit)
+# The list counts at most this many rows, or up to PAGES_AHEAD pages after the one asked for,
+# so the first pages of a long list do not count every row (26 ms for 10,000 upcoming events)
+# and a deep page still exists; beyond, the page says "more than".
+COUNT_CAP = 200
 
 
-def paginate_capped(request, queryset: QuerySet, per_page: int | None = None):  # type: ignore[no-untyped-def]
-    from django.conf import settings
-
-    paginator = CappedPaginator(
-        queryset, per_page or settings.COCITY_PAGE_SIZE, page=request.GET.get("page")
-    )
-    return paginator.get_page(request.GET.get("page"))
-
-
-# Personal calendar ---------------------------------------------------------------------------
-
-
-def my_feed_version(*, user) -> str:  # type: ignore[no-untyped-def]
-    """A fingerprint of everything the person's feed shows, read with one indexed query over
-    their registrations (200 rows for a busy person): their live registrations (count, latest
-    registration, cancellation or promotion) and the latest change of those events (every
-    service that changes an event, a track or a session bumps ``updated_at``). The feed is cached
-    under it, so any change gives a new key: nothing to invalidate, and it holds with a cache
-    per process as well as with Redis."""
-    row = Registration.objects.filter(user=user).aggregate(
-        n=Count("pk", filter=~Q(status=Registration.Status.CANCELLED)),
-        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-        made=Max("created_at"),
-        cancelled=Max("cancelled_at"),
-        promoted=Max("promoted_at"),
-        changed=Max("event__updated_at"),
-        sequence=Max("event__sequence"),
-    )
-    text = "|".join(str(row[k]) for k in sorted(row))
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+def event_page(queryset: QuerySet, page: str | int | None) -> Page:
+    """One page of a list of events, its count capped (``paginator.capped``)."""
+    return paginate(queryset, page, cap=COUNT_CAP, open_ended=True)
 
 
 def registration_activity(*, home_path: str) -> list[tuple[Any, ...]]:

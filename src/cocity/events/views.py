@@ -49,8 +49,9 @@ ICS = "text/calendar; charset=utf-8"
 FEED_TIMEOUT = 6 * 3600
 FEED_CACHE = ("events", "registrations", "network")
 # Anonymous visitors get the list, event and series pages from the shared page cache: any write
-# to a model these pages show bumps its namespaces (the cache table in each app's apps.py). What changes with the clock alone (an event moving from upcoming to past, a deadline
-# passing) is at most PUBLIC_CACHE_TIMEOUT seconds late; the services check deadlines themselves.
+# to a model these pages show bumps its namespaces (the cache table in each app's apps.py). What
+# changes with the clock alone (an event moving from upcoming to past, a deadline passing) is at
+# most PUBLIC_CACHE_TIMEOUT seconds late; the services check deadlines themselves.
 PUBLIC_CACHE = ("events", "network", "pledges")  # pledges: the "linked pledges" table
 PUBLIC_CACHE_TIMEOUT = 120
 

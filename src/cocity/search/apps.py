@@ -7,6 +7,14 @@ class SearchConfig(AppConfig):
     name = "cocity.search"
     label = "search"
     verbose_name = _("Search")
+    # The cache table (cocity.core.cache, decision 0007): a write to these rows, however it is
+    # made, makes the cached entries of these namespaces stale. Search summaries and pages of
+    # hits (their facet counts are kept by the index writes).
+    cached_models = {
+        "search.Document": ("search",),
+        "search.DocumentTopic": ("search",),
+        "search.FacetCount": ("search",),
+    }
 
     def ready(self) -> None:
         # Each capability registers its provider in ``<app>/search.py``.

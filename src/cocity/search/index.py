@@ -36,21 +36,24 @@ TS_CONFIGS = {
     "tr": "turkish",
 }
 MAX_BODY = 50_000
-VERSION_KEY = "search:version"  # bumped on every index change: cached facet counts expire
+# Cached summaries follow the "search" namespace (cocity.core.cache): the table in apps.py bumps
+# it with every write to a document, its topics or the facet counts. This counter only says when
+# to fold the facet counts' +1/-1 rows.
+CHANGES_KEY = "search:changes"
 FOLD_EVERY = 200  # index changes between two folds of the facet counts' +1/-1 rows
 
 
-def _bump_version() -> None:
-    def bump() -> None:
+def _count_change() -> None:
+    def count() -> None:
         try:
-            version = cache.incr(VERSION_KEY)
+            changes = cache.incr(CHANGES_KEY)
         except ValueError:
-            version = 2
-            cache.set(VERSION_KEY, version, None)
-        if version % FOLD_EVERY == 0:
+            changes = 1
+            cache.set(CHANGES_KEY, changes, None)
+        if changes % FOLD_EVERY == 0:
             fold_facet_counts()
 
-    transaction.on_commit(bump)
+    transaction.on_commit(count)
 
 
 # --- Facet counts kept by the writes (see ``models.FacetCount``) ---------------------------
@@ -270,7 +273,7 @@ def write_entry(provider: SearchProvider, object_id: int, entry: IndexEntry) -> 
     )
     _write_fulltext(document)
     _record_facet_change(before, _facet_rows(document, list(dict(entry.topics).items())))
-    _bump_version()
+    _count_change()
     return document
 
 
@@ -290,7 +293,7 @@ def _delete(provider_key: str, object_id: int) -> None:
             for pk in ids:
                 cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
     Document.objects.filter(pk__in=ids).delete()
-    _bump_version()
+    _count_change()
 
 
 def update(obj: Any) -> None:

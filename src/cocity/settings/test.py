@@ -44,9 +44,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.st
         "TEST": {"NAME": env.str("TEST_SQLITE_NAME", default="") or None},
     }
 TIME_ZONE = "Europe/Brussels"
-# Factories write without the services that invalidate cached pages: tests that check the page
-# cache turn it on (settings.COCITY_PAGE_CACHE = True).
-COCITY_PAGE_CACHE = False
+# The page cache is on, as in production: every write (factories included) invalidates through
+# the model signals of the cache table (cocity.core.cache); each test gets a key prefix of its
+# own (tests/conftest.py).
+COCITY_PAGE_CACHE = True
 
 # Tasks run at once inside the test (tests that check the queue itself override this).
 TASKS = {
