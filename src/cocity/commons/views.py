@@ -637,9 +637,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error_text(error))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        for messages_of_field in form.errors.values():
+            for message in messages_of_field:
+                messages.error(request, str(message))
     return redirect(f"{pact.get_absolute_url()}#comments")
 
 

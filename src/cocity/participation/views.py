@@ -57,7 +57,7 @@ _VENUES = {
 
 def _moderated_venue(request: HttpRequest, venue: str, slug: str) -> Space | Organisation:
     model, view_perm, moderate_perm = _VENUES[venue]
-    obj = get_object_or_404(model, slug=slug)
+    obj: Space | Organisation = get_object_or_404(model, slug=slug)  # type: ignore[assignment]
     if view_perm and not request.user.has_perm(view_perm, obj):
         raise Http404
     if not request.user.has_perm(moderate_perm, obj):

@@ -744,6 +744,8 @@ def reminders_send(*, today: datetime.date | None = None, site_url: str = "") ->
     sent_before = sent_keys(Pledge, [pledge.pk for pledge in due])
     sent = 0
     for pledge in due:
+        if pledge.report_due_on is None:  # not reached: filtered on it
+            continue
         key = report_reminder_key(pledge.report_due_on)
         if (pledge.pk, key) in sent_before:
             continue
