@@ -6,19 +6,21 @@ person)``). ``tests/accounts/test_rules.py`` checks every role against every act
 
 import rules
 
+from cocity.accounts.types import Viewer
+
 
 @rules.predicate
-def is_existing_person(user, person) -> bool:  # type: ignore[no-untyped-def]
+def is_existing_person(user: Viewer, person) -> bool:
     return person is not None and person.deleted_at is None
 
 
 @rules.predicate
-def is_self(user, person) -> bool:  # type: ignore[no-untyped-def]
+def is_self(user: Viewer, person) -> bool:
     return bool(user.is_authenticated and person is not None and user.pk == person.pk)
 
 
 @rules.predicate
-def is_active_staff(user) -> bool:  # type: ignore[no-untyped-def]
+def is_active_staff(user: Viewer) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 

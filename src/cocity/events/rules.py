@@ -9,6 +9,7 @@
 
 import rules
 
+from cocity.accounts.types import Viewer
 from cocity.network.models import Space
 from cocity.network.rules import (
     can_view_space,
@@ -20,7 +21,7 @@ from cocity.network.rules import (
 from .models import Event, Series
 
 
-def _space(obj) -> Space | None:  # type: ignore[no-untyped-def]
+def _space(obj) -> Space | None:
     if isinstance(obj, Space):
         return obj
     if isinstance(obj, (Event, Series)):
@@ -29,7 +30,7 @@ def _space(obj) -> Space | None:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def is_organiser(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def is_organiser(user: Viewer, obj) -> bool:
     space = _space(obj)
     return bool(
         space is not None
@@ -38,18 +39,18 @@ def is_organiser(user, obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def can_see_space(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def can_see_space(user: Viewer, obj) -> bool:
     space = _space(obj)
     return space is not None and can_view_space(user, space)
 
 
 @rules.predicate
-def is_not_draft(user, event: Event) -> bool:  # type: ignore[no-untyped-def]
+def is_not_draft(user: Viewer, event: Event) -> bool:
     return event is not None and event.status != Event.Status.DRAFT
 
 
 @rules.predicate
-def is_registrable(user, event: Event) -> bool:  # type: ignore[no-untyped-def]
+def is_registrable(user: Viewer, event: Event) -> bool:
     return (
         event is not None
         and event.status == Event.Status.PUBLISHED

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import rules
 
+from cocity.accounts.types import Viewer
 from cocity.network.models import OrganisationMembership, Role, Territory
 from cocity.network.rules import is_staff
 
@@ -17,13 +18,11 @@ def _city_of(obj: object) -> Territory | None:
 
 
 @rules.predicate
-def is_city_org_editor(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def is_city_org_editor(user: Viewer, obj) -> bool:
     city = _city_of(obj)
     if not user.is_authenticated or city is None:
         return False
-    cache = getattr(user, "_cocity_insights_cities", None)
-    if cache is None:
-        cache = user._cocity_insights_cities = {}
+    cache: dict[int, bool] = user.__dict__.setdefault("_cocity_insights_cities", {})
     if city.pk not in cache:
         cache[city.pk] = OrganisationMembership.objects.filter(
             user_id=user.pk,

@@ -5,6 +5,7 @@ One predicate per condition; ``tests/library/test_rules.py`` checks each role ag
 
 import rules
 
+from cocity.accounts.types import Viewer
 from cocity.network.rules import (
     can_view_space,
     is_org_editor,
@@ -19,52 +20,52 @@ from .models import LibraryItem
 
 
 @rules.predicate
-def is_item_author(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def is_item_author(user: Viewer, item: LibraryItem) -> bool:
     return bool(user.is_authenticated and item is not None and item.author_id == user.pk)
 
 
 @rules.predicate
-def is_item_draft(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def is_item_draft(user: Viewer, item: LibraryItem) -> bool:
     return item is not None and item.status == LibraryItem.Status.DRAFT
 
 
 @rules.predicate
-def is_item_in_review(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def is_item_in_review(user: Viewer, item: LibraryItem) -> bool:
     return item is not None and item.status == LibraryItem.Status.IN_REVIEW
 
 
 @rules.predicate
-def is_item_published(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def is_item_published(user: Viewer, item: LibraryItem) -> bool:
     return item is not None and item.status == LibraryItem.Status.PUBLISHED
 
 
 @rules.predicate
-def can_view_item_space(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def can_view_item_space(user: Viewer, item: LibraryItem) -> bool:
     return item is not None and can_view_space(user, item.space)
 
 
 @rules.predicate
-def is_item_space_member(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def is_item_space_member(user: Viewer, item: LibraryItem) -> bool:
     return item is not None and is_space_member(user, item.space)
 
 
 @rules.predicate
-def is_item_space_editor(user, item: LibraryItem) -> bool:  # type: ignore[no-untyped-def]
+def is_item_space_editor(user: Viewer, item: LibraryItem) -> bool:
     return item is not None and is_space_editor(user, item.space)
 
 
 @rules.predicate
-def is_post_org_editor(user, post) -> bool:  # type: ignore[no-untyped-def]
+def is_post_org_editor(user: Viewer, post) -> bool:
     return post is not None and is_org_editor(user, post.organisation)
 
 
 @rules.predicate
-def is_contact_recipient(user, contact) -> bool:  # type: ignore[no-untyped-def]
+def is_contact_recipient(user: Viewer, contact) -> bool:
     return contact is not None and is_org_editor(user, contact.to_organisation)
 
 
 @rules.predicate
-def is_contact_pending(user, contact) -> bool:  # type: ignore[no-untyped-def]
+def is_contact_pending(user: Viewer, contact) -> bool:
     return contact is not None and contact.status == "pending"
 
 

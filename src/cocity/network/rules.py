@@ -6,15 +6,16 @@ checks every role against every action. One condition per predicate, so coverage
 
 import rules
 
+from cocity.accounts.types import Viewer
+
 from .models import ROLE_RANK, Organisation, OrganisationMembership, Role, Space, SpaceMembership
 
 
-def _space_role(user, space: Space) -> str | None:  # type: ignore[no-untyped-def]
+def _space_role(user: Viewer, space: Space) -> str | None:
     if not user.is_authenticated or space is None:
         return None
-    cache = getattr(user, "_cocity_space_roles", None)
-    if cache is None:
-        cache = user._cocity_space_roles = {}
+    # Kept on the person for the request (forget_roles drops it).
+    cache: dict[int, str | None] = user.__dict__.setdefault("_cocity_space_roles", {})
     if space.pk not in cache:
         cache[space.pk] = (
             SpaceMembership.objects.filter(space_id=space.pk, user_id=user.pk)
@@ -24,12 +25,10 @@ def _space_role(user, space: Space) -> str | None:  # type: ignore[no-untyped-de
     return cache[space.pk]
 
 
-def _org_role(user, organisation: Organisation) -> str | None:  # type: ignore[no-untyped-def]
+def _org_role(user: Viewer, organisation: Organisation) -> str | None:
     if not user.is_authenticated or organisation is None:
         return None
-    cache = getattr(user, "_cocity_org_roles", None)
-    if cache is None:
-        cache = user._cocity_org_roles = {}
+    cache: dict[int, str | None] = user.__dict__.setdefault("_cocity_org_roles", {})
     if organisation.pk not in cache:
         cache[organisation.pk] = (
             OrganisationMembership.objects.filter(organisation_id=organisation.pk, user_id=user.pk)
@@ -39,7 +38,7 @@ def _org_role(user, organisation: Organisation) -> str | None:  # type: ignore[n
     return cache[organisation.pk]
 
 
-def forget_roles(user) -> None:  # type: ignore[no-untyped-def]
+def forget_roles(user: Viewer) -> None:
     """Drop the per-request role cache after a membership changes."""
     for attribute in ("_cocity_space_roles", "_cocity_org_roles"):
         if hasattr(user, attribute):
@@ -51,42 +50,42 @@ def _at_least(role: str | None, wanted: Role) -> bool:
 
 
 @rules.predicate
-def is_staff(user) -> bool:  # type: ignore[no-untyped-def]
+def is_staff(user: Viewer) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
 @rules.predicate
-def is_space_public(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_public(user: Viewer, space: Space) -> bool:
     return space is not None and space.visibility == Space.Visibility.PUBLIC
 
 
 @rules.predicate
-def is_space_member(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_member(user: Viewer, space: Space) -> bool:
     return _space_role(user, space) is not None
 
 
 @rules.predicate
-def is_space_editor(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_editor(user: Viewer, space: Space) -> bool:
     return _at_least(_space_role(user, space), Role.EDITOR)
 
 
 @rules.predicate
-def is_space_admin(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_admin(user: Viewer, space: Space) -> bool:
     return _at_least(_space_role(user, space), Role.ADMIN)
 
 
 @rules.predicate
-def is_space_open(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_open(user: Viewer, space: Space) -> bool:
     return space is not None and space.join_policy == Space.JoinPolicy.OPEN
 
 
 @rules.predicate
-def is_space_by_request(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_by_request(user: Viewer, space: Space) -> bool:
     return space is not None and space.join_policy == Space.JoinPolicy.REQUEST
 
 
 @rules.predicate
-def is_owning_org_admin(user, space: Space) -> bool:  # type: ignore[no-untyped-def]
+def is_owning_org_admin(user: Viewer, space: Space) -> bool:
     if not user.is_authenticated or space is None:
         return False
     return OrganisationMembership.objects.filter(
@@ -95,17 +94,17 @@ def is_owning_org_admin(user, space: Space) -> bool:  # type: ignore[no-untyped-
 
 
 @rules.predicate
-def is_org_member(user, organisation: Organisation) -> bool:  # type: ignore[no-untyped-def]
+def is_org_member(user: Viewer, organisation: Organisation) -> bool:
     return _org_role(user, organisation) is not None
 
 
 @rules.predicate
-def is_org_editor(user, organisation: Organisation) -> bool:  # type: ignore[no-untyped-def]
+def is_org_editor(user: Viewer, organisation: Organisation) -> bool:
     return _at_least(_org_role(user, organisation), Role.EDITOR)
 
 
 @rules.predicate
-def is_org_admin(user, organisation: Organisation) -> bool:  # type: ignore[no-untyped-def]
+def is_org_admin(user: Viewer, organisation: Organisation) -> bool:
     return _at_least(_org_role(user, organisation), Role.ADMIN)
 
 

@@ -10,6 +10,7 @@ tests/plans/test_rules.py). Objects: a Process, an Idea, an Action or (add_proce
 
 import rules
 
+from cocity.accounts.types import Viewer
 from cocity.network.rules import (
     can_view_space,
     is_owning_org_admin,
@@ -20,7 +21,7 @@ from cocity.network.rules import (
 from .models import Action, Idea, Process
 
 
-def _process(obj):  # type: ignore[no-untyped-def]
+def _process(obj):
     if isinstance(obj, Process):
         return obj
     if isinstance(obj, (Idea, Action)):
@@ -29,13 +30,13 @@ def _process(obj):  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def can_view_process(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def can_view_process(user: Viewer, obj) -> bool:
     process = _process(obj)
     return process is not None and bool(can_view_space(user, process.space))
 
 
 @rules.predicate
-def is_organiser(user, obj) -> bool:  # type: ignore[no-untyped-def]
+def is_organiser(user: Viewer, obj) -> bool:
     process = _process(obj)
     if process is None:
         return False
@@ -44,17 +45,17 @@ def is_organiser(user, obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def is_space_organiser(user, space) -> bool:  # type: ignore[no-untyped-def]
+def is_space_organiser(user: Viewer, space) -> bool:
     return bool(is_space_editor(user, space) or is_owning_org_admin(user, space) or is_staff(user))
 
 
 @rules.predicate
-def is_idea_author(user, idea) -> bool:  # type: ignore[no-untyped-def]
+def is_idea_author(user: Viewer, idea) -> bool:
     return isinstance(idea, Idea) and user.is_authenticated and idea.author_id == user.pk
 
 
 @rules.predicate
-def phase_allows_editing(user, idea) -> bool:  # type: ignore[no-untyped-def]
+def phase_allows_editing(user: Viewer, idea) -> bool:
     return isinstance(idea, Idea) and idea.process.allows("edit")
 
 

@@ -10,28 +10,29 @@ by action in tests/pledges/test_rules.py).
 
 import rules
 
+from cocity.accounts.types import Viewer
 from cocity.network.rules import is_org_admin, is_org_editor, is_staff
 
 from .models import Campaign, Pledge
 
 
 @rules.predicate
-def is_campaign_manager(user, campaign: Campaign) -> bool:  # type: ignore[no-untyped-def]
+def is_campaign_manager(user: Viewer, campaign: Campaign) -> bool:
     return campaign is not None and is_org_admin(user, campaign.organisation)
 
 
 @rules.predicate
-def is_pledge_owner(user, pledge: Pledge) -> bool:  # type: ignore[no-untyped-def]
+def is_pledge_owner(user: Viewer, pledge: Pledge) -> bool:
     return pledge is not None and is_org_editor(user, pledge.organisation)
 
 
 @rules.predicate
-def is_pledge_campaign_manager(user, pledge: Pledge) -> bool:  # type: ignore[no-untyped-def]
+def is_pledge_campaign_manager(user: Viewer, pledge: Pledge) -> bool:
     return pledge is not None and is_org_admin(user, pledge.campaign.organisation)
 
 
 @rules.predicate
-def is_published(user, pledge: Pledge) -> bool:  # type: ignore[no-untyped-def]
+def is_published(user: Viewer, pledge: Pledge) -> bool:
     return pledge is not None and pledge.state == Pledge.State.PUBLISHED
 
 
