@@ -73,7 +73,7 @@ BAD = {
         {"type": "Polygon", "coordinates": [SQUARE["coordinates"]]},
         "bad_coordinates",
     ),
-    "no coordinates": ({"type": "Polygon", "coordinates": []}, "bad_coordinates"),
+    "no coordinates": ({"type": "Polygon", "coordinates": []}, "empty"),
     "null coordinates": ({"type": "Polygon"}, "bad_coordinates"),
     "not a number": ({"type": "Polygon", "coordinates": [[[1e400, 0]]]}, "bad_coordinates"),
     "nested 100,000 deep": (DEEP_TEXT, "too_deep"),

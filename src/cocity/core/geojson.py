@@ -12,8 +12,9 @@ uploaded boundaries, the ``cocity insights`` command):
   and latitude within ±90. The command reads projected files (metres) with ``geographic=False``.
 
 Text is never parsed nested deeper than ``MAX_DEPTH`` (a FeatureCollection of MultiPolygons is 7
-deep), so a file nested 100,000 levels deep is a clear ``GeoJSONError``, never a RecursionError,
-and GEOS is never handed such a structure.
+deep), so a file nested 100,000 levels deep is a clear ``GeoJSONError``, never a RecursionError;
+an object nested beyond Python's recursion limit is refused when it is written out for GEOS, so
+GEOS is never handed such a structure.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from numpy.typing import NDArray
 
 MAX_DEPTH = 32
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
-# The depth of a bare geometry's text: the object, then its coordinates' lists.
-_GEOMETRY_DEPTH = {"Polygon": 4, "MultiPolygon": 5}
 
 MESSAGES = {
     "bad_json": "not valid JSON (%(detail)s)",
@@ -110,9 +109,12 @@ def geometry_of(value: Any) -> dict[str, Any]:
     return {"type": kind, "coordinates": value.get("coordinates")}
 
 
+_ENCODER = json.JSONEncoder(allow_nan=False)  # one encoder: json.dumps makes one per call
+
+
 def _geometry_text(geometry: dict[str, Any]) -> str:
     try:
-        text = json.dumps(geometry, allow_nan=False)
+        text = _ENCODER.encode(geometry)
     except RecursionError as exc:
         raise GeoJSONError("too_deep", limit=MAX_DEPTH) from exc
     except (TypeError, ValueError) as exc:
@@ -145,54 +147,33 @@ def check_boundaries(
     shapes = np.full(n, None, dtype=object)
     problems: list[GeoJSONError | None] = [None] * n
     texts: list[str] = []
-    kinds: list[str] = []
     slots: list[int] = []
     for i, value in enumerate(values):
         try:
-            geometry = value if isinstance(value, str | bytes) else None
-            if geometry is not None:
-                value = loads(geometry)
-            geometry_dict = geometry_of(value)
-            texts.append(_geometry_text(geometry_dict))
-            kinds.append(geometry_dict["type"])
+            texts.append(_geometry_text(geometry_of(loads(value) if _is_text(value) else value)))
             slots.append(i)
         except GeoJSONError as error:
             problems[i] = error
     if not texts:
         return shapes, problems
-    # Every text in one pass: its only strings are "type", the type and "coordinates" (six
-    # quotes), and it nests exactly as deep as its type says (so GEOS never reads a deep one).
-    codes = _codes("".join(texts))
-    starts = np.cumsum([0, *(len(t.encode("utf-8", "surrogatepass")) for t in texts)])[:-1]
-    depth = np.cumsum(_steps(codes), dtype=np.int32)
-    before = np.concatenate([[0], depth[starts[1:] - 1]])  # a refused text may be unbalanced
-    deepest = np.maximum.reduceat(depth, starts) - before
-    quotes = np.add.reduceat((codes == ord('"')).view(np.uint8), starts, dtype=np.int64)
-    kept: list[int] = []
-    for j, (slot, kind) in enumerate(zip(slots, kinds, strict=True)):
-        if quotes[j] != 6 or deepest[j] != _GEOMETRY_DEPTH[kind]:
-            problems[slot] = GeoJSONError("bad_coordinates")
-        else:
-            kept.append(j)
-    if not kept:
-        return shapes, problems
-    parsed = shapely.from_geojson([texts[j] for j in kept], on_invalid="ignore")
+    # Text nested deeper than Python's recursion limit never reaches GEOS (the encoder refuses
+    # it): GEOS reads texts nested a few hundred levels at most, and refuses a wrong structure.
+    parsed = shapely.from_geojson(texts, on_invalid="ignore")
     missing = shapely.is_missing(parsed)
-    empty = np.zeros(len(kept), dtype=bool)
+    empty = np.zeros(len(texts), dtype=bool)
     empty[~missing] = shapely.is_empty(parsed[~missing])
     usable = ~missing & ~empty
-    in_range = np.ones(len(kept), dtype=bool)
+    in_range = np.ones(len(texts), dtype=bool)
     if geographic and usable.any():
         box = shapely.bounds(parsed[usable])
         in_range[usable] = (
             (box[:, 0] >= -180) & (box[:, 2] <= 180) & (box[:, 1] >= -90) & (box[:, 3] <= 90)
         )
-    valid = np.zeros(len(kept), dtype=bool)
+    valid = np.zeros(len(texts), dtype=bool)
     valid[usable] = shapely.is_valid(parsed[usable])
-    for k, j in enumerate(kept):
-        slot = slots[j]
+    for k, slot in enumerate(slots):
         if missing[k]:
-            problems[slot] = _geos_error(texts[j])
+            problems[slot] = _geos_error(texts[k])
         elif empty[k]:
             problems[slot] = GeoJSONError("empty")
         elif not in_range[k]:
@@ -202,6 +183,10 @@ def check_boundaries(
         else:
             shapes[slot] = parsed[k]
     return shapes, problems
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str | bytes)
 
 
 def boundary(value: Any, *, geographic: bool = True) -> dict[str, Any]:
