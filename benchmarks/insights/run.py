@@ -342,6 +342,171 @@ def case_permutation(n: int, ref_iterations: int) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- the whole report
+#
+# What a person waits for: every one-group index of each group, every multigroup index, spatial
+# dissimilarity and proximity from the polygons and a 99-permutation test of those indices, for
+# a 100,000-unit city (``cocity.insights.report.compute_report``, what the command and the pages
+# call). The city is written once by the driver (counts as .npy, polygons as WKB), so that each
+# fresh process only loads it.
+
+REPORT_GRID = (400, 250)  # 100,000 square units of 100 m, 3 clustered groups
+
+
+def write_report_city(folder: Path, nx: int, ny: int) -> None:
+    import shapely
+
+    from cocity.insights.synthetic import synthetic_city
+
+    city = synthetic_city(nx, ny, n_groups=3, seed=1)
+    np.save(folder / "counts.npy", city.counts)
+    np.save(folder / "polygons.npy", np.asarray(shapely.to_wkb(city.geometries), dtype=object),
+            allow_pickle=True)  # fmt: skip
+
+
+def case_report(folder: str, repeats: int) -> dict[str, Any]:
+    """In a fresh process: load the city, then the first report (imports, numba's compilation
+    or its cache, everything) and ``repeats`` more in the same process. Wall and CPU time."""
+    started = time.perf_counter()
+    import shapely
+
+    counts = np.load(Path(folder) / "counts.npy")
+    polygons = shapely.from_wkb(np.load(Path(folder) / "polygons.npy", allow_pickle=True))
+    loaded = time.perf_counter() - started
+
+    def one() -> tuple[float, float, dict[str, float], dict[str, Any]]:
+        steps: dict[str, float] = {}
+        wall, cpu = time.perf_counter(), time.process_time()
+        from cocity.insights.report import ReportOptions, compute_report
+
+        def note(message: str) -> None:
+            steps.setdefault(message.split(":")[0], time.perf_counter() - wall)
+
+        options = ReportOptions(coordinates="projected", permutations=99, seed=1)
+        result = compute_report(counts, None, ["g1", "g2", "g3"], polygons, options, note=note)
+        return time.perf_counter() - wall, time.process_time() - cpu, steps, result
+
+    first_wall, first_cpu, first_steps, result = one()
+    warm = [one() for _ in range(repeats)]
+    from cocity.insights import kernels
+
+    return {
+        "numba": kernels.NUMBA,
+        "load_s": loaded,
+        "first_s": first_wall,
+        "first_cpu_s": first_cpu,
+        "first_steps": first_steps,
+        "warm_s": [w[0] for w in warm],
+        "warm_cpu_s": [w[1] for w in warm],
+        "warm_steps": warm[-1][2] if warm else {},
+        "errors": result["errors"],
+        "multigroup_dissimilarity": result["multigroup"]["dissimilarity"],
+        "proximity_kernel": result["parameters"]["proximity_kernel"],
+        "p_value_dissimilarity_g1": result["permutation_tests"]["single_group"]["g1"][
+            "dissimilarity"
+        ]["p_value_two_sided"],
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def case_report_reference(folder: str, iterations: int) -> dict[str, Any]:
+    """The reference library on the same city, for what it can compute at this size: the
+    one-group indices of each group, the multigroup indices but Gini, and its permutation test
+    (``SingleValueTest``, systematic null, dissimilarity; ``iterations`` run, scaled to 99).
+    Multigroup Gini, spatial dissimilarity and proximity build dense units x units matrices
+    (74.5 GiB at 100,000 units): tried under the address-space limit of the driver."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+    from segregation import multigroup, singlegroup
+    from segregation.inference import SingleValueTest
+
+    counts = np.load(Path(folder) / "counts.npy")
+    data = {f"g{k + 1}": counts[:, k] for k in range(3)} | {"total": counts.sum(axis=1)}
+    df = pd.DataFrame(data)
+    groups = ["g1", "g2", "g3"]
+    out: dict[str, Any] = {}
+    started = time.perf_counter()
+    for group in groups:
+        for ref_name in SINGLE_REF.values():
+            kwargs = {"b": 0.5} if ref_name == "Atkinson" else {}
+            getattr(singlegroup, ref_name)(df, group, "total", **kwargs)
+    out["single_group_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for name, ref_name in MULTI_REF.items():
+        if name != "gini":
+            getattr(multigroup, ref_name)(df, groups)
+    out["multigroup_but_gini_s"] = time.perf_counter() - started
+    index = singlegroup.Dissim(df, "g1", "total")
+    started = time.perf_counter()
+    SingleValueTest(index, iterations_under_null=iterations, null_approach="systematic")
+    out["permutation_dissimilarity_99_s"] = (time.perf_counter() - started) * 99 / iterations
+    out["permutation_iterations_run"] = iterations
+    polygons = shapely.from_wkb(np.load(Path(folder) / "polygons.npy", allow_pickle=True))
+    gdf = gpd.GeoDataFrame(data, geometry=polygons, crs="EPSG:3857")
+    for label, fn in (
+        ("multigroup_gini", lambda: multigroup.MultiGini(df, groups)),
+        ("spatial_dissimilarity", lambda: singlegroup.SpatialDissim(gdf, "g1", "total")),
+        ("spatial_proximity", lambda: singlegroup.SpatialProximity(gdf, "g1", "total")),
+    ):
+        started = time.perf_counter()
+        try:
+            fn()
+            out[f"{label}_s"] = time.perf_counter() - started
+        except MemoryError as exc:
+            out[f"{label}_s"] = None
+            out[f"{label}_error"] = f"MemoryError: {str(exc)[:120]}"
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def report_section(report: dict[str, Any], units: int, repeats: int, memory_gb: float) -> None:
+    """The whole-report figures: numba with a cold and a warm on-disk cache, the numpy
+    fallback, the command on files, and the reference library, one after the other."""
+    import tempfile
+
+    nx, ny = REPORT_GRID if units == 100_000 else shape_for(units)
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
+        write_report_city(Path(folder), nx, ny)
+        cold = {"NUMBA_CACHE_DIR": cache}
+        report["report_numba_cold_cache"] = child("report", [folder, repeats], env=cold)
+        report["report_numba_warm_cache"] = child("report", [folder, repeats], env=cold)
+        report["report_numpy"] = child(
+            "report", [folder, max(1, repeats // 2)], env={"COCITY_INSIGHTS_NUMBA": "0"}
+        )
+        report["report_reference"] = child("report_reference", [folder, 9], memory_gb)
+    report["report_command"] = command_on_files(nx, ny)
+    report["sizes"]["report"] = nx * ny
+
+
+def command_on_files(nx: int, ny: int) -> dict[str, Any]:
+    """``cocity insights indices`` on the city's CSV and GeoJSON (what a researcher runs):
+    Django's start-up, reading both files and the report, with 99 permutations."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from generate import write_city
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder) / "city"
+        write_city(nx, ny, base, 3, "square", 1)
+        cocity = Path(sys.executable).with_name("cocity")
+        started = time.perf_counter()
+        done = subprocess.run(
+            [cocity, "insights", "--verbosity", "0", "indices", f"{base}.csv",
+             "--id-column", "code", "--groups", "group_1,group_2,group_3",
+             "--boundaries", f"{base}.geojson",
+             "--id-property", "code", "--coordinates", "projected", "--permutations", "99",
+             "--seed", "1"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - started
+    load = [round(v, 2) for v in os.getloadavg()]
+    if done.returncode:
+        return {"error": (done.stderr or "no output").strip()[-300:], "load_average_after": load}
+    return {"seconds": elapsed, "load_average_after": load}
+
+
 def _row(
     name: str,
     n: int,
@@ -377,13 +542,20 @@ CASES = {
     "proximity_ref": case_proximity_ref,
     "proximity_ours": case_proximity_ours,
     "permutation": case_permutation,
+    "report": case_report,
+    "report_reference": case_report_reference,
 }
 
 
 # --------------------------------------------------------------------------- driver
 
 
-def child(name: str, args: list[Any], memory_gb: float | None = None) -> dict[str, Any]:
+def child(
+    name: str,
+    args: list[Any],
+    memory_gb: float | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Run one case in a fresh interpreter; an address-space limit turns OOM into a report."""
     code = (
         "import json, resource, sys; sys.argv = ['run.py'];"
@@ -401,7 +573,7 @@ def child(name: str, args: list[Any], memory_gb: float | None = None) -> dict[st
         text=True,
         check=False,
         # One BLAS thread: on a shared, busy machine OpenBLAS's spinning threads slow everything.
-        env={**os.environ, "PYTHONWARNINGS": "ignore", "OPENBLAS_NUM_THREADS": "1"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "OPENBLAS_NUM_THREADS": "1", **(env or {})},
     )
     elapsed = time.perf_counter() - started
     load = [round(v, 2) for v in os.getloadavg()]
@@ -428,11 +600,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["indices"],
+        choices=["indices", "report"],
         default=None,
         help="indices: only the single-group and multigroup index table at the big size "
-        "(written to insights-indices.json / .md, leaving the full results alone)",
+        "(written to insights-indices.json / .md, leaving the full results alone); report: "
+        "only the whole report of a 100,000-unit city (insights-report.json / .md)",
     )
+    parser.add_argument("--repeats", type=int, default=3, help="reports after the first (report)")
     opts = parser.parse_args()
     warnings.simplefilter("ignore")
     big, huge, small = (10_000, 40_000, 2_000) if opts.quick else (100_000, 1_000_000, 10_000)
@@ -452,6 +626,13 @@ def main() -> None:
 
     report["machine"]["segregation"] = version("segregation")
     report["machine"]["libpysal"] = version("libpysal")
+    if opts.only == "report":
+        report["only"] = "report"
+        print("whole report", file=sys.stderr)
+        report_section(report, big, opts.repeats, mem)
+        report["load_average"]["end"] = [round(v, 2) for v in os.getloadavg()]
+        print(save(report, opts.quick, "-report"))
+        return
     print("aspatial indices", file=sys.stderr)
     rows = child("aspatial", [big]).get("rows", [])
     if opts.only == "indices":
@@ -536,6 +717,76 @@ def _load(values: list[float] | None) -> str:
     return "-" if not values else ", ".join(f"{v:.2f}" for v in values)
 
 
+def render_report(r: dict[str, Any]) -> list[str]:
+    """The whole-report table (``--only report``)."""
+    lines = [
+        "## Whole report, 100,000 units with boundaries",
+        "",
+        "Every one-group index of 3 groups, every multigroup index, queen contiguity, spatial "
+        "dissimilarity and proximity (exponential kernel with a cutoff, the default above "
+        "50,000 units) and a 99-permutation test of every index. Each row is a fresh process; "
+        "*first* includes the imports and numba's compilation (cold cache) or the loading of "
+        "its on-disk cache (warm cache); *again* is the same report in the started process "
+        "(best and worst of the repeats). CPU is user + system time of all threads.",
+        "",
+        "| case | first report | CPU | again (best / worst) | CPU (best) | contiguity | "
+        "proximity | permutations | peak RSS |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for key, label in (
+        ("report_numba_cold_cache", "numba, cold cache (compiles)"),
+        ("report_numba_warm_cache", "numba, warm on-disk cache"),
+        ("report_numpy", "numpy fallback (no numba)"),
+    ):
+        c = r.get(key)
+        if not c:
+            continue
+        if "error" in c:
+            lines.append(f"| {label} | error: {c['error']} | | | | | | | |")
+            continue
+        steps = c.get("warm_steps") or c["first_steps"]
+        contiguity = steps.get("queen contiguity")
+        proximity = steps.get("spatial proximity")
+        permutations = steps.get("permutations")
+        warm = c["warm_s"]
+        lines.append(
+            f"| {label} | {_s(c['first_s'])} | {_s(c['first_cpu_s'])} | "
+            f"{_s(min(warm))} / {_s(max(warm))} | {_s(min(c['warm_cpu_s']))} | "
+            f"{_s(contiguity)} | {_s(proximity and contiguity and proximity - contiguity)} | "
+            f"{_s(permutations and proximity and permutations - proximity)} | "
+            f"{c['peak_rss_mb']:.0f} MB |"
+        )
+    ref = r.get("report_reference")
+    if ref and "error" not in ref:
+
+        def shown(key: str) -> str:
+            if ref.get(f"{key}_s") is not None:
+                return _s(ref[f"{key}_s"])
+            return "out of memory" if ref.get(f"{key}_error") else "-"
+
+        lines += [
+            "",
+            "Reference library on the same city, same process for all its parts: "
+            f"one-group indices of the 3 groups {_s(ref['single_group_s'])}, multigroup "
+            f"indices but Gini {_s(ref['multigroup_but_gini_s'])}, permutation test of the "
+            f"dissimilarity (systematic null) {_s(ref['permutation_dissimilarity_99_s'])} for "
+            f"99 (ran {ref['permutation_iterations_run']}, scaled); multigroup Gini "
+            f"{shown('multigroup_gini')}, spatial dissimilarity "
+            f"{shown('spatial_dissimilarity')}, spatial proximity {shown('spatial_proximity')}.",
+        ]
+    elif ref:
+        lines += ["", f"Reference library: error: {ref['error']}"]
+    cmd = r.get("report_command")
+    if cmd:
+        shown_cmd = _s(cmd["seconds"]) if "seconds" in cmd else f"error: {cmd['error']}"
+        lines += [
+            "",
+            "`cocity insights indices` on the same city as CSV + GeoJSON (Django's start-up, "
+            f"reading both files, the report with 99 permutations): {shown_cmd}.",
+        ]
+    return lines
+
+
 def render(r: dict[str, Any]) -> str:
     m = r["machine"]
     lines = [
@@ -560,6 +811,8 @@ def render(r: dict[str, Any]) -> str:
         "| ratio from raw | ratio from prepared | abs. difference |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    if r.get("only") == "report":
+        return "\n".join(lines[:6] + render_report(r)) + "\n"
     rows = r.get("aspatial", []) + r.get("spatial_dissimilarity_rows", [])
     for row in rows + r.get("proximity_rows", []):
         ratio = "-" if row.get("ratio") is None else f"{row['ratio']:.0f}x"

@@ -178,6 +178,8 @@ def compute_report(
         report["permutation_tests"] = _permutation_tests(
             c, t, multi, names, weights, options, errors, progress
         )
+        if note:
+            note(f"permutations: {options.permutations} random allocations")
     report["parameters"] = parameters
     return report
 
@@ -278,6 +280,8 @@ def _spatial(
             ]
     for group, value in zip(names, values, strict=True):
         report["spatial"][group]["spatial_proximity"] = value
+    if note:
+        note(f"spatial proximity: {mode} kernel")
     return weights
 
 
