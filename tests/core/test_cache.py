@@ -3,21 +3,30 @@ write, never for signed-in people, one CSRF token per visitor, separate entries 
 time zone and htmx fragment."""
 
 import re
+from unittest.mock import patch
 
 import pytest
-from django.contrib.admin.sites import site as admin_site
 from django.test import Client
-from django.test.client import RequestFactory
+from django.urls import reverse
 
-from cocity.core.cache import CSRF_PLACEHOLDER, bump_cache_versions, cached
+from cocity.core import cache as page_cache
+from cocity.core.cache import (
+    CSRF_PLACEHOLDER,
+    bump_cache_versions,
+    cached,
+    namespace_versions,
+    rows_changed,
+)
 from cocity.network.models import Organisation, Space, Territory
 from cocity.network.services import organisations as organisation_services
 from cocity.network.services import spaces as space_services
 from cocity.network.services import territories as territory_services
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     OrganisationFactory,
     SpaceFactory,
     TerritoryFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -112,16 +121,15 @@ def test_place_pages_change_right_after_a_territory_is_created_or_renamed(client
     assert b"Lemuria" in client.get("/places/").content
 
 
-def test_admin_saves_and_deletions_bump_the_version(client):
+def test_admin_saves_and_shell_deletions_change_the_page(client, admin_client):
     space = SpaceFactory(name="Admin Edited")
     client.get("/spaces/")
-    admin = admin_site._registry[Space]
-    request = RequestFactory().post("/admin/")
-    space.name = "Renamed In The Admin"
-    admin.save_model(request, space, form=None, change=True)
-    assert b"Renamed In The Admin" in client.get("/spaces/").content
-    admin.delete_model(request, space)
-    assert b"Renamed In The Admin" not in client.get("/spaces/").content
+    url = reverse("admin:network_space_change", args=[space.pk])
+    response = admin_client.post(url, admin_form_data(admin_client, url, name="Renamed"))
+    assert response.status_code == 302
+    assert b"Renamed" in client.get("/spaces/").content
+    Space.objects.filter(pk=space.pk).delete()  # the shell: a deletion sends its signal too
+    assert b"Renamed" not in client.get("/spaces/").content
 
 
 def test_signed_in_people_never_get_a_cached_page(client):
@@ -272,3 +280,96 @@ def test_pages_without_the_decorator_are_never_stored(client, monkeypatch):
     assert client.get("/spaces/").status_code == 200
     pages = [key for key in stored if key.startswith("cocity:fastpage:")]
     assert len(pages) == 1  # the spaces directory only
+
+
+# The table: model signals ----------------------------------------------------------------------
+
+
+def test_a_profile_edit_or_an_account_deletion_renames_the_author_on_cached_pages_at_once(client):
+    from cocity.accounts import services as account_services
+    from tests.factories import IdeaFactory, process_in_phase
+
+    process, _ = process_in_phase("collect")
+    author = UserFactory(display_name="Amina Before")
+    idea = IdeaFactory(process=process, author=author)
+    url = reverse("plans:idea_detail", args=[process.slug, idea.pk])
+    assert b"Amina Before" in client.get(url).content
+    account_services.profile_update(
+        user=author,
+        display_name="Amina After",
+        bio="",
+        languages=[],
+        time_zone="",
+        home_city=None,
+        home_neighbourhood=None,
+    )
+    assert b"Amina After" in client.get(url).content
+    account_services.account_delete(user=author, confirm_email=author.email)
+    page = client.get(url).content
+    assert b"Amina After" not in page and b"Former member" in page
+
+
+def test_a_login_changes_no_cached_page(client):
+    from django.contrib.auth.models import update_last_login
+
+    person = UserFactory()
+    before = namespace_versions(("network",))
+    update_last_login(None, person)  # what every login does: save(update_fields=["last_login"])
+    assert namespace_versions(("network",)) == before
+    person.display_name = "Someone Else"
+    person.save(update_fields=["display_name"])
+    assert namespace_versions(("network",)) != before
+
+
+def test_linking_rows_many_to_many_bumps_the_namespace_of_the_declaring_model():
+    space, topic = SpaceFactory(), TopicFactory()
+    before = namespace_versions(("network",))
+    space.topics.add(topic)
+    after_add = namespace_versions(("network",))
+    assert after_add != before
+    space.topics.clear()
+    assert namespace_versions(("network",)) != after_add
+
+
+def test_rows_changed_bumps_what_the_rows_appear_on_for_writes_without_signals():
+    space = SpaceFactory()
+    before = namespace_versions(("network",))
+    Space.objects.filter(pk=space.pk).update(name="Bulk")
+    assert namespace_versions(("network",)) == before
+    rows_changed(Space)
+    assert namespace_versions(("network",)) != before
+
+
+def test_a_write_bumps_now_and_once_more_on_commit_however_many_rows(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        for _ in range(5):
+            SpaceFactory()
+        inside = namespace_versions(("network",))
+    # Bumped during the transaction (the writer reads its own writes)...
+    assert inside
+    # ... and each callback (one per write) runs after the commit: the first bumps "network"
+    # once more, the later ones have nothing to add.
+    assert len(callbacks) >= 5
+    sets: list[dict[str, object]] = []
+    real = page_cache.cache.set_many
+    with patch.object(
+        page_cache.cache, "set_many", lambda d, *a, **k: sets.append(d) or real(d, *a, **k)
+    ):
+        for callback in callbacks:
+            callback()
+    network_key = "cocity:version:network"
+    assert sum(network_key in d for d in sets) == 1
+    assert namespace_versions(("network",)) != inside
+
+
+def test_every_model_of_the_table_is_a_real_model_with_namespaces():
+    from cocity.core.cache import cached_models
+
+    table = cached_models()
+    assert table, "the cache table is empty: is CoreConfig.ready() connecting it?"
+    for model, namespaces in table.items():
+        assert namespaces, model

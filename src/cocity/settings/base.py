@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for a NUL byte or undecodable bytes in the address, cookies or form fields.
+    "cocity.core.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,8 +109,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions: local memory by default, Redis when REDIS_URL is set ---------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# django-redis keeps one redis-py client per server for the life of the process (Django's own
+# backend builds one, with its ~80 response callbacks, for every cache call: see
+# docs/benchmarks.md).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "cocity.core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

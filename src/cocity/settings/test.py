@@ -16,13 +16,16 @@ if not env.str("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Tests clear the cache (FLUSHDB) between tests: each pytest-xdist worker gets a Redis
-    # database of its own (15, 14, ...) so workers never see or wipe each other's keys.
+    # database of its own, counting down from the one REDIS_URL names (15 if none: 15, 14, ...),
+    # so workers never see or wipe each other's keys.
+    _url = env.str("REDIS_URL").rstrip("/")
+    _named = re.search(r"/(\d+)$", _url)
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    _db = 15 - int(_worker[2:] or 0) % 8
+    _db = (int(_named.group(1)) if _named else 15) - int(_worker[2:] or 0) % 8
     CACHES = {
         "default": {
-            "BACKEND": "cocity.core.redis_cache.RedisCache",
-            "LOCATION": re.sub(r"(/\d+)?$", f"/{_db}", env.str("REDIS_URL").rstrip("/"), count=1),
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": re.sub(r"(/\d+)?$", f"/{_db % 16}", _url, count=1),
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
