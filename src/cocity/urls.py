@@ -29,7 +29,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 if settings.COCITY_BENCHMARK_VIEWS:  # the load benchmark's ceiling: Django with nothing to do
 
-    def bench_ceiling(request):  # type: ignore[no-untyped-def]
+    def bench_ceiling(request):
         from django.http import HttpResponse
 
         return HttpResponse("ok", content_type="text/plain")

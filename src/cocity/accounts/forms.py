@@ -21,7 +21,7 @@ class SignupExtraForm(forms.Form):
     def clean_display_name(self) -> str:
         return clean_plain_text(self.cleaned_data.get("display_name", ""))
 
-    def signup(self, request, user) -> None:  # type: ignore[no-untyped-def]
+    def signup(self, request, user) -> None:
         user.display_name = self.cleaned_data.get("display_name", "")
         user.save(update_fields=["display_name"])
 
@@ -35,7 +35,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class TerritoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def label_from_instance(self, obj) -> str:
         if obj.parent_id and obj.parent is not None:
             return f"{obj.name} ({obj.parent.name})"
         return obj.name
@@ -83,7 +83,7 @@ class ProfileForm(forms.Form):
         help_text=_("It must be in your home city."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         from cocity.network.models import Territory
 
         super().__init__(*args, **kwargs)
@@ -119,7 +119,7 @@ class DeleteAccountForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, user=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

@@ -39,7 +39,7 @@ class Transition:
     kind: str | None = None  # None: both types
 
 
-def _t(source, action, target, who, reason, kind=None):  # type: ignore[no-untyped-def]
+def _t(source, action, target, who, reason, kind=None):
     return Transition(source, action, target, who, reason, kind)
 
 

@@ -84,7 +84,7 @@ class Commons(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs) -> None:
         if self.territory_id:
             self.territory_path = self.territory.path
         super().save(*args, **kwargs)

@@ -141,7 +141,7 @@ def pacts_in_bbox(
             "commons__shape",
         )[:limit]
     )
-    return rows  # type: ignore[no-any-return]
+    return rows
 
 
 def overdue_pacts() -> QuerySet[Pact]:

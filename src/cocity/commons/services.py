@@ -155,7 +155,7 @@ PACT_TEXT_FIELDS = (
 
 def _record(
     pact: Pact, *, action: str, source: str, actor: Actor, reason: str = "", when=None
-) -> PactHistoryEntry:  # type: ignore[no-untyped-def]
+) -> PactHistoryEntry:
     now = when or timezone.now()
     pact.state_since = now
     pact.step_due_on = lifecycle.due_date(pact.state, timezone.localdate(now))

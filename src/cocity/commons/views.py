@@ -203,7 +203,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
 
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks():
         yield '{"type": "FeatureCollection", "features": [\n'
         first = True
         pattern = maps.pact_url_pattern()
@@ -459,7 +459,7 @@ def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commons/pact_detail.html", context)
 
 
-def _pact_form_view(request, pk, *, perm, form_factory, run, heading):  # type: ignore[no-untyped-def]
+def _pact_form_view(request, pk, *, perm, form_factory, run, heading):
     pact = _pact_or_404(request, pk)
     if not request.user.has_perm(perm, pact):
         return login_or_forbidden(request)
@@ -478,10 +478,10 @@ def _pact_form_view(request, pk, *, perm, form_factory, run, heading):  # type: 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    def factory(pact, data, files):  # type: ignore[no-untyped-def]
+    def factory(pact, data, files):
         return PactEditForm(data, instance=pact if data is None else Pact.objects.get(pk=pact.pk))
 
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         services.pact_update(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
@@ -496,7 +496,7 @@ def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         data = form.cleaned_data
         services.party_add(
             pact=pact,
@@ -518,7 +518,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         services.commitment_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
@@ -533,7 +533,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         services.activity_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
@@ -548,7 +548,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         services.document_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
@@ -563,7 +563,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         services.photo_add(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
@@ -664,10 +664,10 @@ def comment_report(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    def factory(pact, data, files):  # type: ignore[no-untyped-def]
+    def factory(pact, data, files):
         return DraftForm(data, initial={"text": pact.shared_draft})
 
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         services.draft_save(pact=pact, actor=signed_in(request), **form.cleaned_data)
 
     return _pact_form_view(
@@ -696,10 +696,10 @@ def version_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_file(request: HttpRequest, pk: int) -> HttpResponse:
-    def factory(pact, data, files):  # type: ignore[no-untyped-def]
+    def factory(pact, data, files):
         return ReportForm(data, files, indicators=pact.indicator_list())
 
-    def run(pact, form):  # type: ignore[no-untyped-def]
+    def run(pact, form):
         data = form.cleaned_data
         photos = [(data["photo"], data["photo_alt"])] if data.get("photo") else []
         services.report_file(

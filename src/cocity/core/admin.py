@@ -85,7 +85,7 @@ class ThroughServices:
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)  # type: ignore[misc]
         actions.pop("delete_selected", None)  # would delete without the service
-        return actions  # type: ignore[no-any-return]
+        return actions
 
     # Writes.
 
@@ -151,17 +151,17 @@ class ThroughServices:
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc, no-any-return]
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
         except _Refused as refused:
             # Everything was rolled back: show the same form again, with the service's error.
             setattr(request, _REFUSED, refused.error)
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc, no-any-return]
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc, no-any-return]
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
         except _Refused as refused:
             self.message_user(request, error_text(refused.error), messages.ERROR)  # type: ignore[attr-defined]
             opts = self.model._meta  # type: ignore[attr-defined]

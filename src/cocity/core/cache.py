@@ -172,7 +172,7 @@ def _connect_m2m() -> None:
     _M2M.clear()
     for model in list(_TABLE):
         for field in model._meta.local_many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             names = {
                 name
                 for shown in _TABLE[model]
@@ -246,7 +246,7 @@ def cached(
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def shared_fragment(
@@ -281,10 +281,10 @@ def _may_use_cache(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     # Without a session cookie this is answered from an empty session, without a query.
-    if request.user.is_authenticated:  # type: ignore[union-attr]
+    if request.user.is_authenticated:
         return False
     # len() reads the pending messages without marking them as shown.
-    return len(get_messages(request)) == 0  # type: ignore[arg-type]
+    return len(get_messages(request)) == 0
 
 
 def _viewer_key(prefix: str, label: str, request: HttpRequest, zone: str) -> str:

@@ -58,7 +58,7 @@ def _event(
     *,
     space: str,
     orgs: list[str] = (),
-    topics: list[str] = (),  # type: ignore[assignment]
+    topics: list[str] = (),
     city: str | None = None,
     **fields: Any,
 ) -> Event:

@@ -257,7 +257,7 @@ class Event(models.Model):
         return self.status == self.Status.CANCELLED
 
     def interpretation_pairs(self) -> list[tuple[str, str]]:
-        return [tuple(p.split(">", 1)) for p in self.interpretation]  # type: ignore[misc]
+        return [tuple(p.split(">", 1)) for p in self.interpretation]
 
     def clean(self) -> None:
         super().clean()

@@ -14,6 +14,7 @@ from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cocity.accounts.types import Actor, Viewer
 from cocity.core.cache import cached
 from cocity.core.pagination import paginate
 from cocity.network.models import (
@@ -29,7 +30,7 @@ from cocity.network.selectors import spaces_visible_to
 from .models import CalendarToken, Event, Registration, Series, Session, Track
 
 
-def spaces_organised_by(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def spaces_organised_by(user: Viewer) -> QuerySet[Space]:
     """Spaces whose events this person organises (mirrors ``rules.is_organiser``)."""
     if not user.is_authenticated:
         return Space.objects.none()
@@ -47,7 +48,7 @@ def spaces_organised_by(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def
     return Space.objects.filter(Q(pk__in=edits) | Q(pk__in=owned))
 
 
-def events_visible_to(user) -> QuerySet[Event]:  # type: ignore[no-untyped-def]
+def events_visible_to(user: Viewer) -> QuerySet[Event]:
     """Events of spaces the person may see; drafts only for their organisers."""
     events = Event.objects.all()
     if user.is_authenticated and user.is_staff:
@@ -63,7 +64,7 @@ def events_visible_to(user) -> QuerySet[Event]:  # type: ignore[no-untyped-def]
     )
 
 
-def series_visible_to(user) -> QuerySet[Series]:  # type: ignore[no-untyped-def]
+def series_visible_to(user: Viewer) -> QuerySet[Series]:
     return Series.objects.filter(space_id__in=spaces_visible_to(user).values("pk"))
 
 
@@ -87,7 +88,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def event_list(*, user, filters: EventFilters) -> QuerySet[Event]:  # type: ignore[no-untyped-def]
+def event_list(*, user: Viewer, filters: EventFilters) -> QuerySet[Event]:
     now = timezone.now()
     events = events_visible_to(user).select_related("space", "series", "territory")
     # The list is ordered by the start but split by the end: the redundant bound on starts_at
@@ -143,7 +144,7 @@ def _series_subtree_ids(series: Series) -> list[int]:
     return ids
 
 
-def event_for_viewer(*, slug: str, user) -> Event | None:  # type: ignore[no-untyped-def]
+def event_for_viewer(*, slug: str, user: Viewer) -> Event | None:
     return (
         events_visible_to(user)
         .select_related("space", "series", "series__parent", "territory")
@@ -165,7 +166,7 @@ def event_for_viewer(*, slug: str, user) -> Event | None:  # type: ignore[no-unt
     )
 
 
-def viewer_registration(*, event: Event, user) -> Registration | None:  # type: ignore[no-untyped-def]
+def viewer_registration(*, event: Event, user: Viewer) -> Registration | None:
     if not user.is_authenticated:
         return None
     return (
@@ -229,15 +230,27 @@ def sessions_for_events(events: Any) -> QuerySet[Session]:
     )
 
 
-def user_for_calendar_token(token: str):  # type: ignore[no-untyped-def]
+def user_for_calendar_token(token: str) -> Actor | None:
     found = CalendarToken.objects.select_related("user").filter(token=token).first()
     return found.user if found and found.user.is_active else None
 
 
-def my_sessions(*, user) -> tuple[list[Session], set[int]]:  # type: ignore[no-untyped-def]
+def my_live_registrations(*, user: Actor) -> QuerySet[Registration]:
+    """The person's registrations (confirmed or waiting) for events they may see *now*: the base
+    of every personal list (the calendar feed, "my events", reminders). Someone who left or was
+    removed from a members-only space no longer sees its events here either
+    (:func:`events_visible_to`, hence ``network.selectors.spaces_visible_to``)."""
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .filter(event_id__in=events_visible_to(user).values("pk"))
+    )
+
+
+def my_sessions(*, user: Actor) -> tuple[list[Session], set[int]]:
     """Sessions of the tracks the person is registered for (confirmed or waiting), and the
     ids of events whose link they may see (confirmed)."""
-    live = Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
+    live = my_live_registrations(user=user)
     rows = list(live.values_list("track_id", "event_id", "status"))
     tracks = [r[0] for r in rows]
     confirmed = {r[1] for r in rows if r[2] == Registration.Status.CONFIRMED}
@@ -250,10 +263,9 @@ def my_sessions(*, user) -> tuple[list[Session], set[int]]:  # type: ignore[no-u
     return sessions, confirmed
 
 
-def my_registrations(*, user) -> QuerySet[Registration]:  # type: ignore[no-untyped-def]
+def my_registrations(*, user: Actor) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(user=user)
-        .exclude(status=Registration.Status.CANCELLED)
+        my_live_registrations(user=user)
         .select_related("event", "track")
         .order_by("-event__starts_at", "id")
     )
@@ -277,7 +289,7 @@ def longest_event() -> timedelta:
     change; the 31-day floor keeps the list right for ordinary events even in a process whose
     cache has not heard of a change yet."""
     longest = _all_choices()["longest"]
-    return max(longest or MIN_LONGEST_EVENT, MIN_LONGEST_EVENT)  # type: ignore[type-var]
+    return max(longest or MIN_LONGEST_EVENT, MIN_LONGEST_EVENT)
 
 
 def _compute_choices() -> dict[str, Any]:
@@ -316,7 +328,7 @@ class FilterChoices:
     cities: list[tuple[str, str]]
 
 
-def filter_choices(*, user) -> FilterChoices:  # type: ignore[no-untyped-def]
+def filter_choices(*, user: Viewer) -> FilterChoices:
     """(value, label) lists for the list's filters, limited to the spaces the person may see:
     no query for a visitor, one small query for a signed-in person (their visible spaces among
     those that have events)."""

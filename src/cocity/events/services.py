@@ -30,6 +30,8 @@ from cocity.core import uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.core.reminders import send_once, sent_keys
+from cocity.network.models import Space, SpaceMembership
+from cocity.network.selectors import persons_who_see
 from cocity.search import index as search_index
 
 from . import ical
@@ -287,7 +289,7 @@ def material_add(
         uploads.check_upload(file, (uploads.PDF,), field="file")
     material = Material(event=event, title=title, kind=kind, url=url, position=position)
     if file is not None:
-        material.file = file  # type: ignore[assignment]
+        material.file = file
     material.full_clean()
     material.save()
     return material
@@ -328,6 +330,20 @@ def _lock_track(track_id: int) -> Track:
     return Track.objects.select_for_update().select_related("event").get(pk=track_id)
 
 
+def _require_sight(track_id: int, user: Actor) -> None:
+    """Refuse a person who may not see the event's members-only space now. Their membership row
+    is locked first, as a removal locks the space's memberships before cancelling seats (the
+    same order: memberships, then the track): a removal that committed first is seen here, and
+    one that comes second waits, then finds this registration and cancels it
+    (``tests/events/test_visibility_race.py``)."""
+    space = Space.objects.filter(events__tracks__pk=track_id).first()
+    if space is None or space.is_public:
+        return
+    list(SpaceMembership.objects.select_for_update().filter(space_id=space.pk, user_id=user.pk))
+    if not persons_who_see(space, [user.pk]):
+        raise ValidationError(_("Only members of this space can register."), code="no_access")
+
+
 def _clean_answers(event: Event, answers: dict[str, str]) -> dict[str, str]:
     questions = list(event.questions.all())
     cleaned: dict[str, str] = {}
@@ -353,6 +369,7 @@ def registration_create(
     list. One live registration per person and event."""
     try:
         with transaction.atomic():
+            _require_sight(track.pk, user)
             locked = _lock_track(track.pk)
             event = locked.event
             now = timezone.now()
@@ -403,9 +420,13 @@ def registration_create(
         ) from error
 
 
-def registration_cancel(*, registration: Registration) -> Registration | None:
+def registration_cancel(
+    *, registration: Registration, access_ended: bool = False
+) -> Registration | None:
     """Cancel a registration; a confirmed place goes to the first person on the wait list.
-    Returns the promoted registration, if any."""
+    Returns the promoted registration, if any. With ``access_ended`` the person did not ask: they
+    lost sight of the event's members-only space, and the mail says so
+    (:func:`registrations_end_for_lost_access`)."""
     with transaction.atomic():
         locked = _lock_track(registration.track_id)
         current = Registration.objects.select_related("user", "event").get(pk=registration.pk)
@@ -415,7 +436,7 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
-        _mail_registration(current, "cancelled")
+        _mail_registration(current, "access_ended" if access_ended else "cancelled")
         promoted = None
         if was_confirmed:
             Track.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") - 1)
@@ -423,6 +444,44 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
             promoted = _promote(locked)
         registration.status = current.status
         return promoted
+
+
+def registrations_end_for_lost_access(
+    *, spaces: Iterable[Any], user_ids: Iterable[int] | None = None
+) -> list[Registration]:
+    """Cancel the registrations for the upcoming events of these spaces held by people who may no
+    longer see them (the ``network.access`` callback, registered in ``EventsConfig.ready()``):
+    exactly as if each person had cancelled (the seat freed, the wait list promoted), with a mail
+    saying why. ``user_ids=None``: everyone registered (the space became members-only). Runs in
+    the transaction that ended the membership, after it, and asks the one rule who still sees
+    the space (``persons_who_see``): a person who still does (staff, an admin of an owning
+    organisation) keeps their place. Past events keep their registrations (the record of who
+    came). Wait-listed registrations go first, so no one leaving is promoted on the way out.
+    Returns the registrations cancelled."""
+    now = timezone.now()
+    cancelled: list[Registration] = []
+    for space in spaces:
+        live = (
+            Registration.objects.filter(
+                event__space_id=space.pk,
+                status__in=[Registration.Status.WAITLISTED, Registration.Status.CONFIRMED],
+            )
+            .exclude(event__ends_at__lte=now)
+            .order_by("event_id", "track_id", "id")
+        )
+        if user_ids is not None:
+            live = live.filter(user_id__in=list(user_ids))
+        rows = list(live)
+        seeing = persons_who_see(space, {r.user_id for r in rows})
+        lost = [r for r in rows if r.user_id not in seeing]
+        lost.sort(key=lambda r: r.status != Registration.Status.WAITLISTED)
+        for registration in lost:
+            try:
+                registration_cancel(registration=registration, access_ended=True)
+            except ValidationError:  # cancelled meanwhile by the person: nothing left to do
+                continue
+            cancelled.append(registration)
+    return cancelled
 
 
 def _promote(track: Track) -> Registration | None:
@@ -644,8 +703,8 @@ def _mail_registration(registration: Registration, what: str) -> None:
     event = Event.objects.get(pk=registration.event_id)
     registration.event = event
     attachments: list[tuple[str, str, str]] = []
-    if what in ("confirmed", "promoted", "cancelled", "changed"):
-        cancelled = what == "cancelled"
+    if what in ("confirmed", "promoted", "cancelled", "access_ended", "changed"):
+        cancelled = what in ("cancelled", "access_ended")
         method = "CANCEL" if cancelled or event.is_cancelled else "REQUEST"
         attachments.append(
             (
@@ -707,7 +766,7 @@ def reminders_enqueue(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     sessions = (
-        Session.objects.select_related("track__event")
+        Session.objects.select_related("track__event__space")
         .filter(
             start__gt=now,
             start__lte=now + MAX_REMINDER_WINDOW,
@@ -727,8 +786,12 @@ def reminders_enqueue(*, now: datetime | None = None) -> int:
         registrations = list(
             Registration.objects.filter(
                 track_id=session.track_id, status=Registration.Status.CONFIRMED
-            ).only("pk")
+            ).only("pk", "user_id")
         )
+        # Only people who may see the event now (visibility follows membership): someone who
+        # left a members-only space gets no reminder, and nothing is recorded for them.
+        seeing = persons_who_see(event.space, {r.user_id for r in registrations})
+        registrations = [r for r in registrations if r.user_id in seeing]
         sent = sent_keys(Registration, [r.pk for r in registrations])
         for registration in registrations:
             fresh = [k for k in keys.values() if (registration.pk, k) not in sent]

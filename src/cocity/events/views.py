@@ -313,7 +313,7 @@ def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
 class SeriesAtomFeed(Feed):
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, slug: str) -> Any:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Any:
         self.request = request
         return _series_or_404(request, slug)
 
@@ -383,14 +383,15 @@ def my_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_events(request: HttpRequest) -> HttpResponse:
+    person = signed_in(request)
     if request.method == "POST":
-        services.calendar_token_reset(user=signed_in(request))
+        services.calendar_token_reset(user=person)
         messages.success(
             request, _("Your calendar has a new address; the old one no longer works.")
         )
         return redirect("events:my_events")
-    token = services.calendar_token_for(user=signed_in(request))
-    page_obj = paginate(selectors.my_registrations(user=request.user), request.GET.get("page"))
+    token = services.calendar_token_for(user=person)
+    page_obj = paginate(selectors.my_registrations(user=person), request.GET.get("page"))
     feed_url = request.build_absolute_uri(reverse("events:my_calendar", args=[token.token]))
     return render(request, "events/my_events.html", {"page_obj": page_obj, "feed_url": feed_url})
 

@@ -69,7 +69,7 @@ def _datasets(city: Territory, hoods: list[Territory], seed: int) -> int:
     return made
 
 
-def _residents(city: Territory, hoods: list[Territory], seed: int) -> list:  # type: ignore[type-arg]
+def _residents(city: Territory, hoods: list[Territory], seed: int) -> list:
     """Between a handful and forty demo residents per neighbourhood, unevenly."""
     User = get_user_model()
     rng = np.random.default_rng(seed)
@@ -89,7 +89,7 @@ def _residents(city: Territory, hoods: list[Territory], seed: int) -> list:  # t
     return people
 
 
-def _supports(people: list, seed: int) -> int:  # type: ignore[type-arg]
+def _supports(people: list, seed: int) -> int:
     try:
         from cocity.participation.models import Support
         from cocity.plans import demo as plans_demo

@@ -334,7 +334,7 @@ TRANSLATIONS = {
 }
 
 
-def _author(organisation_slugs: list[str]):  # type: ignore[no-untyped-def]
+def _author(organisation_slugs: list[str]):
     user = (
         get_user_model()
         .objects.filter(organisation_memberships__organisation__slug__in=organisation_slugs)

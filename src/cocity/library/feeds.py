@@ -42,7 +42,7 @@ class _ItemFeed(Feed):
 
 
 class SpaceFeed(_ItemFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Space:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Space:
         space = get_object_or_404(Space, slug=slug)
         if not space.is_public:
             raise Http404
@@ -59,7 +59,7 @@ class SpaceFeed(_ItemFeed):
 
 
 class TopicFeed(_ItemFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Topic:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, obj: Topic) -> str:
@@ -73,7 +73,7 @@ class TopicFeed(_ItemFeed):
 
 
 class KindFeed(_ItemFeed):
-    def get_object(self, request: HttpRequest, kind: str) -> str:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, kind: str) -> str:
         if kind not in LibraryItem.Kind.values:
             raise Http404
         return kind

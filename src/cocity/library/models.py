@@ -92,7 +92,7 @@ class LibraryItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs) -> None:
         self.slug = slugify(self.title)[:200] or "item"
         super().save(*args, **kwargs)
 

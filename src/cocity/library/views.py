@@ -288,7 +288,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for peer in peers:
         peer.form = ContactForm(
             user=request.user, initial={"to_organisation": peer.organisation.pk}
-        )  # type: ignore[attr-defined]
+        )
     return render(
         request,
         "library/post_detail.html",

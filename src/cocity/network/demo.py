@@ -631,7 +631,7 @@ def _spread(centre: float, index: int, count: int, width: float) -> float:
 
 def _territory(
     code: str, name: str, kind: str, parent: Territory | None, boundary=None
-) -> Territory:  # type: ignore[no-untyped-def]
+) -> Territory:
     territory = Territory.objects.filter(code=code).first() or Territory(code=code)
     territory.name, territory.kind, territory.parent, territory.boundary = (
         name,

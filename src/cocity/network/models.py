@@ -79,7 +79,7 @@ class Territory(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs) -> None:
         self.path = self.compute_path()
         self.depth = self.path.count("/") - 1
         super().save(*args, **kwargs)
@@ -392,7 +392,7 @@ def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _invitation_expiry():  # type: ignore[no-untyped-def]
+def _invitation_expiry():
     return timezone.now() + timedelta(days=14)
 
 

@@ -191,7 +191,7 @@ SUPPORTS = {
 }
 
 
-def _user(local: str):  # type: ignore[no-untyped-def]
+def _user(local: str):
     return get_user_model().objects.get(email=f"{local}@{DEMO_DOMAIN}")
 
 

@@ -523,7 +523,7 @@ def report(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
         owner = target.target
         if getattr(owner, "process_id", None) != process.pk:
             raise Http404
-        back = owner.get_absolute_url()  # type: ignore[union-attr]
+        back = owner.get_absolute_url()
     else:
         raise Http404
     if not request.user.is_authenticated:

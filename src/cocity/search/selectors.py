@@ -89,7 +89,7 @@ def _fts5_query(terms: list[str], *, any_term: bool = False) -> str:
     return (" OR " if any_term else " ").join(quoted)
 
 
-def match(documents: QuerySet[Document], parsed: ParsedQuery, *, any_term: bool = False):  # type: ignore[no-untyped-def]
+def match(documents: QuerySet[Document], parsed: ParsedQuery, *, any_term: bool = False):
     """Documents matching the words, annotated with ``rank`` (higher is better)."""
     if connection.vendor == "postgresql":
         text = " or ".join(parsed.terms) if any_term else parsed.text
@@ -396,7 +396,7 @@ class _Hits(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+    def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, min(index.stop or self.total, self.total)
@@ -422,7 +422,7 @@ class _Hits(Sequence[dict[str, Any]]):
         return [
             {
                 "document": found[pk],
-                "snippet": extracts.get(pk) or escape(found[pk].excerpt),  # type: ignore[attr-defined]
+                "snippet": extracts.get(pk) or escape(found[pk].excerpt),
             }
             for pk in ids
             if pk in found

@@ -1,9 +1,11 @@
 from django.db.models import Count, Q, QuerySet
 
+from cocity.accounts.types import Actor
+
 from ..models import Organisation, OrganisationMembership, Role, Space, SpaceMembership
 
 
-def spaces_where_sole_admin(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def spaces_where_sole_admin(user: Actor) -> QuerySet[Space]:
     """Spaces in which this person is the only admin (they cannot leave or be demoted)."""
     # Filter through a subquery: filtering on ``memberships`` before the annotation would make the
     # Count reuse that join and see only this person's own row (always 1).
@@ -18,7 +20,7 @@ def spaces_where_sole_admin(user) -> QuerySet[Space]:  # type: ignore[no-untyped
     )
 
 
-def organisations_where_sole_admin(user) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
+def organisations_where_sole_admin(user: Actor) -> QuerySet[Organisation]:
     """Organisations in which this person is the only admin."""
     return (
         Organisation.objects.filter(

@@ -3,6 +3,7 @@
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from cocity.accounts.types import Viewer
 from cocity.core.cache import cached
 
 from ..models import Organisation, OrganisationMembership, Role, Space, Territory
@@ -69,7 +70,7 @@ def organisation_members(organisation: Organisation) -> QuerySet[OrganisationMem
     )
 
 
-def organisation_spaces(organisation: Organisation, *, user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def organisation_spaces(organisation: Organisation, *, user: Viewer) -> QuerySet[Space]:
     """Spaces the organisation owns that this viewer may see."""
     return (
         spaces_visible_to(user)

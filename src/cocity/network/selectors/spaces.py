@@ -5,12 +5,15 @@ Visibility is decided in one place, :func:`spaces_visible_to`, and mirrors the
 that an organisation they administer owns; staff see everything.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from cocity.accounts.types import Viewer
 from cocity.core.cache import cached
 
 from ..models import (
@@ -25,7 +28,7 @@ from ..models import (
 )
 
 
-def spaces_visible_to(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def spaces_visible_to(user: Viewer) -> QuerySet[Space]:
     """Public spaces, plus members-only spaces the person may see (all of them for staff).
 
     Membership is tested with ``IN (subquery)`` rather than a join, so the rows are not
@@ -47,6 +50,26 @@ def spaces_visible_to(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
     return spaces.filter(public | Q(pk__in=member_of) | Q(pk__in=owned))
 
 
+def persons_who_see(space: Space, user_ids: Iterable[int]) -> set[int]:
+    """Which of these persons may see this space now: the rule of :func:`spaces_visible_to`
+    asked the other way round, for many persons in one query (whom to notify, whose reminder to
+    send). ``tests/network/test_visibility_follows_membership.py`` checks both agree."""
+    ids = {int(pk) for pk in user_ids}
+    if not ids or space.is_public:
+        return ids
+    members = SpaceMembership.objects.filter(space_id=space.pk).values("user_id")
+    owners = Space.organisations.through.objects.filter(space_id=space.pk).values("organisation_id")
+    admins = OrganisationMembership.objects.filter(
+        organisation_id__in=owners, role=Role.ADMIN
+    ).values("user_id")
+    return set(
+        get_user_model()
+        .objects.filter(pk__in=ids)
+        .filter(Q(is_staff=True) | Q(pk__in=members) | Q(pk__in=admins))
+        .values_list("pk", flat=True)
+    )
+
+
 def _member_count() -> Coalesce:
     """Members per space as a scalar subquery: computed for the rows shown only, and the
     paginator's COUNT(*) needs no GROUP BY over every membership (see docs/benchmarks.md)."""
@@ -60,7 +83,7 @@ def _member_count() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def home_overview(*, user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def home_overview(*, user: Viewer) -> dict[str, Any]:
     spaces = (
         spaces_visible_to(user)
         .select_related("territory")
@@ -103,9 +126,9 @@ def space_filter_suggestions() -> dict[str, list[tuple[str, str]]]:
     return cached(("network",), "space-filter-suggestions", compute)
 
 
-def space_list(  # type: ignore[no-untyped-def]
+def space_list(
     *,
-    user,
+    user: Viewer,
     kind: str = "",
     topic=None,
     organisation=None,
@@ -139,7 +162,7 @@ def space_list(  # type: ignore[no-untyped-def]
     )
 
 
-def space_for_viewer(*, slug: str, user) -> Space | None:  # type: ignore[no-untyped-def]
+def space_for_viewer(*, slug: str, user: Viewer) -> Space | None:
     """The space with this slug if this person may see it, else None (the view answers 404)."""
     return (
         spaces_visible_to(user)
@@ -150,7 +173,7 @@ def space_for_viewer(*, slug: str, user) -> Space | None:  # type: ignore[no-unt
     )
 
 
-def space_children_visible_to(*, space: Space, user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def space_children_visible_to(*, space: Space, user: Viewer) -> QuerySet[Space]:
     return spaces_visible_to(user).filter(parent_id=space.pk).order_by("name", "id")
 
 
@@ -195,7 +218,7 @@ SPACE_PERMS = (
 )
 
 
-def viewer_state(*, space: Space, user) -> ViewerState:  # type: ignore[no-untyped-def]
+def viewer_state(*, space: Space, user: Viewer) -> ViewerState:
     state = ViewerState()
     if user.is_authenticated:
         state.membership = SpaceMembership.objects.filter(
@@ -224,7 +247,7 @@ def space_pending_invitations(*, space: Space) -> QuerySet[Invitation]:
     )
 
 
-def spaces_manageable_by(user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def spaces_manageable_by(user: Viewer) -> QuerySet[Space]:
     """Spaces this person may change (``network.change_space``): as space admin, as admin of an
     owning organisation, or as staff. Used to offer parents for a new sub-space."""
     if not user.is_authenticated:
@@ -241,7 +264,7 @@ def spaces_manageable_by(user) -> QuerySet[Space]:  # type: ignore[no-untyped-de
     return Space.objects.filter(Q(pk__in=admin_of) | Q(pk__in=owned))
 
 
-def organisations_user_can_own_spaces_for(user) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
+def organisations_user_can_own_spaces_for(user: Viewer) -> QuerySet[Organisation]:
     """Organisations in whose name this person may own a space
     (``network.own_space_as_organisation``: editor or admin there, or staff)."""
     if not user.is_authenticated:
@@ -259,7 +282,7 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     return Invitation.objects.select_related("space", "invited_by").filter(token=token).first()
 
 
-def user_has_verified_email(*, user, email: str) -> bool:  # type: ignore[no-untyped-def]
+def user_has_verified_email(*, user: Viewer, email: str) -> bool:
     from allauth.account.models import EmailAddress
 
     if not user.is_authenticated:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from cocity.accounts.types import Viewer
+
 from ..models import Space, Territory, Topic
 from .spaces import spaces_visible_to
 
@@ -72,7 +74,7 @@ def territory_children(territory: Territory) -> QuerySet[Territory]:
     return territory.children.order_by("name", "code")
 
 
-def spaces_in_territory(territory: Territory, *, user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def spaces_in_territory(territory: Territory, *, user: Viewer) -> QuerySet[Space]:
     """Spaces this viewer may see whose territory lies anywhere in this territory's subtree."""
     return (
         spaces_visible_to(user)
@@ -90,7 +92,7 @@ def topic_narrower(topic: Topic) -> QuerySet[Topic]:
     return topic.children.order_by("name")
 
 
-def spaces_with_topic(topic: Topic, *, user) -> QuerySet[Space]:  # type: ignore[no-untyped-def]
+def spaces_with_topic(topic: Topic, *, user: Viewer) -> QuerySet[Space]:
     return (
         spaces_visible_to(user)
         .filter(topics=topic)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from cocity.accounts.types import Actor
 from cocity.core import uploads
 
-from ..models import Organisation, OrganisationMembership, Role, Territory
+from .. import access
+from ..models import Organisation, OrganisationMembership, Role, Space, Territory
 
 
 def check_logo(logo: Any) -> None:
@@ -65,7 +66,7 @@ def organisation_create(
             logo_alt=logo_alt.strip(),
         )
         if logo:
-            organisation.logo = logo  # type: ignore[assignment]
+            organisation.logo = logo
         organisation.full_clean()
         try:
             with transaction.atomic():
@@ -105,9 +106,9 @@ def organisation_update(
     organisation.description = description
     organisation.logo_alt = logo_alt.strip()
     if logo:
-        organisation.logo = logo  # type: ignore[assignment]
+        organisation.logo = logo
     elif remove_logo:
-        organisation.logo = None  # type: ignore[assignment]
+        organisation.logo = None
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
@@ -152,6 +153,16 @@ def _refuse_if_last_admin(
         % {"name": changing.user.public_name},
         code="last_admin",
     )
+
+
+def _owned_spaces_lost(organisation: Organisation, membership: OrganisationMembership) -> None:
+    """An admin of an organisation sees its members-only spaces: after leaving, being removed or
+    losing the admin role, what they held there is let go (``cocity.network.access``)."""
+    if membership.role == Role.ADMIN:
+        access.access_lost(
+            spaces=list(Space.objects.filter(organisations=organisation)),
+            user_ids=[membership.user_id],
+        )
 
 
 def _validate_role(role: str) -> Role:
@@ -217,9 +228,12 @@ def organisation_member_change_role(
             return membership
         if new_role != Role.ADMIN:
             _refuse_if_last_admin(memberships, membership)
+        was = OrganisationMembership(user_id=membership.user_id, role=membership.role)
         membership.role = new_role
         membership.full_clean()
         membership.save(update_fields=["role"])
+        if new_role != Role.ADMIN:
+            _owned_spaces_lost(organisation, was)
     return membership
 
 
@@ -229,6 +243,7 @@ def organisation_member_remove(*, organisation: Organisation, membership_id: int
         memberships, membership = _locked_membership(organisation, membership_id)
         _refuse_if_last_admin(memberships, membership)
         membership.delete()
+        _owned_spaces_lost(organisation, membership)
 
 
 def organisation_leave(*, organisation: Organisation, user: Actor) -> None:
@@ -242,3 +257,4 @@ def organisation_leave(*, organisation: Organisation, user: Actor) -> None:
             )
         _refuse_if_last_admin(memberships, mine, leaving=True)
         mine.delete()
+        _owned_spaces_lost(organisation, mine)

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "network's first)."
     )
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options) -> None:
         counts: dict[str, int] = {}
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"

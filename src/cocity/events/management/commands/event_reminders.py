@@ -9,6 +9,6 @@ class Command(BaseCommand):
         "Run it from cron every few minutes; each reminder is recorded and sent once only."
     )
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options) -> None:
         count = reminders_enqueue()
         self.stdout.write(f"{count} reminder(s) queued.")
