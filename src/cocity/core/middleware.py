@@ -1,11 +1,14 @@
-"""Cross-cutting request handling: the viewer's time zone and security headers."""
+"""Cross-cutting request handling: unreadable input, the viewer's time zone and security
+headers."""
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 TIMEZONE_COOKIE = "cocity_tz"
 
@@ -15,6 +18,72 @@ def viewer_timezone_name(request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
     return name or request.COOKIES.get(TIMEZONE_COOKIE) or None
+
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def _unreadable(raw: bytes) -> bool:
+    """True when percent-decoded ``raw`` holds a NUL or is not UTF-8."""
+    decoded = unquote_to_bytes(raw)
+    if b"\x00" in decoded:
+        return True
+    try:
+        decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _wsgi_bytes(value: str) -> bytes:
+    """A WSGI environ string holds the raw bytes as Latin-1; an ASGI one is already text."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape")
+
+
+def unreadable_input(request: HttpRequest) -> bool:
+    """Whether the path, the query, the cookies or the form fields (names and values) hold a
+    NUL byte or a percent-escape that does not decode as UTF-8. PostgreSQL refuses NUL in text
+    (a 500 where SQLite answered), and Django would silently turn bad bytes into U+FFFD."""
+    if "\x00" in request.path_info or _unreadable(_wsgi_bytes(request.META.get("PATH_INFO", ""))):
+        return True
+    if _unreadable(_wsgi_bytes(request.META.get("QUERY_STRING", "")).replace(b"+", b" ")):
+        return True
+    if any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items()):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    if request.content_type == FORM_CONTENT_TYPE:
+        return _unreadable(request.body.replace(b"+", b" "))
+    if request.content_type == "multipart/form-data":
+        # Parts are decoded with errors="replace" by Django; a NUL is what breaks the database.
+        # (File names lose their unprintable characters in Django's parser already.)
+        for name, values in request.POST.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return True
+    return False
+
+
+class BadInputMiddleware:
+    """Answers 400, in plain text in the visitor's language, to a request whose address, cookies
+    or form fields cannot be read (see ``unreadable_input``), before any view or query sees it.
+    It runs before the language and session middleware, so it reads the language itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if unreadable_input(request):
+            language = translation.get_language_from_request(request)
+            with translation.override(language):
+                message = gettext(
+                    "Bad request: the address or the form holds characters that cannot be "
+                    "read (a NUL byte or an invalid encoding)."
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class TimezoneMiddleware:
