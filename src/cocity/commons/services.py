@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocity.accounts.models import User
 from cocity.accounts.types import Actor, Viewer
 from cocity.core.cache import rows_changed
 from cocity.core.geo import normalise_boundary
@@ -261,7 +262,7 @@ def party_add(
     pact: Pact,
     actor: Actor,
     role: str,
-    person: Any = None,
+    person: User | None = None,
     organisation: Organisation | None = None,
 ) -> PactParty:
     _require(actor, "commons.change_pact", pact)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocity.accounts.models import User
 from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
@@ -258,7 +259,7 @@ def speaker_add(
     affiliation: str = "",
     role: str = Speaker.Role.INPUT,
     bio: str = "",
-    person: Any = None,
+    person: User | None = None,
     position: int = 0,
 ) -> Speaker:
     speaker = Speaker(
