@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,32 @@ def _whole_number(text: str) -> int | None:
     return int(value)
 
 
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with its number (the header is line 1). A record the csv module cannot
+    read is an ``InputError`` at its line: a cell longer than its limit (``csv.field_size_limit``,
+    128 KiB unless changed), which bounds the memory one cell takes, or a broken quote."""
+    reader = csv.reader(lines)
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                problem = Problem(
+                    gettext_noop("Line %(line)d: a cell is longer than %(limit)d characters."),
+                    {"line": line, "limit": csv.field_size_limit()},
+                )
+            else:
+                problem = Problem(
+                    gettext_noop("Line %(line)d: not a readable CSV line."), {"line": line}
+                )
+            raise InputError([problem]) from exc
+        yield line, row
+        line += 1
+
+
 def read_counts_csv(
     path: str | Path, *, id_column: str, groups: list[str], total: str | None = None
 ) -> CountsTable:
@@ -111,11 +137,11 @@ def parse_counts(
     rows: list[list[int]] = []
     numbers: list[int] = []
     seen: dict[str, int] = {}
-    reader = csv.reader(lines)
-    header = next(reader, None)
-    if header is None:
+    records = _records(lines)
+    first = next(records, None)
+    if first is None:
         raise InputError([Problem(gettext_noop("The file has no rows."), {})])
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in first[1]]
     missing = [c for c in [id_column, *columns] if c not in header]
     if missing:
         raise InputError(
@@ -126,7 +152,7 @@ def parse_counts(
         )
     id_at = header.index(id_column)
     positions = [header.index(c) for c in columns]
-    for line, row in enumerate(reader, start=2):
+    for line, row in records:
         if not row or all(not cell.strip() for cell in row):
             continue
         if len(row) != len(header):
