@@ -5,10 +5,10 @@ language filter sorted in the reader's language."""
 from datetime import date, time, timedelta
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cocity.core import pagination
 from cocity.events import selectors, services
 from cocity.events.forms import language_choices
 from cocity.events.models import Event
@@ -18,35 +18,35 @@ from tests.factories import SpaceFactory, UserFactory, event_with_session
 pytestmark = pytest.mark.django_db
 
 
-def test_capped_count_says_more_than_and_deep_pages_still_exist():
+def test_capped_count_says_more_than_and_deep_pages_still_exist(monkeypatch, settings):
     event, _track = event_with_session()
-    qs = Event.objects.filter(pk=event.pk)
     for _ in range(2):
-        qs = qs | Event.objects.filter(pk=event_with_session(space=event.space)[0].pk)
-    request = RequestFactory().get("/events/")
-    page = selectors.paginate_capped(request, qs.order_by("pk"), per_page=1)
+        event_with_session(space=event.space)
+    events = Event.objects.order_by("pk")
+    page = selectors.event_page(events, None)
     # cap 200 rows by default: 3 rows are counted exactly
-    assert (page.paginator.count, page.paginator.is_capped) == (3, False)
-    small = selectors.CappedPaginator(qs.order_by("pk"), 1, cap=1, page=1)
-    assert small.limit == 6  # five pages after the one asked for
-    tiny = selectors.CappedPaginator(Event.objects.order_by("pk"), 1, cap=1, page=1)
-    tiny.limit = 2
-    assert (tiny.count, tiny.is_capped, tiny.shown_count) == (3, True, 2)
+    assert (page.paginator.count, page.paginator.capped) == (3, False)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    monkeypatch.setattr(pagination, "PAGES_AHEAD", 1)
+    settings.COCITY_PAGE_SIZE = 1
+    first = selectors.event_page(events, "1")
+    assert first.paginator.limit == 2  # the page asked for and one after it
+    assert (first.paginator.count, first.paginator.capped, first.has_next()) == (2, True, True)
+    deep = selectors.event_page(events, "3")  # past the cap, the page still exists
+    assert deep.number == 3 and list(deep) == [events.last()]
+    assert (deep.paginator.count, deep.paginator.capped) == (3, False)
 
 
-def test_event_list_says_more_than_when_capped(client, monkeypatch):
+def test_event_list_says_more_than_when_capped(client, monkeypatch, settings):
     space = SpaceFactory()
     for _ in range(3):
         event_with_session(space=space)
-    monkeypatch.setattr(selectors.CappedPaginator, "__init__", _tiny_init)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    monkeypatch.setattr(pagination, "PAGES_AHEAD", 1)
+    settings.COCITY_PAGE_SIZE = 1
     page = client.get(reverse("events:event_list")).content.decode()
     assert "More than 2 upcoming events" in page
     assert "Page 1 of many" in page
-
-
-def _tiny_init(self, object_list, per_page, *, cap=200, page=1):  # type: ignore[no-untyped-def]
-    super(selectors.CappedPaginator, self).__init__(object_list, 1)
-    self.limit = 2
 
 
 def test_filter_choices_follow_writes_and_visibility(client, django_assert_num_queries):

@@ -1,5 +1,4 @@
 import pytest
-from django.test import RequestFactory
 
 from cocity.library import services
 from cocity.network.models import Role, Space
@@ -11,9 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def _search(user, q="", **filters):  # type: ignore[no-untyped-def]
-    request = RequestFactory().get("/search/")
-    request.user = user
-    return search(request=request, raw_query=q, filters=filters)
+    return search(user=user, raw_query=q, filters=filters)
 
 
 @pytest.fixture
@@ -135,9 +132,7 @@ def test_pages_past_the_kept_ids_follow_the_same_order(
     settings.COCITY_PAGE_SIZE = 3
     seen = []
     for number in (1, 2, 3):
-        request = RequestFactory().get("/search/", {"page": number})
-        request.user = viewer
-        results = search(request=request, raw_query="housing", filters={})
+        results = search(user=viewer, raw_query="housing", filters={}, page=number)
         assert results.page.paginator.count == 7
         seen += [h["document"].pk for h in results.hits]
     assert seen == everything

@@ -12,27 +12,18 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cocity.core.forms import add_service_errors
 from cocity.core.pagination import paginate
 
 from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm
 from .models import User
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -47,7 +38,7 @@ def me(request: HttpRequest) -> HttpResponse:
             try:
                 services.profile_update(user=user, **form.cleaned_data)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your profile has been saved."))
                 return redirect("accounts:me")
@@ -71,7 +62,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("accounts.view_profile", person):
         raise Http404
     data = selectors.profile_for_viewer(person=person, viewer=request.user)
-    page_obj = paginate(request, data.space_memberships)
+    page_obj = paginate(data.space_memberships, request.GET.get("page"))
     return render(
         request,
         "accounts/profile.html",
@@ -115,7 +106,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             try:
                 services.account_delete(user=user, confirm_email=form.cleaned_data["confirm_email"])
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 logout(request)
                 messages.success(

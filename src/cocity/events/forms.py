@@ -17,14 +17,6 @@ from cocity.network.models import Organisation, Space, Territory, Topic
 from .models import Event, Material, Question, Series, Speaker
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _zone(value: str) -> str:
     value = clean_plain_text(value or "")
     if value not in zoneinfo.available_timezones():

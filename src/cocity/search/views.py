@@ -17,7 +17,12 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     filters = {name: str(cleaned.get(name) or "") for name in FACETS}
-    results = search(request=request, raw_query=cleaned.get("q", ""), filters=filters)
+    results = search(
+        user=request.user,
+        raw_query=cleaned.get("q", ""),
+        filters=filters,
+        page=request.GET.get("page"),
+    )
     base_query = {k: v for k, v in {"q": results.query.text, **filters}.items() if v}
     context = {"form": form, "results": results, "base_query": base_query}
     template = "search/_results.html" if request.htmx else "search/search.html"

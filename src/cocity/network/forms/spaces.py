@@ -96,19 +96,7 @@ class SpaceFilterForm(forms.Form):
         }
 
 
-class ServiceErrorsMixin:
-    fields: dict[str, forms.Field]
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal next to the field it is about (or above the form)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, error)  # type: ignore[attr-defined]
-
-
-class SpaceForm(ServiceErrorsMixin, forms.Form):
+class SpaceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Space.Kind.choices)
     summary = forms.CharField(
@@ -203,7 +191,7 @@ class SpaceForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class JoinRequestForm(ServiceErrorsMixin, forms.Form):
+class JoinRequestForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the space's admins (optional)"),
         required=False,
@@ -216,7 +204,7 @@ class JoinRequestForm(ServiceErrorsMixin, forms.Form):
         return clean_plain_text(self.cleaned_data.get("message") or "")
 
 
-class InvitationForm(ServiceErrorsMixin, forms.Form):
+class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 

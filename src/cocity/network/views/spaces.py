@@ -82,7 +82,9 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if state.perms["view_space_members"]:
         context["members_page"] = paginate(
-            request, selectors.space_members(space=space), MEMBERS_ON_SPACE_PAGE
+            selectors.space_members(space=space),
+            request.GET.get("page"),
+            per_page=MEMBERS_ON_SPACE_PAGE,
         )
     return render(request, "network/space_detail.html", context)
 

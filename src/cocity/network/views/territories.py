@@ -1,6 +1,5 @@
 """Places (territories) and topics: read-only pages; staff keep the lists in the admin."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,7 +16,7 @@ SPACES_ON_PAGE = 12
 @require_http_methods(["GET", "HEAD"])
 @public_page_cache(namespaces=("network",))
 def territory_list(request: HttpRequest) -> HttpResponse:
-    page_obj = paginate(request, selectors.countries())
+    page_obj = paginate(selectors.countries(), request.GET.get("page"))
     context = {"page_obj": page_obj, "rows": selectors.countries_with_cities(list(page_obj))}
     return render(request, "network/territory_list.html", context)
 
@@ -28,10 +27,14 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
     territory = selectors.territory_by_code(code)
     if territory.code != code:  # one address per place: /places/be-bru/ -> /places/BE-BRU/
         return redirect(territory, permanent=True)
-    organisations = paginate(request, organisation_selectors.organisations_in_territory(territory))
-    spaces = Paginator(
-        selectors.spaces_in_territory(territory, user=request.user), SPACES_ON_PAGE
-    ).get_page(request.GET.get("spaces_page"))
+    organisations = paginate(
+        organisation_selectors.organisations_in_territory(territory), request.GET.get("page")
+    )
+    spaces = paginate(
+        selectors.spaces_in_territory(territory, user=request.user),
+        request.GET.get("spaces_page"),
+        per_page=SPACES_ON_PAGE,
+    )
     context = {
         "territory": territory,
         "ancestors": selectors.territory_ancestors(territory),
@@ -49,6 +52,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "topic": topic,
         "narrower": list(selectors.topic_narrower(topic)),
-        "page_obj": paginate(request, selectors.spaces_with_topic(topic, user=request.user)),
+        "page_obj": paginate(
+            selectors.spaces_with_topic(topic, user=request.user), request.GET.get("page")
+        ),
     }
     return render(request, "network/topic_detail.html", context)
