@@ -324,9 +324,38 @@ def dissimilarity(group: ArrayLike | SingleCounts, total: ArrayLike | None = Non
     """
     k = _kernels()
     x, t, (big_x, big_t, *_) = _fused_single(group, total, k.pair_sums, k.SUMS, 0.0)
+    below = k.min_expected_pair(x, t, big_x / big_t)
+    return dissimilarity_from_sums(big_x, big_t, below)
+
+
+# The one-group and multigroup indices from their sums (the index functions and the permutation
+# tests' compiled sums of ``report.py`` share these formulas).
+
+
+def dissimilarity_from_sums(big_x: float, big_t: float, below: float) -> float:
+    """D from X, T and sum_i min(x_i, t_i P)."""
     p = big_x / big_t
-    below = k.min_expected_pair(x, t, p)
     return float((big_x - below) / (big_t * p * (1 - p)))
+
+
+def entropy_from_sums(big_x: float, big_t: float, local: float) -> float:
+    """H from X, T and sum_i t_i E_i = sum_i (t ln t - x ln x - y ln y)_i."""
+    p = big_x / big_t
+    e = -(p * math.log(p) + (1 - p) * math.log(1 - p))
+    return float(1 - local / (e * big_t))
+
+
+def correlation_ratio_from_sums(big_x: float, big_t: float, squares: float) -> float:
+    """V from X, T and sum_i x_i^2 / t_i."""
+    p = big_x / big_t
+    return float((squares / big_x - p) / (1 - p))
+
+
+def atkinson_from_sums(big_x: float, big_t: float, powers: float, b: float) -> float:
+    """A(b) from X, T and sum_i x_i^b y_i^(1-b)."""
+    p = big_x / big_t
+    inner = powers / (p * big_t)
+    return float(1 - (p / (1 - p)) * abs(inner) ** (1 / (1 - b)))
 
 
 def gini(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
@@ -341,8 +370,13 @@ def gini_pairs(s: SingleCounts) -> float:
 
 
 def gini_from_pairs(s: SingleCounts, pairs: float) -> float:
-    p = s.p
-    return float(pairs / (2 * s.big_t * s.big_t * p * (1 - p)))
+    return gini_from_sums(s.big_x, s.big_t, pairs)
+
+
+def gini_from_sums(big_x: float, big_t: float, pairs: float) -> float:
+    """G from X, T and sum_ij t_i t_j |p_i - p_j| (ordered pairs)."""
+    p = big_x / big_t
+    return float(pairs / (2 * big_t * big_t * p * (1 - p)))
 
 
 def _binary_entropy(p: FloatArray) -> FloatArray:
@@ -357,8 +391,6 @@ def entropy(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> 
     """
     k = _kernels()
     x, t, (big_x, big_t, *_, top) = _fused_single(group, total, k.pair_sums, k.LARGEST, 0.0)
-    p = big_x / big_t
-    e = -(p * math.log(p) + (1 - p) * math.log(1 - p))
     if x.dtype == np.int64:
         table = _xlogx_table(int(top), t.size)
         if table is not None:
@@ -368,7 +400,7 @@ def entropy(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> 
     else:
         xf, tf = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
         local = float(np.sum(tf * _binary_entropy(_share(xf, tf))))
-    return float(1 - local / (e * big_t))
+    return entropy_from_sums(big_x, big_t, local)
 
 
 def _isolation_sums(
@@ -405,22 +437,18 @@ def atkinson(
     k = _kernels()
     if b == 0:
         _, _, (big_x, big_t, *_) = _fused_single(group, total, k.pair_sums, k.SUMS, 0.0)
-        inner = big_t - big_x
+        powers = big_t - big_x
     else:
-        _, _, (big_x, big_t, *_, inner, _) = _fused_single(
+        _, _, (big_x, big_t, *_, powers, _) = _fused_single(
             group, total, k.pair_sums, k.POWERS, float(b)
         )
-    p = big_x / big_t
-    inner /= p * big_t
-    return float(1 - (p / (1 - p)) * abs(inner) ** (1 / (1 - b)))
+    return atkinson_from_sums(big_x, big_t, powers, b)
 
 
 def correlation_ratio(group: ArrayLike | SingleCounts, total: ArrayLike | None = None) -> float:
     """Correlation ratio V (eta squared): isolation adjusted for the group's overall share."""
     big_x, big_t, squares = _isolation_sums(group, total)
-    p = big_x / big_t
-    xpx = squares / big_x
-    return float((xpx - p) / (1 - p))
+    return correlation_ratio_from_sums(big_x, big_t, squares)
 
 
 SINGLE_GROUP_FUNCTIONS: dict[str, Callable[..., float]] = {
@@ -622,8 +650,14 @@ def multi_dissimilarity(counts: ArrayLike | GroupCounts) -> float:
         g, totals = counts.counts, counts.group_totals.tolist()
     else:
         g, totals, _ = _fused_groups(counts, _group_sums)
+    return multi_dissimilarity_from_sums(
+        totals, float(k.min_expected_sum(g, np.array(_shares_of(totals)[1])))
+    )
+
+
+def multi_dissimilarity_from_sums(totals: list[float], below: float) -> float:
+    """Multigroup D from the X_k and sum_ik min(c_ik, t_i P_k)."""
     grand, pk = _shares_of(totals)
-    below = float(k.min_expected_sum(g, np.array(pk)))
     return (grand - below) / (grand * math.fsum(p * (1 - p) for p in pk))
 
 
@@ -638,7 +672,13 @@ def multi_gini(counts: ArrayLike | GroupCounts) -> float:
 
 def multi_gini_from_pairs(g: GroupCounts, pairs: list[float]) -> float:
     """The multigroup Gini from each group's sum_ij t_i t_j |p_ik - p_jk|."""
-    return float(math.fsum(pairs) / (2 * g.grand_total**2 * _interaction(g)))
+    return multi_gini_from_sums(g.group_totals.tolist(), pairs)
+
+
+def multi_gini_from_sums(totals: list[float], pairs: list[float]) -> float:
+    """The multigroup Gini from the X_k and each group's sum_ij t_i t_j |p_ik - p_jk|."""
+    grand, pk = _shares_of(totals)
+    return float(math.fsum(pairs) / (2 * grand**2 * math.fsum(p * (1 - p) for p in pk)))
 
 
 def _entropy_sums(g: NDArray[Any], largest: NDArray[np.int64] | None) -> tuple[float, float]:
@@ -667,6 +707,11 @@ def multi_information_theory(counts: ArrayLike | GroupCounts) -> float:
     else:
         g, totals, (_, _, largest) = _fused_groups(counts, _group_sums)
         cells, units = _entropy_sums(g, largest)
+    return multi_information_theory_from_sums(totals, cells, units)
+
+
+def multi_information_theory_from_sums(totals: list[float], cells: float, units: float) -> float:
+    """Multigroup H from the X_k, sum_ik c_ik ln c_ik and sum_i t_i ln t_i."""
     grand, pk = _shares_of(totals)
     e = -math.fsum(p * math.log(p) for p in pk)
     between = cells - units - math.fsum(x * math.log(p) for x, p in zip(totals, pk, strict=True))
@@ -686,7 +731,11 @@ def multi_normalized_exposure(counts: ArrayLike | GroupCounts) -> float:
 
     sum_i t_i (p_ik - P_k)^2 = s_k - T P_k^2 with s_k = sum_i c_ik^2 / t_i.
     """
-    totals, squares = _square_sums(counts)
+    return multi_normalized_exposure_from_sums(*_square_sums(counts))
+
+
+def multi_normalized_exposure_from_sums(totals: list[float], squares: list[float]) -> float:
+    """Multigroup normalized exposure from the X_k and s_k = sum_i c_ik^2 / t_i."""
     grand, pk = _shares_of(totals)
     spread = math.fsum((s - grand * p * p) / (1 - p) for s, p in zip(squares, pk, strict=True))
     return spread / grand
@@ -694,7 +743,11 @@ def multi_normalized_exposure(counts: ArrayLike | GroupCounts) -> float:
 
 def multi_relative_diversity(counts: ArrayLike | GroupCounts) -> float:
     """Multigroup relative diversity R = sum_ik t_i (p_ik - P_k)^2 / (T I)."""
-    totals, squares = _square_sums(counts)
+    return multi_relative_diversity_from_sums(*_square_sums(counts))
+
+
+def multi_relative_diversity_from_sums(totals: list[float], squares: list[float]) -> float:
+    """Multigroup relative diversity from the X_k and s_k = sum_i c_ik^2 / t_i."""
     grand, pk = _shares_of(totals)
     spread = math.fsum(squares) - grand * math.fsum(p * p for p in pk)
     return spread / (grand * math.fsum(p * (1 - p) for p in pk))

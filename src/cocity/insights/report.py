@@ -330,39 +330,10 @@ def _permutation_tests(
     single_names = [*indices.SINGLE_GROUP_FUNCTIONS, *(["spatial_dissimilarity"] if sd else [])]
     testable = [k for k, group in enumerate(names) if group in _tested_groups(c, t, names)]
     keys: list[tuple[str, str]] = [(names[k], name) for k in testable for name in single_names] + [
-        ("", name) for name in TESTED_MULTIGROUP if multi.shape[1] > 1
+        ("", name) for name in TESTED_MULTIGROUP if _multigroup_defined(multi)
     ]
 
-    def evaluate(table: NDArray[np.int64]) -> list[float]:
-        values: list[float] = []
-        by_group = np.ascontiguousarray(table.T)  # each group's counts contiguous, int64
-        pairs: dict[int, float] = {}  # each group's Gini sum: one sort for both Gini indices
-        for k in testable:
-            s = indices.SingleCounts(by_group[k], t)
-            pairs[k] = indices.gini_pairs(s)
-            for name, fn in indices.SINGLE_GROUP_FUNCTIONS.items():
-                if name == "gini":
-                    values.append(indices.gini_from_pairs(s, pairs[k]))
-                else:
-                    values.append(indices.atkinson(s, b=b) if name == "atkinson" else fn(s))
-            if sd is not None:
-                values.append(sd(s))
-        if multi.shape[1] > 1:
-            g = indices.GroupCounts(table)
-            for name in TESTED_MULTIGROUP:
-                if name == "gini":
-                    shares = g.shares()
-                    group_pairs = [
-                        pairs[k]
-                        if k in pairs
-                        else indices.weighted_abs_pair_sum(shares[k], g.total)
-                        for k in range(g.groups)
-                    ]
-                    values.append(indices.multi_gini_from_pairs(g, group_pairs))
-                else:
-                    values.append(indices.MULTIGROUP_FUNCTIONS[name](g))
-        return values
-
+    evaluate = _allocation_statistics(t, multi, testable, b, sd)
     out: dict[str, Any] = {
         "permutations": options.permutations,
         "seed": options.seed,
@@ -393,6 +364,102 @@ def _permutation_tests(
         else:
             out["multigroup"][name] = summary
     return out
+
+
+def _allocation_statistics(
+    t: NDArray[np.int64],
+    multi: NDArray[np.int64],
+    testable: list[int],
+    b: float,
+    sd: Callable[[NDArray[np.float64], float], float] | None,
+) -> Callable[[NDArray[np.int64]], list[float]]:
+    """The tested indices of one allocation, in the order of the keys of
+    ``_permutation_tests``. An allocation keeps every unit's population t_i and every group's
+    size X_k, so everything that depends on them only (the city shares, sum_i t_i ln t_i, the
+    table of k ln k) is computed once here; one compiled pass over the allocation then gives
+    the sums of every index but Gini (``kernels.allocation_sums``), one sort per group serves
+    both Gini indices, and the indices come from the sums by the formulas of ``indices.py``."""
+    from . import kernels
+
+    totals = multi.sum(axis=0).astype(np.float64).tolist()
+    grand = math.fsum(totals)
+    shares = np.array([x / grand for x in totals])
+    tf = t.astype(np.float64)
+    divisor = np.maximum(tf, 1.0)  # an empty unit has x_i = 0: share 0
+    # k ln k up to the largest unit (None when too large: the index functions then serve).
+    table = indices._xlogx_table(int(t.max()), t.size)
+    units_ln = float(table[t].sum()) if table is not None else 0.0
+    many = _multigroup_defined(multi)
+
+    def evaluate(allocation: NDArray[np.int64]) -> list[float]:
+        if table is None:
+            return _allocation_statistics_slow(allocation, t, testable, b, sd, many)
+        by_group = np.ascontiguousarray(allocation.T)
+        below, squares, powers, ln_in, ln_out = kernels.allocation_sums(
+            by_group, t, shares, table, b
+        )
+        pairs: dict[int, float] = {}
+        values: list[float] = []
+        for k in testable:
+            big_x = totals[k]
+            share = by_group[k] / divisor
+            pairs[k] = indices.weighted_abs_pair_sum(share, tf)
+            d = indices.dissimilarity_from_sums(big_x, grand, float(below[k]))
+            values += [
+                d,
+                indices.gini_from_sums(big_x, grand, pairs[k]),
+                indices.entropy_from_sums(big_x, grand, units_ln - ln_in[k] - ln_out[k]),
+                float(squares[k] / big_x),
+                float(1.0 - squares[k] / big_x),
+                indices.atkinson_from_sums(big_x, grand, float(powers[k]), b),
+                indices.correlation_ratio_from_sums(big_x, grand, float(squares[k])),
+            ]
+            if sd is not None:
+                values.append(sd(share, d))
+        if many:
+            group_pairs = [
+                pairs[k] if k in pairs else indices.weighted_abs_pair_sum(by_group[k] / divisor, tf)
+                for k in range(len(totals))
+            ]
+            square_list = squares.tolist()
+            values += [
+                indices.multi_dissimilarity_from_sums(totals, float(below.sum())),
+                indices.multi_gini_from_sums(totals, group_pairs),
+                indices.multi_information_theory_from_sums(totals, float(ln_in.sum()), units_ln),
+                indices.multi_normalized_exposure_from_sums(totals, square_list),
+                indices.multi_relative_diversity_from_sums(totals, square_list),
+            ]
+        return values
+
+    return evaluate
+
+
+def _allocation_statistics_slow(
+    allocation: NDArray[np.int64],
+    t: NDArray[np.int64],
+    testable: list[int],
+    b: float,
+    sd: Callable[[NDArray[np.float64], float], float] | None,
+    many: bool,
+) -> list[float]:
+    """The tested indices of one allocation by the index functions (very large populations)."""
+    values: list[float] = []
+    by_group = np.ascontiguousarray(allocation.T)
+    for k in testable:
+        s = indices.SingleCounts(by_group[k], t)
+        for name, fn in indices.SINGLE_GROUP_FUNCTIONS.items():
+            values.append(indices.atkinson(s, b=b) if name == "atkinson" else fn(s))
+        if sd is not None:
+            values.append(sd(s.share(), indices.dissimilarity(s)))
+    if many:
+        g = indices.GroupCounts(allocation)
+        values += [indices.MULTIGROUP_FUNCTIONS[name](g) for name in TESTED_MULTIGROUP]
+    return values
+
+
+def _multigroup_defined(multi: NDArray[np.int64]) -> bool:
+    """Two groups or more, each with somebody in it."""
+    return multi.shape[1] > 1 and bool((multi.sum(axis=0) > 0).all())
 
 
 def _tested_groups(c: NDArray[np.int64], t: NDArray[np.int64], names: list[str]) -> set[str]:

@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.spatial.distance import cdist
 
-from .indices import FloatArray, SingleCounts, _share, check_single, dissimilarity
+from .indices import FloatArray, _share, check_single, dissimilarity
 
 Contiguity = Literal["queen", "rook"]
 Progress = Callable[[int, int], None]
@@ -158,9 +158,10 @@ def spatial_dissimilarity(
 
 def prepared_spatial_dissimilarity(
     weights: sparse.spmatrix,
-) -> Callable[[SingleCounts], float]:
+) -> Callable[[FloatArray, float], float]:
     """``spatial_dissimilarity`` with binary or given weights, the neighbour pairs laid out once
-    for many groups of the same units (the permutation tests): ``sd(SingleCounts(x, t))``."""
+    for many groups of the same units (the permutation tests): ``sd(shares, d)`` from the
+    units' shares p_i (0 for empty units) and the group's dissimilarity."""
     w = sparse.csr_matrix(weights, dtype=np.float64)
     symmetric = (w != w.T).nnz == 0  # then each unordered pair once, counted twice
     coo = sparse.triu(w, k=1).tocoo() if symmetric else w.tocoo()
@@ -174,9 +175,8 @@ def prepared_spatial_dissimilarity(
 
     rows, cols = rows.astype(np.int64), cols.astype(np.int64)
 
-    def sd(s: SingleCounts) -> float:
-        num = factor * kernels.pair_abs_diff_sum(s.share(), rows, cols, data)
-        return dissimilarity(s) - num / den
+    def sd(shares: FloatArray, d: float) -> float:
+        return d - factor * kernels.pair_abs_diff_sum(shares, rows, cols, data) / den
 
     return sd
 
