@@ -66,10 +66,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        if self.limit is None:
-            return Paginator.count.func(self)  # Django's own count: every row
-        head: Any = self.object_list[: self.limit + 1]
-        return head.count() if isinstance(head, QuerySet) else len(head)
+        items: Any = self.object_list if self.limit is None else self.object_list[: self.limit + 1]
+        return items.count() if isinstance(items, QuerySet) else len(items)
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
@@ -94,7 +92,7 @@ class CappedPaginator(Paginator):
         queryset = self.object_list
         ids = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        return Page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
 def paginate(
