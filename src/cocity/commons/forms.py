@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core.forms import PlainTextMixin
+from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
 from cocity.core.text import clean_plain_text
 from cocity.core.uploads import validate_image, validate_pdf
 from cocity.network.models import Territory, Topic
@@ -103,8 +103,8 @@ class CallForm(PlainTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     slug = forms.SlugField(label=_("Short name in the address"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
-    opens_on = forms.DateField(label=_("Open from"), widget=DATE)
-    closes_on = forms.DateField(label=_("Open until"), widget=DATE)
+    opens_on = BoundedDateField(label=_("Open from"), widget=DATE)
+    closes_on = BoundedDateField(label=_("Open until"), widget=DATE)
     commons = forms.ModelMultipleChoiceField(
         label=_("Commons open for proposals"),
         queryset=Commons.objects.none(),
@@ -127,6 +127,7 @@ class PactForm(PlainTextMixin, forms.ModelForm):
 
     class Meta:
         model = Pact
+        formfield_callback = bounded_formfield
         fields = (
             "title",
             "kind",
@@ -217,8 +218,8 @@ class CommitmentForm(PlainTextMixin, forms.Form):
 
 class ActivityForm(PlainTextMixin, forms.Form):
     description = forms.CharField(label=_("Activity"), max_length=500)
-    starts_on = forms.DateField(label=_("From"), widget=DATE)
-    ends_on = forms.DateField(label=_("Until"), widget=DATE)
+    starts_on = BoundedDateField(label=_("From"), widget=DATE)
+    ends_on = BoundedDateField(label=_("Until"), widget=DATE)
 
 
 class DocumentForm(PlainTextMixin, forms.Form):
@@ -254,8 +255,8 @@ class DraftForm(forms.Form):
 
 
 class ReportForm(PlainTextMixin, forms.Form):
-    period_start = forms.DateField(label=_("Period from"), widget=DATE)
-    period_end = forms.DateField(label=_("Period until"), widget=DATE)
+    period_start = BoundedDateField(label=_("Period from"), widget=DATE)
+    period_end = BoundedDateField(label=_("Period until"), widget=DATE)
     summary = forms.CharField(
         label=_("What was done"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
     )

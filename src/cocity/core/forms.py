@@ -1,4 +1,5 @@
-"""What every app's forms share: a service's refusal shown on the form, and plain-text cleaning.
+"""What every app's forms share: a service's refusal shown on the form, plain-text cleaning and
+dates in a sane range.
 
 Forms parse and clean; services decide. When a service refuses with a ``ValidationError``, the
 view hands it to :func:`add_service_errors`, which puts each message next to the field it is
@@ -16,9 +17,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.text import clean_plain_text
+from cocity.core.validators import EARLIEST_YEAR, LATEST_YEAR, validate_sane_date
 
 
 def add_service_errors(
@@ -69,3 +72,38 @@ class PlainTextMixin:
                 if not data[name] and name in fields and fields[name].required:
                     self.add_error(name, _("This field is required."))  # type: ignore[attr-defined]
         return data
+
+
+class BoundedDateField(forms.DateField):
+    """A date between the years EARLIEST_YEAR and LATEST_YEAR (``cocity.core.validators``);
+    a date picker gets the same bounds as ``min`` and ``max``."""
+
+    default_validators = [validate_sane_date]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", "") == "date":
+            attrs.update(min=f"{EARLIEST_YEAR}-01-01", max=f"{LATEST_YEAR}-12-31")
+        return attrs
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time between the years EARLIEST_YEAR and LATEST_YEAR."""
+
+    default_validators = [validate_sane_date]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", "") == "datetime-local":
+            attrs.update(min=f"{EARLIEST_YEAR}-01-01T00:00", max=f"{LATEST_YEAR}-12-31T23:59")
+        return attrs
+
+
+def bounded_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A model form's ``Meta.formfield_callback``: its date and date-time fields are bounded
+    (``BoundedDateField``, ``BoundedDateTimeField``); other fields as Django makes them."""
+    if isinstance(field, models.DateTimeField):
+        kwargs.setdefault("form_class", BoundedDateTimeField)
+    elif isinstance(field, models.DateField):
+        kwargs.setdefault("form_class", BoundedDateField)
+    return field.formfield(**kwargs)

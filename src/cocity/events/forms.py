@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core.forms import BoundedDateField, BoundedDateTimeField
 from cocity.core.languages import LANGUAGE_NAMES
 from cocity.core.text import clean_plain_text
 from cocity.network.models import Organisation, Space, Territory, Topic
@@ -66,10 +67,10 @@ class EventFilterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     city = forms.ChoiceField(label=_("City"), required=False)
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -277,7 +278,7 @@ class TrackForm(forms.Form):
     name = forms.CharField(label=_("Track name"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
     capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1)
-    registration_deadline = forms.DateTimeField(
+    registration_deadline = BoundedDateTimeField(
         label=_("Registration deadline"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -301,7 +302,7 @@ class TrackForm(forms.Form):
 
 class SessionFields(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Paris")
@@ -332,7 +333,7 @@ class SessionEditForm(SessionFields):
 class SessionForm(forms.Form):
     track: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Track"), queryset=None)  # type: ignore[arg-type]
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
     time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Paris")

@@ -3,7 +3,9 @@
 * Times are written in UTC (``DTSTART:20260416T130000Z``): every client imports them without a
   VTIMEZONE, and the session's own zone travels as ``X-COCITY-TZID`` for reference.
 * UIDs are stable (``session-<id>-<event id>@<host>``), ``SEQUENCE`` is the event's revision
-  (bumped on every change people should hear about), cancelled events are ``STATUS:CANCELLED``.
+  (bumped on every change people should hear about), cancelled events are ``STATUS:CANCELLED``;
+  in a calendar made for a person on the wait list the event is ``STATUS:TENTATIVE`` and their
+  ``PARTSTAT`` is ``TENTATIVE``: they have no seat yet.
 * The online meeting link is written only in a calendar made for someone allowed to see it
   (``with_link``): the confirmation to a confirmed registrant, or their personal feed.
 """
@@ -44,6 +46,7 @@ def _vevent(
     *,
     with_link: bool,
     cancelled: bool,
+    tentative: bool,
     attendee: str | None,
     stamp: datetime,
 ) -> VEvent:
@@ -68,14 +71,18 @@ def _vevent(
         place = f"{place} / {event.online_url}" if place else event.online_url
     if place:
         vevent.add("location", place)
-    vevent.add("status", "CANCELLED" if cancelled else _status(event))
+    status = "CANCELLED" if cancelled else _status(event)
+    if tentative and status == "CONFIRMED":
+        status = "TENTATIVE"
+    vevent.add("status", status)
     vevent.add("x-cocity-tzid", session.time_zone)
     if attendee:
         organiser = vCalAddress(f"mailto:{_from_address()}")
         organiser.params["cn"] = vText(settings.COCITY_SITE_NAME)
         vevent.add("organizer", organiser, encode=False)
         person = vCalAddress(f"mailto:{attendee}")
-        person.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
+        partstat = "DECLINED" if cancelled else "TENTATIVE" if tentative else "ACCEPTED"
+        person.params["partstat"] = vText(partstat)
         person.params["role"] = vText("REQ-PARTICIPANT")
         vevent.add("attendee", person, encode=False)
     return vevent
@@ -93,12 +100,15 @@ def build_calendar(
     method: str | None = None,
     with_link_for: set[int] | frozenset[int] = frozenset(),
     cancelled_for: set[int] | frozenset[int] = frozenset(),
+    tentative_for: set[int] | frozenset[int] = frozenset(),
     attendee: str | None = None,
 ) -> bytes:
     """One VEVENT per session (each session's ``track.event`` must be loaded).
 
     ``with_link_for``: ids of events whose online link may be written; ``cancelled_for``: ids
-    of events to mark CANCELLED for this reader (a cancelled registration)."""
+    of events to mark CANCELLED for this reader (a cancelled registration); ``tentative_for``:
+    ids of events the reader is only waiting for (wait list): STATUS:TENTATIVE and the
+    attendee's PARTSTAT=TENTATIVE, never ACCEPTED."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -115,6 +125,7 @@ def build_calendar(
                 event,
                 with_link=event.pk in with_link_for,
                 cancelled=event.pk in cancelled_for,
+                tentative=event.pk in tentative_for,
                 attendee=attendee,
                 stamp=stamp,
             )

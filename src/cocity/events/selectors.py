@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page
@@ -84,8 +84,32 @@ class EventFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+def _day_start(day: date) -> datetime | None:
+    """Midnight of ``day`` in the viewer's zone; None when that instant (or the day after it,
+    for an upper bound) is beyond what a datetime can hold (0001-01-01 east of UTC,
+    9999-12-31): the filter then has no bound on that side, which is what such a day means."""
+    try:
+        start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        start.astimezone(UTC)  # what the database is given
+    except OverflowError:
+        return None
+    return start
+
+
+def _day_after(day: date) -> datetime | None:
+    try:
+        return _day_start(day + timedelta(days=1))
+    except OverflowError:
+        return None
+
+
+def _earliest_unfinished_start(now: datetime) -> datetime | None:
+    """The earliest start of an event that has not ended: ``now - longest_event()``, or None
+    (no bound) when a stored event is so long that the subtraction leaves the calendar."""
+    try:
+        return now - longest_event()
+    except OverflowError:
+        return None
 
 
 def event_list(*, user: Viewer, filters: EventFilters) -> QuerySet[Event]:
@@ -98,9 +122,10 @@ def event_list(*, user: Viewer, filters: EventFilters) -> QuerySet[Event]:
     if filters.when == "past":
         events = events.filter(ends_at__lt=now, starts_at__lt=now).order_by("-starts_at", "-id")
     else:
-        events = events.filter(ends_at__gte=now, starts_at__gte=now - longest_event()).order_by(
-            "starts_at", "id"
-        )
+        events = events.filter(ends_at__gte=now).order_by("starts_at", "id")
+        earliest = _earliest_unfinished_start(now)
+        if earliest is not None:
+            events = events.filter(starts_at__gte=earliest)
     if filters.q:
         for word in filters.q.split()[:8]:
             events = events.filter(
@@ -127,10 +152,12 @@ def event_list(*, user: Viewer, filters: EventFilters) -> QuerySet[Event]:
         events = events.filter(topics=filters.topic)
     if filters.city is not None:
         events = events.filter(territory__path__startswith=filters.city.path)
-    if filters.date_from:
-        events = events.filter(ends_at__gte=_day_start(filters.date_from))
-    if filters.date_to:
-        events = events.filter(starts_at__lt=_day_start(filters.date_to) + timedelta(days=1))
+    first = _day_start(filters.date_from) if filters.date_from else None
+    if first is not None:
+        events = events.filter(ends_at__gte=first)
+    after = _day_after(filters.date_to) if filters.date_to else None
+    if after is not None:
+        events = events.filter(starts_at__lt=after)
     return events.prefetch_related("topics")
 
 

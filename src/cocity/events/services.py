@@ -31,6 +31,7 @@ from cocity.core import uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.core.reminders import send_once, sent_keys
+from cocity.core.validators import validate_sane_date
 from cocity.network.models import Space, SpaceMembership
 from cocity.network.selectors import persons_who_see
 from cocity.search import index as search_index
@@ -74,6 +75,14 @@ def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
             % {"time": at.strftime("%H:%M"), "day": day.isoformat(), "zone": zone_name}
         )
     return local
+
+
+def _check_days(*days: date | None) -> None:
+    try:
+        for day in days:
+            validate_sane_date(day)
+    except ValidationError as error:
+        raise ValidationError({"day": error.messages}) from None
 
 
 # Series and events ---------------------------------------------------------------------------
@@ -229,8 +238,10 @@ def session_create(
     end_day: date | None = None,
     notify: bool = True,
 ) -> Session:
-    """A session from wall-clock times in ``time_zone`` (stored in UTC with its zone)."""
+    """A session from wall-clock times in ``time_zone`` (stored in UTC with its zone), on days
+    between the years the core allows (``cocity.core.validators``)."""
     errors: dict[str, list[str]] = {}
+    _check_days(day, end_day)
     try:
         start_at = local_to_utc(day=day, at=start, zone_name=time_zone)
         end_at = local_to_utc(day=end_day or day, at=end, zone_name=time_zone)
@@ -597,6 +608,7 @@ def session_update(
 ) -> Session:
     """Change a session. A new time (or title) is a new revision of the event (SEQUENCE bumped
     in every calendar); registrants are told of a new time with an updated invitation."""
+    _check_days(day, end_day)
     locked = Session.objects.select_for_update().select_related("track").get(pk=session.pk)
     start_at = local_to_utc(day=day, at=start, zone_name=time_zone)
     end_at = local_to_utc(day=end_day or day, at=end, zone_name=time_zone)
@@ -688,6 +700,7 @@ def registration_ics(registration: Registration, *, cancelled: bool = False) -> 
     )
     event = registration.event
     confirmed = registration.status == Registration.Status.CONFIRMED and not cancelled
+    waiting = registration.status == Registration.Status.WAITLISTED and not cancelled
     for session in sessions:  # the event as locked now (sequence, status)
         session.track.event = event
     return ical.build_calendar(
@@ -696,6 +709,7 @@ def registration_ics(registration: Registration, *, cancelled: bool = False) -> 
         method="CANCEL" if cancelled or event.is_cancelled else "REQUEST",
         with_link_for={event.pk} if confirmed else set(),
         cancelled_for={event.pk} if cancelled else set(),
+        tentative_for={event.pk} if waiting else set(),
         attendee=registration.user.email,
     )
 

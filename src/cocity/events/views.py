@@ -370,6 +370,8 @@ def my_calendar(request: HttpRequest, token: str) -> HttpResponse:
             sessions,
             name=_("My events on %(site)s") % {"site": settings.COCITY_SITE_NAME},
             with_link_for=confirmed,
+            # the rest are on a wait list: tentative, not attending
+            tentative_for={s.track.event_id for s in sessions} - confirmed,
         )
 
     # Cached per person until an event or a registration changes (the cache table: "events",

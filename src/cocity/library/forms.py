@@ -7,7 +7,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from cocity.accounts.types import Viewer
-from cocity.core.forms import PlainTextMixin
+from cocity.core.forms import BoundedDateField, PlainTextMixin
 from cocity.core.languages import SPOKEN_LANGUAGES
 from cocity.core.uploads import validate_document, validate_image
 from cocity.network.models import Organisation, Space, Territory, Topic
@@ -33,7 +33,7 @@ class ItemForm(PlainTextMixin, forms.Form):
         help_text=_("Markdown: **bold**, lists, links."),
     )
     language = forms.ChoiceField(label=_("Language of the original"), choices=SPOKEN_LANGUAGES)
-    published_on = forms.DateField(
+    published_on = BoundedDateField(
         label=_("Publication date"),
         required=False,
         help_text=_("YYYY-MM-DD"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocity.accounts.types import Actor
-from cocity.core.forms import PlainTextMixin
+from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
 from cocity.network.models import Organisation, Territory, Topic
 
 from .models import Action, Answer, Idea, Phase, PhaseKind, Process, ProgressUpdate
@@ -45,6 +45,7 @@ class PhaseForm(PlainTextMixin, forms.ModelForm):
 
     class Meta:
         model = Phase
+        formfield_callback = bounded_formfield
         fields = ("kind", "name", "starts_on", "ends_on", "description")
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
@@ -148,6 +149,7 @@ class ActionForm(PlainTextMixin, forms.ModelForm):
 
     class Meta:
         model = Action
+        formfield_callback = bounded_formfield
         fields = (
             "title", "description", "topic", "lead_organisation", "partners", "deliverables",
             "starts_on", "due_on", "status",
@@ -173,6 +175,7 @@ class ProgressForm(PlainTextMixin, forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
+        formfield_callback = bounded_formfield
         fields = ("on", "text", "progress", "status", "link", "file")
         widgets = {
             "on": forms.DateInput(attrs={"type": "date"}),
@@ -182,7 +185,7 @@ class ProgressForm(PlainTextMixin, forms.ModelForm):
 
 class PlanStateForm(forms.Form):
     state = forms.ChoiceField(label=_("Action plan"), choices=Process.PlanState.choices)
-    adopted_on = forms.DateField(
+    adopted_on = BoundedDateField(
         label=_("Adopted on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

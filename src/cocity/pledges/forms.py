@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core.forms import PlainTextMixin
+from cocity.core.forms import BoundedDateField, PlainTextMixin
 from cocity.network.models import Organisation
 
 from .currencies import ISO_4217, normalise_currency
@@ -67,7 +67,7 @@ class PledgeForm(PlainTextMixin, forms.Form):
         required=False,
     )
     signed_by = forms.CharField(label=_("Signed by"), max_length=200)
-    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput)
+    signed_on = BoundedDateField(label=_("Signed on"), widget=DateInput)
 
     def __init__(
         self, *args: Any, framework: Any = None, organisations: Any = None, **kwargs: Any
@@ -91,8 +91,8 @@ class MeasureForm(PlainTextMixin, forms.Form):
     )
     amount = AmountField(label=_("Budget"))
     currency = CurrencyField(label=_("Currency"), initial="EUR")
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput)
+    starts_on = BoundedDateField(label=_("Starts on"), widget=DateInput)
+    ends_on = BoundedDateField(label=_("Ends on"), widget=DateInput)
     department = forms.CharField(label=_("Responsible department"), max_length=200, required=False)
     indicator_name = forms.CharField(label=_("Target indicator"), max_length=200, required=False)
     indicator_unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
@@ -173,7 +173,7 @@ class LinkForm(PlainTextMixin, forms.Form):
 class ReportForm(PlainTextMixin, forms.Form):
     plain_fields = ("narrative",)
     measure = forms.TypedChoiceField(label=_("Measure"), coerce=int)
-    reported_on = forms.DateField(label=_("Report date"), widget=DateInput)
+    reported_on = BoundedDateField(label=_("Report date"), widget=DateInput)
     spent = AmountField(label=_("Spent so far"))
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     narrative = forms.CharField(
@@ -219,7 +219,7 @@ class DocumentForm(PlainTextMixin, forms.Form):
 
 class TotalsForm(forms.Form):
     currency = CurrencyField(label=_("Show totals in"), required=False)
-    on = forms.DateField(label=_("Exchange rates of"), widget=DateInput, required=False)
+    on = BoundedDateField(label=_("Exchange rates of"), widget=DateInput, required=False)
 
 
 class FrameworkForm(PlainTextMixin, forms.Form):
