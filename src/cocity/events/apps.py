@@ -27,3 +27,10 @@ class EventsConfig(AppConfig):
         from . import exports
 
         exports.register_all()
+        # Leaving or being removed from a members-only space lets go of its upcoming events'
+        # seats (the network cannot import events: it calls what apps register).
+        from cocity.network import access
+
+        from .services import registrations_end_for_lost_access
+
+        access.on_access_lost(registrations_end_for_lost_access)

@@ -1,9 +1,9 @@
 """Events' sections of the personal data export (see :mod:`cocity.accounts.exports`): a person's
 registrations with their answers to the organisers' questions, and the events they created.
 
-Registered from ``EventsConfig.ready()``. Registrations are two queries (the registrations with
-their event and track; the questions of those events, to label the answers); events created are
-one.
+Registered from ``EventsConfig.ready()``. Registrations are three queries (the registrations
+with their event and track; which of those events the person may still see; the questions of
+those events, to label the answers); events created are one.
 """
 
 from typing import Any
@@ -13,25 +13,42 @@ from cocity.accounts.exports import iso_utc
 from cocity.accounts.types import Actor
 
 from .models import Event, Question, Registration
+from .selectors import events_visible_to
 
 
 def registrations(user: Actor) -> list[dict[str, Any]]:
+    """Every registration the person made, with their own answers. For an event they may no
+    longer see (they left its members-only space, or were removed from it), what others wrote
+    is withheld: the event's title and address, the track's name and the questions' wording
+    are ``None`` and ``withheld`` is true; the dates, the status and their answers stay, being
+    theirs (docs/permissions.md, "Visibility follows membership")."""
     rows = list(
         Registration.objects.filter(user_id=user.pk)
         .select_related("event", "track")
         .order_by("created_at", "id")
     )
-    labels = dict(
-        Question.objects.filter(event_id__in={r.event_id for r in rows}).values_list("pk", "label")
+    visible = set(
+        events_visible_to(user)
+        .filter(pk__in={r.event_id for r in rows})
+        .values_list("pk", flat=True)
     )
+    labels = dict(Question.objects.filter(event_id__in=visible).values_list("pk", "label"))
+
+    def shown(r: Registration, value: Any) -> Any:
+        return value if r.event_id in visible else None
+
     return [
         {
-            "event": r.event.title,
-            "event_slug": r.event.slug,
-            "track": r.track.name,
+            "event": shown(r, r.event.title),
+            "event_slug": shown(r, r.event.slug),
+            "track": shown(r, r.track.name),
+            "withheld": r.event_id not in visible,
             "status": r.status,
             "answers": [
-                {"question": labels.get(int(key), "") if key.isdigit() else "", "answer": value}
+                {
+                    "question": shown(r, labels.get(int(key), "") if key.isdigit() else ""),
+                    "answer": value,
+                }
                 for key, value in (r.answers or {}).items()
             ],
             "attended": r.attended,

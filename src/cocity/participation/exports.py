@@ -13,7 +13,8 @@ from cocity.accounts import exports
 from cocity.accounts.exports import iso_utc
 from cocity.accounts.types import Actor
 
-from .models import Comment, Follow, Notification, NotificationPreference, Report, Support
+from .models import Comment, Follow, NotificationPreference, Report, Support
+from .selectors import notifications_visible_to
 
 
 def _target(row: Any) -> dict[str, Any]:
@@ -93,7 +94,9 @@ def reports_filed(user: Actor) -> list[dict[str, Any]]:
 
 def notifications(user: Actor) -> dict[str, Any]:
     preference = NotificationPreference.objects.filter(user_id=user.pk).first()
-    rows = Notification.objects.filter(recipient_id=user.pk).order_by("created_at", "id")
+    # Only about what the person may see now: a notification about a members-only space they
+    # left was written by others about that space (docs/permissions.md).
+    rows = notifications_visible_to(user).order_by("created_at", "id")
     return {
         "email": preference.email if preference else NotificationPreference.Email.IMMEDIATE.value,
         "received": [

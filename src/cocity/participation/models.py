@@ -224,6 +224,16 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     message = models.CharField(_("message"), max_length=400)
     url = models.CharField(_("link"), max_length=400, blank=True)
+    # The space the news is about, if any: the inbox, the digests and the export show it only
+    # while the recipient may see that space (visibility follows membership).
+    space = models.ForeignKey(
+        "network.Space",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set once the notification went out by e-mail (alone or in a digest): never sent twice.

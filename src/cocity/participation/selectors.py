@@ -5,9 +5,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cocity.accounts.types import Actor, Viewer
+from cocity.network.selectors import spaces_visible_to
 
 from .models import ActivityEntry, Comment, Notification, Report
 
@@ -54,11 +55,20 @@ def activity_log(venue: Any) -> QuerySet[ActivityEntry]:
     )
 
 
+def notifications_visible_to(user: Viewer) -> QuerySet[Notification]:
+    """The person's notifications about what they may see *now*: one about a space they left (or
+    were removed from, or that became members-only) is kept but no longer shown, mailed in a
+    digest or exported (``network.selectors.spaces_visible_to`` decides, as everywhere)."""
+    return Notification.objects.filter(recipient_id=user.pk).filter(
+        Q(space__isnull=True) | Q(space_id__in=spaces_visible_to(user).values("pk"))
+    )
+
+
 def inbox(user: Actor) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    return notifications_visible_to(user).order_by("-created_at", "-id")
 
 
 def unread_count(user: Viewer) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()

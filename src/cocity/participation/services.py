@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from cocity.accounts.types import Actor, Viewer
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.network.selectors import persons_who_see
 from cocity.search import index as search_index
 
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     Report,
     Support,
 )
+from .selectors import notifications_visible_to
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -330,12 +332,18 @@ def preference_update(*, user: Actor, email: str) -> NotificationPreference:
     return preference
 
 
-def notify(*, recipients: Iterable[Any], kind: str, message: str, url: str = "") -> int:
+def notify(
+    *, recipients: Iterable[Any], kind: str, message: str, url: str = "", space: Any = None
+) -> int:
     """An in-app notification for each person (once each); e-mailed at once to those who chose
-    it, the others get it in their daily digest (``cocity notification_digests``)."""
+    it, the others get it in their daily digest (``cocity notification_digests``). With
+    ``space`` (what the news is about lives there), only the persons who may see that space now
+    are notified, and the notification is shown only while they still do."""
     from django.contrib.auth import get_user_model
 
     ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
+    if space is not None:
+        ids = sorted(persons_who_see(space, ids))
     if not ids:
         return 0
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
@@ -352,6 +360,7 @@ def notify(*, recipients: Iterable[Any], kind: str, message: str, url: str = "")
                 kind=kind,
                 message=message[:400],
                 url=url,
+                space=space,
                 emailed_at=now if immediate or mode == NotificationPreference.Email.NEVER else None,
             )
             if immediate and user.email:
@@ -385,17 +394,17 @@ def digests_send(*, now: Any = None) -> int:
             locked = NotificationPreference.objects.select_for_update().get(pk=preference.pk)
             if locked.last_digest_at and now - locked.last_digest_at < timedelta(hours=23):
                 continue
+            user = preference.user
             pending = list(
-                Notification.objects.filter(
-                    recipient_id=preference.user_id, emailed_at__isnull=True
-                ).order_by("created_at", "id")[:100]
+                notifications_visible_to(user)
+                .filter(emailed_at__isnull=True)
+                .order_by("created_at", "id")[:100]
             )
             if not pending:
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
             locked.last_digest_at = now
             locked.save(update_fields=["last_digest_at"])
-            user = preference.user
             if user.email and user.is_active:
                 queue_templated_email(
                     to=user.email,

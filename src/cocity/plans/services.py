@@ -186,6 +186,7 @@ def idea_create(
             message=_("New idea in %(process)s: %(title)s")
             % {"process": process.title, "title": idea.title},
             url=idea.get_absolute_url(),
+            space=process.space,
         )
     return idea
 
@@ -231,6 +232,7 @@ def idea_comment(
             message=_("%(name)s commented on the idea “%(title)s”")
             % {"name": author.public_name, "title": idea.title},
             url=idea.get_absolute_url(),
+            space=idea.process.space,
         )
     return comment
 
@@ -280,7 +282,13 @@ def idea_answer(*, idea: Idea, facilitator: Any, answer: str, reason: str) -> Id
 def _notify_idea_people(ideas: Sequence[Idea], *, kind: str, message: str, url: str) -> None:
     recipients: set[int] = {idea.author_id for idea in ideas}
     recipients.update(participation.followers_of(*ideas))
-    participation.notify(recipients=recipients, kind=kind, message=message, url=url)
+    participation.notify(
+        recipients=recipients,
+        kind=kind,
+        message=message,
+        url=url,
+        space=ideas[0].process.space if ideas else None,
+    )
 
 
 # --- refinement: ideas merged into actions ----------------------------------------------------
@@ -409,6 +417,7 @@ def progress_add(
                 "status": action.get_status_display(),
             },
             url=action.get_absolute_url(),
+            space=action.process.space,
         )
     return update
 

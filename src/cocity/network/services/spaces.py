@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cocity.accounts.types import Actor
 from cocity.core.mail import queue_templated_email, recipient_language
 
+from .. import access
 from ..models import (
     ROLE_RANK,
     Invitation,
@@ -230,10 +231,13 @@ def space_update(
         _check_organisations(
             organisations=organisations, actor=actor, already=space.organisations.all()
         )
+    was_public = space.is_public
     for name, value in changes.items():
         setattr(space, name, value)
     space.full_clean()
     space.save()
+    if was_public and not space.is_public:
+        access.access_lost(spaces=[space], user_ids=None)  # whoever is not a member now
     if organisations is not None:
         space.organisations.set(organisations)
     if topics is not None:
@@ -369,6 +373,7 @@ def space_leave(*, space: Space, user: Actor) -> None:
         )
     membership.delete()
     forget_roles(user)
+    access.access_lost(spaces=[space], user_ids=[user.pk])
 
 
 # Managing members ---------------------------------------------------------------------------
@@ -411,6 +416,7 @@ def membership_remove(*, membership: SpaceMembership, actor: Actor) -> None:
         )
     current.delete()
     forget_roles(actor)
+    access.access_lost(spaces=[space], user_ids=[current.user_id])
 
 
 # Invitations --------------------------------------------------------------------------------
