@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+_njit: Any
 try:  # numba is a dependency, but the core runs (more slowly) without it
     from numba import njit as _njit
 
@@ -644,9 +645,7 @@ def _draw_allocations_loop(counts, prefix, size, seed, table):  # type: ignore[n
     return out
 
 
-_nb_draw_allocations = (
-    None if _njit is None else _njit(cache=True, nogil=True)(_draw_allocations_loop)
-)
+_nb_draw_allocations: Any = _inner(_draw_allocations_loop)
 
 
 def draw_allocations(counts: Any, size: int, seed: int) -> Any:

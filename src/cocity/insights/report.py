@@ -278,8 +278,8 @@ def _spatial(
                 _one_proximity(c[:, k], t, xy, areas, mode, scale, cutoff)
                 for k in range(len(names))
             ]
-    for group, value in zip(names, values, strict=True):
-        report["spatial"][group]["spatial_proximity"] = value
+    for group, proximity in zip(names, values, strict=True):
+        report["spatial"][group]["spatial_proximity"] = proximity
     if note:
         note(f"spatial proximity: {mode} kernel")
     return weights
