@@ -5,8 +5,9 @@ The count lives in Django's cache (local memory by default, Redis when ``REDIS_U
 every app process shares it) and is raised with the cache's atomic ``incr``. The limit is the
 setting ``COCITY_POST_RATE`` ("60/m": sixty per minute; units s, m, h, d; empty: no limit).
 Sign-in and sign-up have their own, stricter limits from allauth (``ACCOUNT_RATE_LIMITS``).
-Visitors' addresses are read the way allauth reads them, so ``ALLAUTH_TRUSTED_PROXY_COUNT``
-configures both behind a proxy.
+Visitors' addresses are read the way allauth reads them, so behind a proxy the environment's
+``COCITY_TRUSTED_PROXY_COUNT`` (or ``COCITY_CLIENT_IP_HEADER``) configures both (settings/base.py
+puts them in ``ALLAUTH_TRUSTED_PROXY_COUNT`` and ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER``).
 """
 
 import hashlib

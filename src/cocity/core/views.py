@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -23,10 +24,16 @@ def set_timezone(request: HttpRequest) -> HttpResponse:
     """Anonymous visitors choose the zone times are shown in; people set it in their profile."""
     name = request.POST.get("time_zone", "")
     response = HttpResponseRedirect(_safe_next(request))
-    if name in zoneinfo.available_timezones():
-        response.set_cookie(TIMEZONE_COOKIE, name, max_age=365 * 24 * 3600, samesite="Lax")
-    elif not name:
-        response.delete_cookie(TIMEZONE_COOKIE)
+    if name in zoneinfo.available_timezones() or not name:
+        # Secure (HTTPS only) in production, like the session cookie; empty: forget the zone.
+        response.set_cookie(
+            TIMEZONE_COOKIE,
+            name,
+            max_age=365 * 24 * 3600 if name else 0,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
     return response
 
 

@@ -2,6 +2,7 @@
 environment (see ``docs/configuration.md``); nothing here reads the database or the network."""
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -167,7 +168,17 @@ LOGIN_REDIRECT_URL = "accounts:me"
 LOGIN_URL = "account_login"
 
 # --- Mail: console by default, any backend by EMAIL_URL (smtp://, smtp+tls://, consolemail://) ---
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+_EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+EMAIL_CONFIG = env.email_url_config(_EMAIL_URL)
+if _EMAIL_URL.startswith("filemail:"):
+    # filemail:///var/mail/cocity names an absolute path (django-environ drops its first slash,
+    # which would write under the working directory); filemail://mail (no third slash) is
+    # relative to COCITY_DATA_DIR.
+    _mail_path = urlsplit(_EMAIL_URL)
+    if _mail_path.netloc:
+        EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(DATA_DIR / (_mail_path.netloc + _mail_path.path))
+    else:
+        EMAIL_CONFIG["EMAIL_FILE_PATH"] = "/" + unquote(_mail_path.path).lstrip("/")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cocity <noreply@cocity.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -204,6 +215,15 @@ COCITY_MAX_UPLOAD_BYTES = {
     "csv": env.int("COCITY_MAX_CSV_BYTES", default=52_428_800),  # insights counts
     "geojson": env.int("COCITY_MAX_GEOJSON_BYTES", default=5_242_880),  # boundaries
 }
+
+# --- Behind a reverse proxy: the visitor's address ----------------------------------------------
+# Per-address rate limits (cocity.core.ratelimit and allauth's) need the visitor's address, not
+# the proxy's. Either the number of proxies in front that each append to X-Forwarded-For (the
+# address is read that many entries from the right; 0: the connection's own address), or the
+# one header a proxy sets to the visitor's address (e.g. X-Real-IP), which then wins. Set them
+# only when every request comes through those proxies (docs/deployment.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COCITY_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("COCITY_CLIENT_IP_HEADER", default="") or None
 
 # --- Security headers ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
