@@ -85,7 +85,7 @@ def _filter_form_html(request: HttpRequest, form: PactFilterForm, htmx_target: s
         context = {"form": form, "htmx_target": htmx_target}
         return render_to_string("commons/partials/filters.html", context)
 
-    if not settings.COCITY_PAGE_CACHE:  # same policy as the page cache (off in the tests)
+    if not settings.COCITY_PAGE_CACHE:  # same policy as the page cache
         return render_form()
     values = [(name, request.GET.getlist(name)) for name in sorted(form.fields)]
     raw = json.dumps([translation.get_language(), htmx_target, values])

@@ -179,7 +179,7 @@ def _connect_m2m() -> None:
                 if shown.fields is None or field.name in shown.fields
                 for name in shown.namespaces
             }
-            if names:
+            if names and through is not None:
                 _M2M.setdefault(through, set()).update(names)
         if model._meta.auto_created:  # a link table listed itself
             _M2M.setdefault(model, set()).update(cache_namespaces_of(model))
