@@ -146,9 +146,10 @@ def compute_report(
         "errors": errors,
     }
     b = options.atkinson_b
+    by_group = np.ascontiguousarray(c.T)  # each group's counts contiguous, whole numbers
     for k, group in enumerate(names):
         try:
-            prepared = indices.SingleCounts(c[:, k], t)
+            prepared = indices.SingleCounts(by_group[k], t)
             values = {name: fn(prepared) for name, fn in indices.SINGLE_GROUP_FUNCTIONS.items()}
             values["atkinson"] = indices.atkinson(prepared, b=b)
             report["single_group"][group] = {n: _finite(v) for n, v in values.items()}
