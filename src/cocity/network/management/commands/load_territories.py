@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from cocity.core import geojson
+from cocity.core.forms import error_text
 from cocity.core.geo import normalise_boundary
 from cocity.core.uploads import max_upload_bytes
 from cocity.network.models import Territory, validate_territory_code
@@ -103,10 +104,6 @@ def _read_csv(text: str) -> list[Row]:
     return rows
 
 
-def _messages(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
-
-
 def check_rows(rows: list[Row]) -> None:
     """Record every problem on its row; nothing here writes."""
     seen: dict[str, str] = {}
@@ -117,7 +114,7 @@ def check_rows(rows: list[Row]) -> None:
             try:
                 validate_territory_code(row.code)
             except ValidationError as error:
-                row.problems.append(f"bad code “{row.code}”: {_messages(error)}")
+                row.problems.append(f"bad code “{row.code}”: {error_text(error)}")
             if row.code in seen:
                 row.problems.append(f"duplicate code “{row.code}” (already on {seen[row.code]})")
             else:
@@ -134,7 +131,7 @@ def check_rows(rows: list[Row]) -> None:
             try:
                 row.boundary = normalise_boundary(row.boundary)
             except ValidationError as error:
-                row.problems.append(f"bad boundary: {_messages(error)}")
+                row.problems.append(f"bad boundary: {error_text(error)}")
         else:
             row.boundary = None
 
@@ -199,7 +196,7 @@ def write_rows(rows: list[Row]) -> tuple[int, int]:
                 )
                 updated += 1
         except ValidationError as error:
-            raise CommandError(f"{row.where}: {_messages(error)} Nothing was written.") from error
+            raise CommandError(f"{row.where}: {error_text(error)} Nothing was written.") from error
         done[row.code] = territory
     return created, updated
 
