@@ -93,7 +93,8 @@ def test_uploaded_geojson_invalid_geometry_is_reported():
     text = counts_csv(hoods, ROWS[:2])
     with pytest.raises(ValidationError) as caught:
         _import(city, text, geojson_text=json.dumps(geo))
-    assert any(m.startswith("Feature 2") and "not a valid polygon" in m for m in caught.value.messages)
+    messages = caught.value.messages
+    assert any(m.startswith("Feature 2") and "not a valid polygon" in m for m in messages)
     assert any(hoods[1].code in m and "No boundary" in m for m in caught.value.messages)
     assert DataSet.objects.count() == 0
 

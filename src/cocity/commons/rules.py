@@ -11,7 +11,8 @@ action in tests/commons/test_rules.py).
 * **Parties** (the city through its officers, each proponent, each co-signer) sign; proponents and
   co-signers report on a signed pact; everyone in co-design edits the shared draft.
 * The public reads every pact but drafts and withdrawn ones, and, signed in, comments and makes
-  competing proposals while the public window is open.
+  competing proposals while the public window is open, and reports a comment to the moderators
+  (the pact's officers, through ``participation.moderate_organisation``) whenever it can read it.
 """
 
 import rules
@@ -110,5 +111,9 @@ rules.add_perm("commons.review_pact", is_pact_officer | is_staff)
 rules.add_perm("commons.sign_pact", is_party)
 rules.add_perm("commons.report_pact", is_pact_proponent | is_pact_cosigner)
 rules.add_perm("commons.comment_pact", is_signed_in & is_window_open)
+rules.add_perm(
+    "commons.report_comment",
+    is_signed_in & (is_pact_public | is_proponent | is_pact_cosigner | is_pact_officer | is_staff),
+)
 rules.add_perm("commons.compete_pact", is_signed_in & is_window_open)
 rules.add_perm("commons.edit_shared_draft", is_in_co_design & (is_party | is_staff))

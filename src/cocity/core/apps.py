@@ -17,3 +17,6 @@ class CoreConfig(AppConfig):
         # Each app registers the panels it shows on other apps' pages in ``<app>/panels.py``
         # (cocity.core.panels).
         autodiscover_modules("panels")
+        # ... and the counters it keeps on its rows in ``<app>/counters.py``, which
+        # ``cocity check-counters`` recounts (cocity.core.counters).
+        autodiscover_modules("counters")

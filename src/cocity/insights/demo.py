@@ -91,6 +91,7 @@ def _residents(city: Territory, hoods: list[Territory], seed: int) -> list:
 
 def _supports(people: list, seed: int) -> int:
     try:
+        from cocity.participation import services as participation
         from cocity.participation.models import Support
         from cocity.plans import demo as plans_demo
         from cocity.plans.models import Idea
@@ -109,16 +110,16 @@ def _supports(people: list, seed: int) -> int:
     for person in people:
         for idea_index in rng.choice(len(ideas), size=int(rng.integers(1, 3)), replace=False):
             idea = ideas[int(idea_index)]
-            _support, created = Support.objects.get_or_create(
-                content_type=idea_type,
-                object_id=idea.pk,
-                user=person,
-                defaults={
-                    "scope_id": idea.process_id,
-                    "created_at": now - timedelta(days=int(rng.integers(0, 365))),
-                },
-            )
-            made += created
+            days_ago = int(rng.integers(0, 365))
+            if Support.objects.filter(
+                content_type=idea_type, object_id=idea.pk, user=person
+            ).exists():
+                continue  # a second run
+            # Through the service, which moves the idea's support count with the row (the
+            # "most supported" order reads it); then backdated, as the equity table wants.
+            support = participation.support_add(target=idea, user=person, scope_id=idea.process_id)
+            Support.objects.filter(pk=support.pk).update(created_at=now - timedelta(days=days_ago))
+            made += 1
     return made
 
 

@@ -133,7 +133,9 @@ def compute_report(
     options = options or ReportOptions()
     options.check()
     c = np.asarray(counts, dtype=np.int64).reshape(len(counts), -1)  # type: ignore[arg-type]
-    t = c.sum(axis=1) if total is None else np.asarray(total, dtype=np.int64)
+    # Contiguous whole numbers, however they came (a column of a table is strided): every
+    # caller then takes the same path through the kernels, to the last bit.
+    t = c.sum(axis=1) if total is None else np.ascontiguousarray(total, dtype=np.int64)
     names = list(groups)
     multi = multigroup_table(c, t)
     errors: list[str] = []

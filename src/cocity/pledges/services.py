@@ -616,8 +616,8 @@ def _amounts(rows: Iterable[dict], key: str) -> dict[Any, dict[str, str]]:
     return out
 
 
-def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
-    """Totals of the campaign's published pledges, written to its summary row."""
+def summary_data(*, campaign: Campaign) -> dict[str, Any]:
+    """Totals of the campaign's published pledges, as its summary row keeps them (JSON)."""
     measures = Measure.objects.filter(
         pledge__campaign=campaign, pledge__state=Pledge.State.PUBLISHED
     )
@@ -702,6 +702,12 @@ def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
             for month in sorted(set(months) | set(pledge_months))
         ],
     }
+    return data
+
+
+def summary_recompute(*, campaign: Campaign) -> CampaignSummary:
+    """Totals of the campaign's published pledges, written to its summary row."""
+    data = summary_data(campaign=campaign)
     summary, _created = CampaignSummary.objects.get_or_create(campaign=campaign)
     summary.data, summary.computed_at = data, timezone.now()
     summary.version = (summary.version or 0) + 1

@@ -4,6 +4,7 @@ import importlib.util
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from cocity.core.cache import cached_models, rows_changed
 from cocity.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
 
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             module = importlib.import_module(module_name)
             if hasattr(module, "build"):  # cocity.core.demo only holds the shared constants
                 counts.update(module.build())
+        # The demo backdates and links rows with update(), which sends no signal: every cached
+        # page it may have changed is made stale at once (cocity.core.cache, decision 0007).
+        rows_changed(*cached_models())
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo network ready: {summary}."))
         self.stdout.write(
