@@ -30,11 +30,13 @@ $(NODE_STAMP): package.json package-lock.json
 install: system-deps $(STAMP) $(NODE_STAMP)
 
 # From Debian's packages when missing: gettext compiles the French catalogue; chromium runs the
-# browser tests (never a browser downloaded by Playwright); npm installs axe-core.
+# browser tests (never a browser downloaded by Playwright); npm installs axe-core; nginx serves
+# the production-like test of uploaded files (tests/production, deploy/nginx-site.conf).
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
 compilemessages: install
 	cd src/cocity && ../../$(BIN)/cocity compilemessages --ignore '.venv' >/dev/null

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -24,9 +23,9 @@ urlpatterns = [
     path("library/", include("cocity.library.urls")),
     path("insights/", include("cocity.insights.urls")),
     path("search/", include("cocity.search.urls")),
+    # Every uploaded file, through the view that checks who may read it (cocity.core.media).
+    path(settings.MEDIA_URL.lstrip("/") + "<path:path>", core_views.media, name="media"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 if settings.COCITY_BENCHMARK_VIEWS:  # the load benchmark's ceiling: Django with nothing to do
 
     def bench_ceiling(request):

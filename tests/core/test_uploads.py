@@ -199,11 +199,28 @@ def _tiny_pdf_limit(settings):
     settings.COCITY_MAX_UPLOAD_BYTES = {**settings.COCITY_MAX_UPLOAD_BYTES, "pdf": 100}
 
 
-def test_stored_name_takes_the_detected_extension():
-    png = uploads.Detected("image", "image/png", "png")
-    assert uploads.stored_name("logos/2026/logo.svg", png) == "logo.png"
-    assert uploads.stored_name("no extension", png) == "no extension.png"
-    assert uploads.stored_name("", png) == "image.png"
+def test_detect_names_any_kind_by_content_and_nothing_else():
+    assert uploads.detect(upload("x.html", pdf_bytes())).extension == "pdf"
+    assert uploads.detect(upload("x.pdf", image_bytes("WEBP"))).extension == "webp"
+    assert uploads.detect(upload("x.pdf", b"<html>hello</html>")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "served"),
+    [
+        ("a/x.pdf", pdf_bytes()[:1024], "application/pdf"),
+        ("a/x.png", image_bytes("PNG")[:1024], "image/png"),
+        ("a/x.webp", image_bytes("WEBP")[:1024], "image/webp"),
+        ("a/x.jpg", image_bytes("JPEG")[:1024], "image/jpeg"),
+        ("a/x.png", pdf_bytes()[:1024], None),  # the name and the bytes disagree
+        ("a/x.html", pdf_bytes()[:1024], None),  # not a type we store
+        ("a/x.webp", b"RIFF\x00\x00\x00\x00WAVE", None),
+        ("a/noextension", pdf_bytes()[:1024], None),
+    ],
+)
+def test_a_stored_file_is_served_as_its_type_only_when_its_bytes_agree(name, head, served):
+    found = uploads.served_type(name, head)
+    assert (found.mimetype if found else None) == served
 
 
 def test_a_stored_file_is_not_read_again():

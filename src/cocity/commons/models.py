@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import media
 from cocity.core.geo import validate_boundary
 from cocity.core.uploads import validate_image, validate_pdf
 
@@ -113,7 +114,7 @@ class Commons(models.Model):
 
 class CommonsPhoto(models.Model):
     commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="commons/%Y/", validators=[validate_image])
+    image = media.ImageField(_("photo"), upload_to="commons/%Y/", validators=[validate_image])
     alt_text = models.CharField(_("text alternative"), max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -430,7 +431,7 @@ class Activity(models.Model):
 class PactDocument(models.Model):
     pact = models.ForeignKey(Pact, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("PDF file"), upload_to="pacts/%Y/", validators=[validate_pdf])
+    file = media.FileField(_("PDF file"), upload_to="pacts/%Y/", validators=[validate_pdf])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -455,7 +456,7 @@ class PactPhoto(models.Model):
         "PactReport", null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
     when = models.CharField(_("before or after"), max_length=8, choices=When.choices)
-    image = models.ImageField(_("photo"), upload_to="pacts/%Y/", validators=[validate_image])
+    image = media.ImageField(_("photo"), upload_to="pacts/%Y/", validators=[validate_image])
     alt_text = models.CharField(_("text alternative"), max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
 

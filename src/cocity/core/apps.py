@@ -20,3 +20,6 @@ class CoreConfig(AppConfig):
         # ... and the counters it keeps on its rows in ``<app>/counters.py``, which
         # ``cocity check-counters`` recounts (cocity.core.counters).
         autodiscover_modules("counters")
+        # ... and the files it stores, with who may read them, in ``<app>/media.py``
+        # (cocity.core.media).
+        autodiscover_modules("media")

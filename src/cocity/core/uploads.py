@@ -16,8 +16,10 @@ its own environment variable: ``docs/configuration.md``): first the declared siz
 largest limit of the accepted kinds, before a byte is read, then against the detected kind's.
 
 ``check_upload`` returns what it found (``Detected``: kind, MIME type, extension), so a caller
-can store the type, or name the stored file by its content. ``validate_pdf``, ``validate_image``
-and ``validate_document`` are the same checks as field validators (forms and models).
+can store the type; the stored file is named by its content (``detect``, used by the fields of
+``cocity.core.media``), and served as the type its first bytes confirm (``served_type``).
+``validate_pdf``, ``validate_image`` and ``validate_document`` are the same checks as field
+validators (forms and models).
 
 A file already stored (a committed ``FieldFile``, checked when it was uploaded) is not read
 again when a model is validated once more.
@@ -160,13 +162,6 @@ def validate_document(upload: Any) -> None:
     check_upload(upload, DOCUMENT)
 
 
-def stored_name(name: str, detected: Detected) -> str:
-    """``name`` with the extension of its content: ``logo.svg`` holding a PNG is ``logo.png``."""
-    stem = (name or "").rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return f"{stem or detected.kind}.{detected.extension}"
-
-
 # --- the checks ---------------------------------------------------------------------------------
 
 
@@ -179,6 +174,21 @@ def _check(upload: Any, accept: frozenset[str], limit: str | None) -> Detected:
     limits = [limit] if limit else list(accept)
     largest = max(limits, key=max_upload_bytes)
     check_size(upload, largest)  # the declared size, before reading a byte
+    detected = _detect(upload, accept)
+    if detected is None:
+        raise ValidationError(NOT_ACCEPTED[accept], code="not_accepted")
+    if limit is None and len(limits) > 1:
+        check_size(upload, detected.kind)
+    return detected
+
+
+def detect(upload: Any) -> Detected | None:
+    """What ``upload`` is by its content (any kind, whatever its size), or None: the name a
+    stored file gets (cocity.core.media) comes from this, never from the sender's name."""
+    return _detect(upload, frozenset(KINDS))
+
+
+def _detect(upload: Any, accept: frozenset[str]) -> Detected | None:
     handle = getattr(upload, "file", upload)
     try:
         position = handle.tell()
@@ -198,11 +208,34 @@ def _check(upload: Any, accept: frozenset[str], limit: str | None) -> Detected:
             detected = _image(handle)
     finally:
         handle.seek(position)
-    if detected is None:
-        raise ValidationError(NOT_ACCEPTED[accept], code="not_accepted")
-    if limit is None and len(limits) > 1:
-        check_size(upload, detected.kind)
     return detected
+
+
+# The first bytes each stored extension must start with to be served as its type.
+_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "webp": (b"RIFF",),
+    **{ext: (b"PK\x03\x04",) for _, ext in OOXML_TYPES.values()},
+    **dict.fromkeys(ODF_TYPES.values(), (b"PK\x03\x04",)),
+}
+
+
+def served_type(name: str, head: bytes) -> Detected | None:
+    """The type a stored file is served as: its extension's, when the extension is one we store
+    and the file's first bytes agree (checked fully when it was uploaded); otherwise None, and
+    the file is sent as ``application/octet-stream`` to download (a file stored before names came
+    from content may carry its sender's ``.html``)."""
+    extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else ""
+    extension = "jpg" if extension == "jpeg" else extension
+    signatures = _SIGNATURES.get(extension, ())
+    starts_right = any(head.startswith(sig) for sig in signatures)
+    if not starts_right and not (extension == "pdf" and b"%PDF-" in head):  # (a preamble)
+        return None
+    if extension == "webp" and head[8:12] != b"WEBP":
+        return None
+    return _from_stored_name(name)
 
 
 def _from_stored_name(name: str) -> Detected:

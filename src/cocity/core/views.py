@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -50,3 +51,53 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+# What a served file may do in a browser: nothing (no script, no style, no frame, no form).
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """An uploaded file, to whom may read the page it belongs to (cocity.core.media)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import FileResponse, Http404
+    from django.utils.http import content_disposition_header
+
+    from cocity.core import media as media_files
+    from cocity.core import uploads
+
+    found = media_files.find(path)
+    if found is None:
+        raise Http404
+    owner, row = found
+    if not owner.can_read(request.user, row):
+        raise Http404
+    stored = media_files.field_file(owner, row)
+    stored_name = stored.name or ""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    head = handle.read(1024)
+    handle.seek(0)
+    served = uploads.served_type(stored_name, head)
+    is_image = served is not None and served.kind == uploads.IMAGE
+    content_type = served.mimetype if served is not None else "application/octet-stream"
+    name = owner.download_name(row) if owner.download_name else ""
+    if name and served is not None and not name.lower().endswith(f".{served.extension}"):
+        name = f"{name}.{served.extension}"
+    name = name or stored_name.rsplit("/", 1)[-1]
+    accel = settings.COCITY_MEDIA_ACCEL_REDIRECT
+    if accel:  # nginx sends the bytes from its internal location (docs/deployment.md)
+        handle.close()
+        response: HttpResponse | FileResponse = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + stored_name
+    else:
+        response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not is_image, name) or ""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    public = owner.can_read(AnonymousUser(), row)
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response

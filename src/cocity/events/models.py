@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import media
 from cocity.core.languages import validate_language_codes
 
 
@@ -305,6 +306,7 @@ class Speaker(models.Model):
 
 
 def material_path(instance: "Material", filename: str) -> str:
+    """Kept for migration 0001; new files are named by cocity.core.media."""
     return f"events/materials/{secrets.token_hex(8)}.pdf"
 
 
@@ -319,7 +321,7 @@ class Material(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    file = models.FileField(_("PDF file"), upload_to=material_path, blank=True)
+    file = media.FileField(_("PDF file"), upload_to="events/materials/%Y/", blank=True)
     url = models.URLField(_("link"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 

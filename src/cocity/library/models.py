@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import media
 from cocity.core.languages import SPOKEN_LANGUAGES
 
 
@@ -69,7 +70,7 @@ class LibraryItem(models.Model):
     topics = models.ManyToManyField(
         "network.Topic", verbose_name=_("topics"), related_name="library_items", blank=True
     )
-    cover = models.ImageField(_("cover image"), upload_to="library/covers/%Y/", blank=True)
+    cover = media.ImageField(_("cover image"), upload_to="library/covers/%Y/", blank=True)
     cover_alt = models.CharField(_("cover image text alternative"), max_length=300, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -160,7 +161,7 @@ class ItemFigure(models.Model):
 
 class ItemAttachment(models.Model):
     item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="library/files/%Y/")
+    file = media.FileField(_("file"), upload_to="library/files/%Y/")
     name = models.CharField(_("name"), max_length=200)
     mimetype = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))

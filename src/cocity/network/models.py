@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import media
 from cocity.core.geo import validate_boundary
 
 TERRITORY_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -189,7 +190,7 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True, max_length=10_000)
-    logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
+    logo = media.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
     logo_alt = models.CharField(_("logo text alternative"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     members: models.ManyToManyField = models.ManyToManyField(

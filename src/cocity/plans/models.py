@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import media
 from cocity.participation.models import Moderated
 
 
@@ -246,7 +247,7 @@ class Idea(Moderated):
 
 class IdeaAttachment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="ideas/%Y/")
+    file = media.FileField(_("file"), upload_to="ideas/%Y/")
     name = models.CharField(_("name"), max_length=200)
     mimetype = models.CharField(_("type"), max_length=40)
     size = models.PositiveIntegerField(_("size"))
@@ -335,7 +336,7 @@ class ProgressUpdate(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Action.Status.choices)
     link = models.URLField(_("evidence link"), blank=True)
-    file = models.FileField(_("evidence file"), upload_to="progress/%Y/", blank=True)
+    file = media.FileField(_("evidence file"), upload_to="progress/%Y/", blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import media
+
 from .currencies import validate_currency
 
 ZERO = Decimal("0")
@@ -413,7 +415,7 @@ class MeasureLink(models.Model):
 class PledgeDocument(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("PDF file"), upload_to="pledges/%Y/")
+    file = media.FileField(_("PDF file"), upload_to="pledges/%Y/")
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
@@ -434,7 +436,7 @@ class ProgressReport(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     narrative = models.TextField(_("what happened"), max_length=20_000, blank=True)
     evidence_url = models.URLField(_("evidence (link)"), blank=True, max_length=500)
-    evidence_file = models.FileField(
+    evidence_file = media.FileField(
         _("evidence (PDF)"), upload_to="pledges/reports/%Y/", blank=True
     )
     created_by = models.ForeignKey(

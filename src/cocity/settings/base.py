@@ -199,6 +199,11 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the site's own CSS and JS (cocity is not an app)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Uploaded files are served by cocity.core.views.media, which checks who may read them. Behind
+# nginx, set this to the prefix of an `internal` location that aliases MEDIA_ROOT (for example
+# "/_media/"): the view then answers with X-Accel-Redirect and nginx sends the bytes
+# (docs/deployment.md). Empty: the view sends the file itself.
+COCITY_MEDIA_ACCEL_REDIRECT = env.str("COCITY_MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -251,9 +256,12 @@ COCITY_PAGE_CACHE = env.bool("COCITY_PAGE_CACHE", default=bool(REDIS_URL))
 COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="60/m")
 # The load benchmark's minimal view (/bench/ceiling/); never on in a real installation.
 COCITY_BENCHMARK_VIEWS = env.bool("COCITY_BENCHMARK_VIEWS", default=False)
-# Insights: never show an aggregate of fewer people; imports above this many rows run queued.
+# Insights: never show an aggregate of fewer people; imports above this many rows are written
+# on the task queue; uploads above this many bytes (counts and boundaries together) are not even
+# read in the request: stored as they came, checked and written by the task.
 COCITY_INSIGHTS_MIN_CELL = env.int("COCITY_INSIGHTS_MIN_CELL", default=10)
 COCITY_INSIGHTS_ASYNC_ROWS = env.int("COCITY_INSIGHTS_ASYNC_ROWS", default=5000)
+COCITY_INSIGHTS_ASYNC_BYTES = env.int("COCITY_INSIGHTS_ASYNC_BYTES", default=1_048_576)
 
 LOGGING = {
     "version": 1,

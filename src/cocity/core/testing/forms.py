@@ -103,6 +103,10 @@ def autodiscover() -> None:
 
 def _form_error_shown(response: Any) -> bool:
     body = response.content.decode(errors="replace")
+    if response.status_code == 400 and response["Content-Type"].startswith("text/plain"):
+        # cocity.core.middleware.BadInputMiddleware: a NUL byte or an invalid encoding is
+        # refused, with its reason, before any form sees it.
+        return body.startswith("Bad request:")
     return "errorlist" in body or 'role="alert"' in body
 
 

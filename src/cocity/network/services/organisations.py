@@ -21,10 +21,9 @@ from ..models import Organisation, OrganisationMembership, Role, Space, Territor
 
 
 def check_logo(logo: Any) -> None:
-    """A JPEG, PNG or WebP image within ``COCITY_MAX_UPLOAD_BYTES["logo"]``, stored under a name
-    with the extension of what it is (``cocity.core.uploads``)."""
-    detected = uploads.check_upload(logo, (uploads.IMAGE,), limit="logo", field="logo")
-    logo.name = uploads.stored_name(logo.name, detected)
+    """A JPEG, PNG or WebP image within ``COCITY_MAX_UPLOAD_BYTES["logo"]`` (stored under a
+    random name with the extension of what it is: ``cocity.core.media``)."""
+    uploads.check_upload(logo, (uploads.IMAGE,), limit="logo", field="logo")
 
 
 def _unique_slug(name: str) -> str:
