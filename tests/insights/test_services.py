@@ -7,9 +7,12 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import TestCase
 
 from cocity.insights import services
-from cocity.insights.models import DataSet, ImportJob, Unit
+from cocity.insights.models import DataSet, ImportJob, StagedUnit, Unit
 
 from .platform_helpers import GROUPS, ROWS, counts_csv, grid_city, square
 
@@ -137,7 +140,7 @@ def test_large_import_runs_on_the_queue_with_progress(settings):
     dataset.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert (job.rows_done, job.rows_total, job.percent) == (6, 6, 100)
-    assert job.payload == []
+    assert not StagedUnit.objects.exists() and not default_storage.exists(job.counts_file)
     assert dataset.status == DataSet.Status.READY and dataset.results["units"] == 6
 
 
@@ -164,3 +167,193 @@ def test_large_import_through_the_database_queue_and_a_worker(
     assert job.status == ImportJob.Status.DONE and job.rows_done == 6
     assert dataset.status == DataSet.Status.READY and dataset.results["units"] == 6
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+# --------------------------------------------------------------------------- large uploads
+
+
+def _queued(city, text, **extra):  # type: ignore[no-untyped-def]
+    args = {
+        "city": city,
+        "name": "Census",
+        "source": "INSEE",
+        "year": 2020,
+        "groups": GROUPS,
+        "total_column": "total",
+        "id_column": "code",
+        "counts": ContentFile(text.encode()),
+    }
+    args.update(extra)
+    return services.dataset_import_queued(**args)
+
+
+def _units(dataset):  # type: ignore[no-untyped-def]
+    return sorted(Unit.objects.filter(dataset=dataset).values_list("territory_id", "counts"))
+
+
+def test_a_replacement_that_fails_in_the_background_keeps_the_old_units(settings, monkeypatch):
+    city, hoods = grid_city()
+    dataset = _import(city, counts_csv(hoods, ROWS))
+    before, results = _units(dataset), dataset.results
+    settings.COCITY_INSIGHTS_ASYNC_ROWS = 3  # the replacement's 6 rows are written by the task
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the computation failed")
+
+    monkeypatch.setattr(services, "compute_report", broken)
+    later = [(a + 10, b, t + 10) for a, b, t in ROWS]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _import(city, counts_csv(hoods, later), name="Census 2", dataset=dataset)
+    dataset.refresh_from_db()
+    job = ImportJob.objects.get(dataset=dataset)
+    assert job.status == ImportJob.Status.FAILED and "the computation failed" in job.error
+    assert _units(dataset) == before and dataset.results == results
+    assert dataset.status == DataSet.Status.READY and dataset.name == "Census"
+    assert not StagedUnit.objects.exists()
+
+
+def test_a_large_replacement_with_problems_keeps_the_old_data_set(settings):
+    city, hoods = grid_city()
+    dataset = _import(city, counts_csv(hoods, ROWS))
+    before, results = _units(dataset), dataset.results
+    bad = counts_csv(hoods, ROWS).replace(f"{hoods[2].code},", "NOPE,", 1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _queued(city, bad, name="Census 2", year=2021, dataset=dataset)
+    dataset.refresh_from_db()
+    job = ImportJob.objects.get(dataset=dataset)
+    assert job.status == ImportJob.Status.FAILED and job.problems_total == 1
+    assert job.problem_texts() == ["Line 4: unknown territory code “NOPE” in Marseille."]
+    assert _units(dataset) == before and dataset.results == results
+    assert (dataset.name, dataset.year, dataset.status) == ("Census", 2020, "ready")
+    assert not StagedUnit.objects.exists() and not default_storage.exists(job.counts_file)
+
+
+def test_a_large_replacement_puts_its_units_name_and_results_on_at_once():
+    city, hoods = grid_city()
+    dataset = _import(city, counts_csv(hoods, ROWS))
+    later = [(a + 10, b, t + 10) for a, b, t in ROWS]
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        _queued(city, counts_csv(hoods, later), name="Census 2", dataset=dataset)
+    dataset.refresh_from_db()
+    assert dataset.name == "Census" and _units(dataset)[0][1] == [100, 50]  # not yet
+    callbacks[0]()
+    dataset.refresh_from_db()
+    assert dataset.name == "Census 2" and dataset.status == "ready"
+    assert sorted(c for _t, c in _units(dataset)) == sorted([a, b] for a, b, _t in later)
+    assert dataset.results["population"] == 800 + 60
+
+
+def test_the_queued_import_computes_what_the_small_one_does():
+    city, hoods = grid_city()
+    small = _import(city, counts_csv(hoods, ROWS))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        large = _queued(city, counts_csv(hoods, ROWS))
+    large.refresh_from_db()
+    assert large.status == "ready" and large.results == small.results
+    assert _units(large) == _units(small)
+
+
+def test_a_queued_import_records_its_phases_with_counts(settings, monkeypatch):
+    monkeypatch.setattr(services, "PROGRESS_LINES", 2)
+    monkeypatch.setattr(services, "STAGE_BATCH", 4)
+    seen = []
+    record = services._progress
+
+    def spy(job, **values):  # type: ignore[no-untyped-def]
+        record(job, **values)
+        job = ImportJob.objects.get(pk=job.pk)
+        seen.append((job.phase, job.rows_done, job.rows_total))
+
+    monkeypatch.setattr(services, "_progress", spy)
+    city, hoods = grid_city()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _queued(city, counts_csv(hoods, ROWS))
+    assert seen == [
+        ("checking", 0, 6),  # 7 lines: the header and 6 rows
+        ("checking", 1, 6),
+        ("checking", 3, 6),
+        ("checking", 5, 6),
+        ("writing", 0, 6),
+        ("writing", 4, 6),
+        ("writing", 6, 6),
+        ("computing", 6, 6),
+    ]
+
+
+def test_a_queued_import_runs_once(settings):
+    city, hoods = grid_city()
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        dataset = _queued(city, counts_csv(hoods, ROWS))
+    job = ImportJob.objects.get(dataset=dataset)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)  # another worker
+    services.import_job_run(job_id=job.pk)
+    assert Unit.objects.count() == 0 and not StagedUnit.objects.exists()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Unit.objects.count() == 6
+    finished_at = job.finished_at
+    services.import_job_run(job_id=job.pk)  # queued again: nothing happens
+    job.refresh_from_db()
+    assert job.finished_at == finished_at and Unit.objects.count() == 6
+
+
+def test_every_problem_of_a_large_file_is_counted_and_the_first_are_kept(settings):
+    city, _hoods = grid_city()
+    lines = ["code,a,b,total", *[f"XX-{n},1,1,2" for n in range(25)]]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        dataset = _queued(city, "\n".join(lines) + "\n")
+    job = ImportJob.objects.get(dataset=dataset)
+    dataset.refresh_from_db()
+    assert dataset.status == DataSet.Status.FAILED and Unit.objects.count() == 0
+    assert job.problems_total == 25 and len(job.problems) == 20
+    shown = job.problem_texts()
+    assert shown[0] == "Line 2: unknown territory code “XX-0” in Marseille."
+    assert len(shown) == 21 and shown[-1] == "… and 5 more problems."
+
+
+def test_a_large_file_whose_header_lacks_a_column_is_refused_at_once():
+    city, _hoods = grid_city()
+    with pytest.raises(ValidationError) as caught:
+        _queued(city, "code,a,total\nX,1,2\n")
+    assert caught.value.messages == ["Line 1: missing column b."]
+    assert not DataSet.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_large_boundaries_are_checked_by_the_task(settings):
+    city, hoods = grid_city(2, 1)
+    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": hoods[0].code}, "geometry": square(0, 0)},
+            {"type": "Feature", "properties": {"code": hoods[1].code}, "geometry": bowtie},
+        ],
+    }
+    text = counts_csv(hoods, ROWS[:2])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        dataset = _queued(city, text, boundaries=ContentFile(json.dumps(geo).encode()))
+    job = ImportJob.objects.get(dataset=dataset)
+    from django.utils import translation
+
+    with translation.override("fr"):
+        french = job.problem_texts()
+    english = job.problem_texts()
+    assert english[0].startswith("Feature 2 (") and "not a valid polygon" in english[0]
+    assert french[0].startswith("Entité 2 (") and "polygone valide" in french[0]
+    geo["features"][1]["geometry"] = square(1, 0)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        dataset = _queued(city, text, boundaries=ContentFile(json.dumps(geo).encode()))
+    dataset.refresh_from_db()
+    assert dataset.status == "ready" and dataset.boundaries == DataSet.Boundaries.UPLOAD
+    assert dataset.units.first().boundary["type"] == "Polygon"
+
+
+def test_deleting_a_data_set_removes_the_upload_its_import_waits_with():
+    city, hoods = grid_city()
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        dataset = _queued(city, counts_csv(hoods, ROWS))
+    stored = ImportJob.objects.get(dataset=dataset).counts_file
+    assert stored.startswith(services.UPLOADS) and default_storage.exists(stored)
+    services.dataset_delete(dataset=dataset)
+    assert not default_storage.exists(stored) and not ImportJob.objects.exists()

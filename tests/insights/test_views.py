@@ -242,3 +242,136 @@ def test_members_only_space_never_appears_in_the_equity_breakdown(client, settin
         "Hidden circle"
         not in client.get(reverse("insights:city", args=[city.code])).content.decode()
     )
+
+
+# --------------------------------------------------------------------------- large uploads
+
+
+def _not_in_the_request(*args, **kwargs):  # type: ignore[no-untyped-def]
+    raise AssertionError("the rows were read in the request")
+
+
+def test_a_large_upload_is_queued_without_reading_its_rows(client, settings, monkeypatch):
+    settings.COCITY_INSIGHTS_ASYNC_BYTES = 100  # the file has about 150 bytes
+    city, hoods = grid_city()
+    client.force_login(_editor(city))
+    reader = services.parse_counts
+    monkeypatch.setattr(services, "parse_counts", _not_in_the_request)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        response = _post(client, city, counts_csv(hoods, ROWS))
+    dataset = DataSet.objects.get()
+    assert response.status_code == 302 and response["Location"] == dataset.get_absolute_url()
+    job = ImportJob.objects.get()
+    assert job.status == "queued" and dataset.status == "importing" and len(callbacks) == 1
+    assert not dataset.units.exists()
+    html = client.get(dataset.get_absolute_url()).content.decode()
+    assert "in the background" in html and "waiting in the queue" in html
+    monkeypatch.setattr(services, "parse_counts", reader)
+    callbacks[0]()  # the task: checks every row, then writes
+    dataset.refresh_from_db()
+    assert dataset.status == "ready" and dataset.units.count() == 6
+    assert dataset.results["units"] == 6 and dataset.created_by is not None
+
+
+def test_a_large_upload_with_a_bad_header_or_bytes_is_refused_in_the_form(
+    client, settings, monkeypatch
+):
+    settings.COCITY_INSIGHTS_ASYNC_BYTES = 10
+    city, hoods = grid_city()
+    client.force_login(_editor(city))
+    monkeypatch.setattr(services, "parse_counts", _not_in_the_request)
+    response = _post(client, city, counts_csv(hoods, ROWS).replace("code,a,b,", "code,a,", 1))
+    assert response.status_code == 200
+    assert "Line 1: missing column b." in response.content.decode()
+    latin = SimpleUploadedFile("c.csv", "code,a,b,total\nQuartier é,1,1,2\n".encode("latin-1"))
+    response = _post(client, city, "", counts=latin)
+    assert "The file is not UTF-8 text." in response.content.decode()
+    assert not DataSet.objects.exists() and not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                "The file was not imported; nothing was written.",
+                "Line 3: unknown territory code “NOPE-0” in Marseille.",
+                "Line 4: a is negative.",
+                "… and 5 more problems.",
+                "Try again with a corrected file",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Le fichier n’a pas été importé ; rien n’a été écrit.",  # noqa: RUF001
+                "Ligne 3 : code territorial « NOPE-0 » inconnu à Marseille.",
+                "Ligne 4 : a est négatif.",
+                "… et 5 problèmes de plus.",
+                "Réessayer avec un fichier corrigé",
+            ],
+        ),
+    ],
+)
+def test_a_large_upload_with_problems_fails_in_the_background_and_the_page_lists_them(
+    client, settings, language, expected
+):
+    settings.COCITY_INSIGHTS_ASYNC_BYTES = 100
+    city, hoods = grid_city()
+    client.force_login(_editor(city))
+    lines = ["code,a,b,total", f"{hoods[0].code},1,1,2"]
+    lines += [f"{hoods[1].code},-1,1,2" if n == 1 else f"NOPE-{n},1,1,2" for n in range(25)]
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = _post(client, city, "\n".join(lines) + "\n")
+    dataset = DataSet.objects.get()
+    assert response.status_code == 302  # the request never saw the problems
+    assert dataset.status == "failed" and not dataset.units.exists()
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and job.problems_total == 25
+    html = client.get(dataset.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content
+    page = html.decode()
+    for text in expected:
+        assert text in page
+    listed = page.split('role="alert"><ul class="errorlist">', 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 21  # the first 20, then how many more
+    assert reverse("insights:dataset_create", args=[city.code]) in page
+    assert "every 2s" not in page
+
+
+def test_the_progress_shows_each_phase(client, settings):
+    city, hoods = grid_city()
+    dataset = _dataset(city, hoods)
+    job = ImportJob.objects.create(dataset=dataset, status="running", phase="checking")
+    url = reverse("insights:dataset_detail", args=[dataset.pk])
+    phases = [
+        ("checking", 40000, 100000, "Checking rows: 40,000 of about 100,000 read."),
+        ("writing", 25000, 100000, "Writing units: 25,000 of 100,000 (25%)."),
+        ("computing", 100000, 100000, "Computing indices for 100,000 areas."),
+    ]
+    for phase, done, total, text in phases:
+        ImportJob.objects.filter(pk=job.pk).update(phase=phase, rows_done=done, rows_total=total)
+        fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert text in fragment and 'hx-trigger="every 2s"' in fragment
+    fragment = client.get(url, headers={"HX-Request": "true"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Calcul des indices pour 100\xa0000 zones." in fragment.content.decode()
+
+
+def test_the_data_set_page_reads_two_facts_of_the_results_not_all_of_them(client):
+    city, hoods = grid_city()
+    dataset = _dataset(city, hoods)
+    DataSet.objects.filter(pk=dataset.pk).update(
+        results={**dataset.results, "errors": ["spatial dissimilarity: no area touches another"]}
+    )
+    url = reverse("insights:dataset_detail", args=[dataset.pk])
+    response = client.get(url)
+    html = response.content.decode()
+    assert "<dt>Areas</dt><dd>6</dd>" in html
+    assert "<li>spatial dissimilarity: no area touches another</li>" in html
+    assert "results" in response.context["dataset"].get_deferred_fields()
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert "results" in fragment.context["dataset"].get_deferred_fields()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,24 @@ def _read_text(upload: Any, kind: str) -> str:
     if "\x00" in text:
         raise ValidationError(_("The file is not text."))
     return str(text)
+
+
+def _check_text(upload: Any, kind: str) -> None:
+    """``_read_text``'s checks chunk by chunk, for a large upload that is stored as it came
+    and read by the background task: it is never held in memory whole."""
+    uploads.check_size(upload, kind)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    has_nul = False
+    try:
+        for chunk in upload.chunks():
+            decoder.decode(chunk)
+            has_nul = has_nul or b"\x00" in chunk
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text.")) from None
+    if has_nul:
+        raise ValidationError(_("The file is not text."))
+    upload.seek(0)
 
 
 class DataSetForm(forms.Form):
@@ -66,13 +87,28 @@ class DataSetForm(forms.Form):
             raise ValidationError(_("Choose a year that has happened."))
         return int(year)
 
-    def clean_counts(self) -> str:
-        return _read_text(self.cleaned_data["counts"], "csv")
+    @cached_property
+    def queued(self) -> bool:
+        """Whether the uploads are large enough (``COCITY_INSIGHTS_ASYNC_BYTES`` together) to
+        be checked and written in the background: then ``counts`` and ``boundaries`` are the
+        uploaded files, checked as text but not read into memory; otherwise their text."""
+        sizes = [getattr(self.files.get(name), "size", 0) or 0 for name in ("counts", "boundaries")]
+        return sum(sizes) > settings.COCITY_INSIGHTS_ASYNC_BYTES
 
-    def clean_boundaries(self) -> str | None:
+    def clean_counts(self) -> Any:
+        upload = self.cleaned_data["counts"]
+        if self.queued:
+            _check_text(upload, "csv")
+            return upload
+        return _read_text(upload, "csv")
+
+    def clean_boundaries(self) -> Any:
         upload = self.cleaned_data.get("boundaries")
         if not upload:
             return None
+        if self.queued:
+            _check_text(upload, "geojson")
+            return upload
         return _read_text(upload, "geojson")
 
     def clean(self) -> dict[str, Any]:

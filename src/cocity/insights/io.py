@@ -41,9 +41,9 @@ class Problem:
 
 
 class InputError(ValueError):
-    """Bad input; ``problems`` lists every problem found (up to MAX_REPORTED)."""
+    """Bad input; ``problems`` lists every problem found (``str()`` shows MAX_REPORTED)."""
 
-    def __init__(self, problems: Sequence[Problem | str]):
+    def __init__(self, problems: Sequence[Problem | geojson.GeoJSONError | str]):
         self.problems = list(problems)
         shown = [str(p) for p in self.problems[:MAX_REPORTED]]
         more = "" if len(problems) <= MAX_REPORTED else f"\n... and {len(problems) - 20} more"
@@ -112,6 +112,28 @@ def read_counts_csv(
         return parse_counts(handle, id_column=id_column, groups=groups, total=total)
 
 
+def header_problems(header: list[str], wanted: list[str]) -> list[Problem]:
+    """One problem per column of ``wanted`` that the header (stripped cells) lacks."""
+    return [
+        Problem(gettext_noop("Line 1: missing column %(column)s."), {"column": c})
+        for c in wanted
+        if c not in header
+    ]
+
+
+def check_header(line: str, *, id_column: str, groups: list[str], total: str | None) -> None:
+    """The header line alone (what a queued import checks before it is stored): the same
+    problems as ``parse_counts`` gives for it, as an ``InputError``."""
+    records = _records([line]) if line.strip() else iter(())
+    first = next(records, None)
+    if first is None:
+        raise InputError([Problem(gettext_noop("The file has no rows."), {})])
+    wanted = [id_column, *groups, *([total] if total else [])]
+    missing = header_problems([c.strip() for c in first[1]], wanted)
+    if missing:
+        raise InputError(missing)
+
+
 def parse_counts(
     lines: Iterable[str],
     *,
@@ -142,14 +164,9 @@ def parse_counts(
     if first is None:
         raise InputError([Problem(gettext_noop("The file has no rows."), {})])
     header = [h.strip() for h in first[1]]
-    missing = [c for c in [id_column, *columns] if c not in header]
+    missing = header_problems(header, [id_column, *columns])
     if missing:
-        raise InputError(
-            [
-                Problem(gettext_noop("Line 1: missing column %(column)s."), {"column": c})
-                for c in missing
-            ]
-        )
+        raise InputError(missing)
     id_at = header.index(id_column)
     positions = [header.index(c) for c in columns]
     for line, row in records:

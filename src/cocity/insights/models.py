@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .problems import from_json, texts
+
 
 class DataSet(models.Model):
     class Status(models.TextChoices):
@@ -124,7 +126,8 @@ class Unit(models.Model):
 
 
 class ImportJob(models.Model):
-    """A large import run on the task queue; the data set's page shows its progress."""
+    """An import run on the task queue (``services.import_job_run``); the data set's page shows
+    its phase and progress, and the problems that stopped it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting in the queue")
@@ -132,16 +135,32 @@ class ImportJob(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
+    class Phase(models.TextChoices):
+        CHECKING = "checking", _("checking rows")
+        WRITING = "writing", _("writing units")
+        COMPUTING = "computing", _("computing indices")
+
     dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="imports")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices, blank=True)
+    # Of the phase: lines read of about the file's lines, units staged of the rows.
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows imported"), default=0)
-    # The validated rows waiting to be written: [[territory id, [counts], total, boundary], ...]
-    payload = models.JSONField(default=list, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    # What the import makes of the data set (name, source, year, groups, columns, boundaries,
+    # options), put on it when the units are written: a replaced data set keeps its own until.
+    spec = models.JSONField(default=dict, blank=True)
+    # The upload as it came, in the default storage (services.UPLOADS: never served), until
+    # the job ends.
+    counts_file = models.CharField(max_length=300, blank=True)
+    boundaries_file = models.CharField(max_length=300, blank=True)
+    # The problems found in the file (the first ones, as problems.as_json) and how many.
+    problems = models.JSONField(default=list, blank=True)
+    problems_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)  # an unexpected failure, for operators
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -156,8 +175,27 @@ class ImportJob(models.Model):
     def percent(self) -> int:
         if not self.rows_total:
             return 100 if self.status == self.Status.DONE else 0
-        return int(100 * self.rows_done / self.rows_total)
+        return min(100, int(100 * self.rows_done / self.rows_total))
 
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def problem_texts(self) -> list[str]:
+        """The problems that stopped the import, in the active language, with how many more."""
+        return texts([from_json(p) for p in self.problems], self.problems_total)
+
+
+class StagedUnit(models.Model):
+    """A unit a queued import has checked and written, waiting for the import's last step,
+    which moves them all into the data set in one transaction: a data set never shows half an
+    import, and a failed one leaves nothing behind."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="staged")
+    territory = models.ForeignKey("network.Territory", on_delete=models.CASCADE, related_name="+")
+    counts = models.JSONField(default=list)
+    total = models.PositiveIntegerField()
+    boundary = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.territory_id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from cocity.network.models import Territory
@@ -59,8 +60,30 @@ def dataset_units(dataset: DataSet) -> list[Any]:
     )
 
 
+def datasets_for_page() -> QuerySet[DataSet]:
+    """Data sets for their own page and its progress fragment: the results stay in the
+    database (a million areas make them tens of megabytes, seconds to read); only the number
+    of areas (``result_units``) and the indices that could not be computed
+    (``result_errors``) are read from them."""
+    return (
+        DataSet.objects.select_related("city")
+        .defer("results")
+        .annotate(
+            result_units=KeyTransform("units", "results"),
+            result_errors=KeyTransform("errors", "results"),
+        )
+    )
+
+
 def latest_job(dataset: DataSet) -> ImportJob | None:
-    return dataset.imports.defer("payload").first()
+    return dataset.imports.first()
+
+
+def import_pending(dataset: DataSet) -> bool:
+    """Whether an import of the data set waits in the queue or runs."""
+    return dataset.imports.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    ).exists()
 
 
 def over_time(datasets: list[DataSet]) -> list[dict[str, Any]]:

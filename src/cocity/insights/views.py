@@ -124,31 +124,46 @@ def dataset_create(request: HttpRequest, code: str) -> HttpResponse:
     form = DataSetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        common: dict[str, Any] = {
+            "city": place,
+            "name": data["name"],
+            "source": data["source"],
+            "year": data["year"],
+            "groups": data["group_list"],
+            "total_column": data["total_column"],
+            "id_column": data["id_column"],
+            "id_property": data.get("id_property") or "code",
+            "user": signed_in(request),
+        }
         try:
-            dataset = services.dataset_import(
-                city=place,
-                name=data["name"],
-                source=data["source"],
-                year=data["year"],
-                groups=data["group_list"],
-                total_column=data["total_column"],
-                id_column=data["id_column"],
-                csv_text=data["counts"],
-                geojson_text=data["boundaries"],
-                id_property=data.get("id_property") or "code",
-                user=signed_in(request),
-            )
+            if form.queued:  # large: checked and written by the task, never in the request
+                dataset = services.dataset_import_queued(
+                    **common, counts=data["counts"], boundaries=data["boundaries"]
+                )
+            else:
+                dataset = services.dataset_import(
+                    **common, csv_text=data["counts"], geojson_text=data["boundaries"]
+                )
         except ValidationError as error:
             add_service_errors(form, error, unnamed="counts")
         else:
-            messages.success(request, _("The data set is imported."))
+            if dataset.status == DataSet.Status.READY and not selectors.import_pending(dataset):
+                messages.success(request, _("The data set is imported."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The file is checked and imported in the background; this page shows "
+                        "how far it has gone."
+                    ),
+                )
             return redirect(dataset.get_absolute_url())
     return render(request, "insights/dataset_form.html", {"form": form, "city": place})
 
 
 @require_http_methods(["GET", "HEAD"])
 def dataset_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    dataset = get_object_or_404(DataSet.objects.select_related("city"), pk=pk)
+    dataset = get_object_or_404(selectors.datasets_for_page(), pk=pk)
     job = selectors.latest_job(dataset)
     context = {
         "dataset": dataset,
@@ -162,7 +177,7 @@ def dataset_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_object_or_404(DataSet.objects.select_related("city"), pk=pk)
+    dataset = get_object_or_404(DataSet.objects.select_related("city").defer("results"), pk=pk)
     if not request.user.has_perm("insights.delete_dataset", dataset):
         return login_or_forbidden(request)
     code = dataset.city.code
