@@ -64,7 +64,7 @@ def main() -> None:
         hood_paths = [h.path for h in hoods]
         with connection.cursor() as c:
             c.execute(
-                "DELETE FROM commons_pactevent WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')"
+                "DELETE FROM commons_pacthistoryentry WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')"
             )
             c.execute(
                 "DELETE FROM commons_pactparty WHERE pact_id IN (SELECT p.id FROM commons_pact p JOIN commons_commons cc ON cc.id = p.commons_id WHERE cc.slug LIKE 'bench-commons-%%')"
@@ -116,7 +116,7 @@ def main() -> None:
                 [low, high, low, STATES, user_id, pacts],
             )
             c.execute(
-                """INSERT INTO commons_pactevent (pact_id, action, from_state, to_state, actor_id,
+                """INSERT INTO commons_pacthistoryentry (pact_id, action, from_state, to_state, actor_id,
                 reason, due_on, created_at, reminded_at)
                 SELECT p.id, a.action, a.from_state, a.to_state, %s, a.reason, NULL,
                   p.created_at + a.n * interval '10 days', p.created_at
@@ -130,7 +130,7 @@ def main() -> None:
                 [user_id],
             )
         c = connection.cursor()
-        c.execute("ANALYZE commons_commons; ANALYZE commons_pact; ANALYZE commons_pactevent")
+        c.execute("ANALYZE commons_commons; ANALYZE commons_pact; ANALYZE commons_pacthistoryentry")
     print(
         f"{commons} commons, {pacts} pacts, {pacts * 4} history entries in {time.monotonic() - started:.0f} s"
     )
