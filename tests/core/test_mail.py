@@ -59,3 +59,17 @@ def test_with_the_database_queue_a_worker_sends_the_mail(
 def test_recipient_language_is_the_first_offered_language_they_speak(user_factory) -> None:
     assert recipient_language(user_factory(languages=["wo", "fr", "en"])) == "fr"
     assert recipient_language(user_factory(languages=["ar"])) == "en"
+
+
+def test_a_text_mail_shows_what_people_wrote_unescaped(django_capture_on_commit_callbacks) -> None:
+    """Mail templates are plain text: ``<``, ``&`` and quotes are not turned into HTML entities,
+    even in a template that does not say ``{% autoescape off %}`` (the library's, a digest's)."""
+    title = 'Tom & Jerry\'s <b>"garden"</b>'
+    with django_capture_on_commit_callbacks(execute=True):
+        _queue(
+            template="library/emails/returned",
+            context={"item": {"title": title}, "comment": title},
+        )
+    (message,) = mail.outbox
+    assert message.subject == f"[cocity] Changes asked: {title}"
+    assert message.body.count(title) == 2 and "&amp;" not in message.body

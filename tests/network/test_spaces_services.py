@@ -228,13 +228,13 @@ def test_join_request_decide_mail_is_in_the_requesters_language(
     rendered_in = []
     from cocity.core import mail as core_mail
 
-    real_render = core_mail.render_to_string
+    real_render = core_mail.render_plain_text
 
     def recording_render(*args, **kwargs):  # type: ignore[no-untyped-def]
         rendered_in.append(translation.get_language())
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(core_mail, "render_to_string", recording_render)
+    monkeypatch.setattr(core_mail, "render_plain_text", recording_render)
     with django_capture_on_commit_callbacks(execute=True):
         services.join_request_decide(join_request=join_request, actor=admin, accept=True)
     assert rendered_in == ["fr", "fr"]

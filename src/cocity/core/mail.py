@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 from django_tasks import task
 
@@ -44,6 +45,13 @@ def recipient_language(user: object) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A mail template rendered as plain text: values as people wrote them, never HTML-escaped
+    (``<``, ``&`` and quotes stay themselves in a text mail; nothing in it is HTML)."""
+    template: Any = get_template(template_name)
+    return str(template.template.render(Context(context, autoescape=False)))
+
+
 def queue_templated_email(
     *,
     to: str,
@@ -52,11 +60,12 @@ def queue_templated_email(
     language: str | None = None,
     attachments: Sequence[tuple[str, str, str]] = (),
 ) -> None:
-    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` and queue the
-    message once the current transaction commits (never for a rolled-back change)."""
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` as plain
+    text (``render_plain_text``) and queue the message once the current transaction commits
+    (never for a rolled-back change). The subject is one line: its line breaks are spaces."""
     with translation.override(language or translation.get_language()):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = str(render_to_string(f"{template}_body.txt", context))
+        subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
+        body = render_plain_text(f"{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     transaction.on_commit(
         lambda: send_email.enqueue(
