@@ -4,6 +4,7 @@ service, render. Events of spaces a person may not see, and drafts, answer 404."
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -310,30 +312,40 @@ def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return _ics_response(ical.build_calendar(sessions, name=series.name), f"{series.slug}.ics")
 
 
+@dataclass(frozen=True)
+class _SeriesReading:
+    """A series and the events of it one reader may see: the feed object of one request (the
+    ``Feed`` instance serves every request, in every thread, so it keeps nothing of one)."""
+
+    series: Series
+    events: Any
+
+
 class SeriesAtomFeed(Feed):
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, slug: str) -> Any:
-        self.request = request
-        return _series_or_404(request, slug)
+    def get_object(self, request: HttpRequest, slug: str) -> _SeriesReading:
+        series = _series_or_404(request, slug)
+        return _SeriesReading(series=series, events=_events_in_series(request, series))
 
-    def title(self, obj: Series) -> str:
-        return obj.name
+    def title(self, obj: _SeriesReading) -> str:
+        return obj.series.name
 
-    def link(self, obj: Series) -> str:
-        return obj.get_absolute_url()
+    def link(self, obj: _SeriesReading) -> str:
+        return obj.series.get_absolute_url()
 
-    def subtitle(self, obj: Series) -> str:
-        return obj.summary
+    def subtitle(self, obj: _SeriesReading) -> str:
+        return obj.series.summary
 
-    def items(self, obj: Series) -> Any:
-        return _events_in_series(self.request, obj).order_by("-starts_at", "-id")[:50]
+    def items(self, obj: _SeriesReading) -> Any:
+        return obj.events.order_by("-starts_at", "-id")[:50]
 
     def item_title(self, item: Event) -> str:
         return item.title
 
     def item_description(self, item: Event) -> str:
-        return item.summary
+        # Atom's <summary type="html">: the plain-text summary escaped, shown as text.
+        return escape(item.summary)
 
     def item_link(self, item: Event) -> str:
         return item.get_absolute_url()

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cocity.network.models import Space, Topic
@@ -32,7 +33,9 @@ class _ItemFeed(Feed):
         return item.title
 
     def item_description(self, item: LibraryItem) -> str:
-        return item.summary
+        # Atom's <summary type="html">: the plain-text summary escaped, so a reader shows it as
+        # text and runs none of it.
+        return escape(item.summary)
 
     def item_pubdate(self, item: LibraryItem) -> Any:
         return item.published_at
