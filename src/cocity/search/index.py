@@ -36,6 +36,31 @@ TS_CONFIGS = {
     "tr": "turkish",
 }
 MAX_BODY = 50_000
+# The private-use characters extracts mark highlights with (``selectors.snippets``); a document's
+# body (what extracts are cut from) never holds them, so every one in an extract is a highlight
+# the search made, and an extract never opens or closes one of its own.
+MARK_ON, MARK_OFF = "\ue000", "\ue001"
+_NO_MARKS = str.maketrans("", "", MARK_ON + MARK_OFF)
+
+
+def without_marks(text: str) -> str:
+    return text.translate(_NO_MARKS)
+
+
+# Invisible characters people's editors put around or between words (bidirectional marks,
+# embeddings, overrides and isolates, the zero-width space, the byte-order mark): the database's
+# tokenizers glue them to the word next to them, which then matches no search. The words
+# indexed have a space instead; the stored document keeps them.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"),
+    " ",
+)
+
+
+def searchable(text: str) -> str:
+    return text.translate(_INVISIBLE)
+
+
 # Cached summaries follow the "search" namespace (cocity.core.cache): the table in apps.py bumps
 # it with every write to a document, its topics or the facet counts. This counter only says when
 # to fold the facet counts' +1/-1 rows.
@@ -214,15 +239,22 @@ def _write_fulltext(document: Document) -> None:
             config = ts_config(document.language)
             cursor.execute(
                 "UPDATE search_document SET ts_config = %s::regconfig, search_vector = "
-                "setweight(to_tsvector(%s::regconfig, title), 'A') || "
-                "setweight(to_tsvector(%s::regconfig, body), 'B') WHERE id = %s",
-                [config, config, config, document.pk],
+                "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
+                "setweight(to_tsvector(%s::regconfig, %s), 'B') WHERE id = %s",
+                [
+                    config,
+                    config,
+                    searchable(document.title),
+                    config,
+                    searchable(document.body),
+                    document.pk,
+                ],
             )
         elif connection.vendor == "sqlite":
             cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [document.pk])
             cursor.execute(
                 "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [document.pk, document.title, document.body],
+                [document.pk, searchable(document.title), searchable(document.body)],
             )
 
 
@@ -251,7 +283,7 @@ def write_entry(provider: SearchProvider, object_id: int, entry: IndexEntry) -> 
         object_id=object_id,
         defaults={
             "title": entry.title[:300],
-            "body": entry.body[:MAX_BODY],
+            "body": without_marks(entry.body)[:MAX_BODY],
             "language": entry.language[:12],
             "kind": entry.kind[:40],
             "kind_label": str(entry.kind_label)[:80],

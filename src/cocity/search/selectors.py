@@ -29,13 +29,13 @@ from cocity.core.pagination import paginate
 from cocity.network.models import Space, Topic
 from cocity.network.selectors import spaces_visible_to
 
+from .index import MARK_OFF, MARK_ON
 from .models import Document, DocumentTopic, FacetCount
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 FACETS = ("kind", "topic", "city", "language", "year", "space")
 FACET_LIMIT = 12
-_MARK_ON, _MARK_OFF = "\ue000", "\ue001"
 # Query parsed with every main language's rules, ORed: a word matches its stem in any of them.
 QUERY_CONFIGS = ("simple", "english", "french", "italian", "spanish", "german")
 
@@ -115,7 +115,7 @@ def match(documents: QuerySet[Document], parsed: ParsedQuery, *, any_term: bool 
 
 
 def _safe_snippet(raw: str) -> SafeString:
-    html = escape(raw).replace(_MARK_ON, "<mark>").replace(_MARK_OFF, "</mark>")
+    html = escape(raw).replace(MARK_ON, "<mark>").replace(MARK_OFF, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags added
 
 
@@ -127,7 +127,7 @@ def snippets(ids: list[int], parsed: ParsedQuery) -> dict[int, SafeString]:
         if connection.vendor == "postgresql":
             sql, params = _pg_tsquery(parsed.text)
             options = (
-                f"StartSel={_MARK_ON}, StopSel={_MARK_OFF}, MaxWords=35, MinWords=12, "
+                f"StartSel={MARK_ON}, StopSel={MARK_OFF}, MaxWords=35, MinWords=12, "
                 'MaxFragments=2, FragmentDelimiter=" … "'
             )
             cursor.execute(
@@ -140,7 +140,7 @@ def snippets(ids: list[int], parsed: ParsedQuery) -> dict[int, SafeString]:
             cursor.execute(
                 f"SELECT rowid, snippet(search_fts, 1, %s, %s, ' … ', 24) FROM search_fts "  # noqa: S608 - placeholders only
                 f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
-                [_MARK_ON, _MARK_OFF, _fts5_query(parsed.terms), *ids],
+                [MARK_ON, MARK_OFF, _fts5_query(parsed.terms), *ids],
             )
         return {row[0]: _safe_snippet(row[1] or "") for row in cursor.fetchall()}
 
