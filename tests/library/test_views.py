@@ -178,3 +178,20 @@ def test_peer_pages(client, user_factory, organisation_factory, organisation_mem
         {"organisation": organisation.pk, "kind": "need", "text": "Not mine"},
     )
     assert response.status_code == 200  # not one of their organisations: a form error
+
+
+def test_a_review_comment_too_long_decides_nothing(client, editorial):
+    space, author, editor = editorial
+    client.force_login(author)
+    client.post(reverse("library:item_create"), _form(space))
+    item = LibraryItem.objects.get()
+    client.post(reverse("library:item_submit", args=[item.pk]))
+    client.force_login(editor)
+    response = client.post(
+        reverse("library:item_review", args=[item.pk]),
+        {"decision": "publish", "comment": "x" * 5001},
+        follow=True,
+    )
+    item.refresh_from_db()
+    assert item.status == LibraryItem.Status.IN_REVIEW
+    assert b"at most 5000 characters" in response.content

@@ -175,7 +175,11 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():  # a comment too long: refused, and nothing is decided
+        item = _visible_item(request, pk)
+        messages.error(request, " ".join(str(error) for error in form.errors["comment"]))
+        return redirect(item.get_absolute_url())
+    comment = form.cleaned_data["comment"]
     if request.POST.get("decision") == "publish":
         return _post_action(request, pk, services.item_publish, comment=comment)
     return _post_action(request, pk, services.item_return, comment=comment)
