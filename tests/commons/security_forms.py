@@ -27,6 +27,7 @@ from cocity.commons.models import (
 )
 from cocity.core.testing.forms import FormCase, Scenario, register_form
 from cocity.network.models import Organisation, Role, Territory
+from cocity.participation.models import Report
 from tests.commons import scenario as flow
 from tests.factories import (
     CommonsFactory,
@@ -382,5 +383,30 @@ register_form(
             else (_latest(PactReport, "indicator_values") or {}).get("Open days")
         ),
         rendered_at=_pact_url,
+    )
+)
+
+
+def _comment_to_report() -> Scenario:
+    scenario = _public_in_window()
+    w, pact = scenario.objects["w"], scenario.objects["pact"]
+    comment = services.comment_add(pact=pact, author=w.resident, body="Close it at night.")
+    return _scenario(w, w.public, pact=pact, comment=comment)
+
+
+register_form(
+    FormCase(
+        name="commons pact comment report",
+        url_name="commons:comment_report",
+        url_kwargs=lambda s: {"pk": s.objects["pact"].pk, "comment_pk": s.objects["comment"].pk},
+        setup=_comment_to_report,
+        data=lambda s: {"reason": "A personal attack."},
+        fields=("reason",),
+        stored=lambda s, f: _latest(Report, "reason"),
+        # The city's officers read the reason in their moderation queue.
+        rendered_at=lambda s: (
+            f"/participation/organisations/{s.objects['w'].comune.slug}/moderation/"
+        ),
+        viewer=lambda s: s.objects["w"].officer,
     )
 )

@@ -86,7 +86,15 @@ register_form(
         url_kwargs=lambda s: {"space_slug": s.objects["space"].slug},
         setup=_organiser,
         data=lambda s: dict(EVENT_DATA),
-        fields=(*EVENT_FIELDS, "time_zone", "extra_zones", "languages", "interpretation"),
+        fields=(
+            *EVENT_FIELDS,
+            "time_zone",
+            "extra_zones",
+            "languages",
+            "interpretation",
+            "online_url",
+            "external_registration_url",
+        ),
         stored=_event_value,
     )
 )

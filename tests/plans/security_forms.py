@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from cocity.core.testing.forms import FormCase, Scenario, register_form
-from cocity.participation.models import Comment
-from cocity.plans.models import Action, Idea, ProgressUpdate
+from cocity.participation.models import Comment, Report
+from cocity.plans.models import Action, Idea, Phase, Process, ProgressUpdate
 from tests.factories import IdeaFactory, UserFactory, process_in_phase
 
 
@@ -75,7 +76,107 @@ register_form(
             "progress": "20",
             "status": "in_progress",
         },
-        fields=("text",),
+        fields=("text", "link"),
         stored=lambda s, field: getattr(_latest(ProgressUpdate), field),
+    )
+)
+
+
+def _space_editor() -> Scenario:
+    process, organiser = process_in_phase("collect")
+    return Scenario(user=organiser, objects={"space": process.space, "process": process})
+
+
+def _facilitating() -> Scenario:
+    process, organiser = process_in_phase("collect")
+    idea = IdeaFactory(process=process)
+    return Scenario(user=organiser, objects={"process": process, "idea": idea})
+
+
+register_form(
+    FormCase(
+        name="plans process create",
+        url_name="plans:process_create",
+        url_kwargs=lambda s: {"space_slug": s.objects["space"].slug},
+        setup=_space_editor,
+        data=lambda s: {
+            "title": "Greener streets",
+            "slug": f"greener-{secrets.token_hex(3)}",
+            "description": "",
+            "support_limit": "",
+            "plan_title": "",
+        },
+        fields=("title", "description", "plan_title"),
+        stored=lambda s, field: getattr(_latest(Process), field, None),
+        viewer=lambda s: None,
+    )
+)
+register_form(
+    FormCase(
+        name="plans phase add",
+        url_name="plans:phase_add",
+        url_kwargs=lambda s: {"slug": s.objects["process"].slug},
+        setup=_space_editor,
+        data=lambda s: {
+            "kind": "refine",
+            "name": "Refining",
+            "starts_on": "2031-01-10",
+            "ends_on": "2031-02-10",
+            "description": "",
+        },
+        fields=("name", "description"),
+        stored=lambda s, field: getattr(_latest(Phase), field, None),
+        viewer=lambda s: None,
+    )
+)
+register_form(
+    FormCase(
+        name="plans action",
+        url_name="plans:action_create",
+        url_kwargs=lambda s: {"slug": s.objects["process"].slug},
+        setup=_organising,
+        data=lambda s: {
+            "title": "Plant trees",
+            "description": "",
+            "deliverables": "",
+            "status": "proposed",
+            "starts_on": "",
+            "due_on": "",
+        },
+        fields=("title", "description", "deliverables"),
+        stored=lambda s, field: getattr(_latest(Action), field),
+        viewer=lambda s: None,
+    )
+)
+register_form(
+    FormCase(
+        name="plans idea answer",
+        url_name="plans:idea_answer",
+        url_kwargs=lambda s: {"slug": s.objects["process"].slug, "pk": s.objects["idea"].pk},
+        setup=_facilitating,
+        data=lambda s: {"answer": "accepted", "reason": "It fits the plan."},
+        fields=("reason",),
+        stored=lambda s, field: Idea.objects.get(pk=s.objects["idea"].pk).answer_reason,
+        viewer=lambda s: None,  # the reason is public
+    )
+)
+register_form(
+    FormCase(
+        name="plans idea report",
+        url_name="plans:report",
+        url_kwargs=lambda s: {
+            "slug": s.objects["process"].slug,
+            "kind": "idea",
+            "pk": s.objects["idea"].pk,
+        },
+        setup=_collecting,
+        data=lambda s: {"reason": "Off topic."},
+        fields=("reason",),
+        stored=lambda s, field: getattr(_latest(Report), field, None),
+        # The space's moderators read the reason in their queue.
+        rendered_at=lambda s: (
+            f"/participation/spaces/{s.objects['process'].space.slug}/moderation/"
+        ),
+        viewer=lambda s: s.objects["organiser"],
     )
 )

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from cocity.core.testing.forms import FormCase, Scenario, register_form
-from cocity.pledges.models import Framework, Measure, MeasureLink, Pledge, ProgressReport
+from cocity.pledges.models import (
+    Framework,
+    Measure,
+    MeasureLink,
+    Pledge,
+    PledgeDocument,
+    ProgressReport,
+)
 from tests.factories import (
     CampaignFactory,
     OrganisationMembershipFactory,
@@ -125,5 +132,24 @@ register_form(
         data=lambda s: {"kind": "other", "url": "https://example.org/jobs", "title": "Jobs fair"},
         fields=("title", "url"),
         stored=lambda s, field: getattr(_latest(MeasureLink), field),
+    )
+)
+
+
+def _pdf() -> Any:
+    from cocity.core.testing.files import pdf_upload
+
+    return pdf_upload("budget.pdf")
+
+
+register_form(
+    FormCase(
+        name="pledge document",
+        url_name="pledges:document_add",
+        url_kwargs=lambda s: {"pk": s.objects["pledge"].pk},
+        setup=_officer,
+        data=lambda s: {"title": "Budget 2025", "file": _pdf()},
+        fields=("title",),
+        stored=lambda s, field: getattr(_latest(PledgeDocument), field, None),
     )
 )

@@ -21,6 +21,7 @@ from cocity.network.models import (
     Role,
     Space,
 )
+from cocity.participation.models import Report
 from tests.factories import (
     OrganisationFactory,
     OrganisationMembershipFactory,
@@ -215,5 +216,53 @@ register_form(
         data=lambda s: {"email": f"guest-{secrets.token_hex(3)}@example.org", "role": "member"},
         fields=("email",),
         stored=lambda s, field: _latest(Invitation).email,
+    )
+)
+
+
+# --- participation: a moderator's decision -------------------------------------------------------
+
+
+def _moderating() -> Scenario:
+    from cocity.participation import services as participation
+    from tests.factories import IdeaFactory
+
+    scenario = _space_admin()
+    idea = IdeaFactory(process__space=scenario.objects["space"])
+    report = participation.report_create(
+        target=idea, reporter=UserFactory(), reason="Off topic.", space=scenario.objects["space"]
+    )
+    return Scenario(
+        user=scenario.user, objects={**scenario.objects, "idea": idea, "report": report}
+    )
+
+
+register_form(
+    FormCase(
+        name="moderation decision",
+        url_name="participation:report_decide",
+        url_kwargs=lambda s: {"slug": s.objects["space"].slug, "pk": s.objects["report"].pk},
+        setup=_moderating,
+        data=lambda s: {"decision": "hide", "reason": "Personal data."},
+        fields=("reason",),
+        stored=lambda s, field: Report.objects.get(pk=s.objects["report"].pk).decision_reason,
+        # Hidden: the reason stands in for the idea's text, for everyone.
+        rendered_at=lambda s: s.objects["idea"].get_absolute_url(),
+        viewer=lambda s: None,
+    )
+)
+
+# --- accounts: deleting one's account ------------------------------------------------------------
+
+register_form(
+    FormCase(
+        name="account delete confirmation",
+        url_name="accounts:delete",
+        setup=_person,
+        # Any payload is another address than the person's: refused, the account stays.
+        data=lambda s: {"confirm_email": s.user.email},
+        fields=("confirm_email",),
+        # Nothing once deleted: a redirect (the account gone) then fails the case.
+        stored=lambda s, field: "" if User.objects.filter(pk=s.user.pk).exists() else None,
     )
 )

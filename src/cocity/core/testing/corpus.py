@@ -32,6 +32,14 @@ HOSTILE_INPUTS: dict[str, str] = {
         "\u0645\u0631\u062d\u0628\u0627 hello \u2067\u05e9\u05dc\u05d5\u05dd\u2069 \u200f end"
     ),
     "zero_width_and_emoji": "zero\u200bwidth 👩\u200d👩\u200d👧 \ufeff",
+    # Line breaks that would start a mail header or an iCalendar property of their own.
+    "header_and_ical_injection": (
+        "subject\r\nBcc: victim@example.org\r\nX-Injected: 1\nDTSTART:19700101T000000Z\n"
+        "END:VEVENT\nBEGIN:VEVENT\nSUMMARY:injected"
+    ),
+    "spreadsheet_formula": '=HYPERLINK("https://evil.example","x")&"@SUM(1+1)"',
+    # The private-use characters search extracts use to mark highlights.
+    "highlight_markers": "\ue001<b>\ue000 closes and opens a highlight\ue000",
 }
 
 # A few, for slower checks (the browser).

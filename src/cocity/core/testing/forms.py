@@ -16,27 +16,36 @@ Each app registers its forms in a ``security_forms.py`` test module (``tests/<ap
     )
 
 ``check_form_input`` then posts one payload into one field (the rest of the form valid) and
-asserts: no server error; either a clear form error or the value stored; and the pages showing it
+asserts: no server error; either a clear error or the value stored; and the pages showing it
 (the form re-rendered, the page the form leads to, ``rendered_at``) carry no executable markup.
+A clear error is a form error on the page, the plain-text 400 of unreadable input (a NUL byte),
+or, for a form posted from another page that goes back there, an error message on that page.
 """
 
 # ruff: noqa: S101  (a test helper: its assertions are the point)
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
+import inspect
+import textwrap
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from cocity.core.text import clean_plain_text
 
 from .corpus import executable_markup
+from .surfaces import named_views
 
 
 @dataclass
@@ -149,9 +158,16 @@ def check_form_input(case: FormCase, field_name: str, payload: str) -> str:
     assert response.status_code in (301, 302, 303), response.status_code
     if case.stored is not None:
         value = case.stored(scenario, field_name)
-        assert _same_text(value, payload), (
-            f"{case.name}/{field_name}: redirected, but the stored value is {str(value)[:80]!r}"
-        )
+        if not _same_text(value, payload):
+            # A form posted from another page (a report, an answer) goes back there with its
+            # error as a message.
+            back = client.get(response["Location"])
+            assert back.status_code == 200 and "message-error" in back.content.decode(), (
+                f"{case.name}/{field_name}: redirected, but the stored value is "
+                f"{str(value)[:80]!r} and no error is shown"
+            )
+            _assert_inert(back, f"{case.name}/{field_name} (refused, back at the page)")
+            return "rejected"
     target = case.rendered_at(scenario) if case.rendered_at else response["Location"]
     viewer = case.viewer(scenario) if case.viewer else scenario.user
     reader = Client(raise_request_exception=False)
@@ -161,3 +177,98 @@ def check_form_input(case: FormCase, field_name: str, payload: str) -> str:
     assert page.status_code == 200, f"{case.name}: {target} answered {page.status_code}"
     _assert_inert(page, f"{case.name}/{field_name} shown at {target}")
     return "stored"
+
+
+# --- Which forms the views use -----------------------------------------------------------------
+
+
+def _is_form(value: Any) -> bool:
+    return (
+        isinstance(value, type)
+        and issubclass(value, forms.BaseForm)
+        and value.__module__.startswith("cocity.")
+    )
+
+
+def _forms_in(value: Any) -> set[type]:
+    """The form classes a name stands for: a form class, or a constant (a tuple, list or dict)
+    holding some."""
+    if _is_form(value):
+        return {value}
+    if isinstance(value, dict):
+        return _forms_in(list(value)) | _forms_in(list(value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(*(_forms_in(item) for item in value)) if value else set()
+    return set()
+
+
+def forms_named_by(function: Any, depth: int = 3, seen: set[Any] | None = None) -> set[type]:
+    """The form classes a view function names (``SpaceForm``, ``forms.SpaceForm``), also through
+    the functions of its own module it calls and the constants it names, a few levels deep."""
+    seen = set() if seen is None else seen
+    if function in seen:
+        return set()
+    seen.add(function)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return set()
+    names = function.__globals__
+    found: set[type] = set()
+    for node in ast.walk(tree):
+        value = None
+        if isinstance(node, ast.Name):
+            value = names.get(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner = names.get(node.value.id)
+            if isinstance(owner, types.ModuleType):
+                value = getattr(owner, node.attr, None)
+        found |= _forms_in(value)
+        if depth and inspect.isfunction(value) and value.__module__ == function.__module__:
+            found |= forms_named_by(value, depth - 1, seen)
+    return found
+
+
+def forms_used_by_views() -> dict[str, set[type]]:
+    """Every named URL of cocity and the form classes of cocity its view uses (allauth's sign-up
+    view uses the one ``ACCOUNT_SIGNUP_FORM_CLASS`` names)."""
+    used = {
+        name: forms_named_by(inspect.unwrap(view)) if inspect.isfunction(inspect.unwrap(view))
+        else set()
+        for name, view in named_views().items()
+    }  # fmt: skip
+    signup = getattr(settings, "ACCOUNT_SIGNUP_FORM_CLASS", None)
+    if signup:
+        used["account_signup"] = {import_string(signup)}
+    return used
+
+
+def text_fields(form_class: type) -> set[str]:
+    """The fields of a form a person types text into (not a choice, a password or a hidden
+    field)."""
+    return {
+        name
+        for name, form_field in form_class.base_fields.items()  # type: ignore[attr-defined]
+        if isinstance(form_field, forms.CharField)
+        and not isinstance(
+            form_field.widget, forms.PasswordInput | forms.HiddenInput | forms.Select
+        )
+    }
+
+
+def forms_of_case(case: FormCase, used: dict[str, set[type]]) -> set[type]:
+    """The form classes a case posts into: the one its view uses, or, when the view uses
+    several, those that have one of the case's fields (``track-name``: a ``name`` field)."""
+    candidates = used.get(case.url_name, set())
+    if len(candidates) == 1:
+        return set(candidates)
+    return {
+        form_class
+        for form_class in candidates
+        if any(bare_name(name) in form_class.base_fields for name in case.fields)  # type: ignore[attr-defined]
+    }
+
+
+def bare_name(field_name: str) -> str:
+    """A field's name without its form's prefix (``track-name`` -> ``name``)."""
+    return field_name.split("-", 1)[-1]

@@ -1,0 +1,518 @@
+"""The hostile-input corpus on every surface besides the pages: each value is stored through the
+real services (as a form keeps it) and read back in search results and their extracts, Atom
+feeds, iCalendar files, CSV and JSON downloads and e-mails, with the checks of
+``cocity.core.testing.surfaces``. One scene per app and payload reads every surface it reaches.
+
+The last tests fail when a surface is added without being fed the corpus: an endpoint answering
+CSV, iCalendar, Atom or JSON (or any endpoint of the API app), an e-mail template, a search
+provider or a section of the personal data export that no registered surface covers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from cocity.accounts import exports
+from cocity.core.testing.corpus import HOSTILE_INPUTS
+from cocity.core.testing.surfaces import (
+    MailText,
+    Surface,
+    assert_defused,
+    assert_mail_shows,
+    check_atom,
+    check_ical,
+    check_mail,
+    check_search_page,
+    csv_rows,
+    ical_text,
+    json_body,
+    json_strings,
+    machine_readable_endpoints,
+    mail_templates,
+    recording_renders,
+    register_surface,
+    registered_surfaces,
+    squashed,
+    storable,
+)
+from cocity.events import services as event_services
+from cocity.participation import services as participation
+from cocity.search.registry import providers
+from tests.accounts.test_export import SECTIONS, _one_of_each
+from tests.factories import TerritoryFactory, UserFactory
+from tests.security import corpus_worlds as worlds
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = list(HOSTILE_INPUTS)
+
+# Endpoints that answer JSON or files without any text a person wrote.
+NOT_FED = {"healthz": "the health check answers a constant status"}
+
+
+def _surface(name: str, kind: str, **covers: tuple[str, ...]) -> Surface:
+    return register_surface(Surface(name=name, kind=kind, **covers))
+
+
+LIBRARY = _surface(
+    "library", "atom",
+    url_names=("library:feed_space", "library:feed_topic", "library:feed_kind"),
+    templates=(
+        "library/emails/published", "library/emails/returned", "library/emails/contact_received",
+        "library/emails/contact_answered", "library/emails/contact_answered_copy",
+    ),
+    providers=("library.item",),
+)  # fmt: skip
+EVENTS = _surface(
+    "events", "ical",
+    url_names=(
+        "events:event_ics", "events:series_ics", "events:space_ics", "events:my_calendar",
+        "events:series_feed", "events:registrants_csv",
+    ),
+    templates=tuple(
+        f"events/emails/{name}"
+        for name in (
+            "confirmed", "waitlisted", "message", "changed", "reminder", "cancelled", "promoted",
+            "access_ended",
+        )
+    ),
+    providers=("events.event",),
+)  # fmt: skip
+PLANS = _surface(
+    "plans", "csv",
+    url_names=("plans:plan_csv",),
+    templates=("participation/emails/notification", "participation/emails/digest"),
+    providers=("plans.idea", "plans.action"),
+)  # fmt: skip
+COMMONS = _surface(
+    "commons", "csv",
+    url_names=("commons:export_csv", "commons:export_geojson", "commons:map_geojson"),
+    templates=("commons/emails/decision", "commons/emails/reminder"),
+    providers=("commons.commons", "commons.pact"),
+)  # fmt: skip
+PLEDGES = _surface(
+    "pledges", "json",
+    url_names=("pledges:campaign_export_csv", "pledges:campaign_export_json"),
+    templates=("pledges/emails/report_due",),
+)  # fmt: skip
+INSIGHTS = _surface(
+    "insights", "csv", url_names=("insights:dataset_csv", "insights:dataset_geojson")
+)
+NETWORK = _surface(
+    "network", "mail",
+    templates=(
+        "network/emails/invitation", "network/emails/join_request_received",
+        "network/emails/join_request_decided",
+    ),
+)  # fmt: skip
+PERSONAL_EXPORT = _surface(
+    "personal data export", "json", url_names=("accounts:export",), sections=tuple(SECTIONS)
+)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+class Reader:
+    """A client that notes every URL name it reads, so that a scene reads all it registered."""
+
+    def __init__(self, user: Any = None) -> None:
+        self.client = Client(raise_request_exception=False)
+        if user is not None:
+            self.client.force_login(user)
+        self.read: set[str] = set()
+
+    def get(self, name: str, *args: Any, **query: str) -> Any:
+        self.read.add(name)
+        response = self.client.get(reverse(name, args=args), query)
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        return response
+
+    def post(self, name: str, *args: Any) -> Any:
+        self.read.add(name)
+        response = self.client.post(reverse(name, args=args))
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        return response
+
+
+def _read_all(surface: Surface, *readers: Reader) -> None:
+    read = set().union(*(reader.read for reader in readers))
+    assert set(surface.url_names) <= read, f"{surface.name}: not read: {surface.url_names}"
+
+
+@pytest.fixture(autouse=True)
+def _mail_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's transaction never commits: run on-commit work (mail) at once."""
+    monkeypatch.setattr(
+        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
+    )
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mail templates rendered during the test."""
+    from cocity.core import mail as core_mail
+
+    record: list[str] = []
+    monkeypatch.setattr(
+        core_mail, "render_plain_text", recording_renders(record, core_mail.render_plain_text)
+    )
+    return record
+
+
+def _mails(surface: Surface, rendered: list[str], value: str) -> list[MailText]:
+    """Every message sent passes ``check_mail`` and shows the value as written; the scene sent
+    every mail its surface covers."""
+    missing = set(surface.templates) - set(rendered)
+    assert not missing, f"{surface.name}: these mails were not sent: {sorted(missing)}"
+    texts = []
+    for message in mail.outbox:
+        text = check_mail(message)
+        assert_mail_shows(text, value, f"mail {message.subject[:50]!r}")
+        texts.append(text)
+    return texts
+
+
+def _search(value: str, titles: set[str], reader: Reader | None = None) -> None:
+    """Searching the shared word finds the scene's documents, each titled as stored; searching
+    one of the value's own words puts the highlights inside it: neither re-opens markup."""
+    reader = reader or Reader()
+    hits = check_search_page(reader.get("search:search", q=worlds.WORD).content.decode())
+    assert {squashed(hit.title) for hit in hits} == {squashed(title) for title in titles}
+    words = re.findall(r"\w+", value)[:4]
+    found = [
+        word
+        for word in words
+        if check_search_page(reader.get("search:search", q=word).content.decode())
+    ]
+    # PostgreSQL's parser indexes no word of what looks like a <script> or <style> element, nor
+    # a word over 2,047 characters: there, some values cannot be found by their own words.
+    if words and connection.vendor == "sqlite":
+        assert found, f"none of {[word[:20] for word in words]} finds the value"
+
+
+# --- Library: search, Atom feeds, mails ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_library(name: str, rendered: list[str]) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    scene = worlds.library_item(value, mails=True)
+    worlds.library_contacts(value)
+    _search(value, {scene.title})
+
+    reader = Reader()
+    for url_name, key in (
+        ("library:feed_space", scene.space.slug),
+        ("library:feed_topic", scene.topic.slug),
+        ("library:feed_kind", "case_study"),
+    ):
+        _feed, entries = check_atom(reader.get(url_name, key).content)
+        assert len(entries) == 1, url_name
+        assert entries[0].texts["title"] == scene.title, url_name
+        assert entries[0].texts["summary"] == scene.summary, url_name
+    _read_all(LIBRARY, reader)
+    _mails(LIBRARY, rendered, value)
+
+
+# --- Events: iCalendar, the series feed, registrants CSV, mails ----------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_events(name: str, rendered: list[str]) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    scene = worlds.event_mails(value)
+    event = scene.event
+    event.refresh_from_db()
+
+    public = Reader()
+    # The space is members-only now (the end of access): read as its organiser.
+    organiser = Reader(scene.organiser)
+    for reader, url_name, key in (
+        (organiser, "events:event_ics", event.slug),
+        (organiser, "events:series_ics", scene.series.slug),
+        (organiser, "events:space_ics", event.space.slug),
+    ):
+        # One VEVENT per session: one in each of the two tracks.
+        for vevent in check_ical(reader.get(url_name, key).content, events=2):
+            assert ical_text(vevent, "SUMMARY") == scene.title, url_name
+            assert ical_text(vevent, "DESCRIPTION").startswith(scene.summary), url_name
+            assert ical_text(vevent, "LOCATION").startswith("New "), url_name
+    # The promoted person's own feed: the event with its online link.
+    token = event_services.calendar_token_for(user=scene.waiting).token
+    (vevent,) = check_ical(public.get("events:my_calendar", token).content, events=1)
+    assert ical_text(vevent, "SUMMARY") == scene.title
+    assert ical_text(vevent, "LOCATION").endswith(" / https://meet.example.org/room")
+
+    _search(value, {scene.title}, organiser)  # a member of the space, now members-only
+    feed, entries = check_atom(organiser.get("events:series_feed", scene.series.slug).content)
+    assert feed["title"] == scene.series.name and feed["subtitle"] == scene.series.summary
+    assert [entry.texts["title"] for entry in entries] == [scene.title]
+    assert entries[0].texts["summary"] == scene.summary
+
+    rows = csv_rows(organiser.get("events:registrants_csv", event.slug))
+    assert_defused(rows, event.questions.get().label, value[:1000])
+    _read_all(EVENTS, public, organiser)
+
+    texts = _mails(EVENTS, rendered, value)
+    calendars = [calendar for text in texts for calendar in text.calendars]
+    assert calendars, "the registration mails carry invite.ics"
+    for vevents in calendars:
+        assert [ical_text(v, "SUMMARY") for v in vevents] == [scene.title]  # the person's track
+
+
+# --- Plans: search, the action plan CSV, notifications and digests -------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_plans(name: str, rendered: list[str]) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    scene = worlds.plan_scene(value)
+    participation.digests_send()
+    _search(value, {scene["idea"].title, scene["action"].title})
+
+    reader = Reader()
+    rows = csv_rows(reader.get("plans:plan_csv", scene["process"].slug))
+    assert_defused(rows, scene["action"].title, scene["action"].deliverables)
+    _read_all(PLANS, reader)
+    _mails(PLANS, rendered, value)
+
+
+# --- Commons: search, the pacts' CSV and GeoJSON, the map, mails ---------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_commons(name: str, rendered: list[str]) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    scene = worlds.commons_scene(value)
+    worlds.commons_reminders(scene)
+    pact, commons = scene["pact"], scene["commons"]
+    _search(value, {pact.title, commons.name})
+
+    reader = Reader()
+    assert_defused(csv_rows(reader.get("commons:export_csv")), pact.title, commons.name)
+    for url_name in ("commons:export_geojson", "commons:map_geojson"):
+        strings = set(json_strings(json_body(reader.get(url_name))))
+        assert pact.title in strings, url_name
+    _read_all(COMMONS, reader)
+    _mails(COMMONS, rendered, value)
+
+
+# --- Pledges: the campaign's CSV and JSON, the report reminder -----------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_pledges(name: str, rendered: list[str]) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    pledge = worlds.pledge_scene(value)
+    worlds.pledge_reminders(pledge)
+    measure = pledge.measures.get()
+    texts = (pledge.organisation.name, pledge.title, measure.description, measure.department)
+
+    reader = Reader()
+    slug = pledge.campaign.slug
+    assert_defused(csv_rows(reader.get("pledges:campaign_export_csv", slug)), *texts)
+    data = json_body(reader.get("pledges:campaign_export_json", slug))
+    assert data["name"] == pledge.campaign.name
+    strings = set(json_strings(data))
+    for text in texts:
+        assert text in strings, text[:60]
+    _read_all(PLEDGES, reader)
+    _mails(PLEDGES, rendered, value)
+
+
+# --- Insights: a data set's units as CSV and GeoJSON ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_insights(name: str) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    dataset = worlds.dataset_scene(value)
+    reader = Reader()
+    rows = csv_rows(reader.get("insights:dataset_csv", dataset.pk))
+    assert_defused(rows, value[:200])  # the neighbourhoods' names
+    strings = set(json_strings(json_body(reader.get("insights:dataset_geojson", dataset.pk))))
+    assert value[:200] in strings
+    _read_all(INSIGHTS, reader)
+
+
+# --- Network: invitations and requests to join ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_network_mails(name: str, rendered: list[str]) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    worlds.network_mails(value)
+    _mails(NETWORK, rendered, value)
+
+
+# --- The personal data export --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_personal_data_export(name: str) -> None:
+    """Every section of the export (``SECTIONS`` of ``tests/accounts/test_export.py``, which
+    fails for a section it does not know) holds the value exactly, in valid JSON."""
+    tag = storable(HOSTILE_INPUTS[name], 100)
+    person = UserFactory()
+    city = TerritoryFactory(kind="city")
+    _one_of_each(person, tag, city)
+    reader = Reader(person)
+    data = json_body(reader.post("accounts:export"))
+    for section, words in SECTIONS.items():
+        if "{tag}" not in words:
+            continue
+        expected = words.format(tag=tag)
+        assert any(expected in text for text in json_strings(data[section])), section
+        if escape(tag) != tag:
+            assert not any(escape(tag) in text for text in json_strings(data[section]))
+    _read_all(PERSONAL_EXPORT, reader)
+
+
+# --- Every surface is fed the corpus -------------------------------------------------------------
+
+
+def _covered(attribute: str) -> set[str]:
+    return {item for surface in registered_surfaces() for item in getattr(surface, attribute)}
+
+
+def test_every_machine_readable_endpoint_is_fed_the_corpus() -> None:
+    """A view answering CSV, iCalendar, Atom or JSON (or any view of the API) is read back by a
+    scene above, or is listed in ``NOT_FED`` with the reason."""
+    endpoints = machine_readable_endpoints()
+    assert "events:event_ics" in endpoints and "library:feed_kind" in endpoints  # the walk works
+    missing = set(endpoints) - _covered("url_names") - set(NOT_FED)
+    assert not missing, f"not fed the hostile-input corpus: {sorted(missing)}"
+    assert not set(NOT_FED) - set(endpoints), "NOT_FED names an endpoint that is gone"
+
+
+def test_every_mail_is_fed_the_corpus() -> None:
+    templates = mail_templates()
+    assert "events/emails/confirmed" in templates  # the walk works
+    missing = templates - _covered("templates")
+    assert not missing, f"mails not fed the hostile-input corpus: {sorted(missing)}"
+
+
+def test_every_search_provider_is_fed_the_corpus() -> None:
+    missing = {provider.key for provider in providers()} - _covered("providers")
+    assert not missing, f"search providers not fed the hostile-input corpus: {sorted(missing)}"
+
+
+def test_every_export_section_is_fed_the_corpus() -> None:
+    missing = set(exports.sections()) - _covered("sections")
+    assert not missing, f"export sections not fed the hostile-input corpus: {sorted(missing)}"
+
+
+def test_a_surface_of_another_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unknown surface kind"):
+        Surface(name="x", kind="fax")
+
+
+# --- The checks themselves -----------------------------------------------------------------------
+
+_VEVENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//cocity//events//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:1@x\r\nDTSTART:20300101T100000Z\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+_ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>T</title><entry><title>E</title>{summary}</entry></feed>"
+)
+_HITS = (
+    '<ol class="cards search-hits"><li class="card"><h3><a href="/x">Title</a></h3>'
+    '<p class="meta">kind</p><p>{extract}</p></li></ol>'
+)
+
+
+def _mail(subject: str = "Hello", html: str = "") -> Any:
+    message = mail.EmailMultiAlternatives(subject, "Body", "a@example.org", ["b@example.org"])
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+@pytest.mark.parametrize(
+    ("check", "good", "bad"),
+    [
+        pytest.param(
+            lambda text: check_ical(text.encode(), events=1),
+            _VEVENT.format(summary="a\\nb"),
+            _VEVENT.format(summary="a\r\nX-INJECTED:1"),
+            id="ical-injected-line",
+        ),
+        pytest.param(
+            lambda text: check_ical(text.encode()),
+            _VEVENT.format(summary="a"),
+            _VEVENT.format(summary="a\r\nSUMMARY:b"),
+            id="ical-property-twice",
+        ),
+        pytest.param(
+            lambda text: check_ical(text.encode()),
+            _VEVENT.format(summary="a"),
+            _VEVENT.format(summary="a\nDTEND:20300101T110000Z"),
+            id="ical-bare-line-feed",
+        ),
+        pytest.param(
+            lambda text: check_atom(text.encode()),
+            _ATOM.format(summary='<summary type="html">&lt;b&gt;x&lt;/b&gt;</summary>'),
+            _ATOM.format(
+                summary='<summary type="html">&lt;img src=x onerror=alert(1)&gt;</summary>'
+            ),
+            id="atom-html-summary",
+        ),
+        pytest.param(
+            lambda text: check_atom(text.encode()),
+            _ATOM.format(summary="<summary>a &amp; b</summary>"),
+            _ATOM.format(summary="<summary>a & b</summary>"),
+            id="atom-well-formed",
+        ),
+        pytest.param(
+            check_search_page,
+            _HITS.format(extract="a <mark>word</mark> &lt;b&gt;"),
+            _HITS.format(extract="a <mark>word</mark> <b>bold</b>"),
+            id="search-markup-in-extract",
+        ),
+        pytest.param(
+            check_search_page,
+            _HITS.format(extract="<mark>a</mark> b"),
+            _HITS.format(extract="</mark>a <mark>b"),
+            id="search-highlight-reopened",
+        ),
+        pytest.param(
+            lambda html: check_mail(_mail(html=html)),
+            "<p>&lt;script&gt;</p>",
+            "<p><img src=x onerror=alert(1)></p>",
+            id="mail-html-part",
+        ),
+        pytest.param(
+            lambda subject: check_mail(_mail(subject=subject)),
+            "Hello there",
+            "Hello\nBcc: victim@example.org",
+            id="mail-subject",
+        ),
+        pytest.param(
+            lambda cell: assert_defused([["name"], [cell]], "=1+2"),
+            "'=1+2",
+            "=1+2",
+            id="csv-formula",
+        ),
+        pytest.param(
+            lambda body: assert_mail_shows(MailText("S", body, [], []), "a <b>", "mail"),
+            "Hello a <b>",
+            "Hello a &lt;b&gt;",
+            id="mail-escaped-text",
+        ),
+    ],
+)
+def test_the_surface_checks_themselves(check: Any, good: str, bad: str) -> None:
+    check(good)
+    with pytest.raises(AssertionError):
+        check(bad)
