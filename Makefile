@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); 0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench clean
+.PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench bench-production clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ BENCH_ARGS ?=
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# Production-like run (not part of `make test`): registration and support rushes over HTTP,
+# writes under kill -9 then counters and invariants, the slowest request per page for visitors
+# and signed-in people; exits 1 when an invariant fails. BENCH_ARGS="--reuse" keeps the seed.
+bench-production: install
+	$(BIN)/python benchmarks/production/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache
