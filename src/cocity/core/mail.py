@@ -1,16 +1,17 @@
 """Every e-mail cocity sends goes through here: rendered in the recipient's language, sent by the
-background task queue after the transaction that caused it has committed."""
+background task queue with the transaction that caused it (cocity.core.queue)."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 from django_tasks import task
+
+from cocity.core.queue import enqueue_with_writes
 
 
 @task()
@@ -61,14 +62,13 @@ def queue_templated_email(
     attachments: Sequence[tuple[str, str, str]] = (),
 ) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` as plain
-    text (``render_plain_text``) and queue the message once the current transaction commits
-    (never for a rolled-back change). The subject is one line: its line breaks are spaces."""
+    text (``render_plain_text``) and queue the message with the current transaction's writes
+    (``cocity.core.queue``: sent only if they commit, never lost after they do). The subject
+    is one line: its line breaks are spaces."""
     with translation.override(language or translation.get_language()):
         subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
         body = render_plain_text(f"{template}_body.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    transaction.on_commit(
-        lambda: send_email.enqueue(
-            to=[to], subject=f"{prefix}{subject}", body=body, attachments=list(attachments)
-        )
+    enqueue_with_writes(
+        send_email, to=[to], subject=f"{prefix}{subject}", body=body, attachments=list(attachments)
     )

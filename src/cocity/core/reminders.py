@@ -15,7 +15,8 @@ already (an earlier run, or another process at the same moment: the second inser
 first and then fails on the unique constraint) it sends nothing and returns ``False``. Several
 keys may be given at once (every reminder offset that is due after cron was late): they are all
 recorded, and one reminder goes out if any of them was new. E-mails and tasks queued by ``send``
-leave with ``transaction.on_commit``, so a failure inside ``send`` records nothing.
+go with the transaction (``cocity.core.queue``), so a failure inside ``send`` records and sends
+nothing.
 
 ``unsent(queryset, key)`` and ``sent_keys(model, ids)`` let a command skip what was sent without
 trying it (one query for the whole batch).

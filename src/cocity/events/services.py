@@ -30,6 +30,7 @@ from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.queue import enqueue_with_writes
 from cocity.core.reminders import send_once, sent_keys
 from cocity.core.validators import validate_sane_date
 from cocity.network.models import Space, SpaceMembership
@@ -825,7 +826,5 @@ def reminder_key(*, session_id: int, offset_minutes: int) -> str:
 
 
 def _reminder_enqueue(task: Any, registration_id: int, session_id: int) -> int:
-    transaction.on_commit(
-        partial(task.enqueue, registration_id=registration_id, session_id=session_id)
-    )
+    enqueue_with_writes(task, registration_id=registration_id, session_id=session_id)
     return 1

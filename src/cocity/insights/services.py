@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 from cocity.accounts.types import Actor
 from cocity.core import geojson
 from cocity.core.geojson import GeoJSONError
+from cocity.core.queue import enqueue_with_writes
 from cocity.network.models import Territory
 
 from . import inference
@@ -441,7 +442,7 @@ def _queue(
                 boundaries_file=stored[1],
                 rows_total=rows_total,
             )
-            transaction.on_commit(lambda: run_import.enqueue(job.pk))
+            enqueue_with_writes(run_import, job.pk)
     except BaseException:
         _remove(stored)
         raise
