@@ -117,9 +117,9 @@ def main() -> None:
             )
             c.execute(
                 """INSERT INTO commons_pacthistoryentry (pact_id, action, from_state, to_state, actor_id,
-                reason, due_on, created_at, reminded_at)
+                reason, due_on, created_at)
                 SELECT p.id, a.action, a.from_state, a.to_state, %s, a.reason, NULL,
-                  p.created_at + a.n * interval '10 days', p.created_at
+                  p.created_at + a.n * interval '10 days'
                 FROM commons_pact p
                 JOIN commons_commons cc ON cc.id = p.commons_id AND cc.slug LIKE 'bench-commons-%%'
                 CROSS JOIN (VALUES (0, 'create', '', 'draft', ''),
