@@ -873,8 +873,8 @@ def markdown(report: Report, setup: dict[str, Any]) -> str:
             f"{kill['slowest_post_worker_ms']} ms); cut while writing: "
             f"{json.dumps(kill['facts'].get('interrupted_writes', {}))}. Registration mails "
             f"queued: {kill['facts']['registration_mails_queued']} of "
-            f"{kill['facts']['registration_mails_expected']} (one is queued after each commit: a "
-            "kill between the two loses it).",
+            f"{kill['facts']['registration_mails_expected']} (each is written with its "
+            "registration's transaction: cocity.core.queue).",
             "",
             "| round | killed | POSTs in flight | write transactions open | answers again after |",
             "| ---: | --- | ---: | ---: | ---: |",
