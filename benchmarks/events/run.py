@@ -28,7 +28,8 @@ sys.path.insert(0, str(HERE.parent))
 import run as harness  # noqa: E402  (benchmarks/run.py)
 
 
-def feed_token(database_url: str) -> str:
+def feed_token(database_url: str) -> tuple[str, int]:
+    """The calendar person's token, and how many events were generated (at any --scale)."""
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
@@ -36,9 +37,12 @@ def feed_token(database_url: str) -> str:
             "SELECT t.token FROM events_calendartoken t JOIN accounts_user u ON u.id = t.user_id"
             " WHERE u.email = 'feed-200@bench.cocity.localhost'"
         ).fetchone()
-    if row is None:
+        events = conn.execute(
+            "SELECT count(*) FROM events_event WHERE slug LIKE 'bench-event-%%'"
+        ).fetchone()
+    if row is None or not events or not events[0]:
         raise SystemExit("No benchmark data: run benchmarks/events/generate.py first.")
-    return str(row[0])
+    return str(row[0]), int(events[0])
 
 
 def main() -> None:
@@ -54,15 +58,18 @@ def main() -> None:
     args = parser.parse_args()
     harness.require_wrk()
     _admin, database_url = harness.database_urls(os.environ.get("DATABASE_URL", ""), args.database)
-    token = feed_token(database_url)
+    token, events = feed_token(database_url)
+    # Addresses that exist at any --scale: the middle event, and the list's middle page (20 a
+    # page); at scale 1, event 10001 of 20,000 and page 50 as before.
+    middle_page = max(1, min(50, events // 40))
     env = harness.app_env(database_url, Path(tempfile.mkdtemp(prefix="cocity-bench-events-")))
     feed = f"/events/me/calendar/{token}.ics"
     pages = [
         ("ceiling: minimal Django view", "/bench/ceiling/"),
         ("event list", "/events/"),
-        ("event list, page 50", "/events/?page=50"),
+        (f"event list, page {middle_page}", f"/events/?page={middle_page}"),
         ("event list, online webinars", "/events/?kind=webinar&format=online"),
-        ("event page", "/events/bench-event-10001/"),
+        ("event page", f"/events/bench-event-{events // 2 + 1}/"),
         ("personal feed, 200 events", feed),
     ]
     load_before = os.getloadavg()
