@@ -2,13 +2,11 @@
 in a column name where people choose the header (event questions, insights group columns), comes
 back as text; empty cells stay empty; numbers stay numbers."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
-from cocity.core.csv import FORMULA_STARTS
+from cocity.core.testing.surfaces import assert_defused
+from cocity.core.testing.surfaces import csv_rows as _rows
 from cocity.events import services as event_services
 from cocity.events.models import Question
 from cocity.insights import services as insights_services
@@ -30,34 +28,6 @@ pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("https://evil.example","x")'
 HEADER_FORMULA = "@SUM(1+1)"
-
-
-def _rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    body = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    ).decode()
-    return list(csv.reader(io.StringIO(body)))
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def assert_defused(rows: list[list[str]], *planted: str) -> None:
-    cells = [cell for row in rows for cell in row]
-    for text in planted:
-        assert "'" + text in cells, text
-        assert text not in cells, text
-    for cell in cells:
-        assert cell != "'", "an empty cell must stay empty"
-        if cell.startswith(FORMULA_STARTS):
-            assert _number(cell), cell
 
 
 def test_plan_csv(client):
