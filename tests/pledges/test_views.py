@@ -144,22 +144,70 @@ def test_overdue_shown_on_pledge_and_campaign(client, campaign):
     assert "Reports overdue" in page and pledge.title in page
 
 
+def _body(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
+
+
 def test_exports(client, campaign):
     pledge_with_measures(campaign=campaign, amounts=("10", "20"))
     pledge_with_measures(campaign=campaign, publish=False)  # drafts are not exported
-    csv_text = client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])).content
-    lines = csv_text.decode().strip().splitlines()
+    csv_text = _body(client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])))
+    lines = csv_text.strip().splitlines()
     assert lines[0].startswith("pledge_id,pledge,organisation") and len(lines) == 3
     data = json.loads(
-        client.get(reverse("pledges:campaign_export_json", args=[campaign.slug])).content
+        _body(client.get(reverse("pledges:campaign_export_json", args=[campaign.slug])))
     )
+    assert data["campaign"] == campaign.slug and data["name"] == campaign.name
     assert {m["amount"] for m in data["measures"]} == {"10.00", "20.00"}
+
+
+def test_export_rows_carry_every_field_of_the_pledge_and_measure(client, campaign):
+    """The streamed export (plain values, two queries) says what the pages say."""
+    pledge = pledge_with_measures(campaign=campaign, amounts=("5",))
+    principles = list(campaign.framework.items.order_by("position", "id")[:2])
+    pledge.principles.set(principles)
+    measure = pledge.measures.get()
+    data = json.loads(
+        _body(client.get(reverse("pledges:campaign_export_json", args=[campaign.slug])))
+    )
+    (row,) = data["measures"]
+    assert row == {
+        "pledge_id": pledge.pk,
+        "pledge": pledge.title,
+        "organisation": pledge.organisation.name,
+        "city": pledge.organisation.home_territory.name
+        if pledge.organisation.home_territory
+        else "",
+        "signed_on": pledge.signed_on.isoformat(),
+        "principles": " ".join(p.code for p in principles),
+        "pledge_status": pledge.status,
+        "report_due_on": pledge.report_due_on.isoformat() if pledge.report_due_on else "",
+        "measure_id": measure.pk,
+        "measure": measure.description,
+        "amount": str(measure.amount),
+        "currency": measure.currency,
+        "spent": str(measure.spent),
+        "starts_on": measure.starts_on.isoformat(),
+        "ends_on": measure.ends_on.isoformat(),
+        "department": measure.department,
+        "measure_status": measure.status,
+    }
+
+
+def test_export_queries_do_not_grow_with_the_measures(
+    client, campaign, django_assert_max_num_queries
+):
+    for _ in range(5):
+        pledge_with_measures(campaign=campaign, amounts=("1", "2", "3"))
+    with django_assert_max_num_queries(6):
+        _body(client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])))
 
 
 def test_csv_export_defuses_formulas(client, campaign):
     org = OrganisationFactory(name="=HYPERLINK(1)")
     pledge_with_measures(campaign=campaign, organisation=org)
-    text = client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])).content.decode()
+    text = _body(client.get(reverse("pledges:campaign_export_csv", args=[campaign.slug])))
     assert "'=HYPERLINK(1)" in text
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -567,11 +569,67 @@ def mark_visible_links(measures: list[Measure], user: Viewer) -> None:
 # --- exports ----------------------------------------------------------------------------------
 
 
-def export_rows(campaign: Campaign) -> QuerySet[Measure]:
-    """One row per measure of the campaign's published pledges."""
-    return (
-        Measure.objects.filter(pledge__campaign=campaign, pledge__state=Pledge.State.PUBLISHED)
-        .select_related("pledge", "pledge__organisation", "pledge__organisation__home_territory")
-        .prefetch_related("pledge__principles")
+EXPORT_FIELDS = (
+    "pledge_id", "pledge", "organisation", "city", "signed_on", "principles", "pledge_status",
+    "report_due_on", "measure_id", "measure", "amount", "currency", "spent", "starts_on",
+    "ends_on", "department", "measure_status",
+)  # fmt: skip
+
+
+def export_rows(campaign: Campaign) -> Iterator[dict[str, Any]]:
+    """One row per measure of the campaign's published pledges, in ``EXPORT_FIELDS`` order.
+
+    Read as plain values in two queries (the measures with their pledge, organisation and city;
+    the principles' codes), streamed in chunks: no model instance per row, so 50,000 measures
+    cost about a tenth of what model instances did (``docs/benchmarks.md``)."""
+    published = {"pledge__campaign": campaign, "pledge__state": Pledge.State.PUBLISHED}
+    codes: dict[int, list[str]] = defaultdict(list)
+    through = Pledge.principles.through.objects.filter(
+        pledge__campaign=campaign, pledge__state=Pledge.State.PUBLISHED
+    ).order_by("pledge_id", "frameworkitem__framework", "frameworkitem__position", "frameworkitem")
+    for pledge_id, code in through.values_list("pledge_id", "frameworkitem__code"):
+        codes[pledge_id].append(code)
+    measures = (
+        Measure.objects.filter(**published)
         .order_by("pledge__organisation__name", "pledge_id", "position", "id")
+        .values_list(
+            "pledge_id",
+            "pledge__title",
+            "pledge__organisation__name",
+            "pledge__organisation__home_territory__name",
+            "pledge__signed_on",
+            "pledge__status",
+            "pledge__report_due_on",
+            "id",
+            "description",
+            "amount",
+            "currency",
+            "spent",
+            "starts_on",
+            "ends_on",
+            "department",
+            "status",
+        )
     )
+    for row in measures.iterator(chunk_size=5000):
+        (pledge_id, title, organisation, city, signed_on, pledge_status, due) = row[:7]
+        (measure_id, description, amount, currency, spent, starts, ends, department) = row[7:15]
+        yield {
+            "pledge_id": pledge_id,
+            "pledge": title,
+            "organisation": organisation,
+            "city": city or "",
+            "signed_on": signed_on.isoformat(),
+            "principles": " ".join(codes.get(pledge_id, ())),
+            "pledge_status": pledge_status,
+            "report_due_on": due.isoformat() if due else "",
+            "measure_id": measure_id,
+            "measure": description,
+            "amount": str(amount),
+            "currency": currency,
+            "spent": str(spent),
+            "starts_on": starts.isoformat(),
+            "ends_on": ends.isoformat(),
+            "department": department,
+            "measure_status": row[15],
+        }

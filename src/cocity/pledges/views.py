@@ -4,13 +4,16 @@ cities, exports. Thin: parse with a form, ask ``rules``, call a service or a sel
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cocity.accounts.types import Actor, signed_in
 from cocity.core.access import login_or_forbidden
 from cocity.core.cache import namespace_versions, public_page_cache
-from cocity.core.csv import csv_response
+from cocity.core.csv import csv_streaming_response
 from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
@@ -206,50 +209,27 @@ def _totals_html(
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
-def _export_rows(campaign: Campaign) -> list[dict[str, Any]]:
-    rows = []
-    for m in selectors.export_rows(campaign):
-        pledge = m.pledge
-        rows.append(
-            {
-                "pledge_id": pledge.pk,
-                "pledge": pledge.title,
-                "organisation": pledge.organisation.name,
-                "city": pledge.organisation.home_territory.name
-                if pledge.organisation.home_territory
-                else "",
-                "signed_on": pledge.signed_on.isoformat(),
-                "principles": " ".join(p.code for p in pledge.principles.all()),
-                "pledge_status": pledge.status,
-                "report_due_on": pledge.report_due_on.isoformat() if pledge.report_due_on else "",
-                "measure_id": m.pk,
-                "measure": m.description,
-                "amount": str(m.amount),
-                "currency": m.currency,
-                "spent": str(m.spent),
-                "starts_on": m.starts_on.isoformat(),
-                "ends_on": m.ends_on.isoformat(),
-                "department": m.department,
-                "measure_status": m.status,
-            }
-        )
-    return rows
+def _json_lines(campaign: Campaign) -> Iterator[str]:
+    """The campaign's JSON export, written measure by measure (never whole in memory)."""
+    yield json.dumps({"campaign": campaign.slug, "name": campaign.name}, ensure_ascii=False)[:-1]
+    yield ', "measures": ['
+    for number, row in enumerate(selectors.export_rows(campaign)):
+        yield ("," if number else "") + "\n" + json.dumps(row, ensure_ascii=False)
+    yield "\n]}\n"
 
 
 @require_http_methods(["GET", "HEAD"])
-def campaign_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def campaign_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
+    """Every measure of the campaign's published pledges, streamed (``selectors.export_rows``)."""
     campaign = get_object_or_404(Campaign, slug=slug)
-    rows = _export_rows(campaign)
     if fmt == "json":
-        response: HttpResponse = JsonResponse(
-            {"campaign": campaign.slug, "name": campaign.name, "measures": rows},
-            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        response: HttpResponseBase = StreamingHttpResponse(
+            _json_lines(campaign), content_type="application/json"
         )
     else:
-        fields = list(rows[0]) if rows else ["pledge_id"]
-        response = csv_response(
-            fields, ([row[k] for k in fields] for row in rows), filename=f"{campaign.slug}.csv"
-        )
+        fields = selectors.EXPORT_FIELDS
+        rows = ([row[k] for k in fields] for row in selectors.export_rows(campaign))
+        response = csv_streaming_response(fields, rows, filename=f"{campaign.slug}.csv")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.{fmt}"'
     return response
 
