@@ -98,6 +98,7 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     response["Content-Disposition"] = content_disposition_header(not is_image, name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
-    public = owner.can_read(AnonymousUser(), row)
+    # A visitor has just been asked; only a signed-in reader needs the visitor's answer too.
+    public = not request.user.is_authenticated or owner.can_read(AnonymousUser(), row)
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
