@@ -65,10 +65,10 @@ def _absolute(path: str, link_base: str) -> str:
     return f"{base.rstrip('/')}{path}"
 
 
-def _mail_on_commit(
+def _mail_each(
     *, template: str, recipients: Sequence[str], language: str, context: dict[str, Any]
 ) -> None:
-    """One message per recipient (no one sees the others' addresses), queued after commit."""
+    """One message per recipient (no one sees the others' addresses), queued with the writes."""
     for address in dict.fromkeys(recipients):
         queue_templated_email(
             to=address, template=f"network/emails/{template}", context=context, language=language
@@ -293,7 +293,7 @@ def join_request_create(
             join_request.save()
     except IntegrityError:
         raise ValidationError(already) from None
-    _mail_on_commit(
+    _mail_each(
         template="join_request_received",
         recipients=_space_admin_emails(space),
         language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -346,7 +346,7 @@ def join_request_decide(
     join_request.decided_at = timezone.now()
     join_request.full_clean(validate_constraints=False)
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
-    _mail_on_commit(
+    _mail_each(
         template="join_request_decided",
         recipients=[requester.email],
         language=_language_for(requester),
@@ -463,7 +463,7 @@ def invitation_create(
         raise ValidationError(
             {"email": _("This address already has a pending invitation to this space.")}
         ) from None
-    _mail_on_commit(
+    _mail_each(
         template="invitation",
         recipients=[email],
         language=translation.get_language() or settings.LANGUAGE_CODE,
