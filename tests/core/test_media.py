@@ -167,3 +167,15 @@ def test_every_stored_file_field_is_named_by_content_and_served_by_the_view():
             if isinstance(field, models.FileField):
                 assert isinstance(field, media.FileField | media.ImageField), (model, field.name)
                 assert (model, field.name) in served, (model, field.name)
+
+
+def test_an_upload_is_parsed_once_from_its_check_to_its_stored_name(monkeypatch):
+    from cocity.core import uploads
+
+    item, editor = _item()
+    parsed = []
+    real = uploads._pdf
+    monkeypatch.setattr(uploads, "_pdf", lambda handle: parsed.append(1) or real(handle))
+    attachment = _attach(item, editor, pdf_bytes(), "page.html")
+    assert RANDOM.match(attachment.file.name)
+    assert len(parsed) == 1

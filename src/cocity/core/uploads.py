@@ -27,6 +27,7 @@ again when a model is validated once more.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 import zipfile
 from collections.abc import Collection
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -179,13 +181,22 @@ def _check(upload: Any, accept: frozenset[str], limit: str | None) -> Detected:
         raise ValidationError(NOT_ACCEPTED[accept], code="not_accepted")
     if limit is None and len(limits) > 1:
         check_size(upload, detected.kind)
+    with contextlib.suppress(AttributeError):  # kept for ``detect`` when it is stored
+        _holder(upload).cocity_detected = detected
     return detected
 
 
 def detect(upload: Any) -> Detected | None:
     """What ``upload`` is by its content (any kind, whatever its size), or None: the name a
-    stored file gets (cocity.core.media) comes from this, never from the sender's name."""
-    return _detect(upload, frozenset(KINDS))
+    stored file gets (cocity.core.media) comes from this, never from the sender's name. An
+    upload ``check_upload`` accepted is not read again: what it found is kept on the upload."""
+    checked = getattr(_holder(upload), "cocity_detected", None)
+    return checked if checked is not None else _detect(upload, frozenset(KINDS))
+
+
+def _holder(upload: Any) -> Any:
+    """The uploaded file itself, whether given as is or inside a model's (unsaved) FieldFile."""
+    return upload.file if isinstance(upload, FieldFile) else upload
 
 
 def _detect(upload: Any, accept: frozenset[str]) -> Detected | None:
