@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); 0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench bench-production clean
+.PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench bench-production screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,13 @@ bench: install
 # and signed-in people; exits 1 when an invariant fails. BENCH_ARGS="--reuse" keeps the seed.
 bench-production: install
 	$(BIN)/python benchmarks/production/run.py $(BENCH_ARGS)
+
+# The demo as a newcomer meets it, built today: home, a space, an event, a process, the pledges
+# campaign, a pact and the insights page at 320, 768 and 1280 px in English and French, in
+# var/screenshots/ (open index.html there). SCREENSHOT_ARGS="--pages home,space --widths 320".
+SCREENSHOT_ARGS ?=
+screenshots: install compilemessages
+	$(BIN)/python tools/screenshots.py $(SCREENSHOT_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache
