@@ -189,6 +189,8 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("COCITY_TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
+# One date, time and number format per locale (docs/design.md): cocity/formats/<lang>/formats.py
+FORMAT_MODULE_PATH = ["cocity.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "cocity_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

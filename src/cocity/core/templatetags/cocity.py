@@ -1,7 +1,10 @@
+import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
 from cocity.core.text import render_markdown
@@ -43,3 +46,159 @@ def related_panels(context: template.Context, obj: Any) -> SafeString:
         panel_template = context.template.engine.get_template(panel.template)  # type: ignore[union-attr]
         parts.append(panel_template.render(context.new(values)))
     return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, autoescaped template
+
+
+# --- One date and time format per locale (docs/design.md) -----------------------------------
+# The formats are the locale's own (cocity/formats/<lang>/formats.py, FORMAT_MODULE_PATH):
+# "7 Dec 2026" / "7 déc. 2026", "7 Dec 2026, 14:00" / "7 déc. 2026, 14:00". Datetimes arrive in
+# the viewer's zone (expects_localtime), or in the zone a ``|timezone:zone`` filter chose.
+
+
+def _format(value: Any, name: str) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        return formats.date_format(value, name)
+    except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def day(value: datetime.date | datetime.datetime | None) -> str:
+    """A day: "7 Dec 2026" in English, "7 déc. 2026" in French."""
+    return _format(value, "DATE_FORMAT")
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def daytime(value: datetime.datetime | None) -> str:
+    """A day and a time: "7 Dec 2026, 14:00" in English, "7 déc. 2026, 14:00" in French."""
+    if isinstance(value, datetime.datetime):
+        return _format(value, "DATETIME_FORMAT")
+    return _format(value, "DATE_FORMAT")
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def time_only(value: datetime.datetime | datetime.time | None) -> str:
+    """A time of day: "14:00" in both languages."""
+    return _format(value, "TIME_FORMAT")
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def month(value: datetime.date | datetime.datetime | None) -> str:
+    """A month: "December 2026" / "décembre 2026"."""
+    return _format(value, "YEAR_MONTH_FORMAT")
+
+
+# --- Numbers by locale, in tables and charts alike --------------------------------------------
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def format_number(value: Any, decimals: int | None = None) -> str:
+    """``value`` with the locale's grouping and decimal mark: 2,645,000.5 in English,
+    2 645 000,5 in French (a narrow no-break space, so a number never wraps). ``decimals``
+    None keeps up to two decimals and drops trailing zeros."""
+    number = _decimal(value)
+    if number is None:
+        return "" if value is None else str(value)
+    if decimals is None:
+        number = number.quantize(Decimal("0.01")).normalize()
+        exponent = number.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    else:
+        places = decimals
+    text = formats.number_format(number, places, use_l10n=True, force_grouping=True)
+    # The French grouping is a no-break space in Django; keep every grouping unbreakable.
+    return text.replace(" ", "\u202f").replace("\xa0", "\u202f")
+
+
+@register.filter(name="number", is_safe=True)
+def number_filter(value: Any, decimals: Any = None) -> str:
+    """A number as the locale writes it, grouped: ``{{ total|number }}``, ``{{ share|number:1 }}``."""
+    places = None
+    if decimals not in (None, ""):
+        try:
+            places = int(decimals)
+        except (TypeError, ValueError):
+            places = None
+    return format_number(value, places)
+
+
+@register.filter(is_safe=True)
+def percent_of(value: Any, whole: Any = 100) -> str:
+    """``value`` as a whole percentage of ``whole`` (0 when the whole is 0), localised."""
+    part, total = _decimal(value), _decimal(whole)
+    if part is None or not total:
+        return format_number(0, 0)
+    share = max(Decimal(0), min(Decimal(100), part * 100 / total))
+    return format_number(share, 0)
+
+
+# --- Small helpers for the components (includes/components/) --------------------------------
+
+
+@register.simple_tag
+def links(*values: Any) -> list[tuple[Any, Any]]:
+    """Pairs for the components: ``{% links url1 label1 url2 label2 as trail %}`` gives
+    [(url1, label1), (url2, label2)] (breadcrumbs, tabs, facts)."""
+    if len(values) % 2:
+        raise template.TemplateSyntaxError("links takes pairs of values")
+    items = list(values)
+    return list(zip(items[::2], items[1::2], strict=True))
+
+
+STATUS_TONES = {
+    # events
+    "open": "ok",
+    "published": "ok",
+    "full": "warning",
+    "waitlist": "warning",
+    "cancelled": "danger",
+    "canceled": "danger",
+    "draft": "neutral",
+    "past": "neutral",
+    # plans: processes and actions
+    "active": "info",
+    "planned": "neutral",
+    "in_progress": "info",
+    "done": "ok",
+    "completed": "ok",
+    "blocked": "danger",
+    "late": "danger",
+    "closed": "neutral",
+    "archived": "neutral",
+    # commons: pacts
+    "proposed": "info",
+    "submitted": "info",
+    "in_review": "info",
+    "review": "info",
+    "co_design": "info",
+    "codesign": "info",
+    "signed": "ok",
+    "renewed": "ok",
+    "rejected": "danger",
+    "ended": "neutral",
+    "overdue": "danger",
+    # pledges
+    "due": "warning",
+    "on_track": "ok",
+}
+
+
+@register.filter
+def status_tone(status: Any) -> str:
+    """The badge tone of a status code (neutral for one it does not know)."""
+    return STATUS_TONES.get(str(status or "").lower(), "neutral")
+
+
+@register.filter
+def in_list(value: Any, csv: Any) -> bool:
+    """Whether ``value`` is one of the comma-separated ``csv``: ``{% if i|in_list:"1,3" %}``."""
+    return str(value) in {part.strip() for part in str(csv or "").split(",")}

@@ -8,6 +8,41 @@
       target.form.requestSubmit();
     }
   });
+  // Header disclosure menus (<details data-header-menu>): Escape closes the open one and gives
+  // focus back to its button; a click elsewhere closes it. Without this file they still open
+  // and close with their button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var open = document.querySelector("details[data-header-menu][open]");
+    if (open && open.contains(document.activeElement)) {
+      open.removeAttribute("open");
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-header-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target) && getComputedStyle(menu.querySelector("summary")).display !== "none") {
+        menu.removeAttribute("open");
+      }
+    });
+  });
+  // From 64rem the main menu is a row (site.css); a browser without ::details-content shows
+  // it by opening the disclosure here.
+  var supportsDetailsContent = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  var menu = document.querySelector(".header-menu");
+  if (menu && !supportsDetailsContent && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 64rem)");
+    var place = function () {
+      menu.classList.toggle("is-inline", wide.matches);
+      if (wide.matches) {
+        menu.setAttribute("open", "");
+      }
+    };
+    place();
+    wide.addEventListener("change", place);
+  }
   // After htmx swaps a list, announce it and move focus to the result heading on purpose.
   document.addEventListener("htmx:afterSwap", function (event) {
     var region = document.getElementById("live-region");
