@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core import media
+from cocity.core import images, media
 from cocity.core.geo import validate_boundary
 from cocity.core.uploads import validate_image, validate_pdf
 
@@ -75,6 +75,10 @@ class Commons(models.Model):
         "network.Topic", verbose_name=_("topics"), related_name="commons", blank=True
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    cover = images.PictureField(_("cover image"), upload_to="commons/covers/%Y/")
+    cover_alt = images.alt_field()
+    cover_decorative = images.decorative_field()
+    cover_variants = images.variants_field()
 
     class Meta:
         verbose_name = _("commons")
@@ -254,6 +258,10 @@ class Pact(models.Model):
         related_name="commons_pacts",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    cover = images.PictureField(_("cover image"), upload_to="pacts/covers/%Y/")
+    cover_alt = images.alt_field()
+    cover_decorative = images.decorative_field()
+    cover_variants = images.variants_field()
 
     class Meta:
         verbose_name = _("collaboration pact")

@@ -29,6 +29,7 @@ location (``docs/deployment.md``).
 from __future__ import annotations
 
 import posixpath
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from django.db.models.fields.files import FieldFile
 from cocity.core import uploads
 
 Reader = Callable[[Any, Any], bool]  # (viewer, row) -> may this viewer read the row's file?
+# A smaller width of a stored picture: ``<token>.640w.webp`` beside ``<token>.webp``.
+_VARIANT = re.compile(r"^(?P<stem>.+)\.(?P<width>\d{2,5})w\.webp$")
 
 
 def random_name(file: Any) -> str:
@@ -78,9 +81,16 @@ class MediaOwner:
     folder: str  # the fixed start of ``upload_to``: "library/files/"
     can_read: Reader
     download_name: Callable[[Any], str] | None = None
+    variants: bool = False  # smaller widths stored beside the file (cocity.core.images)
+
+    def stored_name(self, path: str) -> str:
+        """The name in the row for ``path``: itself, or the picture a width was made from."""
+        if self.variants and (match := _VARIANT.match(path)):
+            return f"{match['stem']}.webp"
+        return path
 
     def row_for(self, path: str) -> models.Model | None:
-        return self.model._default_manager.filter(**{self.field: path}).first()
+        return self.model._default_manager.filter(**{self.field: self.stored_name(path)}).first()
 
 
 _owners: dict[tuple[str, str], MediaOwner] = {}
@@ -92,12 +102,13 @@ def register(
     *,
     can_read: Reader,
     download_name: Callable[[Any], str] | None = None,
+    variants: bool = False,
 ) -> MediaOwner:
     upload_to = model._meta.get_field(field).upload_to  # type: ignore[union-attr]
     if not isinstance(upload_to, str):
         raise TypeError(f"{model.__name__}.{field}: upload_to must be a folder ('x/%Y/')")
     folder = upload_to.split("%", 1)[0]
-    owner = MediaOwner(model, field, folder, can_read, download_name)
+    owner = MediaOwner(model, field, folder, can_read, download_name, variants)
     _owners[(model._meta.label, field)] = owner
     return owner
 
@@ -119,5 +130,10 @@ def find(path: str) -> tuple[MediaOwner, models.Model] | None:
     return None
 
 
-def field_file(owner: MediaOwner, row: models.Model) -> FieldFile:
-    return getattr(row, owner.field)
+def field_file(owner: MediaOwner, row: models.Model, path: str | None = None) -> FieldFile:
+    """The row's file, or (``path`` of a smaller width, ``variants=True``) that width's file."""
+    stored: FieldFile = getattr(row, owner.field)
+    path = posixpath.normpath(path) if path else None
+    if path is None or path == stored.name or owner.stored_name(path) != stored.name:
+        return stored
+    return FieldFile(row, stored.field, path)

@@ -73,7 +73,7 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     owner, row = found
     if not owner.can_read(request.user, row):
         raise Http404
-    stored = media_files.field_file(owner, row)
+    stored = media_files.field_file(owner, row, path)
     stored_name = stored.name or ""
     try:
         handle = stored.open("rb")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core import media
+from cocity.core import images, media
 from cocity.core.languages import validate_language_codes
 
 
@@ -224,6 +224,10 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    cover = images.PictureField(_("cover image"), upload_to="events/covers/%Y/")
+    cover_alt = images.alt_field()
+    cover_decorative = images.decorative_field()
+    cover_variants = images.variants_field()
 
     class Meta:
         verbose_name = _("event")
@@ -295,6 +299,12 @@ class Speaker(models.Model):
         related_name="+",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    portrait = images.PictureField(
+        _("portrait"), upload_to="events/portraits/%Y/", widths=images.PORTRAIT_WIDTHS
+    )
+    portrait_alt = images.alt_field()
+    portrait_decorative = images.decorative_field()
+    portrait_variants = images.variants_field()
 
     class Meta:
         verbose_name = _("speaker")

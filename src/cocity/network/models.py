@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cocity.core import media
+from cocity.core import images, media
 from cocity.core.geo import validate_boundary
 
 TERRITORY_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -298,6 +298,10 @@ class Space(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    cover = images.PictureField(_("cover image"), upload_to="spaces/covers/%Y/")
+    cover_alt = images.alt_field()
+    cover_decorative = images.decorative_field()
+    cover_variants = images.variants_field()
 
     class Meta:
         verbose_name = _("space")

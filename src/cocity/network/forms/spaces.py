@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import images
 from cocity.core.text import clean_plain_text
 from cocity.core.widgets import DatalistInput
 
@@ -151,6 +152,9 @@ class SpaceForm(forms.Form):
         queryset=Topic.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )
+    cover = images.PictureFormField(label=_("Cover image"))
+    cover_alt = images.alt_form_field()
+    cover_decorative = images.decorative_form_field()
 
     def __init__(
         self,
@@ -175,6 +179,14 @@ class SpaceForm(forms.Form):
     def clean_description(self) -> str:
         return clean_plain_text(self.cleaned_data.get("description") or "")
 
+    def clean_cover_alt(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("cover_alt") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        images.clean_picture(self, "cover")
+        return data
+
     @staticmethod
     def initial_for(space: Space) -> dict[str, Any]:
         return {
@@ -188,6 +200,7 @@ class SpaceForm(forms.Form):
             "territory": space.territory_id,
             "organisations": list(space.organisations.all()),
             "topics": list(space.topics.all()),
+            **images.picture_initial(space, "cover"),
         }
 
 

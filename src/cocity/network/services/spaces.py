@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Actor
+from cocity.core import images
 from cocity.core.mail import queue_templated_email, recipient_language
 
 from .. import access
@@ -182,8 +183,12 @@ def space_create(
     territory: Territory | None = None,
     organisations: Sequence[Organisation] = (),
     topics: Sequence[Topic] = (),
+    cover: Any = None,
+    cover_alt: str = "",
+    cover_decorative: bool = False,
 ) -> Space:
-    """A new space; its creator becomes its first admin."""
+    """A new space; its creator becomes its first admin. ``cover``: an uploaded image
+    (``cocity.core.images``), with its text alternative unless it is decorative."""
     if not creator.is_authenticated or not creator.has_perm("network.add_space"):
         raise PermissionDenied(_("Sign in to create a space."))
     _check_parent(space=None, parent=parent, actor=creator)
@@ -200,6 +205,7 @@ def space_create(
         territory=territory,
         created_by=creator,
     )
+    images.picture_set(space, "cover", upload=cover, alt=cover_alt, decorative=cover_decorative)
     space.full_clean()
     space.save()
     space.organisations.set(organisations)
@@ -218,9 +224,13 @@ def space_update(
     actor: Actor,
     organisations: Sequence[Organisation] | None = None,
     topics: Sequence[Topic] | None = None,
+    cover: Any = None,
+    cover_alt: str | None = None,
+    cover_decorative: bool = False,
     **changes: Any,
 ) -> Space:
-    """Change a space's description and settings (``network.change_space``)."""
+    """Change a space's description and settings (``network.change_space``). ``cover``: a new
+    image, ``False`` to remove it, ``None`` to keep it; ``cover_alt=None`` keeps its text."""
     _require(actor, "network.change_space", space)
     unknown = set(changes) - set(SPACE_FIELDS)
     if unknown:
@@ -234,6 +244,14 @@ def space_update(
     was_public = space.is_public
     for name, value in changes.items():
         setattr(space, name, value)
+    if cover is not None or cover_alt is not None:
+        images.picture_set(
+            space,
+            "cover",
+            upload=cover,
+            alt=space.cover_alt if cover_alt is None else cover_alt,
+            decorative=cover_decorative if cover_alt is not None else space.cover_decorative,
+        )
     space.full_clean()
     space.save()
     if was_public and not space.is_public:

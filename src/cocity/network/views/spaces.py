@@ -99,6 +99,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = SpaceForm(
         request.POST or None,
+        request.FILES or None,
         parents=selectors.spaces_manageable_by(request.user).order_by("name"),
         organisations=selectors.organisations_user_can_own_spaces_for(request.user).order_by(
             "name"
@@ -131,6 +132,7 @@ def space_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = SpaceForm(
         request.POST or None,
+        request.FILES or None,
         initial=SpaceForm.initial_for(space),
         parents=parents.order_by("name"),
         organisations=organisations.order_by("name"),
