@@ -258,7 +258,73 @@ def library(**options: str) -> dict[str, Any]:
     }
 
 
+def maps(**options: str) -> dict[str, Any]:
+    """Issue 17's maps: Bologna's commons with pacts (five close together near via Fioravanti,
+    so they cluster, and two across town); a city territory with two touching neighbourhoods
+    (polygons); a process collecting ideas in a space whose territory is one neighbourhood, with
+    an idea on the map and a resident who will pick a place for a new one."""
+    from cocity.network.models import Territory
+    from tests.factories import (
+        CommonsFactory,
+        IdeaFactory,
+        PactFactory,
+        SpaceMembershipFactory,
+        TerritoryFactory,
+        UserFactory,
+        process_in_phase,
+    )
+
+    tag = secrets.token_hex(3)
+
+    def square(west: float, south: float, east: float, north: float) -> dict[str, Any]:
+        ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    city = TerritoryFactory(
+        name=f"Bologna {tag}", code=f"BO{tag}", kind=Territory.Kind.CITY,
+        boundary=square(11.28, 44.46, 11.42, 44.54),
+    )  # fmt: skip
+    north = TerritoryFactory(
+        name=f"Navile {tag}", code=f"NA{tag}", kind=Territory.Kind.DISTRICT, parent=city,
+        boundary=square(11.30, 44.50, 11.40, 44.53),
+    )  # fmt: skip
+    TerritoryFactory(
+        name=f"Santo Stefano {tag}", code=f"SS{tag}", kind=Territory.Kind.DISTRICT, parent=city,
+        boundary=square(11.30, 44.47, 11.40, 44.50),
+    )  # fmt: skip
+    spots = [(44.5128, 11.3520 + i * 0.0004) for i in range(5)]
+    spots += [(44.4840, 11.3660), (44.4930, 11.3150)]
+    pacts = []
+    for i, (lat, lon) in enumerate(spots):
+        commons = CommonsFactory(
+            name=f"Garden {i} {tag}", slug=f"garden-{i}-{tag}", territory=north,
+            latitude=lat, longitude=lon,
+        )  # fmt: skip
+        pacts.append(PactFactory(title=f"Care of garden {i} {tag}", commons=commons).pk)
+    process, _organiser = process_in_phase(
+        "collect", title=f"Navile ideas {tag}", slug=f"navile-ideas-{tag}"
+    )
+    process.space.territory = north
+    process.space.save(update_fields=["territory"])
+    IdeaFactory(
+        process=process, title=f"Benches on via Fioravanti {tag}", latitude=44.5125,
+        longitude=11.3530,
+    )  # fmt: skip
+    resident = UserFactory(display_name=f"Resident {tag}", email=f"resident-{tag}@example.org")
+    SpaceMembershipFactory(space=process.space, user=resident)
+    return {
+        "tag": tag,
+        "pacts": pacts,
+        "city": city.code,
+        "north": north.code,
+        "process": process.slug,
+        "space": process.space.slug,
+        "resident": {"email": resident.email, "password": PASSWORD},
+    }
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
+    "maps": maps,
     "person": person,
     "network": network,
     "events": events,

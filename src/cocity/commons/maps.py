@@ -7,6 +7,10 @@ from typing import Any
 
 from django.urls import reverse
 
+from .models import Pact
+
+_STATE_LABELS = dict(Pact.State.choices)
+
 WIDTH, HEIGHT, PAD = 640, 420, 16
 
 
@@ -40,6 +44,7 @@ def feature(row: dict[str, Any], url_pattern: str | None = None) -> dict[str, An
             "title": row["title"],
             "type": row["kind"],
             "status": row["state"],
+            "status_label": str(_STATE_LABELS.get(row["state"], row["state"])),
             "commons": row["commons__name"],
             "commons_kind": row["commons__kind"],
             "url": _pact_url(row["id"], url_pattern),

@@ -145,16 +145,22 @@ def map_page(request: HttpRequest) -> HttpResponse:
         rows = selectors.pacts_in_bbox(filters, bbox, limit=200)
         for row in rows:
             row["state_label"] = Pact.State(row["state"]).label
+        query = request.GET.copy()
+        query.pop("bbox", None)
         context = {
-            "filters_html": _filter_form_html(request, form),
+            "filters_html": _filter_form_html(request, form, "#map-body"),
             "map": maps.svg_map(rows, bbox),
+            "points_query": query.urlencode(),
             "rows": rows,
             "bbox": bbox,
         }
         return render_to_string("commons/partials/map_body.html", context, request)
 
     body = shared_fragment(request, PUBLIC_CACHE, "commons-map", body_html)
-    return render(request, "commons/map.html", {"body": mark_safe(body)})  # noqa: S308 - ours
+    if getattr(request, "htmx", False):  # the filters: map, list and counts swapped together
+        return vary_on_htmx(HttpResponse(body))
+    page = render(request, "commons/map.html", {"body": mark_safe(body)})  # noqa: S308 - ours
+    return vary_on_htmx(page)
 
 
 @require_http_methods(GET)

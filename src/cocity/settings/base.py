@@ -239,9 +239,35 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+# Maps (cocity/static/cocity/js/map.js): the base map's tiles, "" for none (the map then draws
+# boundaries, points, labels and a scale on a plain background and says so). {s} in the address
+# stands for a subdomain. The default is OpenStreetMap's own server: heavy use needs its tile
+# usage policy read (docs/configuration.md).
+COCITY_MAP_TILES_URL = env.str(
+    "COCITY_MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+COCITY_MAP_TILES_ATTRIBUTION = env.str(
+    "COCITY_MAP_TILES_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+    "contributors",
+)
+COCITY_MAP_MAX_ZOOM = env.int("COCITY_MAP_MAX_ZOOM", default=19)
+
+
+def map_tiles_origin(url: str) -> str:
+    """The origin the tiles come from, as a Content-Security-Policy source ("" for no tiles)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "tiles-subdomain"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('tiles-subdomain', '*')}"
+
+
 COCITY_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    + " ".join(["img-src 'self' data:", map_tiles_origin(COCITY_MAP_TILES_URL)]).strip()
+    + "; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
 

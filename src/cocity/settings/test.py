@@ -47,6 +47,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.st
         "TEST": {"NAME": env.str("TEST_SQLITE_NAME", default="") or None},
     }
 TIME_ZONE = "Europe/Brussels"
+# No base map in tests: nothing may leave for a tile server (the browser tests fail on any
+# request to an outside address); the maps draw on a plain background.
+COCITY_MAP_TILES_URL = ""
 # The page cache is on, as in production: every write (factories included) invalidates through
 # the model signals of the cache table (cocity.core.cache); each test gets a key prefix of its
 # own (tests/conftest.py).

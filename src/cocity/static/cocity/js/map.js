@@ -1,0 +1,448 @@
+/* cocity's one map component, on Leaflet and leaflet.markercluster (served from static/vendor).
+ *
+ * Markup (see templates/maps/): an element with data-map holding the server-drawn SVG in a
+ * .map-fallback child. This script adds the interactive map in front of it and hides the SVG;
+ * without JavaScript the SVG stays, and the table after it is the text alternative either way.
+ *
+ *   data-map-points="URL"    GeoJSON points from a bbox endpoint, reloaded when the view moves
+ *                            (the URL keeps the page's filters; "&bbox=w,s,e,n" is added)
+ *   data-map-features="id"   id of a json_script FeatureCollection (points and/or polygons);
+ *                            properties: title, status, url, fill, label, name
+ *   data-map-labels          polygons carry their name as a permanent label
+ *   data-map-bounds="w,s,e,n" the first view (else the features' extent)
+ *   data-map-picker-lat/-lon ids of the form's latitude and longitude fields: a place picker
+ *   data-map-limit="id"      id of a json_script polygon the picked place must fall inside
+ *
+ * The base map comes from #map-config (COCITY_MAP_TILES_URL...); with no tiles the map says so
+ * and draws on a plain background. Wheel zoom is off and on a phone one finger scrolls the page,
+ * so the map never traps scroll; markers and areas are reachable with Tab, Enter opens them.
+ */
+(function () {
+  "use strict";
+
+  function config() {
+    const node = document.getElementById("map-config");
+    return node ? JSON.parse(node.textContent) : { tiles: "", texts: {} };
+  }
+
+  function fill(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, function (_m, key) {
+      return values[key] === undefined ? "" : String(values[key]);
+    });
+  }
+
+  function escapeHtml(text) {
+    return String(text === undefined || text === null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function readJson(id) {
+    const node = id ? document.getElementById(id) : null;
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function parseBounds(text) {
+    const parts = String(text || "").split(",").map(Number);
+    if (parts.length !== 4 || parts.some(function (n) { return !isFinite(n); })) {
+      return null;
+    }
+    return L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
+  }
+
+  function pinIcon(label, extra) {
+    return L.divIcon({
+      className: "map-pin" + (extra ? " " + extra : ""),
+      html: '<span class="visually-hidden">' + escapeHtml(label) + "</span>",
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -10],
+    });
+  }
+
+  function popupContent(props, texts) {
+    const box = document.createElement("div");
+    box.className = "map-popup";
+    const title = document.createElement("p");
+    title.className = "map-popup-title";
+    if (props.url) {
+      const link = document.createElement("a");
+      link.href = props.url;
+      link.textContent = props.title || texts.open;
+      title.appendChild(link);
+    } else {
+      title.textContent = props.title || "";
+    }
+    box.appendChild(title);
+    [props.status_label || props.status, props.place || props.commons].forEach(function (text) {
+      if (text) {
+        const line = document.createElement("p");
+        line.textContent = text;
+        box.appendChild(line);
+      }
+    });
+    return box;
+  }
+
+  function pointMarker(feature, latlng, texts) {
+    const props = feature.properties || {};
+    const label = [props.title, props.status_label || props.status].filter(Boolean).join(", ");
+    const marker = L.marker(latlng, { icon: pinIcon(label), title: label, riseOnHover: true });
+    marker.bindPopup(function () { return popupContent(props, texts); });
+    return marker;
+  }
+
+  function clusterGroup(texts) {
+    return L.markerClusterGroup({
+      showCoverageOnHover: false,
+      chunkedLoading: true,
+      maxClusterRadius: 50,
+      iconCreateFunction: function (cluster) {
+        const count = cluster.getChildCount();
+        const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+        return L.divIcon({
+          html: '<div><span aria-hidden="true">' + count + '</span><span class="visually-hidden">' +
+            escapeHtml(fill(texts.cluster, { count: count })) + "</span></div>",
+          className: "marker-cluster marker-cluster-" + size,
+          iconSize: L.point(40, 40),
+        });
+      },
+    });
+  }
+
+  // Areas (polygons): focusable, their value in a tooltip on hover and focus, Enter or a click
+  // opens the unit's page.
+  function areaLayer(collection, withLabels) {
+    return L.geoJSON(collection, {
+      filter: function (feature) {
+        return feature.geometry && feature.geometry.type !== "Point";
+      },
+      style: function (feature) {
+        const props = feature.properties || {};
+        return {
+          color: props.stroke || "#252525",
+          weight: props.weight || 1,
+          fillColor: props.fill || "#cfe3d2",
+          fillOpacity: props.fill ? 0.75 : 0.35,
+          dashArray: props.dashed ? "6 4" : null,
+        };
+      },
+      onEachFeature: function (feature, layer) {
+        const props = feature.properties || {};
+        const name = props.name || props.title || "";
+        const text = props.label ? name + ": " + props.label : name;
+        if (withLabels && name) {
+          layer.bindTooltip(escapeHtml(name), { permanent: true, direction: "center", className: "map-label" });
+        } else if (text) {
+          layer.bindTooltip(escapeHtml(text), { sticky: true, className: "map-value" });
+        }
+        layer.on("add", function () {
+          const path = layer.getElement();
+          if (!path) {
+            return;
+          }
+          path.setAttribute("aria-label", text);
+          path.setAttribute("data-area", props.code || name);
+          if (props.url) {
+            path.setAttribute("tabindex", "0");
+            path.setAttribute("role", "link");
+            path.addEventListener("keydown", function (event) {
+              if (event.key === "Enter") {
+                window.location.assign(props.url);
+              }
+            });
+          }
+          path.addEventListener("focus", function () {
+            layer.setStyle({ weight: 3 });
+            if (!withLabels) {
+              layer.openTooltip(layer.getBounds().getCenter());
+            }
+          });
+          path.addEventListener("blur", function () {
+            layer.setStyle({ weight: props.weight || 1 });
+            if (!withLabels) {
+              layer.closeTooltip();
+            }
+          });
+        });
+        layer.on("mouseover", function () { layer.setStyle({ weight: 3 }); });
+        layer.on("mouseout", function () { layer.setStyle({ weight: props.weight || 1 }); });
+        if (props.url) {
+          layer.on("click", function () { window.location.assign(props.url); });
+        }
+      },
+    });
+  }
+
+  function status(root, text) {
+    let node = root.querySelector(".map-status");
+    if (!node) {
+      node = document.createElement("p");
+      node.className = "map-status";
+      node.setAttribute("role", "status");
+      root.appendChild(node);
+    }
+    node.textContent = text;
+  }
+
+  function setUp(root) {
+    if (root.dataset.mapReady || typeof L === "undefined") {
+      return;
+    }
+    root.dataset.mapReady = "1";
+    const cfg = config();
+    const texts = cfg.texts || {};
+    const canvas = document.createElement("div");
+    canvas.className = "map-canvas";
+    canvas.setAttribute("role", "region");
+    canvas.setAttribute("aria-label", root.dataset.mapLabel || texts.map);
+    root.insertBefore(canvas, root.firstChild);
+    const fallback = root.querySelector(".map-fallback");
+    if (fallback) {
+      fallback.hidden = true;
+    }
+    const map = L.map(canvas, {
+      scrollWheelZoom: false, // the page scrolls; + and - (or the keyboard) zoom
+      dragging: !L.Browser.mobile, // one finger scrolls the page on a phone, two zoom and pan
+      tap: false,
+      maxZoom: cfg.maxZoom || 19,
+      zoomSnap: 0.5,
+    });
+    root.leafletMap = map;
+    if (cfg.tiles) {
+      L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom || 19 }).addTo(map);
+    } else {
+      canvas.classList.add("map-canvas-plain");
+      const note = document.createElement("p");
+      note.className = "map-note";
+      note.textContent = texts.noTiles;
+      root.insertBefore(note, canvas.nextSibling);
+    }
+    L.control.scale({ imperial: false }).addTo(map);
+
+    let extent = parseBounds(root.dataset.mapBounds);
+    const collection = readJson(root.dataset.mapFeatures);
+    if (collection) {
+      const areas = areaLayer(collection, "mapLabels" in root.dataset).addTo(map);
+      const points = clusterGroup(texts);
+      L.geoJSON(collection, {
+        filter: function (feature) { return feature.geometry && feature.geometry.type === "Point"; },
+        pointToLayer: function (feature, latlng) { return pointMarker(feature, latlng, texts); },
+      }).eachLayer(function (layer) { points.addLayer(layer); });
+      points.addTo(map);
+      const bounds = areas.getBounds();
+      if (points.getLayers().length) {
+        bounds.extend(points.getBounds());
+      }
+      if (!extent && bounds.isValid()) {
+        extent = bounds;
+      }
+    }
+    if (extent) {
+      map.fitBounds(extent, { padding: [12, 12], maxZoom: 16 });
+    } else {
+      map.setView([46, 8], 4);
+    }
+
+    if (root.dataset.mapPoints) {
+      loadPoints(root, map, texts, !root.dataset.mapBounds && !collection);
+    }
+    if (root.dataset.mapPickerLat) {
+      picker(root, map, texts);
+    }
+  }
+
+  // Points from the bbox endpoint, reloaded (the newest first, capped by the server) when the
+  // view moves; the first answer sets the view when the page gave none.
+  function loadPoints(root, map, texts, fitFirst) {
+    const cluster = clusterGroup(texts).addTo(map);
+    const base = root.dataset.mapPoints;
+    let generation = 0;
+    let timer = null;
+
+    function url(withBox) {
+      if (!withBox) {
+        return base;
+      }
+      const b = map.getBounds();
+      const box = [
+        Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
+        Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90),
+      ].map(function (n) { return n.toFixed(5); }).join(",");
+      return base + (base.indexOf("?") < 0 ? "?" : "&") + "bbox=" + box;
+    }
+
+    function load(withBox) {
+      const mine = ++generation;
+      root.setAttribute("aria-busy", "true");
+      fetch(url(withBox), { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          if (mine !== generation) {
+            return;
+          }
+          cluster.clearLayers();
+          const layer = L.geoJSON(data, {
+            pointToLayer: function (feature, latlng) { return pointMarker(feature, latlng, texts); },
+            filter: function (feature) { return feature.geometry && feature.geometry.type === "Point"; },
+          });
+          cluster.addLayers(layer.getLayers());
+          const count = data.features ? data.features.length : 0;
+          status(root, fill(data.truncated ? texts.truncated : texts.shown, { count: count }));
+          root.dataset.mapLoaded = String((Number(root.dataset.mapLoaded) || 0) + 1);
+          root.removeAttribute("aria-busy");
+          if (!withBox && fitFirst && count) {
+            fitFirst = false;
+            map.fitBounds(cluster.getBounds(), { padding: [16, 16], maxZoom: 16 });
+          }
+        })
+        .catch(function () {
+          root.removeAttribute("aria-busy");
+          status(root, texts.failed);
+        });
+    }
+
+    map.on("moveend", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { load(true); }, 200);
+    });
+    load(!fitFirst);
+  }
+
+  // Ray casting over a Polygon or MultiPolygon's rings (holes count as outside).
+  function inside(geometry, lat, lon) {
+    if (!geometry) {
+      return true;
+    }
+    const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates || [];
+    return polygons.some(function (rings) {
+      let hit = false;
+      rings.forEach(function (ring) {
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+          if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) {
+            hit = !hit;
+          }
+        }
+      });
+      return hit;
+    });
+  }
+
+  // A place picker: a click or a drag puts the pin, the arrow keys move it once it has focus,
+  // the latitude and longitude fields follow it and move it when typed into.
+  function picker(root, map, texts) {
+    const lat = document.getElementById(root.dataset.mapPickerLat);
+    const lon = document.getElementById(root.dataset.mapPickerLon);
+    if (!lat || !lon) {
+      return;
+    }
+    const limitData = readJson(root.dataset.mapLimit);
+    const limit = limitData && (limitData.geometry || limitData);
+    if (limit) {
+      L.geoJSON(limit, {
+        style: { color: "#1f5f8b", weight: 2, dashArray: "6 4", fill: false },
+        interactive: false,
+      }).addTo(map);
+    }
+    let marker = null;
+
+    function current() {
+      const a = parseFloat(String(lat.value).replace(",", "."));
+      const b = parseFloat(String(lon.value).replace(",", "."));
+      return isFinite(a) && isFinite(b) && Math.abs(a) <= 90 && Math.abs(b) <= 180 ? L.latLng(a, b) : null;
+    }
+
+    function place(latlng, fromFields) {
+      if (limit && !inside(limit, latlng.lat, latlng.lng)) {
+        status(root, texts.outside);
+        if (marker) {
+          marker.setLatLng(current() || marker.getLatLng());
+        }
+        return false;
+      }
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, keyboard: true, icon: pinIcon(texts.pin, "map-pin-picked"), title: texts.pin });
+        marker.addTo(map);
+        marker.on("dragend", function () { place(marker.getLatLng(), false); });
+        marker.getElement().addEventListener("keydown", onKey);
+      } else {
+        marker.setLatLng(latlng);
+      }
+      if (!fromFields) {
+        lat.value = latlng.lat.toFixed(6);
+        lon.value = latlng.lng.toFixed(6);
+        lat.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      status(root, fill(texts.pinMoved, { lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5) }));
+      return true;
+    }
+
+    function onKey(event) {
+      const moves = { ArrowUp: [1, 0], ArrowDown: [-1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+      const move = moves[event.key];
+      if (!move) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      const size = map.getBounds();
+      const step = (event.shiftKey ? 10 : 1) / 100;
+      const here = marker.getLatLng();
+      const next = L.latLng(
+        here.lat + move[0] * (size.getNorth() - size.getSouth()) * step,
+        here.lng + move[1] * (size.getEast() - size.getWest()) * step
+      );
+      place(next, false);
+      if (!map.getBounds().contains(next)) {
+        map.panTo(next);
+      }
+    }
+
+    map.on("click", function (event) { place(event.latlng, false); });
+    [lat, lon].forEach(function (field) {
+      field.addEventListener("change", function () {
+        const point = current();
+        if (point) {
+          place(point, true);
+          map.panTo(point);
+        }
+      });
+    });
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary button-small map-pin-here";
+    button.textContent = texts.pinHere;
+    button.addEventListener("click", function () {
+      if (place(map.getCenter(), false)) {
+        marker.getElement().focus();
+      }
+    });
+    root.appendChild(button);
+    const start = current();
+    if (start) {
+      place(start, true);
+      if (!limit) {
+        map.setView(start, Math.max(map.getZoom(), 14));
+      }
+    } else if (limit) {
+      map.fitBounds(L.geoJSON(limit).getBounds(), { padding: [8, 8] });
+    }
+  }
+
+  function setUpAll(scope) {
+    scope = scope || document;
+    if (scope.matches && scope.matches("[data-map]")) {
+      setUp(scope);
+    }
+    scope.querySelectorAll("[data-map]").forEach(setUp);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
+  document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
+})();
