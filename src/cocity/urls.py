@@ -10,6 +10,7 @@ urlpatterns = [
     path("", network_home.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("timezone/", core_views.set_timezone, name="set_timezone"),
+    path("start/", core_views.start, name="start"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

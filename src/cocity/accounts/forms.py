@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocity.core.languages import SPOKEN_LANGUAGES
 from cocity.core.text import clean_plain_text
+from cocity.core.timezones import valid_zone
 
 
 class SignupExtraForm(forms.Form):
@@ -18,12 +19,44 @@ class SignupExtraForm(forms.Form):
         help_text=_("Shown on your contributions. You can change it later."),
     )
 
+    # Filled by static/cocity/js/timezone.js with the browser's zone, so a new account starts
+    # with it; without JavaScript it stays empty and the site's zone applies until the person
+    # chooses one in their profile.
+    time_zone = forms.CharField(
+        required=False,
+        max_length=200,
+        widget=forms.HiddenInput(attrs={"data-device-zone": ""}),
+    )
+
     def clean_display_name(self) -> str:
         return clean_plain_text(self.cleaned_data.get("display_name", ""))
 
+    def clean_time_zone(self) -> str:
+        """The device's zone, if it is one we know: a browser sending a name we do not know (or
+        a hand-made request) leaves the account without a zone rather than refusing the
+        sign-up for a field the person cannot see."""
+        return valid_zone(self.cleaned_data.get("time_zone", "").strip()) or ""
+
     def signup(self, request, user) -> None:
         user.display_name = self.cleaned_data.get("display_name", "")
-        user.save(update_fields=["display_name"])
+        user.time_zone = self.cleaned_data.get("time_zone", "")
+        user.save(update_fields=["display_name", "time_zone"])
+
+
+class TimeZoneForm(forms.Form):
+    """One zone, from the offer of the device's zone (includes/timezone_offer.html)."""
+
+    time_zone = forms.CharField(label=_("Time zone"), max_length=200)
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if valid_zone(name) is None:
+            raise forms.ValidationError(
+                _("“%(zone)s” is not a time zone name such as Europe/Paris."),
+                code="invalid_time_zone",
+                params={"zone": name[:64]},
+            )
+        return name
 
 
 @cache

@@ -74,6 +74,20 @@ def profile_update(
     return person
 
 
+def time_zone_set(*, user: User, time_zone: str) -> User:
+    """Show this person's times in ``time_zone`` (the offer of their device's zone, one click);
+    the rest of the profile is left as it is."""
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=user.pk)
+        if person.deleted_at is not None:
+            raise ValidationError(_("This account has been deleted."), code="deleted")
+        person.time_zone = time_zone
+        person.full_clean()
+        person.save(update_fields=["time_zone"])
+    user.time_zone = person.time_zone
+    return person
+
+
 def profile_as_dict(user: User) -> dict[str, Any]:
     home_city = user.home_city
     hood = user.home_neighbourhood

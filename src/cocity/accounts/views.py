@@ -14,15 +14,17 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cocity.core.forms import add_service_errors
+from cocity.core.forms import add_service_errors, error_text
+from cocity.core.http import safe_next
 from cocity.core.pagination import paginate
 
 from . import selectors, services
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, ProfileForm, TimeZoneForm
 from .models import User
 
 
@@ -54,6 +56,31 @@ def me(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "accounts/me.html", {"form": form})
+
+
+@login_required
+@require_POST
+def time_zone(request: HttpRequest) -> HttpResponse:
+    """ "Use it": the person's times from now on in the zone their device offered."""
+    user = cast(User, request.user)  # signed in: login_required
+    if not user.has_perm("accounts.change_profile", user):
+        raise Http404
+    form = TimeZoneForm(request.POST)
+    target = safe_next(request, fallback=reverse("accounts:me"))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["time_zone"]))
+        return redirect(target)
+    try:
+        services.time_zone_set(user=user, time_zone=form.cleaned_data["time_zone"])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Times are now shown in %(zone)s. You can change it in your profile.")
+            % {"zone": form.cleaned_data["time_zone"]},
+        )
+    return redirect(target)
 
 
 @require_GET

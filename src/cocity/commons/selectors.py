@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -359,3 +359,36 @@ def overdue_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
         }
         for pact in pacts
     ]
+
+
+# The states after signature: the deadline that matters is the pact's end (renew or close it).
+RUNNING_STATES = (S.SIGNED, S.ACTIVE, S.REPORTED, S.RENEWED)
+
+
+def pact_deadlines(*, user: Viewer, limit: int = 5) -> list[Pact]:
+    """The next deadlines of the person's pacts, soonest (or most overdue) first: pacts they
+    proposed or are a party to (themselves or through an organisation they edit for), and those
+    of the commons their organisations answer for. A pact in a step has that step's due date,
+    a running pact its end; each row has ``deadline`` and ``is_step``. One query."""
+    if not user.is_authenticated:
+        return []
+    orgs = user.organisation_memberships.filter(role__in=[Role.EDITOR, Role.ADMIN]).values(
+        "organisation_id"
+    )
+    mine = Pact.objects.filter(
+        Q(created_by_id=user.pk)
+        | Q(parties__person_id=user.pk)
+        | Q(parties__organisation_id__in=orgs)
+        | Q(commons__organisation_id__in=orgs)
+    ).values("pk")
+    in_step = Q(state__in=OVERDUE_STATES, step_due_on__isnull=False)
+    return list(
+        Pact.objects.filter(pk__in=mine)
+        .filter(in_step | Q(state__in=RUNNING_STATES))
+        .annotate(
+            deadline=Case(When(in_step, then=F("step_due_on")), default=F("ends_on")),
+            is_step=Case(When(in_step, then=Value(True)), default=Value(False)),
+        )
+        .select_related("commons")
+        .order_by("deadline", "id")[:limit]
+    )

@@ -23,3 +23,6 @@ class CoreConfig(AppConfig):
         # ... and the files it stores, with who may read them, in ``<app>/media.py``
         # (cocity.core.media).
         autodiscover_modules("media")
+        # ... and its section of the personal start page in ``<app>/start.py``
+        # (cocity.core.start).
+        autodiscover_modules("start")

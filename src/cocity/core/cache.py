@@ -49,7 +49,6 @@ import hashlib
 import itertools
 import secrets
 import threading
-import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -64,6 +63,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+
+from cocity.core.timezones import valid_zone
 
 T = TypeVar("T")
 
@@ -497,10 +498,4 @@ def _fast_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
 
 def _zone_or_default(name: str) -> str:
     """The zone TimezoneMiddleware will activate for this cookie ("" for the default)."""
-    if not name:
-        return ""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return ""
-    return name
+    return valid_zone(name) or ""  # the middleware's own check

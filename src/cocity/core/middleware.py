@@ -10,14 +10,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from cocity.core.timezones import valid_zone
+
 TIMEZONE_COOKIE = "cocity_tz"
 
 
 def viewer_timezone_name(request: HttpRequest) -> str | None:
-    """The person's profile zone when signed in, else the zone they picked (cookie)."""
+    """The person's profile zone when signed in, else the zone of the ``cocity_tz`` cookie
+    (picked in the footer's form, or set by ``static/cocity/js/timezone.js`` from the
+    browser's own zone). A name that is not a zone we know counts as none: the cookie comes
+    from the browser, and any script may have written it."""
     user = getattr(request, "user", None)
     name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
-    return name or request.COOKIES.get(TIMEZONE_COOKIE) or None
+    return valid_zone(name) or valid_zone(request.COOKIES.get(TIMEZONE_COOKIE))
 
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"

@@ -1,40 +1,56 @@
-import zoneinfo
-
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cocity.core.http import safe_next
 from cocity.core.middleware import TIMEZONE_COOKIE
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return "/"
-    return target
+from cocity.core.timezones import valid_zone
 
 
 @require_POST
 def set_timezone(request: HttpRequest) -> HttpResponse:
     """Anonymous visitors choose the zone times are shown in; people set it in their profile."""
-    name = request.POST.get("time_zone", "")
-    response = HttpResponseRedirect(_safe_next(request))
-    if name in zoneinfo.available_timezones() or not name:
-        # Secure (HTTPS only) in production, like the session cookie; empty: forget the zone.
-        response.set_cookie(
-            TIMEZONE_COOKIE,
-            name,
-            max_age=365 * 24 * 3600 if name else 0,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
+    name = request.POST.get("time_zone", "").strip()
+    response = HttpResponseRedirect(safe_next(request))
+    if name and valid_zone(name) is None:
+        messages.error(
+            request,
+            _("“%(zone)s” is not a time zone name such as Europe/Paris.") % {"zone": name[:64]},
         )
+        return response
+    # Secure (HTTPS only) in production, like the session cookie; empty: forget the zone.
+    response.set_cookie(
+        TIMEZONE_COOKIE,
+        name,
+        max_age=365 * 24 * 3600 if name else 0,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's start page: what is next for them, one section per app that has
+    something to say (cocity.core.start). Personal, so never cached."""
+    from cocity.core.access import login_or_forbidden
+    from cocity.core.start import gather
+
+    if not request.user.is_authenticated:
+        return login_or_forbidden(request)
+    sections = gather(request.user)
+    response = render(
+        request,
+        "core/start.html",
+        {"sections": sections, "nothing_yet": not any(part.has_items for part in sections)},
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

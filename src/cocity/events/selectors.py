@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -409,4 +409,29 @@ def registration_activity(*, home_path: str) -> list[tuple[Any, ...]]:
         )
         .exclude(status="cancelled")
         .values_list("user_id", "user__home_neighbourhood_id", "event__space_id", "created_at")
+    )
+
+
+def next_sessions(*, user: Viewer, limit: int = 5) -> list[Session]:
+    """The person's next sessions (of the tracks they are registered or wait-listed for, not
+    yet ended, of events they may still see), soonest first, each with its track and event and
+    ``registration_status``: one query whatever the number of registrations (the start page)."""
+    if not user.is_authenticated:
+        return []
+    live = Registration.objects.filter(user_id=user.pk).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    return list(
+        Session.objects.filter(
+            end__gte=timezone.now(),
+            track_id__in=live.values("track_id"),
+            track__event_id__in=events_visible_to(user).values("pk"),
+        )
+        .annotate(
+            registration_status=Subquery(
+                live.filter(track_id=OuterRef("track_id")).values("status")[:1]
+            )
+        )
+        .select_related("track__event")
+        .order_by("start", "id")[:limit]
     )

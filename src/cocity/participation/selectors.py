@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from cocity.accounts.types import Actor, Viewer
 from cocity.network.selectors import spaces_visible_to
 
-from .models import ActivityEntry, Comment, Notification, Report
+from .models import ActivityEntry, Comment, Follow, Notification, Report
 
 
 def comments_on(target: models.Model) -> QuerySet[Comment]:
@@ -72,3 +72,13 @@ def unread_count(user: Viewer) -> int:
     if not user.is_authenticated:
         return 0
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+def followed_ids(user: Viewer, model: type[models.Model]) -> QuerySet[Follow]:
+    """The ids of the ``model`` rows the person follows, as a subquery (no query of its own:
+    the content type is matched by its names, not looked up)."""
+    return Follow.objects.filter(
+        user_id=user.pk,
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+    ).values("object_id")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
-from cocity.network.models import OrganisationMembership
+from cocity.network.models import OrganisationMembership, Role
 
 from .currencies import normalise_currency, validate_currency
 from .models import (
@@ -633,3 +633,23 @@ def export_rows(campaign: Campaign) -> Iterator[dict[str, Any]]:
             "department": department,
             "measure_status": row[15],
         }
+
+
+def reports_due(*, user: Viewer, limit: int = 5) -> list[Pledge]:
+    """The published pledges whose progress reports this person files (an editor or admin of
+    the pledging organisation: ``pledges.file_report``), next report due first (the overdue
+    ones first of all). One query."""
+    if not user.is_authenticated:
+        return []
+    orgs = OrganisationMembership.objects.filter(
+        user_id=user.pk, role__in=[Role.EDITOR, Role.ADMIN]
+    ).values("organisation_id")
+    return list(
+        Pledge.objects.filter(
+            organisation_id__in=orgs,
+            state=Pledge.State.PUBLISHED,
+            report_due_on__isnull=False,
+        )
+        .select_related("organisation", "campaign")
+        .order_by("report_due_on", "id")[:limit]
+    )

@@ -164,7 +164,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-LOGIN_REDIRECT_URL = "accounts:me"
+# After logging in (without a "next"), and after confirming a new account: the start page.
+LOGIN_REDIRECT_URL = "start"
 LOGIN_URL = "account_login"
 
 # --- Mail: console by default, any backend by EMAIL_URL (smtp://, smtp+tls://, consolemail://) ---
