@@ -1,17 +1,20 @@
 # mypy: disable-error-code="arg-type,assignment"
-"""Demo events from the seed documents (shared/seeds), as they are written, plus a few upcoming
-ones placed relative to today so the list of upcoming events is never empty. Idempotent: keyed by
-slugs; tracks by name, sessions by start, registrations by person.
+"""Demo events from the seed documents (shared/seeds), every date placed relative to the day the
+demo is built (``cocity.core.demo``), so the story holds whatever the day. Idempotent: keyed by
+slugs; tracks by name, sessions by start (a track's sessions are re-anchored on each run),
+registrations by person.
 
-* The Enabler Series webinar "Defending Meaningful Urban Co-production at Scale", 16 April 2026,
-  15:00-17:00 Europe/Paris (also shown in Europe/London), four speakers, FR->EN and EN->FR.
-* The manifesto presentation in Paris (11 May 2026, 17:00) and the two other webinars of the
-  Dialogues in Coproduction (11 June and 24 September 2026).
-* The UCLG / GPR2C commoning peer-learning cycle in two tracks: Thursdays 23 and 30 May
-  15:00-17:30 and Fridays 24 and 31 May 9:00-11:30 (2024, the years those weekdays fall on),
-  Central European time, kept as Europe/Paris wall-clock times.
-* The EUROCITIES study visits (Barcelona 24-26 April, Toulouse 9-10 April 2019) and the Urban
-  Academy in Antwerp (21-22 May 2019): past events with attendance marked.
+* The Dialogues in Coproduction, in the seed's order: the Enabler Series webinar "Defending
+  Meaningful Urban Co-production at Scale" (its four speakers, FR<>EN interpretation) eight weeks
+  ago, with its recording and slides; the manifesto presentation in Paris five weeks ago; the
+  webinar "Co-producing the City from below - from Brazil to France" three weeks ahead, open for
+  registration, with speakers and interpretation; the closing "Key Learnings" webinar later.
+* The UCLG / GPR2C commoning peer learning: a first cycle seven months ago and the next cycle to
+  come, each in two hemisphere tracks (Thursday afternoons for the Western Hemisphere, Friday
+  mornings for the Eastern), the next one across a European daylight-saving change.
+* The EUROCITIES study visits (Barcelona, Toulouse, Glasgow) and the Urban Academy in Antwerp of
+  2019, as the seed dates them: history, with attendance marked.
+* A workshop of the Fairville Lab Marseille, in French, next week.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cocity.core.demo import DEMO_DOMAIN
+from cocity.core.demo import DEMO_DOMAIN, on_or_after, on_or_before
 from cocity.network.models import Organisation, Space, Territory, Topic
 
 from .models import Event, Material, Question, Registration, Series, Session, Speaker, Track
@@ -87,12 +90,16 @@ def _track(
         name=name,
         defaults={"capacity": capacity, "description": description, "position": position},
     )
+    starts = []
     for day, start, end in sessions:
         start_at = local_to_utc(day=day, at=start, zone_name=zone)
         end_at = local_to_utc(day=day + timedelta(days=end_days), at=end, zone_name=zone)
         Session.objects.update_or_create(
             track=track, start=start_at, defaults={"end": end_at, "time_zone": zone}
         )
+        starts.append(start_at)
+    # Built on another day, the demo moves its sessions: the ones of an earlier run go.
+    Session.objects.filter(track=track).exclude(start__in=starts).delete()
     bounds = Session.objects.filter(track__event=event).order_by("start")
     first, last = bounds.first(), bounds.order_by("-end").first()
     Event.objects.filter(pk=event.pk).update(
@@ -127,6 +134,12 @@ def _register(track: Track, locals_: list[str], *, attended: bool | None = None)
             registration.attended = attended if local != locals_[-1] else False
             registration.save(update_fields=["attended"])
         made += created
+    # Registered a week before the first session (or now, for what is still to come).
+    first = track.sessions.order_by("start").values_list("start", flat=True).first()
+    if first is not None:
+        Registration.objects.filter(track=track, created_at__gt=first - timedelta(days=7)).update(
+            created_at=min(timezone.now(), first - timedelta(days=7))
+        )
     Track.objects.filter(pk=track.pk).update(
         confirmed_count=Registration.objects.filter(
             track=track, status=Registration.Status.CONFIRMED
@@ -135,8 +148,36 @@ def _register(track: Track, locals_: list[str], *, attended: bool | None = None)
     return made
 
 
-def _next_weekday(start: date, weekday: int) -> date:
-    return start + timedelta(days=(weekday - start.weekday()) % 7)
+def _materials(event: Event, items: list[tuple[str, str, str]]) -> None:
+    for position, (title, kind, url) in enumerate(items):
+        Material.objects.update_or_create(
+            event=event, title=title, defaults={"kind": kind, "url": url, "position": position}
+        )
+
+
+def _questions(event: Event) -> None:
+    Question.objects.update_or_create(
+        event=event, label="Organisation", defaults={"required": True, "position": 0}
+    )
+    Question.objects.update_or_create(
+        event=event,
+        label="Interpretation or accessibility needs",
+        defaults={"required": False, "position": 1},
+    )
+
+
+def _last_sunday(year: int, month: int) -> date:
+    """Europe's clocks change on the last Sunday of March and of October."""
+    last = date(year, month + 1, 1) - timedelta(days=1)
+    return on_or_before(last, 6)
+
+
+def _cycle_thursdays(today: date) -> list[date]:
+    """Two Thursdays on either side of the first European clock change at least four weeks
+    ahead: the next peer-learning cycle starts at least two weeks from today."""
+    changes = sorted(_last_sunday(y, m) for y in (today.year, today.year + 1) for m in (3, 10))
+    change = next(c for c in changes if c - timedelta(days=10) >= today + timedelta(days=14))
+    return [change - timedelta(days=10), change + timedelta(days=4)]
 
 
 @transaction.atomic
@@ -174,6 +215,13 @@ def build() -> dict[str, int]:
         "languages": ["en", "fr"],
         "interpretation": ["fr>en", "en>fr"],
     }
+    today = timezone.localdate()
+    # The seed's order, around today: Defending (past), manifesto (past), from below (next),
+    # key learnings (later). Webinars on Thursdays, the presentation on a Monday.
+    defending_day = on_or_before(today - timedelta(days=56), 3)
+    manifesto_day = on_or_before(today - timedelta(days=35), 0)
+    from_below_day = on_or_after(today + timedelta(days=21), 3)
+    learnings_day = on_or_after(today + timedelta(days=70), 3)
     defending = _event(
         "defending-meaningful-urban-co-production-at-scale",
         space="enabler-series",
@@ -185,10 +233,10 @@ def build() -> dict[str, int]:
         "and management must be actively maintained and defended.",
         description="Hard to establish yet quick to unravel, openings for co-produced city "
         "making and management must be actively maintained and defended. Drawing on case "
-        "material from across Europe, this dialogue will shine a light on different approaches "
+        "material from across Europe, this dialogue shone a light on different approaches "
         "to securing the future of co-production practices at scale.\n\n"
-        "French/English, English/French interpretation will be available throughout the event.\n\n"
-        "Register to receive access to the Zoom link.",
+        "French/English, English/French interpretation was available throughout the event. "
+        "The recording and the slides are below.",
         online_url="https://zoom.example.org/j/fairville-enabler-defending",
         **webinar,
     )
@@ -201,16 +249,24 @@ def build() -> dict[str, int]:
             ("Agnès Deboulet", "CNRS/Paris 8", Speaker.Role.COMMENT),
         ],
     )
-    Question.objects.update_or_create(
-        event=defending, label="Organisation", defaults={"required": True, "position": 0}
-    )
-    Question.objects.update_or_create(
-        event=defending,
-        label="Interpretation or accessibility needs",
-        defaults={"required": False, "position": 1},
-    )
-    t = _track(defending, "Webinar", [(date(2026, 4, 16), time(15), time(17))], capacity=300)
+    _questions(defending)
+    t = _track(defending, "Webinar", [(defending_day, time(15), time(17))], capacity=300)
     regs = _register(t, ["amina", "sophie", "james", "claire", "youssef", "nikos"], attended=True)
+    _materials(
+        defending,
+        [
+            (
+                "Recording of the webinar (English and French)",
+                Material.Kind.OTHER,
+                "https://video.example.org/fairville/defending-co-production-at-scale",
+            ),
+            (
+                "Slides of the four inputs",
+                Material.Kind.SLIDES,
+                "https://fairville-eu.org/dialogues/defending-co-production-at-scale-slides.pdf",
+            ),
+        ],
+    )
 
     manifesto = _event(
         "manifesto-just-democratic-housing-paris",
@@ -219,30 +275,62 @@ def build() -> dict[str, int]:
         orgs=["fairville"],
         city="FR-PAR",
         topics=["housing", "co-production"],
-        title="A Manifesto for Just and Democratic Housing for European Cities",
-        summary="In-person presentation in Paris; details to be confirmed.",
+        title="Un manifeste pour un logement juste et démocratique dans les villes européennes",
+        summary="Présentation publique à Paris du manifeste des Dialogues in Coproduction pour "
+        "le logement.",
+        description="Le manifeste rassemble les demandes des labs Fairville et de leurs "
+        "partenaires : encadrement des loyers, droit au maintien dans les lieux, place des "
+        "habitants dans les projets de rénovation. Présentation en français, questions en "
+        "français et en anglais.",
         kind=Event.Kind.PRESENTATION,
         format=Event.Format.IN_PERSON,
         time_zone=PARIS,
-        venue_name="Paris (venue to be confirmed)",
+        venue_name="Maison des associations, Paris 18e",
         languages=["fr", "en"],
     )
-    t = _track(manifesto, "Presentation", [(date(2026, 5, 11), time(17), time(19))], capacity=80)
+    Track.objects.filter(event=manifesto, name="Presentation").update(name="Présentation")
+    t = _track(manifesto, "Présentation", [(manifesto_day, time(17), time(19))], capacity=80)
     regs += _register(t, ["claire", "sophie", "pieter"], attended=True)
 
     from_below = _event(
         "co-producing-the-city-from-below-brazil-france",
         space="enabler-series",
         series=enabler,
-        orgs=["fairville"],
+        orgs=["fairville", "gpr2c"],
         topics=["co-production", "right-to-the-city"],
         title="Co-producing the City from below - from Brazil to France",
-        summary="Webinar of the Dialogues in Coproduction.",
+        summary="Housing movements in São Paulo and residents' collectives in Marseille: what "
+        "co-production from below asks of city governments.",
+        description="From the occupations of central São Paulo to the residents' collectives "
+        "of la Belle de Mai in Marseille, people co-produce their city from below, often before "
+        "any public policy invites them. This dialogue compares both experiences and asks what "
+        "city governments must change to work with them.\n\n"
+        "French/English, English/French interpretation is available throughout the event.\n\n"
+        "Register to receive the link to the online meeting.",
         online_url="https://zoom.example.org/j/fairville-enabler-from-below",
         **webinar,
     )
-    t = _track(from_below, "Webinar", [(date(2026, 6, 11), time(15), time(17))], capacity=300)
-    regs += _register(t, ["ana", "amina", "lena"], attended=True)
+    _speakers(
+        from_below,
+        [
+            ("Ana Souza", "Global Platform for the Right to the City", Speaker.Role.INPUT),
+            ("Sophie Martin", "Fairville Lab Marseille", Speaker.Role.INPUT),
+            ("Agnès Deboulet", "CNRS/Paris 8", Speaker.Role.COMMENT),
+            ("Lena Schmidt", "Fairville", Speaker.Role.MODERATOR),
+        ],
+    )
+    User = get_user_model()
+    for name, local in (
+        ("Ana Souza", "ana"),
+        ("Sophie Martin", "sophie"),
+        ("Lena Schmidt", "lena"),
+    ):
+        Speaker.objects.filter(event=from_below, name=name).update(
+            person=User.objects.filter(email=f"{local}@{DEMO_DOMAIN}").first()
+        )
+    _questions(from_below)
+    t = _track(from_below, "Webinar", [(from_below_day, time(15), time(17))], capacity=300)
+    regs += _register(t, ["amina", "james", "youssef"])
 
     learnings = _event(
         "enabling-meaningful-urban-co-production-key-learnings",
@@ -251,15 +339,31 @@ def build() -> dict[str, int]:
         orgs=["fairville"],
         topics=["co-production"],
         title="Enabling Meaningful Urban Co-production at Scale - Key Learnings",
-        summary="Closing webinar of the Enabler Series.",
+        summary="Closing webinar of the Enabler Series: what the labs learned, and the demands "
+        "they take to city governments.",
         online_url="https://zoom.example.org/j/fairville-enabler-learnings",
         **webinar,
     )
-    t = _track(learnings, "Webinar", [(date(2026, 9, 24), time(15), time(17))], capacity=300)
-    regs += _register(t, ["lena", "nikos", "james", "giulia"], attended=True)
+    _speakers(
+        learnings,
+        [
+            ("Nikos Papadopoulos", "Fairville Lab Athens", Speaker.Role.INPUT),
+            ("Amina Diallo", "Fairville Lab Dakar", Speaker.Role.INPUT),
+            ("James Okafor", "Public Interest Law Centre", Speaker.Role.COMMENT),
+            ("Lena Schmidt", "Fairville", Speaker.Role.MODERATOR),
+        ],
+    )
+    _questions(learnings)
+    t = _track(learnings, "Webinar", [(learnings_day, time(15), time(17))], capacity=300)
+    regs += _register(t, ["lena", "nikos"])
 
+    # The first peer-learning cycle, seven months ago, in two hemisphere tracks.
+    first_thursday = on_or_before(today - timedelta(days=210), 3)
+    Event.objects.filter(slug="commoning-peer-learning-2024").update(
+        slug="commoning-peer-learning-first-cycle"
+    )
     commoning = _event(
-        "commoning-peer-learning-2024",
+        "commoning-peer-learning-first-cycle",
         space="commoning-peer-learning",
         orgs=["uclg", "gpr2c"],
         topics=["commons", "basic-services"],
@@ -282,20 +386,27 @@ def build() -> dict[str, int]:
     west = _track(
         commoning,
         "Thursdays (Western Hemisphere: Americas, Europe, Africa)",
-        [(date(2024, 5, 23), time(15), time(17, 30)), (date(2024, 5, 30), time(15), time(17, 30))],
+        [
+            (first_thursday, time(15), time(17, 30)),
+            (first_thursday + timedelta(days=7), time(15), time(17, 30)),
+        ],
         capacity=60,
         position=0,
     )
     east = _track(
         commoning,
         "Fridays (Eastern Hemisphere: Asia-Pacific, Middle East, Europe, Africa)",
-        [(date(2024, 5, 24), time(9), time(11, 30)), (date(2024, 5, 31), time(9), time(11, 30))],
+        [
+            (first_thursday + timedelta(days=1), time(9), time(11, 30)),
+            (first_thursday + timedelta(days=8), time(9), time(11, 30)),
+        ],
         capacity=60,
         position=1,
     )
     regs += _register(west, ["ana", "giulia", "amina"], attended=True)
     regs += _register(east, ["minjun", "youssef"], attended=True)
-    for position, (title, kind, url) in enumerate(
+    _materials(
+        commoning,
         [
             (
                 "Concept note",
@@ -307,11 +418,8 @@ def build() -> dict[str, int]:
                 Material.Kind.POLICY_PAPER,
                 "https://www.uclg.org/commons-policy-paper",
             ),
-        ]
-    ):
-        Material.objects.update_or_create(
-            event=commoning, title=title, defaults={"kind": kind, "url": url, "position": position}
-        )
+        ],
+    )
 
     visits = [
         (
@@ -395,36 +503,11 @@ def build() -> dict[str, int]:
         )
         regs += _register(t, people, attended=True)
 
-    # Upcoming, relative to today.
-    today = timezone.localdate()
-    thursday = _next_weekday(today + timedelta(days=14), 3)
-    winter = _event(
-        "enabler-winter-dialogue-commons-and-housing",
-        space="enabler-series",
-        series=enabler,
-        orgs=["fairville"],
-        topics=["co-production", "housing"],
-        title="Winter dialogue: commons and housing",
-        summary="The Enabler Series continues: community land trusts, housing co-operatives "
-        "and the city.",
-        online_url="https://zoom.example.org/j/fairville-enabler-winter",
-        **webinar,
-    )
-    Question.objects.update_or_create(
-        event=winter, label="Organisation", defaults={"required": True, "position": 0}
-    )
-    Question.objects.update_or_create(
-        event=winter,
-        label="Interpretation or accessibility needs",
-        defaults={"required": False, "position": 1},
-    )
-    t = _track(winter, "Webinar", [(thursday, time(15), time(17))], capacity=100)
-    regs += _register(t, ["amina", "james"])
-    # A cycle on both sides of a daylight-saving change (Europe: last Sunday of March/October).
-    year = today.year + (1 if today.month >= 3 else 0)
-    march_end = date(year, 3, 31)
-    dst_sunday = march_end - timedelta(days=(march_end.weekday() + 1) % 7)
-    thursdays = [dst_sunday - timedelta(days=10), dst_sunday + timedelta(days=4)]
+    # No longer part of the story (a webinar without speakers): gone on a rebuild.
+    Event.objects.filter(slug="enabler-winter-dialogue-commons-and-housing").delete()
+    # The next cycle, on both sides of a daylight-saving change (Europe: last Sunday of March or
+    # October): each session stays at the same local time in Paris.
+    thursdays = _cycle_thursdays(today)
     cycle = _event(
         "commoning-peer-learning-next-cycle",
         space="commoning-peer-learning",
@@ -433,35 +516,53 @@ def build() -> dict[str, int]:
         title="Commoning peer learning: next cycle",
         summary="Two tracks again: Thursdays for the Western Hemisphere, Fridays for the Eastern. "
         "The clocks change between the sessions; each stays at the same local time in Paris.",
+        description="The second cycle of the peer learning on commoning and public-community "
+        "innovation: co-management agreements for basic services, with cities from both "
+        "hemispheres. **Attend the track that best fits your time zone.**",
         kind=Event.Kind.PEER_LEARNING,
         format=Event.Format.ONLINE,
         time_zone=PARIS,
         extra_zones=["America/Sao_Paulo", "Asia/Seoul"],
         languages=["en", "fr", "es"],
+        interpretation=["en>fr", "en>es"],
         online_url="https://zoom.example.org/j/uclg-commoning-next",
     )
-    _track(
+    _speakers(
+        cycle,
+        [
+            ("Ana Souza", "Global Platform for the Right to the City", Speaker.Role.HOST),
+            ("Min-jun Park", "UCLG", Speaker.Role.HOST),
+            ("Giulia Rossi", "Comune di Bologna", Speaker.Role.INPUT),
+        ],
+    )
+    west = _track(
         cycle,
         "Thursdays (Western Hemisphere)",
         [(d, time(15), time(17, 30)) for d in thursdays],
         capacity=60,
         position=0,
     )
-    _track(
+    east = _track(
         cycle,
         "Fridays (Eastern Hemisphere)",
         [(d + timedelta(days=1), time(9), time(11, 30)) for d in thursdays],
         capacity=60,
         position=1,
     )
+    regs += _register(west, ["giulia"])
+    regs += _register(east, ["minjun"])
     workshop = _event(
         "belle-de-mai-housing-workshop",
         space="fairville-lab-marseille",
-        orgs=["fairville"],
+        orgs=["fairville", "belle-de-mai-collectif"],
         city="FR-MRS",
         topics=["housing", "citizen-engagement"],
-        title="Belle de Mai: housing workshop with residents",
-        summary="An evening workshop of the Fairville Lab Marseille.",
+        title="Belle de Mai : atelier logement avec les habitants",
+        summary="Un atelier du soir du lab Fairville Marseille : cartographier ensemble le "
+        "logement indigne du quartier.",
+        description="Habitants, associations et chercheurs du lab Fairville Marseille se "
+        "retrouvent pour compléter la carte du logement indigne de la Belle de Mai et préparer "
+        "les propositions à porter auprès de la ville. Ouvert à toutes et tous, en français.",
         kind=Event.Kind.WORKSHOP,
         format=Event.Format.HYBRID,
         time_zone=PARIS,
@@ -470,12 +571,14 @@ def build() -> dict[str, int]:
         languages=["fr"],
         online_url="https://meet.example.org/belle-de-mai",
     )
-    _track(
+    Track.objects.filter(event=workshop, name="Workshop").update(name="Atelier")
+    t = _track(
         workshop,
-        "Workshop",
-        [(_next_weekday(today + timedelta(days=7), 1), time(18), time(20, 30))],
+        "Atelier",
+        [(on_or_after(today + timedelta(days=7), 1), time(18), time(20, 30))],
         capacity=25,
     )
+    regs += _register(t, ["sophie", "amina"])
     del D
     # Written directly (not through the services): forget the list's cached choices.
     return {

@@ -7,7 +7,7 @@ supports by (idea, person)."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import shapely.geometry
@@ -89,6 +89,19 @@ def _residents(city: Territory, hoods: list[Territory], seed: int) -> list:
     return people
 
 
+def _support_window(idea, now):
+    """Supports are given between the idea's posting and the end of the phase that allowed them
+    (the collect phase of its process), never after now: the demo's story holds."""
+    collect = idea.process.phases.filter(kind="collect").order_by("starts_on").first()
+    end = now
+    if collect is not None:
+        closes = timezone.make_aware(
+            datetime.combine(collect.ends_on + timedelta(days=1), datetime.min.time())
+        )
+        end = min(end, closes - timedelta(minutes=1))
+    return idea.created_at, max(end, idea.created_at)
+
+
 def _supports(people: list, seed: int) -> int:
     try:
         from cocity.participation import services as participation
@@ -106,11 +119,12 @@ def _supports(people: list, seed: int) -> int:
     idea_type = ContentType.objects.get_for_model(Idea)
     rng = np.random.default_rng(seed)
     now = timezone.now()
+    windows: dict[int, tuple] = {}
     made = 0
     for person in people:
         for idea_index in rng.choice(len(ideas), size=int(rng.integers(1, 3)), replace=False):
             idea = ideas[int(idea_index)]
-            days_ago = int(rng.integers(0, 365))
+            fraction = float(rng.random())
             if Support.objects.filter(
                 content_type=idea_type, object_id=idea.pk, user=person
             ).exists():
@@ -118,7 +132,12 @@ def _supports(people: list, seed: int) -> int:
             # Through the service, which moves the idea's support count with the row (the
             # "most supported" order reads it); then backdated, as the equity table wants.
             support = participation.support_add(target=idea, user=person, scope_id=idea.process_id)
-            Support.objects.filter(pk=support.pk).update(created_at=now - timedelta(days=days_ago))
+            if idea.pk not in windows:
+                windows[idea.pk] = _support_window(idea, now)
+            start, end = windows[idea.pk]
+            Support.objects.filter(pk=support.pk).update(
+                created_at=start + (end - start) * fraction
+            )
             made += 1
     return made
 

@@ -1,7 +1,70 @@
-"""What every app's demo (``<app>/demo.py``) shares: the demo people's e-mail domain and password.
+"""What every app's demo (``<app>/demo.py``) shares: the demo people's e-mail domain and password,
+the people's roles in the story, and the clock every demo date is read from.
 
 The network's demo (places, topics, organisations, spaces, people) is ``cocity/network/demo.py``.
+
+**One story, whatever the day.** Every date of the demo is placed relative to the day
+``cocity demo-data`` runs (``timezone.localdate()``), so the story never contradicts itself: what
+is upcoming is still to come, what is past happened in order (a pact submitted, reviewed,
+co-designed, then signed on the day its signatures carry, reported on after), and nothing in a
+history is dated in the future. Run again later, the demo re-anchors its dates on the new day.
+``tests/core/test_demo_story.py`` checks these invariants for the demo built today, in a year and
+on edge days (29 February, 31 December).
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.utils import timezone
 
 DEMO_PASSWORD = "cocity-demo"  # noqa: S105 - printed by `make demo`; demo data only
 DEMO_DOMAIN = "demo.cocity.localhost"
+
+# Who does what in the story (printed by `cocity demo-data` and `make demo`, told in the README).
+ROLES: list[tuple[str, str]] = [
+    ("claire", "facilitates the Cities of Equality brainstorm and its action plan (ANCT)"),
+    ("lena", "organises the Dialogues in Coproduction webinars (Fairville)"),
+    ("giulia", "reviews and signs collaboration pacts for the Comune di Bologna"),
+    ("nikos", "cares for the Fioravanti garden under a signed pact, files its reports"),
+    ("ana", "co-designs the Corticella school pact; runs the commoning peer learning (GPR2C)"),
+    ("camille", "reports on Lyon's pledge (a report due soon) for the Métropole de Lyon"),
+    ("sophie", "Ville de Marseille: Marseille's pledge report is overdue; Fairville Lab Marseille"),
+    ("amina", "Fairville Lab Dakar; registered for the next webinar; may post ideas"),
+    ("pieter", "EUROCITIES working groups; co-facilitates Cities of Equality"),
+    ("admin", "staff: the admin site and moderation"),
+]
+
+
+def today() -> dt.date:
+    """The day the demo is built: every demo date is counted from it."""
+    return timezone.localdate()
+
+
+def on_or_before(day: dt.date, weekday: int) -> dt.date:
+    """The last ``weekday`` (Monday 0) on or before ``day``."""
+    return day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def on_or_after(day: dt.date, weekday: int) -> dt.date:
+    """The first ``weekday`` (Monday 0) on or after ``day``."""
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (28 February for a 29 February that year lacks)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def at(day: dt.date, hour: int, minute: int = 0, zone: str = "Europe/Paris") -> dt.datetime:
+    """An aware moment: ``day`` at ``hour:minute`` wall-clock time in ``zone``."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def people_and_roles() -> str:
+    """Lines for the terminal: each demo person's log-in and what they do in the story."""
+    return "\n".join(f"  {local + '@' + DEMO_DOMAIN:<34} {role}" for local, role in ROLES)
