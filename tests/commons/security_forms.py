@@ -141,8 +141,10 @@ register_form(
             "latitude": "44.51",
             "longitude": "11.35",
             "condition": "fair",
+            "cover": _png(),
+            "cover_alt": "Raised beds along the wall",
         },
-        fields=COMMONS_FIELDS,
+        fields=(*COMMONS_FIELDS, "cover_alt"),
         stored=lambda s, f: getattr(Commons.objects.get(slug="orto-fioravanti-security"), f),
     )
 )
@@ -216,8 +218,8 @@ register_form(
         url_name="commons:pact_create",
         url_kwargs=lambda s: {"slug": s.objects["commons"].slug},
         setup=lambda: _scenario(w := _world(), w.resident),
-        data=lambda s: dict(PACT_DATA),
-        fields=PACT_FIELDS,
+        data=lambda s: {**PACT_DATA, "cover": _png(), "cover_alt": "Neighbours weeding"},
+        fields=(*PACT_FIELDS, "cover_alt"),
         stored=_pact_value,
     )
 )
@@ -228,8 +230,12 @@ register_form(
         url_name="commons:pact_edit",
         url_kwargs=_pk,
         setup=_proponent_draft,
-        data=lambda s: {k: v for k, v in PACT_DATA.items() if k != "kind"},
-        fields=PACT_FIELDS,
+        data=lambda s: {
+            **{k: v for k, v in PACT_DATA.items() if k != "kind"},
+            "cover": _png(),
+            "cover_alt": "Neighbours weeding",
+        },
+        fields=(*PACT_FIELDS, "cover_alt"),
         stored=lambda s, f: getattr(Pact.objects.get(pk=s.objects["pact"].pk), f),
         rendered_at=_pact_url,
     )

@@ -151,14 +151,14 @@ def test_a_report_belongs_to_a_space_or_an_organisation(w):  # type: ignore[no-u
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_pact_comments_onto_participation_comments():  # type: ignore[no-untyped-def]
     before = [("commons", "0003_pact_report_is_a_progress_report")]
+    w = scenario.world()  # with today's tables (later migrations add columns), then back to 0003
+    pact = scenario.in_window(w)
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     author = old.get_model("accounts", "User").objects.create(
         email="old@example.org", display_name="Old commenter"
     )
-    w = scenario.world()
-    pact = scenario.in_window(w)
     old.get_model("commons", "PactComment").objects.create(
         pact_id=pact.pk, author_id=author.pk, body="Written before the upgrade"
     )

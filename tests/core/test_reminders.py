@@ -152,25 +152,27 @@ def test_the_migrations_carry_the_old_ledgers_over():
         ("pledges", "0006_measure_link_constraints"),
         ("commons", "0004_pact_comments_to_participation"),
     ]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    # The rows are made with today's tables (later migrations add columns), then the schema goes
+    # back to before the shared ledger and the old ledgers' rows are added.
     start = timezone.now() + timedelta(hours=2)
     _event, track = event_with_session(start=start)
     session = track.sessions.get()
+    pledge = pledge_with_measures()
+    w = scenario.world()
+    pact = scenario.submitted(w)
+    entry = pact.history.order_by("-id").first()
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
     registration = old.get_model("events", "Registration").objects.create(
         track_id=track.pk, event_id=track.event_id, user_id=UserFactory().pk, status="confirmed"
     )
     old.get_model("events", "ReminderSent").objects.create(
         registration_id=registration.pk, session_id=session.pk, offset_minutes=1440
     )
-    pledge = pledge_with_measures()
     old.get_model("pledges", "ReportReminder").objects.create(
         pledge_id=pledge.pk, due_on=dt.date(2026, 6, 30), recipients=2
     )
-    w = scenario.world()
-    pact = scenario.submitted(w)
-    entry = pact.history.order_by("-id").first()
     reminded = timezone.now() - timedelta(days=1)
     old.get_model("commons", "PactHistoryEntry").objects.filter(pk=entry.pk).update(
         reminded_at=reminded

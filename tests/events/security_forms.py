@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cocity.core.testing.files import png_upload
 from cocity.core.testing.forms import FormCase, Scenario, register_form
 from cocity.events.models import Event, Material, Question, Registration, Session, Speaker, Track
 from cocity.network.models import Role
@@ -85,9 +86,10 @@ register_form(
         url_name="events:event_create",
         url_kwargs=lambda s: {"space_slug": s.objects["space"].slug},
         setup=_organiser,
-        data=lambda s: dict(EVENT_DATA),
+        data=lambda s: {**EVENT_DATA, "cover": png_upload(), "cover_alt": "A full hall"},
         fields=(
             *EVENT_FIELDS,
+            "cover_alt",
             "time_zone",
             "extra_zones",
             "languages",
@@ -159,10 +161,18 @@ register_form(
         url_name="events:event_manage",
         url_kwargs=lambda s: {"slug": s.objects["event"].slug},
         setup=_organiser,
-        data=_manage(
-            "speaker", {"name": "Ana", "affiliation": "City", "role": "input", "bio": "Planner."}
-        ),
-        fields=("speaker-name", "speaker-affiliation", "speaker-bio"),
+        data=lambda s: _manage(
+            "speaker",
+            {
+                "name": "Ana",
+                "affiliation": "City",
+                "role": "input",
+                "bio": "Planner.",
+                "portrait": png_upload(),
+                "portrait_alt": "Ana, smiling",
+            },
+        )(s),
+        fields=("speaker-name", "speaker-affiliation", "speaker-bio", "speaker-portrait_alt"),
         stored=lambda s, f: getattr(_latest(Speaker), f.split("-", 1)[1]),
         rendered_at=lambda s: s.objects["event"].get_absolute_url(),
     )

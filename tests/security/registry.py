@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from cocity.core.testing.files import png_upload
 from cocity.core.testing.forms import FormCase, Scenario, register_form
 from cocity.network.models import (
     Invitation,
@@ -151,6 +152,8 @@ def _space_data(scenario: Scenario) -> dict[str, Any]:
         "description": "",
         "visibility": Space.Visibility.PUBLIC,
         "join_policy": Space.JoinPolicy.OPEN,
+        "cover": png_upload("kitchen.png"),
+        "cover_alt": "People cooking together",
     }
 
 
@@ -166,7 +169,7 @@ def _space_on_request() -> Scenario:
     return Scenario(user=UserFactory(), objects=scenario.objects)
 
 
-SPACE_TEXT = ("name", "summary", "description")
+SPACE_TEXT = ("name", "summary", "description", "cover_alt")
 
 register_form(
     FormCase(

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import images
 from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
 from cocity.core.text import clean_plain_text
 from cocity.core.uploads import validate_image, validate_pdf
@@ -63,6 +64,9 @@ class CommonsForm(PlainTextMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: a GeoJSON Polygon or MultiPolygon, longitude before latitude."),
     )
+    cover = images.PictureFormField(label=_("Cover image"))
+    cover_alt = images.alt_form_field()
+    cover_decorative = images.decorative_form_field()
 
     class Meta:
         model = Commons
@@ -84,6 +88,11 @@ class CommonsForm(PlainTextMixin, forms.ModelForm):
 
     def clean_shape(self) -> Any:
         return self.cleaned_data.get("shape") or None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        images.clean_picture(self, "cover")
+        return data
 
 
 class PhotoForm(PlainTextMixin, forms.Form):
@@ -124,6 +133,9 @@ class PactForm(PlainTextMixin, forms.ModelForm):
         empty_label=_("myself"),
         help_text=_("An organisation you belong to; you are its contact person."),
     )
+    cover = images.PictureFormField(label=_("Cover image"))
+    cover_alt = images.alt_form_field()
+    cover_decorative = images.decorative_form_field()
 
     class Meta:
         model = Pact
@@ -156,6 +168,11 @@ class PactForm(PlainTextMixin, forms.ModelForm):
         field.queryset = organisations if organisations is not None else Organisation.objects.none()
         if fixed_kind:
             del self.fields["kind"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        images.clean_picture(self, "cover")
+        return data
 
     def _post_clean(self) -> None:  # the service validates the instance
         pass

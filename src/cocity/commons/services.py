@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cocity.accounts.models import User
 from cocity.accounts.types import Actor, Viewer
+from cocity.core import images
 from cocity.core.cache import rows_changed
 from cocity.core.geo import normalise_boundary
 from cocity.core.mail import queue_templated_email, recipient_language
@@ -69,6 +70,9 @@ def commons_create(
     longitude: float | None = None,
     shape: Any = None,
     topics: Iterable[Any] = (),
+    cover: Any = None,
+    cover_alt: str = "",
+    cover_decorative: bool = False,
 ) -> Commons:
     if not actor.has_perm("commons.add_commons", organisation):
         raise PermissionDenied
@@ -88,6 +92,7 @@ def commons_create(
         longitude=longitude,
         shape=normalise_boundary(shape),
     )
+    images.picture_set(commons, "cover", upload=cover, alt=cover_alt, decorative=cover_decorative)
     commons.full_clean()
     with transaction.atomic():
         commons.save()
@@ -188,6 +193,9 @@ def pact_create(
     organisation: Organisation | None = None,
     call: CallForCare | None = None,
     competes_with: Pact | None = None,
+    cover: Any = None,
+    cover_alt: str = "",
+    cover_decorative: bool = False,
     **texts: str,
 ) -> Pact:
     """A draft pact, its city party (the organisation responsible for the commons) and its first
@@ -218,6 +226,7 @@ def pact_create(
         competes_with=competes_with,
         **texts,
     )
+    images.picture_set(pact, "cover", upload=cover, alt=cover_alt, decorative=cover_decorative)
     pact.full_clean()
     with transaction.atomic():
         pact.save()
@@ -242,7 +251,17 @@ def _require(actor: Actor, perm: str, pact: Pact) -> None:
         raise PermissionDenied
 
 
-def pact_update(*, pact: Pact, actor: Actor, **fields: Any) -> Pact:
+def pact_update(
+    *,
+    pact: Pact,
+    actor: Actor,
+    cover: Any = None,
+    cover_alt: str | None = None,
+    cover_decorative: bool = False,
+    **fields: Any,
+) -> Pact:
+    """Change a pact's texts and dates; ``cover``: a new image, ``False`` to remove it, ``None``
+    to keep it (``cover_alt=None`` keeps its text too)."""
     allowed = {"title", "level", "starts_on", "ends_on", *PACT_TEXT_FIELDS}
     if set(fields) - allowed:
         raise TypeError(f"cannot change {sorted(set(fields) - allowed)}")
@@ -251,6 +270,14 @@ def pact_update(*, pact: Pact, actor: Actor, **fields: Any) -> Pact:
         _require(actor, "commons.change_pact", pact)
         for name, value in fields.items():
             setattr(pact, name, value)
+        if cover is not None or cover_alt is not None:
+            images.picture_set(
+                pact,
+                "cover",
+                upload=cover,
+                alt=pact.cover_alt if cover_alt is None else cover_alt,
+                decorative=cover_decorative if cover_alt is not None else pact.cover_decorative,
+            )
         pact.full_clean()
         pact.save()
         search_index.update(pact)

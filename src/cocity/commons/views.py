@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocity.accounts.types import Actor, signed_in
+from cocity.core import images
 from cocity.core.access import login_or_forbidden
 from cocity.core.cache import cached, public_page_cache, shared_fragment
 from cocity.core.csv import csv_streaming_response
@@ -266,7 +267,7 @@ def commons_create(request: HttpRequest, org: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_or_forbidden(request)
     organisation = _organisation_for(request, org, "commons.add_commons")
-    form = CommonsForm(request.POST or None)
+    form = CommonsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -370,6 +371,7 @@ def _propose(request: HttpRequest, *, commons: Commons, competes_with: Pact | No
         call = CallForCare.objects.filter(slug=request.GET["call"]).first()
     form = PactForm(
         request.POST or None,
+        request.FILES or None,
         organisations=_my_organisations(signed_in(request)),
         fixed_kind=competes_with is not None,
     )
@@ -485,7 +487,12 @@ def _pact_form_view(request, pk, *, perm, form_factory, run, heading):
 @require_http_methods(["GET", "HEAD", "POST"])
 def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(pact, data, files):
-        return PactEditForm(data, instance=pact if data is None else Pact.objects.get(pk=pact.pk))
+        return PactEditForm(
+            data,
+            files,
+            instance=pact if data is None else Pact.objects.get(pk=pact.pk),
+            initial=images.picture_initial(pact, "cover"),
+        )
 
     def run(pact, form):
         services.pact_update(pact=pact, actor=signed_in(request), **form.cleaned_data)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core import images
 from cocity.core.forms import BoundedDateField, BoundedDateTimeField
 from cocity.core.languages import LANGUAGE_NAMES
 from cocity.core.text import clean_plain_text
@@ -200,6 +201,9 @@ class EventForm(forms.Form):
         initial="1440, 60",
         help_text=_("For example 1440, 60: a day and an hour before."),
     )
+    cover = images.PictureFormField(label=_("Cover image"))
+    cover_alt = images.alt_form_field()
+    cover_decorative = images.decorative_form_field()
 
     def __init__(self, *args: Any, series: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -242,6 +246,14 @@ class EventForm(forms.Form):
         except ValueError as error:
             raise ValidationError(_("Give whole numbers of minutes, such as 1440, 60.")) from error
 
+    def clean_cover_alt(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("cover_alt") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        images.clean_picture(self, "cover")
+        return data
+
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
         return {
@@ -271,6 +283,7 @@ class EventForm(forms.Form):
             "languages": ", ".join(event.languages),
             "interpretation": ", ".join(event.interpretation),
             "reminder_offsets": ", ".join(str(o) for o in event.reminder_offsets),
+            **images.picture_initial(event, "cover"),
         }
 
 
@@ -356,6 +369,9 @@ class SpeakerForm(forms.Form):
     bio = forms.CharField(
         label=_("Short biography"), max_length=2000, required=False, widget=forms.Textarea
     )
+    portrait = images.PictureFormField(label=_("Portrait"))
+    portrait_alt = images.alt_form_field()
+    portrait_decorative = images.decorative_form_field()
 
     def clean_name(self) -> str:
         return clean_plain_text(self.cleaned_data["name"])
@@ -365,6 +381,14 @@ class SpeakerForm(forms.Form):
 
     def clean_bio(self) -> str:
         return clean_plain_text(self.cleaned_data.get("bio") or "")
+
+    def clean_portrait_alt(self) -> str:
+        return clean_plain_text(self.cleaned_data.get("portrait_alt") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        images.clean_picture(self, "portrait")
+        return data
 
 
 class MaterialForm(forms.Form):

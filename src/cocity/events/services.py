@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from cocity.accounts.models import User
 from cocity.accounts.types import Actor
-from cocity.core import uploads
+from cocity.core import images, uploads
 from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.core.queue import enqueue_with_writes
@@ -142,12 +142,16 @@ def event_create(
     actor: Actor,
     organisations: Iterable[Any] = (),
     topics: Iterable[Any] = (),
+    cover: Any = None,
+    cover_alt: str = "",
+    cover_decorative: bool = False,
     **fields: Any,
 ) -> Event:
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     event = Event(space=space, created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    images.picture_set(event, "cover", upload=cover, alt=cover_alt, decorative=cover_decorative)
     event.full_clean()
     event.save()
     event.organisations.set(list(organisations))
@@ -163,8 +167,13 @@ def event_update(
     actor: Actor,
     organisations: Iterable[Any] | None = None,
     topics: Iterable[Any] | None = None,
+    cover: Any = None,
+    cover_alt: str | None = None,
+    cover_decorative: bool = False,
     **fields: Any,
 ) -> Event:
+    """Change an event; ``cover``: a new image, ``False`` to remove it, ``None`` to keep it
+    (``cover_alt=None`` keeps its text too)."""
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
@@ -175,6 +184,14 @@ def event_update(
     event.updated_at = timezone.now()
     if changed:
         event.sequence += 1
+    if cover is not None or cover_alt is not None:
+        images.picture_set(
+            event,
+            "cover",
+            upload=cover,
+            alt=event.cover_alt if cover_alt is None else cover_alt,
+            decorative=cover_decorative if cover_alt is not None else event.cover_decorative,
+        )
     event.full_clean()
     event.save()
     if organisations is not None:
@@ -273,6 +290,9 @@ def speaker_add(
     bio: str = "",
     person: User | None = None,
     position: int = 0,
+    portrait: Any = None,
+    portrait_alt: str = "",
+    portrait_decorative: bool = False,
 ) -> Speaker:
     speaker = Speaker(
         event=event,
@@ -282,6 +302,9 @@ def speaker_add(
         bio=bio,
         person=person,
         position=position,
+    )
+    images.picture_set(
+        speaker, "portrait", upload=portrait, alt=portrait_alt, decorative=portrait_decorative
     )
     speaker.full_clean()
     speaker.save()

@@ -433,7 +433,9 @@ def _event_fields(form: EventForm) -> tuple[dict[str, Any], Any, Any]:
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = _organised_space_or_404(request, space_slug)
-    form = EventForm(request.POST or None, series=Series.objects.filter(space=space))
+    form = EventForm(
+        request.POST or None, request.FILES or None, series=Series.objects.filter(space=space)
+    )
     if request.method == "POST" and form.is_valid():
         data, organisations, topics = _event_fields(form)
         try:
@@ -458,6 +460,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
     event = _organised_event_or_404(request, slug)
     form = EventForm(
         request.POST or None,
+        request.FILES or None,
         initial=EventForm.initial_for(event),
         series=Series.objects.filter(space=event.space),
     )
