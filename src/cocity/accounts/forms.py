@@ -24,9 +24,9 @@ class SignupExtraForm(forms.Form):
     # chooses one in their profile.
     time_zone = forms.CharField(
         required=False,
-        max_length=200,
+        strip=True,
         widget=forms.HiddenInput(attrs={"data-device-zone": ""}),
-    )
+    )  # no max_length: a value too long is dropped by clean_time_zone, never an error
 
     def clean_display_name(self) -> str:
         return clean_plain_text(self.cleaned_data.get("display_name", ""))
@@ -46,7 +46,7 @@ class SignupExtraForm(forms.Form):
 class TimeZoneForm(forms.Form):
     """One zone, from the offer of the device's zone (includes/timezone_offer.html)."""
 
-    time_zone = forms.CharField(label=_("Time zone"), max_length=200)
+    time_zone = forms.CharField(label=_("Time zone"), widget=forms.HiddenInput)
 
     def clean_time_zone(self) -> str:
         name = self.cleaned_data["time_zone"].strip()
