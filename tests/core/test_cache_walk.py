@@ -624,6 +624,19 @@ def _write_rate() -> None:
     services.exchange_rate_set(base="USD", quote="EUR", rate="0.9", valid_on=_today())
 
 
+def _write_library_item() -> None:
+    from cocity.library import services
+
+    item = _first("library.LibraryItem", status="published", space__visibility="public")
+    services.item_archive(user=_staff(), item=item)
+
+
+def _write_dataset() -> None:
+    from cocity.insights import services
+
+    services.dataset_compute(dataset=_first("insights.DataSet", status="ready"))
+
+
 SERVICE_WRITES: dict[str, Callable[[], None] | None] = {
     "accounts.User": _write_user,
     "commons.CallForCare": _write_call,
@@ -636,6 +649,9 @@ SERVICE_WRITES: dict[str, Callable[[], None] | None] = {
     "events.Session": _write_session,
     "events.Speaker": _write_speaker,
     "events.Track": _write_track,
+    # Shown on the hub pages of spaces, organisations and places (cocity.core.hubs).
+    "insights.DataSet": _write_dataset,
+    "library.LibraryItem": _write_library_item,
     "network.Organisation": _write_organisation,
     "network.OrganisationMembership": _write_organisation_membership,
     "network.Space": _write_space,

@@ -35,6 +35,7 @@ from cocity.core.reminders import send_once, sent_keys
 from cocity.core.validators import validate_sane_date
 from cocity.network.models import Space, SpaceMembership
 from cocity.network.selectors import persons_who_see
+from cocity.participation import services as participation
 from cocity.search import index as search_index
 
 from . import ical
@@ -161,9 +162,23 @@ def event_create(
 
 
 @transaction.atomic
+    if event.status != Event.Status.DRAFT:
+        _tell_space_followers(event, actor)
 def event_update(
     *,
     event: Event,
+def _tell_space_followers(event: Event, actor: Actor) -> None:
+    """A new event in a space: its followers are notified (participation.space_news)."""
+    participation.space_news(
+        spaces=[event.space],
+        kind="space_event",
+        message=_("New event in %(space)s: %(title)s")
+        % {"space": event.space.name, "title": event.title},
+        url=event.get_absolute_url(),
+        actor=actor,
+    )
+
+
     actor: Actor,
     organisations: Iterable[Any] | None = None,
     topics: Iterable[Any] | None = None,
@@ -182,6 +197,7 @@ def event_update(
     for name, value in fields.items():
         setattr(event, name, value)
     event.updated_at = timezone.now()
+    was_draft = event.status == Event.Status.DRAFT
     if changed:
         event.sequence += 1
     if cover is not None or cover_alt is not None:
@@ -205,6 +221,8 @@ def event_update(
 
 
 def event_status_change(*, event: Event, status: str, actor: Actor) -> Event:
+    if was_draft and event.status != Event.Status.DRAFT:
+        _tell_space_followers(event, actor)
     return event_update(event=event, actor=actor, status=status)
 
 

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Actor
 from cocity.core import uploads
+from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.network.models import Organisation, Space, Territory, Topic
+from cocity.participation import services as participation
 from cocity.search import index
 
 from .models import (
@@ -169,6 +171,7 @@ def item_update(
 
 def _transition(item: LibraryItem, to: str, **fields: Any) -> LibraryItem:
     LibraryItem.objects.filter(pk=item.pk).update(status=to, updated_at=timezone.now(), **fields)
+    rows_changed(LibraryItem)  # an update() sends no signal: the hub pages show published items
     item.refresh_from_db()
     index.update(item)
     return item
@@ -208,6 +211,14 @@ def item_publish(*, user: Actor, item: LibraryItem, comment: str = "") -> Librar
         published_on=item.published_on or timezone.localdate(),
     )
     _tell_author(item, "published", comment)
+    participation.space_news(
+        spaces=[item.space, *item.also_in_spaces.all()],
+        kind="space_publication",
+        message=_("New in the library of %(space)s: %(title)s")
+        % {"space": item.space.name, "title": item.title},
+        url=item.get_absolute_url(),
+        actor=item.author_id,
+    )
     return item
 
 

@@ -191,6 +191,37 @@ def followers_of(*targets: models.Model) -> list[int]:
     return sorted(ids)
 
 
+def space_news(
+    *, spaces: Iterable[Any], kind: str, message: str, url: str, actor: Any = None
+) -> int:
+    """Tell the people who follow these spaces that something new appeared there (an event, a
+    process, a publication), through :func:`notify` (in-app, e-mail now or in the daily
+    digest): only those who may see the space, once each even when they follow several of
+    them, never the person who published it."""
+    by_id = {space.pk: space for space in spaces}
+    if not by_id:
+        return 0
+    from cocity.network.models import Space
+
+    follows = Follow.objects.filter(
+        content_type=ContentType.objects.get_for_model(Space), object_id__in=list(by_id)
+    ).values_list("object_id", "user_id")
+    author = getattr(actor, "pk", actor)
+    told: set[int] = set()
+    sent = 0
+    per_space: dict[int, list[int]] = {}
+    for space_id, user_id in follows:
+        if user_id != author:
+            per_space.setdefault(space_id, []).append(user_id)
+    for space_id, followers in sorted(per_space.items()):
+        space = by_id[space_id]
+        fresh = persons_who_see(space, [user_id for user_id in followers if user_id not in told])
+        told.update(fresh)
+        if fresh:
+            sent += notify(recipients=fresh, kind=kind, message=message, url=url, space=space)
+    return sent
+
+
 # --- moderation and the activity log ----------------------------------------------------------
 
 

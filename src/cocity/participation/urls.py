@@ -10,6 +10,7 @@ urlpatterns = [
     path("spaces/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("spaces/<slug:slug>/moderation/<int:pk>/", views.report_decide, name="report_decide"),
     path("spaces/<slug:slug>/activity/", views.activity, name="activity"),
+    path("spaces/<slug:slug>/follow/", views.space_follow, name="space_follow"),
     # Content that belongs to an organisation rather than a space (pacts).
     path(
         "organisations/<slug:slug>/moderation/",

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocity.accounts.types import signed_in
+from cocity.core.access import login_or_forbidden
 from cocity.core.forms import error_text
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Space
+from cocity.network.selectors import spaces_visible_to
 
 from . import selectors, services
 from .forms import DecisionForm, PreferenceForm
@@ -125,3 +127,24 @@ def activity(request: HttpRequest, slug: str, venue: str = "space") -> HttpRespo
         "participation/activity.html",
         {**_venue_context(venue, obj), "page_obj": page_obj},
     )
+
+
+@require_POST
+def space_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow or stop following a space (``follow=1`` or ``0``). A space this person may not see
+    answers 404, as every other way into it; a visitor is sent to log in, then back."""
+    space = spaces_visible_to(request.user).filter(slug=slug).first()
+    if space is None:
+        raise Http404
+    back = space.get_absolute_url()
+    if not request.user.is_authenticated:
+        return login_or_forbidden(request, next_url=back)
+    follow = request.POST.get("follow") == "1"
+    services.follow_set(target=space, user=signed_in(request), follow=follow)
+    messages.success(
+        request,
+        _("You follow this space now: new events, processes and publications will be notified.")
+        if follow
+        else _("You no longer follow this space."),
+    )
+    return redirect(back)

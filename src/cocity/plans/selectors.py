@@ -40,6 +40,15 @@ def processes_visible_to(user: Viewer) -> QuerySet[Process]:
     return Process.objects.filter(space__in=spaces_visible_to(user)).select_related("space")
 
 
+def process_list(*, user: Viewer, space: str = "") -> QuerySet[Process]:
+    """The processes page: visible processes, newest first; ``space`` (a slug) keeps those of
+    that space (the "see all" link of a space's page)."""
+    processes = processes_visible_to(user)
+    if space:
+        processes = processes.filter(space__slug=space)
+    return processes.order_by("-created_at", "id")
+
+
 def process_for(user: Viewer, slug: str) -> Process:
     """The process, its space and phases, or 404 (also for members-only spaces)."""
     try:

@@ -57,6 +57,13 @@ def process_create(
     process.full_clean()
     with transaction.atomic():
         process.save()
+        participation.space_news(
+            spaces=[space],
+            kind="space_process",
+            message=_("New process in %(space)s: %(title)s")
+            % {"space": space.name, "title": process.title},
+            url=process.get_absolute_url(),
+        )
     return process
 
 

@@ -66,7 +66,7 @@ PUBLIC_CACHE = ("plans", "participation", "network", "pledges")  # pledges: link
 
 @require_http_methods(["GET", "HEAD"])
 def process_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.processes_visible_to(request.user).order_by("-created_at", "id")
+    qs = selectors.process_list(user=request.user, space=request.GET.get("space", "")[:200])
     return render(
         request, "plans/process_list.html", {"page_obj": paginate(qs, request.GET.get("page"))}
     )

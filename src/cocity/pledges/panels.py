@@ -1,14 +1,29 @@
 """The "linked pledges" panel on the pages of the other apps (``cocity.core.panels``): the
 measures of published pledges linked to an event, a library item or an action, and on an action
-plan those linked to any of its actions. One query per page, whatever the number of links."""
+plan those linked to any of its actions. One query per page, whatever the number of links. And
+the pledges and campaigns sections of the hub pages (``cocity.core.hubs``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core import hubs
+from cocity.core.hubs import (
+    ITEMS_PER_SECTION,
+    HubActivity,
+    HubContent,
+    HubItem,
+    HubScope,
+    HubSection,
+)
 from cocity.core.panels import RelatedPanel, register
 
 from . import selectors
+from .models import Campaign
 
 
 def _linked_measures(obj: Any) -> dict[str, Any] | None:
@@ -25,5 +40,98 @@ register(
         models=("events.Event", "library.LibraryItem", "plans.Action", "plans.Process"),
         template="pledges/partials/linked_pledges.html",
         context=_linked_measures,
+    )
+)
+
+
+# --- The hub pages (cocity.core.hubs) ---------------------------------------------------------
+# Pledges and campaigns belong to organisations: a space's page shows those of the organisations
+# that own it, a place's page those of the organisations based there. Drafts only for those who
+# may see them (``selectors.pledges_visible_to``). Three queries a section.
+
+
+def _pledges_hub(scope: HubScope) -> HubContent:
+    pledges = selectors.pledges_visible_to(scope.viewer).filter(
+        scope.match(organisation="organisation_id")
+    )
+    shown = list(
+        pledges.select_related("organisation", "campaign").order_by("-signed_on", "-id")[
+            :ITEMS_PER_SECTION
+        ]
+    )
+    see_all = reverse("pledges:index")
+    if scope.kind == "organisation":
+        see_all = reverse("pledges:organisation_pledges", args=[scope.obj.slug])
+    return HubContent(
+        count=pledges.count(),
+        items=[
+            HubItem(
+                title=pledge.title,
+                url=pledge.get_absolute_url(),
+                meta=f"{pledge.organisation.name} · {pledge.campaign.name}",
+                badge=str(pledge.get_status_display())
+                if pledge.is_published
+                else str(pledge.get_state_display()),
+            )
+            for pledge in shown
+        ],
+        see_all=see_all,
+        activity=[
+            HubActivity(
+                when=pledge.published_at,
+                kind=gettext("Pledge"),
+                title=pledge.title,
+                url=pledge.get_absolute_url(),
+            )
+            for pledge in shown
+            if pledge.published_at
+        ],
+    )
+
+
+def _campaigns_hub(scope: HubScope) -> HubContent:
+    campaigns = Campaign.objects.filter(scope.match(organisation="organisation_id"))
+    shown = list(
+        campaigns.select_related("organisation").order_by("-created_at", "-id")[:ITEMS_PER_SECTION]
+    )
+    return HubContent(
+        count=campaigns.count(),
+        items=[
+            HubItem(
+                title=campaign.name,
+                url=campaign.get_absolute_url(),
+                meta=campaign.summary or campaign.organisation.name,
+            )
+            for campaign in shown
+        ],
+        see_all=reverse("pledges:index"),
+        activity=[
+            HubActivity(
+                when=campaign.created_at,
+                kind=gettext("Campaign"),
+                title=campaign.name,
+                url=campaign.get_absolute_url(),
+            )
+            for campaign in shown
+        ],
+    )
+
+
+hubs.register(
+    HubSection(
+        key="pledges",
+        title=_("Pledges"),
+        order=50,
+        content=_pledges_hub,
+        shows=("pledges.Pledge", "pledges.Campaign"),
+    )
+)
+hubs.register(
+    HubSection(
+        key="campaigns",
+        title=_("Pledge campaigns"),
+        order=55,
+        content=_campaigns_hub,
+        shows=("pledges.Campaign",),
     )
 )

@@ -14,6 +14,7 @@ from cocity.accounts.types import signed_in
 from cocity.core.access import login_or_forbidden
 from cocity.core.cache import public_page_cache
 from cocity.core.forms import add_service_errors, error_text
+from cocity.core.hubs import HUB_NAMESPACE
 from cocity.core.pagination import paginate
 
 from ..forms.organisations import (
@@ -25,6 +26,7 @@ from ..forms.organisations import (
 )
 from ..models import Organisation, Role
 from ..rules import forget_roles
+from ..selectors import hubs as hub_selectors
 from ..selectors import organisations as selectors
 from ..services import organisations as services
 
@@ -60,7 +62,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-@public_page_cache(namespaces=("network",))
+@public_page_cache(namespaces=("network", HUB_NAMESPACE))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisations_with_counts(), slug=slug)
     members = paginate(
@@ -74,6 +76,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": organisation,
         "page_obj": members,
         "spaces": spaces,
+        "hub": hub_selectors.hub(
+            hub_selectors.organisation_scope(organisation=organisation, user=user)
+        ),
         "can_edit": user.has_perm("network.change_organisation", organisation),
         "can_manage_members": user.has_perm("network.manage_organisation_members", organisation),
         "can_leave": user.has_perm("network.leave_organisation", organisation),

@@ -19,6 +19,7 @@ from cocity.accounts.types import signed_in
 from cocity.core.access import login_or_forbidden
 from cocity.core.cache import public_page_cache
 from cocity.core.forms import add_service_errors, error_text
+from cocity.core.hubs import HUB_NAMESPACE
 from cocity.core.pagination import paginate
 
 from ..forms.spaces import (
@@ -30,6 +31,7 @@ from ..forms.spaces import (
 )
 from ..models import Invitation, JoinRequest, Organisation, Space, SpaceMembership
 from ..rules import forget_roles
+from ..selectors import hubs as hub_selectors
 from ..selectors import spaces as selectors
 from ..services import spaces as services
 
@@ -68,13 +70,14 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-@public_page_cache(namespaces=("network",))
+@public_page_cache(namespaces=("network", HUB_NAMESPACE))
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = _visible_space_or_404(request, slug)
     state = selectors.viewer_state(space=space, user=request.user)
     context: dict[str, Any] = {
         "space": space,
         "state": state,
+        "hub": hub_selectors.hub(hub_selectors.space_scope(space=space, user=request.user)),
         "parent_visible": space.parent_id is not None
         and selectors.spaces_visible_to(request.user).filter(pk=space.parent_id).exists(),
         "children": list(selectors.space_children_visible_to(space=space, user=request.user)),

@@ -5,8 +5,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cocity.core.cache import public_page_cache
+from cocity.core.hubs import HUB_NAMESPACE
 from cocity.core.pagination import paginate
 
+from ..selectors import hubs as hub_selectors
 from ..selectors import organisations as organisation_selectors
 from ..selectors import territories as selectors
 
@@ -22,7 +24,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-@public_page_cache(namespaces=("network",))
+@public_page_cache(namespaces=("network", HUB_NAMESPACE))
 def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
     territory = selectors.territory_by_code(code)
     if territory.code != code:  # one address per place: /places/be-bru/ -> /places/BE-BRU/
@@ -41,6 +43,9 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": list(selectors.territory_children(territory)),
         "page_obj": organisations,
         "spaces_page": spaces,
+        "hub": hub_selectors.hub(
+            hub_selectors.territory_scope(territory=territory, user=request.user)
+        ),
     }
     return render(request, "network/territory_detail.html", context)
 

@@ -1,0 +1,121 @@
+"""The commons sections of the hub pages (``cocity.core.hubs``): the collaboration pacts and
+the urban commons of a space's organisations or place, of an organisation, of a place and the
+places in it. Pacts are shown once public (never drafts or withdrawn proposals). Three queries a
+section whatever the number of rows."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core.hubs import (
+    ITEMS_PER_SECTION,
+    HubActivity,
+    HubContent,
+    HubItem,
+    HubScope,
+    HubSection,
+    register,
+)
+
+from . import selectors
+from .models import Commons
+
+
+def _territory_code(scope: HubScope) -> str:
+    if scope.kind == "territory":
+        return scope.obj.code
+    if scope.kind == "space" and scope.obj.territory_id:
+        return scope.obj.territory.code
+    return ""
+
+
+def _see_all(scope: HubScope, name: str) -> str:
+    url = reverse(name)
+    code = _territory_code(scope)
+    return f"{url}?{urlencode({'territory': code})}" if code else url
+
+
+def pacts_in(scope: HubScope):
+    return selectors.public_pacts().filter(
+        scope.match(
+            organisation="commons__organisation_id", territory_path="commons__territory_path"
+        )
+    )
+
+
+def _pacts(scope: HubScope) -> HubContent:
+    pacts = pacts_in(scope)
+    shown = list(
+        pacts.select_related("commons")
+        .only("id", "title", "state", "state_since", "created_at", "commons__name")
+        .order_by("-state_since", "-id")[:ITEMS_PER_SECTION]
+    )
+    return HubContent(
+        count=pacts.count(),
+        items=[
+            HubItem(
+                title=pact.title,
+                url=pact.get_absolute_url(),
+                meta=pact.commons.name,
+                badge=str(pact.get_state_display()),
+            )
+            for pact in shown
+        ],
+        see_all=_see_all(scope, "commons:index"),
+        activity=[
+            HubActivity(
+                when=pact.state_since,
+                kind=gettext("Pact"),
+                title=pact.title,
+                url=pact.get_absolute_url(),
+            )
+            for pact in shown
+        ],
+    )
+
+
+def _commons(scope: HubScope) -> HubContent:
+    commons = Commons.objects.filter(
+        scope.match(organisation="organisation_id", territory_path="territory_path")
+    )
+    shown = list(
+        commons.select_related("territory")
+        .only("id", "name", "slug", "kind", "territory__name")
+        .order_by("name", "id")[:ITEMS_PER_SECTION]
+    )
+    return HubContent(
+        count=commons.count(),
+        items=[
+            HubItem(
+                title=item.name,
+                url=item.get_absolute_url(),
+                meta=f"{str(item.get_kind_display()).capitalize()} · {item.territory.name}",
+            )
+            for item in shown
+        ],
+        see_all=_see_all(scope, "commons:commons_list"),
+    )
+
+
+register(
+    HubSection(
+        key="pacts",
+        title=_("Collaboration pacts"),
+        order=40,
+        content=_pacts,
+        shows=("commons.Pact", "commons.Commons"),
+    )
+)
+register(
+    HubSection(
+        key="commons",
+        title=_("Urban commons"),
+        order=45,
+        content=_commons,
+        shows=("commons.Commons",),
+    )
+)

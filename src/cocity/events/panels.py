@@ -1,0 +1,101 @@
+"""The events section of the hub pages (``cocity.core.hubs``): upcoming and recent events of a
+space (and its sub-spaces), an organisation or a place, with their times in the viewer's zone.
+Four queries whatever the number of events."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core.hubs import (
+    ITEMS_PER_SECTION,
+    HubActivity,
+    HubContent,
+    HubItem,
+    HubScope,
+    HubSection,
+    register,
+)
+
+from . import selectors
+from .models import Event
+
+UPCOMING = 3
+
+
+def _when(event: Event) -> str:
+    if event.starts_at is None:
+        return gettext("Date to be announced")
+    return formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
+
+
+def _item(event: Event) -> HubItem:
+    meta = [_when(event)]
+    if event.venue_name:
+        meta.append(event.venue_name)
+    elif event.format == Event.Format.ONLINE:
+        meta.append(gettext("online"))
+    badge = "" if event.status == Event.Status.PUBLISHED else str(event.get_status_display())
+    return HubItem(
+        title=event.title, url=event.get_absolute_url(), meta=" · ".join(meta), badge=badge
+    )
+
+
+def events_in(scope: HubScope):
+    """The events of this hub that this person may see (drafts only for their organisers)."""
+    condition = scope.match(space="space_id", territory_path="territory__path")
+    if scope.kind != "space" and scope.organisations is not None:
+        organised = Event.organisations.through.objects.filter(
+            organisation_id__in=scope.organisations
+        ).values("event_id")
+        condition |= Q(pk__in=organised)
+    return selectors.events_visible_to(scope.viewer).filter(condition)
+
+
+def _see_all(scope: HubScope) -> str:
+    url = reverse("events:event_list")
+    if scope.kind == "space":
+        return f"{url}?{urlencode({'space': scope.obj.slug})}"
+    if scope.kind == "territory" and scope.obj.kind == "city":
+        return f"{url}?{urlencode({'city': scope.obj.code})}"
+    return url
+
+
+def _content(scope: HubScope) -> HubContent:
+    events = events_in(scope)
+    now = timezone.now()
+    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "id")[:UPCOMING])
+    recent = list(
+        events.filter(ends_at__lt=now).order_by("-starts_at", "-id")[
+            : max(ITEMS_PER_SECTION - len(upcoming), 1)
+        ]
+    )
+    published = events.exclude(status=Event.Status.DRAFT).order_by("-created_at", "-id")[:6]
+    return HubContent(
+        count=events.count(),
+        items=[_item(event) for event in upcoming + recent],
+        see_all=_see_all(scope),
+        activity=[
+            HubActivity(
+                when=e.created_at, kind=gettext("Event"), title=e.title, url=e.get_absolute_url()
+            )
+            for e in published
+        ],
+    )
+
+
+register(
+    HubSection(
+        key="events",
+        title=_("Events"),
+        order=10,
+        content=_content,
+        shows=("events.Event", "events.Session", "events.Track"),
+        empty=_("No events yet."),
+    )
+)

@@ -1,0 +1,81 @@
+"""The data section of the hub pages (``cocity.core.hubs``): the data sets of the city a space or
+a place lies in, and of the cities inside a place (a country). Data sets belong to a city, not to
+a space or an organisation, so an organisation's page has no data section. Two queries whatever
+the number of data sets; only data sets whose import is done."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core.hubs import (
+    ITEMS_PER_SECTION,
+    HubActivity,
+    HubContent,
+    HubItem,
+    HubScope,
+    HubSection,
+    register,
+)
+
+from .models import DataSet
+
+
+def datasets_in(scope: HubScope):
+    if not scope.territory_path:
+        return DataSet.objects.none()
+    around = Q(city__path__in=scope.territory_paths_up) | Q(
+        city__path__startswith=scope.territory_path
+    )
+    return DataSet.objects.filter(around, status=DataSet.Status.READY)
+
+
+def _see_all(scope: HubScope, shown: list[DataSet]) -> str:
+    cities = {dataset.city.code for dataset in shown}
+    if len(cities) == 1:
+        return reverse("insights:city", args=[cities.pop()])
+    return reverse("insights:index")
+
+
+def _content(scope: HubScope) -> HubContent:
+    datasets = datasets_in(scope)
+    shown = list(
+        datasets.select_related("city")
+        .only("id", "name", "year", "source", "created_at", "city__code", "city__name")
+        .order_by("-year", "-id")[:ITEMS_PER_SECTION]
+    )
+    return HubContent(
+        count=datasets.count() if shown else 0,
+        items=[
+            HubItem(
+                title=str(dataset),
+                url=dataset.get_absolute_url(),
+                meta=" · ".join(part for part in (dataset.city.name, dataset.source) if part),
+            )
+            for dataset in shown
+        ],
+        see_all=_see_all(scope, shown),
+        activity=[
+            HubActivity(
+                when=dataset.created_at,
+                kind=gettext("Data"),
+                title=str(dataset),
+                url=dataset.get_absolute_url(),
+            )
+            for dataset in shown
+        ],
+    )
+
+
+register(
+    HubSection(
+        key="insights",
+        title=_("Data sets"),
+        order=60,
+        content=_content,
+        shows=("insights.DataSet",),
+        scopes=("space", "territory"),
+    )
+)

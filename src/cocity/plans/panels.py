@@ -1,0 +1,107 @@
+"""The processes section of the hub pages (``cocity.core.hubs``): a space's processes with their
+current phase, what one can do now ("Post ideas until 12 January") and the action plan's
+progress. Four queries whatever the number of processes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocity.core.hubs import (
+    ITEMS_PER_SECTION,
+    HubActivity,
+    HubContent,
+    HubItem,
+    HubScope,
+    HubSection,
+    register,
+)
+
+from . import selectors
+from .models import Action, PhaseKind, Process
+
+# What a person can do in each kind of phase, until the phase ends.
+NOW = {
+    PhaseKind.COLLECT: _("Post ideas until %(date)s"),
+    PhaseKind.REFINE: _("Comment on ideas until %(date)s"),
+    PhaseKind.PRIORITISE: _("Support ideas until %(date)s"),
+    PhaseKind.PLAN: _("The action plan is being drafted until %(date)s"),
+    PhaseKind.MONITOR: _("Follow the action plan until %(date)s"),
+}
+IN_PLAN = ~Q(actions__status__in=(Action.Status.PROPOSED, Action.Status.DROPPED))
+
+
+def _item(process: Process, today) -> HubItem:
+    phase = process.active_phase(today)
+    item = HubItem(title=process.title, url=process.get_absolute_url())
+    if phase is not None:
+        item.badge = phase.label
+        item.action = str(NOW[phase.kind]) % {
+            "date": formats.date_format(phase.ends_on, "DATE_FORMAT")
+        }
+    else:
+        upcoming = [p for p in process.phases.all() if p.starts_on > today]
+        item.meta = (
+            gettext("Next phase from %(date)s")
+            % {"date": formats.date_format(upcoming[0].starts_on, "DATE_FORMAT")}
+            if upcoming
+            else gettext("No phase open now")
+        )
+    if process.plan_actions:
+        item.progress = round(process.plan_progress or 0)
+        item.progress_label = gettext("Action plan: %(done)s of %(total)s actions done") % {
+            "done": process.plan_done,
+            "total": process.plan_actions,
+        }
+    return item
+
+
+def _see_all(scope: HubScope) -> str:
+    url = reverse("plans:process_list")
+    if scope.kind == "space":
+        return f"{url}?{urlencode({'space': scope.obj.slug})}"
+    return url
+
+
+def _content(scope: HubScope) -> HubContent:
+    processes = selectors.processes_visible_to(scope.viewer).filter(scope.match(space="space_id"))
+    shown = list(
+        processes.prefetch_related("phases")
+        .select_related("manual_phase")
+        .annotate(
+            plan_actions=Count("actions", filter=IN_PLAN),
+            plan_done=Count("actions", filter=IN_PLAN & Q(actions__status=Action.Status.DONE)),
+            plan_progress=Avg("actions__progress", filter=IN_PLAN),
+        )
+        .order_by("-created_at", "-id")[:ITEMS_PER_SECTION]
+    )
+    today = timezone.localdate()
+    return HubContent(
+        count=processes.count(),
+        items=[_item(process, today) for process in shown],
+        see_all=_see_all(scope),
+        activity=[
+            HubActivity(
+                when=p.created_at, kind=gettext("Process"), title=p.title, url=p.get_absolute_url()
+            )
+            for p in shown
+        ],
+    )
+
+
+register(
+    HubSection(
+        key="processes",
+        title=_("Processes"),
+        order=20,
+        content=_content,
+        shows=("plans.Process", "plans.Phase", "plans.Action"),
+        scopes=("space", "organisation", "territory"),
+        empty=_("No processes yet."),
+    )
+)
