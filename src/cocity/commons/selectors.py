@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
@@ -326,11 +326,13 @@ def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
         place.append(str(kinds.get(pact.kind, pact.kind)))
         place.append(
             _("proposed %(date)s")
-            % {"date": timezone.localtime(pact.created_at).date().isoformat()}
+            % {"date": formats.date_format(timezone.localtime(pact.created_at), "DATE_FORMAT")}
         )
         overdue = ""
         if pact.step_due_on and pact.step_due_on < today:
-            overdue = _("overdue since %(date)s") % {"date": pact.step_due_on.isoformat()}
+            overdue = _("overdue since %(date)s") % {
+                "date": formats.date_format(pact.step_due_on, "DATE_FORMAT")
+            }
         cards.append(
             {
                 "url": pattern.replace("987654321", str(pact.pk)),

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,7 +74,11 @@ def local_to_utc(*, day: date, at: time, zone_name: str) -> datetime:
     if back.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValidationError(
             _("%(time)s does not exist on %(day)s in %(zone)s (the clocks change).")
-            % {"time": at.strftime("%H:%M"), "day": day.isoformat(), "zone": zone_name}
+            % {
+                "time": formats.time_format(at, "TIME_FORMAT"),
+                "day": formats.date_format(day, "DATE_FORMAT"),
+                "zone": zone_name,
+            }
         )
     return local
 

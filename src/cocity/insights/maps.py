@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core.numbers import format_number
+
 WIDTH, HEIGHT, PAD = 640, 480, 8
 
 DIVERGING = ["#b35806", "#f1a340", "#f7f7f7", "#998ec3", "#542788"]  # PuOr, 5 classes
@@ -73,11 +75,14 @@ def legend(diverging: bool) -> list[Legend]:
     for k, fill in enumerate(palette):
         low, high = edges[k], edges[k + 1]
         if low is None:
-            label = _("below %(high)s") % {"high": high}
+            label = _("below %(high)s") % {"high": format_number(high, max_decimals=3)}
         elif high is None:
-            label = _("%(low)s or more") % {"low": low}
+            label = _("%(low)s or more") % {"low": format_number(low, max_decimals=3)}
         else:
-            label = _("%(low)s to %(high)s") % {"low": low, "high": high}
+            label = _("%(low)s to %(high)s") % {
+                "low": format_number(low, max_decimals=3),
+                "high": format_number(high, max_decimals=3),
+            }
         items.append(Legend(fill, str(label)))
     items.append(Legend(NO_DATA, str(_("no data or too few people"))))
     return items

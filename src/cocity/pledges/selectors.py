@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
+from cocity.core.numbers import format_number
 from cocity.network.models import OrganisationMembership, Role
 
 from .currencies import normalise_currency, validate_currency
@@ -112,7 +113,11 @@ def rate_for(currency: str, target: str, on: datetime.date) -> RateUsed:
                 "There is no exchange rate between %(currency)s and %(target)s on or before "
                 "%(date)s: ask an administrator to add one."
             )
-            % {"currency": currency, "target": target, "date": on.isoformat()},
+            % {
+                "currency": currency,
+                "target": target,
+                "date": formats.date_format(on, "DATE_FORMAT"),
+            },
             code="no_rate",
         )
     best = candidates[0]
@@ -267,7 +272,18 @@ def campaign_totals(
                 "pledges_so_far": pledges_so_far,
             }
         )
-    money = "{:,.0f}"
+
+    def money(value: Decimal) -> str:
+        # As the viewer's language writes it, like the tables (2,645,000 / 2 645 000).
+        return format_number(value, 0)
+
+    def month_label(key: str) -> str:
+        try:
+            first = datetime.date.fromisoformat(f"{key[:7]}-01")
+        except ValueError:
+            return key
+        return formats.date_format(first, "YEAR_MONTH_FORMAT")
+
     return {
         "summary": data,
         "computed_at": summary.computed_at if summary else None,
@@ -286,20 +302,20 @@ def campaign_totals(
                 (
                     f"{r['item'].code}. {r['item'].label}",
                     r["converted"],
-                    money.format(r["converted"]),
+                    money(r["converted"]),
                     r["item"].get_absolute_url(),
                 )
                 for r in principle_rows
             ]
         ),
         "organisation_bars": bars(
-            [
-                (r["name"], r["converted"], money.format(r["converted"]), "")
-                for r in organisation_rows
-            ]
+            [(r["name"], r["converted"], money(r["converted"]), "") for r in organisation_rows]
         ),
         "month_bars": bars(
-            [(r["month"], r["cumulative"], money.format(r["cumulative"]), "") for r in month_rows]
+            [
+                (month_label(r["month"]), r["cumulative"], money(r["cumulative"]), "")
+                for r in month_rows
+            ]
         ),
     }
 

@@ -1,5 +1,5 @@
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
+from cocity.core.numbers import format_number, to_decimal
 from cocity.core.text import render_markdown
 
 register = template.Library()
@@ -84,44 +85,22 @@ def time_only(value: datetime.datetime | datetime.time | None) -> str:
 
 
 @register.filter(expects_localtime=True, is_safe=False)
-def month(value: datetime.date | datetime.datetime | None) -> str:
-    """A month: "December 2026" / "décembre 2026"."""
+def month(value: datetime.date | datetime.datetime | str | None) -> str:
+    """A month: "December 2026" / "décembre 2026" (also from a "2026-12" key)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(f"{value[:7]}-01")
+        except ValueError:
+            return value
     return _format(value, "YEAR_MONTH_FORMAT")
 
 
 # --- Numbers by locale, in tables and charts alike --------------------------------------------
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def format_number(value: Any, decimals: int | None = None) -> str:
-    """``value`` with the locale's grouping and decimal mark: 2,645,000.5 in English,
-    2 645 000,5 in French (a narrow no-break space, so a number never wraps). ``decimals``
-    None keeps up to two decimals and drops trailing zeros."""
-    number = _decimal(value)
-    if number is None:
-        return "" if value is None else str(value)
-    if decimals is None:
-        number = number.quantize(Decimal("0.01")).normalize()
-        exponent = number.as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    else:
-        places = decimals
-    text = formats.number_format(number, places, use_l10n=True, force_grouping=True)
-    # The French grouping is a no-break space in Django; keep every grouping unbreakable.
-    return text.replace(" ", "\u202f").replace("\xa0", "\u202f")
-
-
 @register.filter(name="number", is_safe=True)
 def number_filter(value: Any, decimals: Any = None) -> str:
-    """A number as the locale writes it, grouped: ``{{ total|number }}``, ``{{ share|number:1 }}``."""
+    """A number as the locale writes it, grouped: ``{{ total|number }}``, ``{{ x|number:1 }}``."""
     places = None
     if decimals not in (None, ""):
         try:
@@ -134,7 +113,7 @@ def number_filter(value: Any, decimals: Any = None) -> str:
 @register.filter(is_safe=True)
 def percent_of(value: Any, whole: Any = 100) -> str:
     """``value`` as a whole percentage of ``whole`` (0 when the whole is 0), localised."""
-    part, total = _decimal(value), _decimal(whole)
+    part, total = to_decimal(value), to_decimal(whole)
     if part is None or not total:
         return format_number(0, 0)
     share = max(Decimal(0), min(Decimal(100), part * 100 / total))

@@ -12,5 +12,5 @@ TIME_FORMAT = "H:i"  # 14:00
 YEAR_MONTH_FORMAT = "F Y"  # décembre 2026
 MONTH_DAY_FORMAT = "j N"  # 7 déc.
 DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\u202f"  # a narrow no-break space: 2 645 000, never cut at the line's end
+THOUSAND_SEPARATOR = "\xa0"  # no-break space (as Django): 2 645 000, never cut at a line end
 NUMBER_GROUPING = 3

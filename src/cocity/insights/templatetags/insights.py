@@ -6,7 +6,9 @@ import math
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from cocity.core.numbers import format_number
 
 register = template.Library()
 
@@ -21,14 +23,18 @@ def _float(value: Any) -> float | None:
 
 @register.filter
 def num(value: Any, digits: int = 3) -> str:
+    """A figure as the locale writes it, grouped (as the ``number`` filter of the tables)."""
     number = _float(value)
-    return "—" if number is None else number_format(number, int(digits))
+    return "—" if number is None else format_number(number, int(digits))
 
 
 @register.filter
 def pct(value: Any, digits: int = 1) -> str:
+    """A share (0..1) as a percentage: "12.5%" in English, "12,5 %" in French."""
     number = _float(value)
-    return "—" if number is None else number_format(100 * number, int(digits)) + " %"
+    if number is None:
+        return "—"
+    return gettext("%(percent)s%%") % {"percent": format_number(100 * number, int(digits))}
 
 
 @register.filter
