@@ -10,15 +10,21 @@ PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); 0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install system-deps lint typecheck pytest messages compilemessages bench bench-production screenshots clean
+.PHONY: demo test install demo-install demo-deps system-deps lint typecheck pytest messages compilemessages bench bench-production screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The demo needs cocity alone; the tests add the dev extra (pytest, linters, Playwright).
+DEMO_STAMP := $(VENV)/.installed-demo
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(DEMO_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
 
 NODE_STAMP := node_modules/.package-lock.json
 
@@ -27,7 +33,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# `make test`'s install: everything below plus the dev extra and axe-core.
 install: system-deps $(STAMP) $(NODE_STAMP)
+
+# `make demo`'s install: cocity and gettext (to compile the French catalogue), nothing else.
+demo-install: demo-deps $(DEMO_STAMP)
+
+demo-deps:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 
 # From Debian's packages when missing: gettext compiles the French catalogue; chromium runs the
 # browser tests (never a browser downloaded by Playwright); npm installs axe-core; nginx serves
@@ -38,21 +51,27 @@ system-deps:
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
-compilemessages: install
+compilemessages: demo-install
 	cd src/cocity && ../../$(BIN)/cocity compilemessages --ignore '.venv' >/dev/null
 
 messages: install
 	cd src/cocity && ../../$(BIN)/cocity makemessages -l fr --no-obsolete --no-location --ignore 'static/*'
 
+# The demo settings (cocity.settings.demo): mails on the console and at /demo/outbox/, their
+# links to this address. `make demo PORT=8080` (or HOST=0.0.0.0 to be reached from elsewhere).
+COCITY_BASE_URL ?= http://$(HOST):$(PORT)
+DEMO_ENV := DJANGO_SETTINGS_MODULE=cocity.settings.demo HOST=$(HOST) PORT=$(PORT) COCITY_BASE_URL=$(COCITY_BASE_URL)
+
 demo: compilemessages
-	$(BIN)/cocity migrate --noinput
-	$(BIN)/cocity demo-data
+	$(DEMO_ENV) $(BIN)/cocity migrate --noinput
+	$(DEMO_ENV) $(BIN)/cocity demo-data
 	@echo
-	@echo "  cocity demo: http://$(HOST):$(PORT)/"
-	@echo "  log in as:   amina@demo.cocity.localhost  /  cocity-demo"
-	@echo "  staff admin: admin@demo.cocity.localhost  /  cocity-demo  (http://$(HOST):$(PORT)/admin/)"
+	@echo "  cocity demo:  $(COCITY_BASE_URL)/"
+	@echo "  sent mails:   $(COCITY_BASE_URL)/demo/outbox/"
+	@echo "  log in as any person above, e.g. claire@demo.cocity.localhost / cocity-demo"
+	@echo "  staff admin:  admin@demo.cocity.localhost / cocity-demo ($(COCITY_BASE_URL)/admin/)"
 	@echo
-	$(BIN)/cocity runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/cocity runserver $(HOST):$(PORT)
 
 # Style and mistakes (ruff), the import contracts of docs/architecture.md (import-linter, in
 # pyproject.toml) and the templates (djlint); docs/testing.md says what each checks.
@@ -65,7 +84,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: compilemessages
+pytest: install compilemessages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
 test: lint typecheck pytest

@@ -24,16 +24,17 @@ DEMO_DOMAIN = "demo.cocity.localhost"
 
 # Who does what in the story (printed by `cocity demo-data` and `make demo`, told in the README).
 ROLES: list[tuple[str, str]] = [
-    ("claire", "facilitates the Cities of Equality brainstorm and its action plan (ANCT)"),
+    ("claire", "facilitates the open Cities of Equality brainstorm and its action plan (ANCT)"),
     ("lena", "organises the Dialogues in Coproduction webinars (Fairville)"),
     ("giulia", "reviews and signs collaboration pacts for the Comune di Bologna"),
-    ("nikos", "cares for the Fioravanti garden under a signed pact, files its reports"),
-    ("ana", "co-designs the Corticella school pact; runs the commoning peer learning (GPR2C)"),
-    ("camille", "reports on Lyon's pledge (a report due soon) for the Métropole de Lyon"),
-    ("sophie", "Ville de Marseille: Marseille's pledge report is overdue; Fairville Lab Marseille"),
-    ("amina", "Fairville Lab Dakar; registered for the next webinar; may post ideas"),
-    ("pieter", "EUROCITIES working groups; co-facilitates Cities of Equality"),
-    ("admin", "staff: the admin site and moderation"),
+    ("ana", "co-designs the Corticella school pact, ready to sign; hosts the peer learning"),
+    ("youssef", "co-signer of the Corticella pact; his Piazza proposal waits for review"),
+    ("nikos", "cares for the Fioravanti garden under a signed pact and files its reports"),
+    ("camille", "reports on Lyon's pledge (its next report is due in three weeks)"),
+    ("sophie", "Ville de Marseille (its pledge report is overdue), Fairville Lab Marseille"),
+    ("amina", "Fairville Lab Dakar: registered for the next webinar, can post ideas"),
+    ("pieter", "co-facilitates Cities of Equality; runs the EUROCITIES working groups"),
+    ("admin", "staff: the admin site (/admin/) and moderation"),
 ]
 
 
