@@ -84,6 +84,7 @@ def filter_pacts(qs: QuerySet[Pact], filters: dict[str, Any]) -> QuerySet[Pact]:
 
 
 OVERDUE_STATES = tuple(str(s) for s in lifecycle.DEFAULT_DEADLINES)
+PICTURE_FIELDS = ("cover", "cover_alt", "cover_decorative", "cover_variants")  # the cards' covers
 
 
 def pact_registry(filters: dict[str, Any]) -> QuerySet[Pact]:
@@ -105,6 +106,7 @@ def pact_registry(filters: dict[str, Any]) -> QuerySet[Pact]:
             "commons__kind",
             "commons__territory__name",
             "commons__territory__code",
+            *PICTURE_FIELDS,
         )
         .order_by("-created_at", "-id")
     )
@@ -310,7 +312,7 @@ def registry_page(filters: dict[str, Any], page: str | int | None) -> Page:
     return paginate(pact_registry(filters), page, cap=COUNT_CAP)
 
 
-def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
+def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, Any]]:
     """The registry's cards as plain strings, computed once per row in Python: the card template
     then only interpolates (no ``{% url %}``, choice labels or translations per row)."""
     pattern = reverse("commons:pact_detail", args=[987654321])
@@ -340,6 +342,7 @@ def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
                 "meta": " · ".join(place),
                 "state": str(states.get(pact.state, pact.state)),
                 "overdue": overdue,
+                "cover": pact.cover,
             }
         )
     return cards
