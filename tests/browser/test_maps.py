@@ -165,3 +165,111 @@ def test_map_pages_pass_axe(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1, (path, overflow)
+
+
+@pytest.fixture(scope="module")
+def insights_city(server: Any) -> str:
+    return str(server.seed("insights")["city"])
+
+
+def test_choropleth_legend_matches_table_hover_focus_and_click(
+    page: Any, outside: list[str], insights_city: str
+) -> None:
+    page.goto(f"/insights/{insights_city}/?measure=representation")
+    root = _wait_for_map(page, "figure.insights-map")
+    assert root.locator(".map-fallback").is_hidden()
+    _until(page, "document.querySelector('figure.insights-map').dataset.mapAreas")
+    areas = root.locator("path.leaflet-interactive[data-area]")
+    rows = page.locator("table.insights-map-table tbody tr")
+    assert areas.count() == rows.count() >= 4
+    # The legend (quantiles by default, said so) against the table: each class holds the
+    # areas whose value lies between its bounds.
+    assert "Quantiles" in root.locator(".map-legend-method").inner_text()
+    values = [v for v in rows.evaluate_all("rs => rs.map(r => r.dataset.value)") if v != "None"]
+    numbers = [float(v) for v in values if v]
+    items = root.locator(".insights-legend li[data-count]")
+    total = 0
+    for i in range(items.count()):
+        item = items.nth(i)
+        low = item.get_attribute("data-low")
+        high = item.get_attribute("data-high")
+        expected = sum(
+            1
+            for n in numbers
+            if (not low or n >= float(low)) and (not high or n < float(high))
+        )
+        assert int(item.get_attribute("data-count")) == expected, (low, high, numbers)
+        total += expected
+    assert total == len(numbers)
+    # Hover and keyboard focus show the area's name and value; Enter opens the unit.
+    first = areas.first
+    first.hover()
+    tooltip = root.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    name = rows.first.locator("th").inner_text()
+    assert ":" in tooltip.inner_text()
+    page.keyboard.press("Tab")  # leave the hover
+    first.focus()
+    label = first.get_attribute("aria-label")
+    unit = label.split(":")[0]
+    assert unit in [r.strip() for r in rows.locator("th").all_inner_texts()]
+    assert name
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/places/**")
+    assert unit in page.get_by_role("heading", level=1).inner_text()
+    # The other classing, chosen in the form, is said in the legend.
+    page.goto(f"/insights/{insights_city}/?measure=representation&classes=fixed")
+    _wait_for_map(page, "figure.insights-map")
+    assert "Fixed breaks" in page.locator(".map-legend-method").inner_text()
+    assert not outside, outside
+
+
+def test_choropleth_of_10000_units_draws_under_a_second(
+    page: Any, outside: list[str], insights_city: str
+) -> None:
+    """The server's own choropleth output for 10,000 square units (a 100 x 100 grid over a
+    city), handed to the component on a real page: drawn in under 1 s (performance API)."""
+    import json
+
+    from cocity.insights import maps
+
+    features = []
+    for i in range(100):
+        for j in range(100):
+            x, y = 4.30 + i * 0.001, 50.80 + j * 0.001
+            ring = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]
+            geometry = {"type": "Polygon", "coordinates": [ring]}
+            value = ((i * 7 + j * 13) % 100) / 50
+            features.append((f"U{i}-{j}", f"Unit {i}-{j}", geometry, value, f"{value:.2f}"))
+    chosen = maps.choropleth(features, diverging=True)
+    assert chosen is not None
+    text = maps.interactive(chosen, features)
+    assert len(text.encode()) < 1_000_000, len(text)
+    assert len(json.loads(text)["areas"]) == 10_000
+    page.goto(f"/insights/{insights_city}/")
+    _wait_for_map(page, "figure.insights-map")
+    took = page.evaluate(
+        """([text, fills]) => {
+            const data = document.createElement('script');
+            data.type = 'application/json';
+            data.id = 'bench-areas';
+            data.textContent = text;
+            document.body.appendChild(data);
+            const root = document.createElement('div');
+            root.setAttribute('data-map', '');
+            root.dataset.mapFeatures = 'bench-areas';
+            root.dataset.mapFills = fills;
+            root.dataset.mapUrlPattern = '/places/CODE/';
+            document.querySelector('main').appendChild(root);
+            performance.mark('areas-start');
+            root.dispatchEvent(new Event('htmx:load', {bubbles: true}));
+            performance.mark('areas-end');
+            const m = performance.measure('areas', 'areas-start', 'areas-end');
+            return [m.duration, Number(root.dataset.mapAreas || 0)];
+        }""",
+        [text, ",".join(chosen.fills)],
+    )
+    duration, drawn = took
+    assert drawn == 10_000
+    assert duration < 1000, duration
+    assert not outside, outside

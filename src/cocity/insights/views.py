@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -90,6 +92,9 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
         value, text = _unit_value(chosen, unit.territory.code, measure, report)
         features.append((unit.territory.code, unit.territory.name, unit.geometry(), value, text))
     results = chosen.results
+    method = request.GET.get("classes", "")
+    method = method if method in maps.CLASS_METHODS else "quantiles"
+    chosen_map = maps.choropleth(features, diverging=measure != "local_entropy", method=method)
     context.update(
         {
             "units": units,
@@ -97,7 +102,13 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
             "measures": measures,
             "measure": measure,
             "measure_label": dict(measures)[measure],
-            "map": maps.choropleth(features, diverging=measure != "local_entropy"),
+            "map": chosen_map,
+            # compact JSON with <, > and & escaped (maps.interactive): safe in a <script>
+            "map_geojson": mark_safe(maps.interactive(chosen_map, features))  # noqa: S308
+            if chosen_map
+            else None,
+            "class_methods": list(maps.CLASS_METHODS.items()),
+            "unit_url": reverse("network:territory_detail", args=["CODE"]),
             "features": features,
             "single_rows": [
                 {"label": label, "values": results.get("single_group", {}).get(column, {})}

@@ -20,6 +20,8 @@
 (function () {
   "use strict";
 
+  const MANY_AREAS = 2000;
+
   function config() {
     const node = document.getElementById("map-config");
     return node ? JSON.parse(node.textContent) : { tiles: "", texts: {} };
@@ -39,7 +41,41 @@
 
   function readJson(id) {
     const node = id ? document.getElementById(id) : null;
-    return node ? JSON.parse(node.textContent) : null;
+    const data = node ? JSON.parse(node.textContent) : null;
+    return data && data.type === "cocity-areas" ? expandAreas(data) : data;
+  }
+
+  // The server's compact choropleth (insights/maps.py, interactive): quantised, delta-encoded
+  // rings, null closing each polygon; back to GeoJSON features.
+  function expandAreas(data) {
+    const step = data.step;
+    return {
+      type: "FeatureCollection",
+      features: data.areas.map(function (area) {
+        const polygons = [];
+        let rings = [];
+        area[4].forEach(function (ring) {
+          if (ring === null) {
+            if (rings.length) {
+              polygons.push(rings);
+            }
+            rings = [];
+            return;
+          }
+          let x = 0;
+          let y = 0;
+          rings.push(ring.map(function (d) {
+            x += d[0];
+            y += d[1];
+            return [x * step, y * step];
+          }));
+        });
+        const geometry = !polygons.length ? null : polygons.length === 1
+          ? { type: "Polygon", coordinates: polygons[0] }
+          : { type: "MultiPolygon", coordinates: polygons };
+        return { type: "Feature", geometry: geometry, properties: { code: area[0], name: area[1], label: area[2], k: area[3] } };
+      }),
+    };
   }
 
   function parseBounds(text) {
@@ -112,8 +148,25 @@
 
   // Areas (polygons): focusable, their value in a tooltip on hover and focus, Enter or a click
   // opens the unit's page.
-  function areaLayer(collection, withLabels) {
+  // Compact choropleth features carry their class (k) and code: the colours come once in
+  // data-map-fills, the unit's address from data-map-url-pattern ("CODE" replaced).
+  function areaLayer(collection, withLabels, root) {
+    const fills = (root.dataset.mapFills || "").split(",").filter(Boolean);
+    const pattern = root.dataset.mapUrlPattern;
+    (collection.features || []).forEach(function (feature) {
+      const props = feature.properties || (feature.properties = {});
+      if (props.k !== undefined && !props.fill) {
+        props.fill = props.k === null ? "#d9d9d9" : fills[props.k];
+      }
+      if (pattern && props.code && !props.url) {
+        props.url = pattern.replace("CODE", encodeURIComponent(props.code));
+      }
+    });
+    // Many areas are drawn on a canvas (an SVG path each takes too long past a few thousand);
+    // they are then reached by keyboard through the table, which lists each with its link.
+    const many = (collection.features || []).length > MANY_AREAS;
     return L.geoJSON(collection, {
+      renderer: many ? L.canvas({ padding: 0.2 }) : undefined,
       filter: function (feature) {
         return feature.geometry && feature.geometry.type !== "Point";
       },
@@ -223,7 +276,8 @@
     let extent = parseBounds(root.dataset.mapBounds);
     const collection = readJson(root.dataset.mapFeatures);
     if (collection) {
-      const areas = areaLayer(collection, "mapLabels" in root.dataset).addTo(map);
+      const areas = areaLayer(collection, "mapLabels" in root.dataset, root).addTo(map);
+      root.dataset.mapAreas = String(areas.getLayers().length);
       const points = clusterGroup(texts);
       L.geoJSON(collection, {
         filter: function (feature) { return feature.geometry && feature.geometry.type === "Point"; },

@@ -1,0 +1,180 @@
+"""The map component's server side: its template tag (tiles from the settings, none in tests,
+the CSP), the display simplification of boundaries, the pacts map page's data attributes and
+htmx fragment, and the insights choropleth's classes and compact encoding."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from cocity.core import geojson
+from cocity.insights import maps as insights_maps
+from cocity.settings.base import map_tiles_origin
+from tests.factories import CommonsFactory, PactFactory, TerritoryFactory
+
+
+def _assets(settings, url: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    settings.COCITY_MAP_TILES_URL = url
+    html = Template("{% load maps %}{% map_assets %}").render(Context())
+    start = html.index('id="map-config"')
+    text = html[html.index(">", start) + 1 : html.index("</script>", start)]
+    assert "vendor/leaflet-1.9.4/leaflet.js" in html and "cocity/js/map.js" in html
+    return json.loads(text)
+
+
+def test_map_config_has_the_tiles_or_none(settings):  # type: ignore[no-untyped-def]
+    assert _assets(settings, "")["tiles"] == ""
+    config = _assets(settings, "https://tile.example.org/{z}/{x}/{y}.png")
+    assert config["tiles"] == "https://tile.example.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap" in config["attribution"]
+    assert config["maxZoom"] == 19
+    assert "No base map" in config["texts"]["noTiles"]
+
+
+def test_tests_run_without_tiles(settings):  # type: ignore[no-untyped-def]
+    assert settings.COCITY_MAP_TILES_URL == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"),
+        ("https://{s}.tile.example.org/{z}/{x}/{y}.png", "https://*.tile.example.org"),
+        ("", ""),
+        ("javascript:alert(1)", ""),
+        ("/tiles/{z}/{x}/{y}.png", ""),
+    ],
+)
+def test_tile_origin_for_the_csp(url: str, origin: str) -> None:
+    assert map_tiles_origin(url) == origin
+
+
+def test_simplified_keeps_shapes_drops_invisible_detail() -> None:
+    wiggly = [[0, 0], [0.5, 0.0000001], [1, 0], [1, 1], [0, 1], [0, 0]]
+    tiny = [[5, 5], [5.0000001, 5], [5.0000001, 5.0000001], [5, 5]]
+    shapes = geojson.simplified(
+        [
+            {"type": "Polygon", "coordinates": [wiggly]},
+            None,
+            {"type": "Polygon", "coordinates": [tiny]},
+        ],
+        tolerance=geojson.display_tolerance(0, 0, 1, 1),
+    )
+    assert shapes[0] == {
+        "type": "Polygon",
+        "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]],
+    }
+    assert shapes[1] is None
+    assert shapes[2] is not None  # a tiny area stays drawn
+
+
+def _grid(n: int) -> list:  # type: ignore[type-arg]
+    features = []
+    for i in range(n):
+        for j in range(n):
+            x, y = 4.3 + i * 0.001, 50.8 + j * 0.001
+            ring = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]
+            value = None if (i, j) == (0, 0) else ((i * 7 + j * 13) % 100) / 50
+            text = "fewer than 10" if value is None else f"{value:.2f}"
+            features.append(
+                (
+                    f"U{i}-{j}",
+                    f"Unit {i}-{j}",
+                    {"type": "Polygon", "coordinates": [ring]},
+                    value,
+                    text,
+                )
+            )
+    return features
+
+
+def test_quantile_classes_counts_and_legend_bounds() -> None:
+    features = _grid(10)
+    chosen = insights_maps.choropleth(features, diverging=True)
+    assert chosen is not None and chosen.method == "quantiles"
+    values = [f[3] for f in features if f[3] is not None]
+    classes = [item for item in chosen.legend if item.count is not None]
+    assert len(classes) == 5
+    assert sum(item.count for item in classes) == len(values) == 99
+    for item in classes:
+        inside = [
+            v for v in values
+            if (item.low is None or v >= item.low) and (item.high is None or v < item.high)
+        ]  # fmt: skip
+        assert len(inside) == item.count
+        assert 10 <= item.count <= 30  # about a fifth each
+    assert chosen.legend[-1].fill == insights_maps.NO_DATA
+    fixed = insights_maps.choropleth(features, diverging=True, method="fixed")
+    assert fixed is not None
+    assert [i.high for i in fixed.legend[:4]] == insights_maps.RATIO_BREAKS
+    assert "Fixed" in fixed.method_label
+
+
+def test_quantiles_with_ties_use_fewer_classes() -> None:
+    features = [(*f[:3], 1.0, "1.00") for f in _grid(3)]
+    chosen = insights_maps.choropleth(features, diverging=False)
+    assert chosen is not None
+    assert [item.count for item in chosen.legend if item.count is not None] == [9]
+
+
+def _decode(text: str) -> dict:  # type: ignore[type-arg]
+    data = json.loads(text)
+    step = data["step"]
+    out = {}
+    for code, name, label, k, rings in data["areas"]:
+        ring, x, y = [], 0, 0
+        for dx, dy in rings[0]:
+            x, y = x + dx, y + dy
+            ring.append([round(x * step, 6), round(y * step, 6)])
+        out[code] = (name, label, k, ring, rings[-1] is None)
+    return out
+
+
+def test_interactive_choropleth_is_compact_and_decodes_to_the_areas() -> None:
+    features = _grid(100)  # 10,000 areas
+    chosen = insights_maps.choropleth(features, diverging=True)
+    assert chosen is not None
+    text = insights_maps.interactive(chosen, features)
+    assert len(text.encode()) < 1_000_000
+    areas = _decode(text)
+    assert len(areas) == 10_000
+    name, label, k, ring, closed = areas["U3-4"]
+    assert (name, label, closed) == ("Unit 3-4", "1.46", True)
+    assert ring[0] == [4.303, 50.804] and ring[2] == [4.304, 50.805]
+    assert k == next(a.k for a in chosen.areas if a.code == "U3-4")
+    assert areas["U0-0"][2] is None  # no data: no class
+
+
+def test_interactive_choropleth_escapes_script_breakers() -> None:
+    features = [(c, "</script><b>&", g, v, t) for c, _n, g, v, t in _grid(2)]
+    chosen = insights_maps.choropleth(features, diverging=True)
+    assert chosen is not None
+    text = insights_maps.interactive(chosen, features)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert _decode(text)["U0-1"][0] == "</script><b>&"
+
+
+@pytest.mark.django_db
+def test_pacts_map_page_feeds_the_component_and_swaps_with_htmx(client):  # type: ignore[no-untyped-def]
+    hood = TerritoryFactory(code="MAPHOOD")
+    pact = PactFactory(
+        commons=CommonsFactory(latitude=44.5, longitude=11.34, territory=hood), title="Benches"
+    )
+    page = client.get(reverse("commons:map"), {"territory": "MAPHOOD", "bbox": "1,2,3,4"})
+    html = page.content.decode()
+    assert 'data-map-points="/commons/map.geojson?territory=MAPHOOD"' in html
+    assert 'data-map-bounds="1.0,2.0,3.0,4.0"' in html
+    assert "vendor/leaflet-1.9.4/leaflet.js" in html  # loaded only on map pages
+    assert "vendor/leaflet" not in client.get(reverse("commons:index")).content.decode()
+    fragment = client.get(reverse("commons:map"), {"territory": "MAPHOOD"}, HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert "<html" not in body and "Benches" in body and 'hx-target="#map-body"' in body
+    assert "HX-Request" in fragment["Vary"]
+    data = json.loads(client.get(reverse("commons:map_geojson")).content)
+    (feature,) = [f for f in data["features"] if f["id"] == pact.pk]
+    assert feature["properties"]["status_label"] == "active"
+    assert math.isclose(feature["geometry"]["coordinates"][1], 44.5)
