@@ -323,7 +323,44 @@ def maps(**options: str) -> dict[str, Any]:
     }
 
 
+def start(**options: str) -> dict[str, Any]:
+    """A person with a start page to look at: registered for a webinar (Paris time), following a
+    brainstorm that collects ideas, with an unread notification; and a person without a zone
+    (``zone=`` sets one)."""
+    from cocity.events.models import Registration
+    from cocity.participation import services as participation
+    from cocity.participation.models import Notification
+    from tests.factories import SpaceFactory, UserFactory, event_with_session, process_in_phase
+
+    tag = secrets.token_hex(3)
+    space = SpaceFactory(name=f"Cities of Equality {tag}", slug=f"equality-{tag}")
+    event, track = event_with_session(
+        title=f"Dialogues webinar {tag}", slug=f"dialogues-{tag}", space=space
+    )
+    process, _organiser = process_in_phase(
+        "collect", space=space, title=f"Brainstorm {tag}", slug=f"brainstorm-{tag}"
+    )
+    person = UserFactory(
+        email=f"start-{tag}@example.org",
+        display_name=f"Ana {tag}",
+        time_zone=options.get("zone", "America/Sao_Paulo"),
+    )
+    Registration.objects.create(event=event, track=track, user=person, status="confirmed")
+    participation.follow_set(target=process, user=person, follow=True)
+    Notification.objects.create(
+        recipient=person, kind="news", message=f"A new idea in Brainstorm {tag}"
+    )
+    return {
+        "email": person.email,
+        "password": PASSWORD,
+        "event": event.title,
+        "slug": event.slug,
+        "process": process.title,
+    }
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
+    "start": start,
     "maps": maps,
     "person": person,
     "network": network,

@@ -4,7 +4,6 @@ query shape decided here."""
 from __future__ import annotations
 
 import unicodedata
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -202,43 +201,6 @@ def viewer_registration(*, event: Event, user: Viewer) -> Registration | None:
         .select_related("track")
         .first()
     )
-
-
-@dataclass(frozen=True)
-class ZoneTime:
-    zone: str
-    abbreviation: str
-    start: datetime
-    end: datetime
-    is_event_zone: bool = False
-    is_viewer_zone: bool = False
-
-
-def session_times(session: Session, *, event: Event, viewer_zone: Any) -> list[ZoneTime]:
-    """The session in the event's zone, the viewer's zone and the organiser's extra zones, each
-    once, in that order."""
-    names: list[tuple[str, bool, bool]] = [(event.time_zone, True, False)]
-    viewer_name = getattr(viewer_zone, "key", None) or str(viewer_zone)
-    names.append((viewer_name, False, True))
-    names += [(z, False, False) for z in event.extra_zones]
-    seen: dict[str, int] = {}
-    out: list[ZoneTime] = []
-    for name, is_event, is_viewer in names:
-        if name in seen:
-            if is_viewer:
-                kept = out[seen[name]]
-                out[seen[name]] = ZoneTime(
-                    kept.zone, kept.abbreviation, kept.start, kept.end, kept.is_event_zone, True
-                )
-            continue
-        try:
-            zone = zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            continue
-        start, end = session.start.astimezone(zone), session.end.astimezone(zone)
-        seen[name] = len(out)
-        out.append(ZoneTime(name, start.tzname() or name, start, end, is_event, is_viewer))
-    return out
 
 
 def registrants(*, event: Event) -> QuerySet[Registration]:

@@ -167,13 +167,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         tracks.append(
             {
                 "track": track,
-                "sessions": [
-                    {
-                        "session": s,
-                        "times": selectors.session_times(s, event=event, viewer_zone=viewer_zone),
-                    }
-                    for s in sessions
-                ],
+                "sessions": [{"session": s} for s in sessions],
                 "open": not (track.registration_deadline and now > track.registration_deadline)
                 and not (event.ends_at and now > event.ends_at),
                 "full": track.places_left == 0,

@@ -274,3 +274,20 @@ def idea_activity(*, home_path: str, reactions: bool = True) -> list[tuple[Any, 
             )
         )
     return rows
+
+
+def followed_processes(*, user: Viewer, limit: int = 5) -> list[Process]:
+    """The processes the person follows, or that are in a space they follow, that they may
+    see, with their phases (``active_phase()`` needs no query): two queries (the start page)."""
+    from cocity.network.models import Space
+    from cocity.participation.selectors import followed_ids
+
+    if not user.is_authenticated:
+        return []
+    return list(
+        processes_visible_to(user)
+        .filter(Q(pk__in=followed_ids(user, Process)) | Q(space_id__in=followed_ids(user, Space)))
+        .select_related("manual_phase")
+        .prefetch_related("phases")
+        .order_by("-created_at", "id")[:limit]
+    )

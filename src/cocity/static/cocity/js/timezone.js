@@ -31,8 +31,10 @@
 
   if (data.signedIn !== "1" && data.zoneChosen !== "1") {
     var secure = location.protocol === "https:" ? "; secure" : "";
-    document.cookie = "cocity_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax" + secure;
-    var stored = document.cookie.split("; ").indexOf("cocity_tz=" + encodeURIComponent(zone)) !== -1;
+    // As is: the name's characters (letters, digits, "_", "+", "-", "/") are all allowed in a
+    // cookie, and the server reads the value without decoding it.
+    document.cookie = "cocity_tz=" + zone + "; path=/; max-age=31536000; samesite=lax" + secure;
+    var stored = document.cookie.split("; ").indexOf("cocity_tz=" + zone) !== -1;
     var once = "cocity-tz-reloaded";
     var reloaded = false;
     try {
