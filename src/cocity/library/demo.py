@@ -234,6 +234,39 @@ ITEMS = [
         [],
     ),
     (
+        "fairville-lab-dakar",
+        "case_study",
+        "fr",
+        date(2025, 10, 2),
+        "Pikine : cartographier les inondations avec les habitants",
+        "À Thiaroye et Guinaw Rail, les habitants relèvent eux-mêmes les rues inondées.",
+        "Chaque saison des pluies, des rues entières de Pikine restent sous l'eau pendant des "
+        "semaines. Avec le lab Fairville de Dakar, les habitants relèvent les rues inondées, la "
+        "hauteur de l'eau et les maisons abandonnées. La carte sert à discuter avec la mairie "
+        "des travaux d'assainissement, et à défendre le droit de rester face aux projets de "
+        "déguerpissement.",
+        ["SN-DKR"],
+        ["fairville"],
+        ["co-production", "basic-services", "right-to-the-city"],
+        [("Rues relevées", "64", "rues"), ("Habitants mobilisés", "120", "personnes")],
+    ),
+    (
+        "fairville-lab-brussels",
+        "policy_example",
+        "fr",
+        date(2025, 6, 16),
+        "Molenbeek : une permanence logement tenue avec les habitants",
+        "Une permanence hebdomadaire où habitants, juristes et chercheurs répondent ensemble.",
+        "Chaque mardi, une permanence logement accueille les locataires du quartier Maritime : "
+        "un juriste, un traducteur et des habitants formés répondent aux questions sur les "
+        "loyers, l'insalubrité et les expulsions. Les chercheurs du lab Fairville de Bruxelles "
+        "en tirent des propositions pour la commune.",
+        ["BE-BRU"],
+        ["fairville"],
+        ["housing", "citizen-engagement"],
+        [("Ménages reçus en un an", "310", "ménages")],
+    ),
+    (
         "wg-inclusion-through-education",
         "news",
         "en",

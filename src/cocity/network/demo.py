@@ -369,6 +369,27 @@ ORGANISATIONS = [
     ),
 ]
 
+# The labs of French-speaking cities write in French (summary, then description).
+LAB_SUMMARIES_FR = {
+    "Brussels": "Le lab Fairville de Bruxelles : habitants, associations et chercheurs de "
+    "Molenbeek et d'Anderlecht travaillent ensemble.",
+    "Dakar": "Le lab Fairville de Dakar : habitants de Pikine, associations et chercheurs face "
+    "aux inondations et au déguerpissement.",
+    "Marseille": "Le lab Fairville de Marseille : habitants, collectifs et chercheurs de la "
+    "Belle de Mai contre le logement indigne.",
+}
+DESCRIPTIONS_FR = {
+    "fairville-lab-brussels": "Le lab réunit des habitants de Molenbeek et d'Anderlecht, des "
+    "associations de quartier et des chercheurs. Ensemble, ils documentent l'accès au logement "
+    "et aux services publics et préparent des propositions pour les communes.",
+    "fairville-lab-dakar": "À Pikine, les quartiers de Thiaroye et de Guinaw Rail sont inondés "
+    "chaque saison des pluies. Le lab cartographie les inondations avec les habitants et "
+    "défend leur droit de rester, face aux projets de déguerpissement.",
+    "fairville-lab-marseille": "Dans le 3e arrondissement, le collectif Belle de Mai et les "
+    "chercheurs du lab cartographient le logement indigne, accompagnent les locataires et "
+    "co-construisent des propositions avec la ville.",
+}
+
 # slug, name, kind, visibility, join policy, parent, territory, owners, topics, summary
 S, V, J = Space.Kind, Space.Visibility, Space.JoinPolicy
 SPACES = [
@@ -398,7 +419,11 @@ SPACES = [
             code,
             ["fairville"],
             ["co-production", "citizen-engagement"],
-            f"The Fairville Lab in {city}: residents, activists and researchers working together.",
+            LAB_SUMMARIES_FR.get(
+                city,
+                f"The Fairville Lab in {city}: residents, activists and researchers working "
+                "together.",
+            ),
         )
         for city, code in [
             ("Athens", "GR-ATH"),
@@ -736,9 +761,13 @@ def build() -> dict[str, int]:
         space.parent = spaces.get(parent) if parent else None
         space.territory = places.get(place) if place else None
         space.summary = summary
-        space.description = space.description or (
-            f"{summary}\n\nThis space gathers the people and organisations who take part. "
-            "Members share news, prepare meetings and keep track of what was decided."
+        space.description = (
+            DESCRIPTIONS_FR.get(slug)
+            or space.description
+            or (
+                f"{summary}\n\nThis space gathers the people and organisations who take part. "
+                "Members share news, prepare meetings and keep track of what was decided."
+            )
         )
         space.full_clean()
         space.save()
@@ -778,6 +807,10 @@ def build() -> dict[str, int]:
         status=Invitation.Status.PENDING,
         defaults={"role": Role.EDITOR, "invited_by": people["claire"]},
     )
+    from cocity.core.demo.images import attach_cover  # drawn covers (decorative), once per space
+
+    for space in spaces.values():
+        attach_cover(space)
     return {
         "territories": len(places),
         "topics": len(topics),
