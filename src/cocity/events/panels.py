@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
+from cocity.core.timezones import session_line
 
 from . import selectors
 from .models import Event
@@ -31,7 +32,8 @@ UPCOMING = 3
 def _when(event: Event) -> str:
     if event.starts_at is None:
         return gettext("Date to be announced")
-    return formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
+    # One line, as on every event display: the viewer's time, then the event's zone if it differs.
+    return session_line(event.starts_at, event.ends_at, event_zone=event.time_zone)
 
 
 def _item(event: Event) -> HubItem:
