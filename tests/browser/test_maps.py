@@ -273,3 +273,53 @@ def test_choropleth_of_10000_units_draws_under_a_second(
     assert drawn == 10_000
     assert duration < 1000, duration
     assert not outside, outside
+
+
+def test_place_picker_with_the_keyboard_inside_the_territory(
+    page: Any, outside: list[str], maps_data: dict  # type: ignore[type-arg]
+) -> None:
+    from .helpers import log_in
+
+    log_in(page, maps_data["resident"]["email"], maps_data["resident"]["password"])
+    page.goto(f"/processes/{maps_data['process']}/ideas/new/")
+    root = _wait_for_map(page, ".map-picker")
+    # The territory's outline is drawn and the view fits it; no pin yet.
+    assert root.locator("path.leaflet-interactive, path").count() >= 1
+    assert page.locator("#id_latitude").input_value() == ""
+    root.get_by_role("button", name="Put the pin in the middle of the map").click()
+    pin = root.locator(".map-pin-picked")
+    pin.wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('map-pin-picked')")
+    lat0 = float(page.locator("#id_latitude").input_value())
+    lon0 = float(page.locator("#id_longitude").input_value())
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowUp")
+    lat1 = float(page.locator("#id_latitude").input_value())
+    lon1 = float(page.locator("#id_longitude").input_value())
+    assert lon1 > lon0 and lat1 > lat0
+    assert "Pin at latitude" in root.locator(".map-status").inner_text()
+    # Far outside with the keyboard: the pin stays inside and the map says why.
+    for _ in range(40):
+        page.keyboard.press("Shift+ArrowUp")
+    assert "outside" in root.locator(".map-status").inner_text()
+    assert float(page.locator("#id_latitude").input_value()) <= 44.53
+    # A click on the map moves the pin there.
+    box = root.locator(".map-canvas").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2 + 20)
+    assert float(page.locator("#id_longitude").input_value()) != lon1
+    # Typed coordinates move the pin; the server refuses a point outside the territory.
+    page.fill("#id_title", "A fountain in Navile")
+    page.fill("#id_body", "Near the gardens.")
+    page.fill("#id_latitude", "44.6")
+    page.fill("#id_longitude", "11.35")
+    page.locator("#id_longitude").dispatch_event("change")
+    page.get_by_role("button", name="Post the idea").click()
+    error = page.locator(".field-error").first
+    error.wait_for()
+    assert "outside" in error.inner_text()
+    page.fill("#id_latitude", "44.51")
+    page.fill("#id_longitude", "11.35")
+    page.get_by_role("button", name="Post the idea").click()
+    page.wait_for_url("**/ideas/*/")
+    assert not outside, outside

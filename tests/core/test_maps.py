@@ -178,3 +178,72 @@ def test_pacts_map_page_feeds_the_component_and_swaps_with_htmx(client):  # type
     (feature,) = [f for f in data["features"] if f["id"] == pact.pk]
     assert feature["properties"]["status_label"] == "active"
     assert math.isclose(feature["geometry"]["coordinates"][1], 44.5)
+
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[11.30, 44.50], [11.40, 44.50], [11.40, 44.53], [11.30, 44.53], [11.30, 44.50]]
+    ],
+}
+
+
+def test_point_inside_a_boundary() -> None:
+    from django.core.exceptions import ValidationError
+
+    from cocity.core.geo import check_point_inside, point_inside
+
+    assert point_inside(SQUARE, 44.51, 11.35)
+    assert point_inside(SQUARE, 44.50, 11.35)  # on the edge
+    assert not point_inside(SQUARE, 44.6, 11.35)
+    assert point_inside(None, 80, 170)
+    check_point_inside(SQUARE, None, None, place="Navile")  # no point: nothing to check
+    with pytest.raises(ValidationError) as caught:
+        check_point_inside(SQUARE, 44.6, 11.35, place="Navile")
+    assert caught.value.code == "outside_territory"
+    assert "outside Navile" in caught.value.messages[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lat", "lon", "problem"),
+    [
+        ("44.6", "11.35", "outside Navile"),
+        ("95", "11.35", "less than or equal to 90"),
+        ("44.5", "200", "less than or equal to 180"),
+        ("north", "11.35", "Enter a number"),
+        ("44.51", "11.35", None),
+    ],
+)
+def test_idea_form_keeps_the_point_in_the_space_territory(lat, lon, problem):  # type: ignore[no-untyped-def]
+    from cocity.plans.forms import IdeaForm
+    from tests.factories import UserFactory, process_in_phase
+
+    hood = TerritoryFactory(name="Navile", boundary=SQUARE)
+    process, _organiser = process_in_phase("collect")
+    process.space.territory = hood
+    process.space.save()
+    data = {"title": "Benches", "body": "Here.", "latitude": lat, "longitude": lon}
+    form = IdeaForm(data, user=UserFactory(), process=process)
+    assert form.is_valid() is (problem is None)
+    if problem:
+        assert problem in " ".join(
+            form.errors.get("latitude", []) + form.errors.get("longitude", [])
+        )
+
+
+@pytest.mark.django_db
+def test_commons_form_keeps_the_point_in_its_territory():  # type: ignore[no-untyped-def]
+    from cocity.commons.forms import CommonsForm
+
+    hood = TerritoryFactory(name="Navile", boundary=SQUARE)
+    base = {
+        "name": "Garden", "slug": "garden", "kind": "place", "territory": hood.pk,
+        "owner": "municipality", "condition": "good", "latitude": "44.6", "longitude": "11.35",
+    }  # fmt: skip
+    form = CommonsForm(base)
+    form.is_valid()
+    assert "outside Navile" in " ".join(form.errors.get("latitude", []))
+    form = CommonsForm({**base, "latitude": "44.51"})
+    form.is_valid()
+    assert "latitude" not in form.errors

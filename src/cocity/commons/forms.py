@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images
 from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
+from cocity.core.geo import check_point_inside
 from cocity.core.text import clean_plain_text
 from cocity.core.uploads import validate_image, validate_pdf
 from cocity.network.models import Territory, Topic
@@ -92,6 +93,17 @@ class CommonsForm(PlainTextMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         images.clean_picture(self, "cover")
+        territory = data.get("territory")
+        if territory is not None and territory.boundary:  # the point inside its place
+            try:
+                check_point_inside(
+                    territory.boundary,
+                    data.get("latitude"),
+                    data.get("longitude"),
+                    place=territory.name,
+                )
+            except ValidationError as error:
+                self.add_error("latitude", error)
         return data
 
 

@@ -93,3 +93,32 @@ class BoundaryField(forms.JSONField):
         if isinstance(data, str) and geojson.nesting_depth(data) > geojson.MAX_DEPTH:
             return True
         return super().has_changed(initial, data)
+
+
+def point_inside(boundary: dict[str, Any] | None, latitude: Any, longitude: Any) -> bool:
+    """Whether a point lies inside (or on the edge of) a boundary; True with no boundary."""
+    if not boundary:
+        return True
+    import shapely
+
+    shape = shapely.from_geojson(geojson._geometry_text(geojson.geometry_of(boundary)))
+    return bool(shapely.covers(shape, shapely.Point(float(longitude), float(latitude))))
+
+
+def check_point_inside(
+    boundary: dict[str, Any] | None, latitude: Any, longitude: Any, *, place: str
+) -> None:
+    """``ValidationError`` (code ``outside_territory``) when a map point lies outside the
+    boundary of ``place`` (a territory's name): the place picker keeps the pin inside, and the
+    server says so for anyone who types coordinates."""
+    if latitude is None or longitude is None:
+        return
+    if not (-90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180):
+        return  # out of range: the fields' own validators say so
+    if point_inside(boundary, latitude, longitude):
+        return
+    raise ValidationError(
+        _("This point is outside %(place)s: choose a place inside it on the map."),
+        code="outside_territory",
+        params={"place": place},
+    )

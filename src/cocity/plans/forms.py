@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocity.accounts.types import Actor
 from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
+from cocity.core.geo import check_point_inside
 from cocity.network.models import Organisation, Territory, Topic
 
 from .models import Action, Answer, Idea, Phase, PhaseKind, Process, ProgressUpdate
@@ -94,6 +96,22 @@ class IdeaForm(PlainTextMixin, forms.ModelForm):
                 "autocomplete": "off",
             }
         )
+        territory = process.space.territory if process.space_id else None
+        self.limit = territory if territory is not None and territory.boundary else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.limit is not None:
+            try:
+                check_point_inside(
+                    self.limit.boundary,
+                    data.get("latitude"),
+                    data.get("longitude"),
+                    place=self.limit.name,
+                )
+            except ValidationError as error:
+                self.add_error("latitude", error)
+        return data
 
 
 class ReasonForm(PlainTextMixin, forms.Form):

@@ -249,7 +249,12 @@
     canvas.className = "map-canvas";
     canvas.setAttribute("role", "region");
     canvas.setAttribute("aria-label", root.dataset.mapLabel || texts.map);
-    root.insertBefore(canvas, root.firstChild);
+    const help = root.querySelector(".map-picker-help");
+    if (help) {
+      help.id = help.id || "map-help-" + Math.random().toString(36).slice(2);
+      canvas.setAttribute("aria-describedby", help.id);
+    }
+    root.insertBefore(canvas, help ? help.nextSibling : root.firstChild);
     const fallback = root.querySelector(".map-fallback");
     if (fallback) {
       fallback.hidden = true;
