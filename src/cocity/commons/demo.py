@@ -359,6 +359,10 @@ def build() -> dict[str, int]:
     )
     _timeline(late, [day(d) for d in (-80, -79, -75)])
     del now
+    from cocity.core.demo.images import attach_cover  # drawn covers (decorative), once per row
+
+    for row in [*Commons.objects.filter(cover=""), *Pact.objects.filter(cover="")]:
+        attach_cover(row, seed=f"{row._meta.label}:{getattr(row, 'slug', '') or row.title}")
     return {
         "commons": Commons.objects.count(),
         "calls for care": CallForCare.objects.count(),

@@ -198,18 +198,21 @@ def picture_set(
     alt: str = "",
     decorative: bool = False,
     field: str | None = None,
+    prepared: Prepared | None = None,
 ) -> None:
     """Change the picture ``name`` of ``row`` (not saved): ``upload`` a new image, ``False`` to
     remove it, ``None`` to keep it; ``alt`` and ``decorative`` are always set. Files are written
-    by ``row.save()``; those replaced are deleted when the transaction commits."""
+    by ``row.save()``; those replaced are deleted when the transaction commits. ``prepared``:
+    an image ``prepare`` already made (the demo draws each illustration once per process)."""
     model_field = row._meta.get_field(name)
     if not isinstance(model_field, PictureField):
         raise TypeError(f"{type(row).__name__}.{name} is not a PictureField")
     error_field = field or name
     current: FieldFile = getattr(row, name)
     old = (current.name, list(getattr(row, f"{name}_variants") or [])) if current else None
-    if upload is not None and upload is not False:
-        prepared = prepare(upload, widths=model_field.widths, field=error_field)
+    if prepared is not None or (upload is not None and upload is not False):
+        if prepared is None:
+            prepared = prepare(upload, widths=model_field.widths, field=error_field)
         content = ContentFile(prepared.blobs[-1], name="picture.webp")
         content.cocity_picture = prepared  # type: ignore[attr-defined]
         setattr(row, name, content)
@@ -225,7 +228,7 @@ def picture_set(
     setattr(row, f"{name}_decorative", bool(decorative) and has_picture)
     if has_picture and not _described(row, name):
         raise ValidationError({f"{error_field}_alt": ALT_MISSING})
-    if old is not None and (upload is False or (upload is not None and upload is not False)):
+    if old is not None and (upload is not None or prepared is not None):
         storage = model_field.storage
         transaction.on_commit(lambda: delete_files(storage, *old))
 

@@ -581,6 +581,10 @@ def build() -> dict[str, int]:
     regs += _register(t, ["sophie", "amina"])
     del D
     # Written directly (not through the services): forget the list's cached choices.
+    from cocity.core.demo.images import attach_cover  # drawn covers (decorative), once per event
+
+    for event in Event.objects.filter(cover=""):
+        attach_cover(event)
     return {
         "event series": Series.objects.count(),
         "events": Event.objects.count(),
