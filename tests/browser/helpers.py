@@ -23,7 +23,11 @@ def log_in(page: Any, email: str, password: str) -> None:
 
 def log_out(page: Any) -> None:
     name = re.compile("log out|déconnexion", re.I)
-    page.get_by_role("banner").get_by_role("button", name=name).click()
+    banner = page.get_by_role("banner")
+    menu = banner.locator("details.account-menu")  # the person's menu (base.html)
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    banner.get_by_role("button", name=name).click()
     page.wait_for_load_state()
 
 

@@ -149,6 +149,7 @@ STATUS_TONES = {
     "in_progress": "info",
     "done": "ok",
     "completed": "ok",
+    "adopted": "ok",
     "blocked": "danger",
     "late": "danger",
     "closed": "neutral",
