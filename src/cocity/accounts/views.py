@@ -68,7 +68,7 @@ def time_zone(request: HttpRequest) -> HttpResponse:
     form = TimeZoneForm(request.POST)
     target = safe_next(request, fallback=reverse("accounts:me"))
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["time_zone"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["time_zone"]))
         return redirect(target)
     try:
         services.time_zone_set(user=user, time_zone=form.cleaned_data["time_zone"])

@@ -103,16 +103,3 @@ def session_time_text(
     return timezones.SEPARATOR.join(
         timezones.part_text(part, i == 0) for i, part in enumerate(parts)
     )
-
-
-@register.simple_tag
-def zone_name(name: str, moment: datetime | None = None) -> str:
-    """How people say a zone: "São Paulo time" ("heure de São Paulo")."""
-    from django.utils import timezone
-
-    valid = timezones.valid_zone(name)
-    if valid is None:
-        return ""
-    return timezones.zone_label(
-        valid, (moment or timezone.now()).astimezone(timezones.zone_of(valid))
-    )
