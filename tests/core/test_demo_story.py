@@ -1,13 +1,13 @@
 """The demo tells one true story whatever the day `cocity demo-data` runs (issue 16).
 
-The demo is built once per day tried (today, in a year, 29 February, 31 December, the week
-before Europe's clocks change), with ``timezone.now()`` moved to that day by time-machine during
-the build and the checks; each build is rolled back after its module's tests. Each test asserts
-one invariant of the story: no history step in the future, steps in order, signatures on the day
-of the "signed" step, reports after signing, deadlines after their step, an upcoming webinar with
-speakers and interpretation that one can register for, a past webinar with its materials, an
-open brainstorm that takes ideas, an action plan with progress, pledge reports due and overdue, a
-peer-learning cycle with two tracks to come; and a second run changes none of it.
+The demo is built once per day tried (today, in a year, 29 February, 31 December), with
+``timezone.now()`` moved to that day by time-machine during the build and the checks; each build
+is rolled back after its tests. Each test asserts one invariant of the story: no history step in
+the future, steps in order, signatures on the day of the "signed" step, reports after signing,
+deadlines after their step, an upcoming webinar with speakers and interpretation that one can
+register for, a past webinar with its materials, an open brainstorm that takes ideas, an action
+plan with progress, pledge reports due and overdue, a peer-learning cycle with two tracks to come
+(across a clock change, checked for every day of two years); and a second run changes none of it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cocity.commons.models import Pact, PactHistoryEntry, PactParty, PactReport, PactVersion
 from cocity.core.demo import DEMO_DOMAIN
+from cocity.events import demo as event_demo
 from cocity.events import services as event_services
 from cocity.events.models import Event, Registration, Session
 from cocity.participation.models import Comment, Support
@@ -41,11 +42,10 @@ def _days() -> list[dt.date]:
         in_a_year = today.replace(year=today.year + 1)
     except ValueError:  # today is 29 February
         in_a_year = today.replace(year=today.year + 1, day=28)
-    # 29 February and 31 December of the coming years; the week before the clocks change
-    # (the next peer-learning cycle must still start after today).
+    # 29 February and 31 December of the coming years (the days around a clock change are
+    # checked for every day of two years below, without building the demo each time).
     leap = next(y for y in range(today.year + 1, today.year + 9) if y % 4 == 0)
-    return [today, in_a_year, dt.date(leap, 2, 29), dt.date(today.year + 1, 12, 31),
-            dt.date(today.year + 1, 3, 22)]  # fmt: skip
+    return [today, in_a_year, dt.date(leap, 2, 29), dt.date(today.year + 1, 12, 31)]
 
 
 DAYS = _days()
@@ -224,6 +224,20 @@ def test_a_peer_learning_cycle_with_two_hemisphere_tracks_is_still_to_come(clock
     # The first cycle happened, in the same two tracks.
     first = Event.objects.get(slug="commoning-peer-learning-first-cycle")
     assert first.ends_at < now and first.tracks.count() == 2
+
+
+def test_the_next_cycle_straddles_a_clock_change_and_starts_in_two_weeks_whatever_the_day():
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    start = dt.date.today()
+    for n in range(2 * 366):
+        day = start + dt.timedelta(days=n)
+        first, second = event_demo._cycle_thursdays(day)
+        assert first.weekday() == second.weekday() == 3
+        assert first >= day + dt.timedelta(days=14), day
+        offsets = {
+            dt.datetime.combine(d, dt.time(15), tzinfo=paris).utcoffset() for d in (first, second)
+        }
+        assert len(offsets) == 2, day  # the clocks change between the two sessions
 
 
 def test_sessions_of_every_event_follow_its_dates(clock) -> None:
