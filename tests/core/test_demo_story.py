@@ -319,3 +319,21 @@ def test_a_second_run_duplicates_nothing_and_keeps_the_story(clock) -> None:
     test_no_history_step_is_in_the_future(clock)
     test_pact_histories_are_in_order_with_deadlines_after_their_step(clock)
     test_signatures_carry_the_day_of_the_signed_step_and_reports_come_after(clock)
+
+
+def test_each_demo_person_can_do_what_the_readme_says(clock) -> None:
+    """cocity.core.demo.ROLES (printed by demo-data, told in the README) is true."""
+    brainstorm = Process.objects.get(slug="cities-of-equality-brainstorm")
+    assert _user("claire").has_perm("plans.facilitate", brainstorm)
+    webinar = Event.objects.get(slug="co-producing-the-city-from-below-brazil-france")
+    assert _user("lena").has_perm("events.manage_registrations", webinar)
+    assert webinar.registrations.filter(user=_user("amina")).exists()
+    hub = Pact.objects.get(title="A neighbourhood hub in the former Corticella school")
+    for local in ("giulia", "ana", "youssef"):
+        assert _user(local).has_perm("commons.sign_pact", hub), local
+    garden = Pact.objects.get(title="Caring for the Fioravanti garden")
+    assert _user("nikos").has_perm("commons.report_pact", garden)
+    lyon = Pledge.objects.get(organisation__slug="metropole-de-lyon")
+    marseille = Pledge.objects.get(organisation__slug="ville-de-marseille")
+    assert _user("camille").has_perm("pledges.file_report", lyon) and not lyon.is_overdue()
+    assert _user("sophie").has_perm("pledges.file_report", marseille) and marseille.is_overdue()
