@@ -169,6 +169,9 @@ STATUS_TONES = {
     # pledges
     "due": "warning",
     "on_track": "ok",
+    "not_started": "neutral",
+    "delayed": "warning",
+    "abandoned": "danger",
 }
 
 
