@@ -281,11 +281,11 @@ def maps(**options: str) -> dict[str, Any]:
         return {"type": "Polygon", "coordinates": [ring]}
 
     city = TerritoryFactory(
-        name=f"Bologna {tag}", code=f"BO{tag}", kind=Territory.Kind.CITY,
+        name=f"Bologna {tag}", code=f"BO{tag.upper()}", kind=Territory.Kind.CITY,
         boundary=square(11.28, 44.46, 11.42, 44.54),
     )  # fmt: skip
     north = TerritoryFactory(
-        name=f"Navile {tag}", code=f"NA{tag}", kind=Territory.Kind.DISTRICT, parent=city,
+        name=f"Navile {tag}", code=f"NA{tag.upper()}", kind=Territory.Kind.DISTRICT, parent=city,
         boundary=square(11.30, 44.50, 11.40, 44.53),
     )  # fmt: skip
     TerritoryFactory(

@@ -147,12 +147,54 @@ def test_commons_map_filters_update_map_and_list(
     assert not outside, outside
 
 
+def test_place_page_map_names_its_neighbourhoods_and_shows_its_commons(
+    page: Any, outside: list[str], maps_data: dict  # type: ignore[type-arg]
+) -> None:
+    tag = maps_data["tag"]
+    page.goto(f"/places/{maps_data['city']}/")
+    root = _wait_for_map(page, ".map-places")
+    labels = root.locator(".map-label").all_inner_texts()
+    assert sorted(labels) == sorted([f"Navile {tag}", f"Santo Stefano {tag}"])
+    # The city's commons come from the pacts' bbox endpoint, clustered.
+    root.locator(".marker-cluster").first.wait_for()
+    zoom = _zoom(page)
+    root.locator(".leaflet-control-zoom-in").click()
+    _until(page, f"document.querySelector('[data-map]').leafletMap.getZoom() > {zoom}")
+    # A neighbourhood opens its page, with the keyboard too.
+    area = root.locator(f"path[data-area='{maps_data['north']}']")
+    area.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/places/{maps_data['north']}/")
+    _wait_for_map(page, ".map-places")
+    assert not outside, outside
+
+
+def test_ideas_map_follows_the_list(
+    page: Any, outside: list[str], maps_data: dict  # type: ignore[type-arg]
+) -> None:
+    tag = maps_data["tag"]
+    page.goto(f"/processes/{maps_data['process']}/ideas/")
+    root = _wait_for_map(page, ".map-points")
+    pin = root.locator(".map-pin", has_text=f"Benches on via Fioravanti {tag}")
+    pin.click()
+    popup = root.locator(".leaflet-popup-content a")
+    popup.wait_for()
+    assert popup.inner_text() == f"Benches on via Fioravanti {tag}"
+    popup.click()
+    page.wait_for_url("**/ideas/*/")
+    assert not outside, outside
+
+
 def test_map_pages_pass_axe(
     axe_page: Any,
     axe_source: str,
     maps_data: dict,  # type: ignore[type-arg]
 ) -> None:
-    paths = [f"/commons/map/?territory={maps_data['north']}"]
+    paths = [
+        f"/commons/map/?territory={maps_data['north']}",
+        f"/places/{maps_data['city']}/",
+        f"/processes/{maps_data['process']}/ideas/",
+    ]
     for path in paths:
         axe_page.set_viewport_size({"width": 1280, "height": 900})
         axe_page.goto(path)

@@ -227,3 +227,10 @@ def simplified(
     for slot, text in zip(slots, shapely.to_geojson(thin), strict=True):
         out[slot] = json.loads(text)
     return out
+
+
+def bounds(geometries: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """West, south, east, north around boundaries (already checked)."""
+    shapes = shapely.from_geojson([_ENCODER.encode(g) for g in geometries])
+    box = shapely.total_bounds(shapes)
+    return float(box[0]), float(box[1]), float(box[2]), float(box[3])

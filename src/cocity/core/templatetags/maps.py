@@ -9,11 +9,14 @@ and leaves the table (docs/decisions/0009-maps-on-leaflet.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from cocity.core import geojson
 
 register = template.Library()
 
@@ -51,3 +54,87 @@ def map_config() -> dict[str, Any]:
 @register.inclusion_tag("maps/assets.html")
 def map_assets() -> dict[str, Any]:
     return {"map_config": map_config()}
+
+
+@register.inclusion_tag("maps/places.html")
+def places_map(
+    places: Iterable[Any], *, outline: Any = None, points: str = "", label: str = ""
+) -> dict[str, Any]:
+    """A map of places (anything with ``boundary``, ``name``, ``code`` and
+    ``get_absolute_url``: territories), each area named on the map and opening its page;
+    ``outline`` (the place the page is about) drawn as a dashed edge around them; ``points`` a
+    bbox GeoJSON endpoint for what lies there. Boundaries simplified for the whole in view.
+    Nothing is drawn when no place has a boundary (the page's list says the same)."""
+    shown = [p for p in places if getattr(p, "boundary", None)]
+    if outline is not None and not getattr(outline, "boundary", None):
+        outline = None
+    if not shown and outline is not None:
+        shown, outline = [outline], None
+    if not shown:
+        return {"collection": None}
+    every = shown + ([outline] if outline is not None else [])
+    box = geojson.bounds([p.boundary for p in every])
+    shapes = geojson.simplified(
+        [p.boundary for p in every], tolerance=geojson.display_tolerance(*box)
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shape,
+            "properties": {"name": p.name, "code": p.code, "url": p.get_absolute_url()},
+        }
+        for p, shape in zip(shown, shapes, strict=False)
+    ]
+    if outline is not None:
+        features.insert(
+            0,
+            {
+                "type": "Feature",
+                "geometry": shapes[-1],
+                "properties": {"name": outline.name, "dashed": True, "weight": 2},
+            },
+        )
+    return {
+        "collection": {"type": "FeatureCollection", "features": features},
+        "element_id": f"places-map-{outline.code if outline is not None else 'all'}",
+        "points": points,
+        "label": label,
+    }
+
+
+@register.filter
+def joined(rows: Iterable[Any], attribute: str) -> list[Any]:
+    """The items of each row's ``attribute`` in one list: ``rows|joined:"cities"``."""
+    return [item for row in rows for item in getattr(row, attribute)]
+
+
+@register.inclusion_tag("maps/points.html")
+def points_map(items: Iterable[Any], *, label: str, element_id: str, status: str = "") -> dict:
+    """A clustered map of the items that have a ``latitude`` and ``longitude`` (ideas...):
+    each a marker with a popup (``title``, the ``status`` method or attribute's text, a link to
+    ``get_absolute_url``). The list the items come from is the text equivalent; put the tag in
+    the fragment htmx swaps, so that filters change the map and the list together."""
+    features = []
+    for item in items:
+        if getattr(item, "latitude", None) is None or getattr(item, "longitude", None) is None:
+            continue
+        text = getattr(item, status, "") if status else ""
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(item.longitude), float(item.latitude)],
+                },
+                "properties": {
+                    "title": str(item.title),
+                    "status_label": str(text() if callable(text) else text or ""),
+                    "url": item.get_absolute_url(),
+                },
+            }
+        )
+    return {
+        "collection": {"type": "FeatureCollection", "features": features} if features else None,
+        "element_id": element_id,
+        "label": label,
+    }

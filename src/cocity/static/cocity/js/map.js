@@ -90,8 +90,8 @@
     return L.divIcon({
       className: "map-pin" + (extra ? " " + extra : ""),
       html: '<span class="visually-hidden">' + escapeHtml(label) + "</span>",
-      iconSize: [22, 22],
-      iconAnchor: [11, 11],
+      iconSize: [26, 26], // a 24 px touch target at least (WCAG 2.2, 2.5.8)
+      iconAnchor: [13, 13],
       popupAnchor: [0, -10],
     });
   }
@@ -176,7 +176,7 @@
           color: props.stroke || "#252525",
           weight: props.weight || 1,
           fillColor: props.fill || "#cfe3d2",
-          fillOpacity: props.fill ? 0.75 : 0.35,
+          fillOpacity: props.dashed ? 0 : props.fill ? 0.75 : 0.35,
           dashArray: props.dashed ? "6 4" : null,
         };
       },
@@ -184,6 +184,9 @@
         const props = feature.properties || {};
         const name = props.name || props.title || "";
         const text = props.label ? name + ": " + props.label : name;
+        if (props.dashed) {
+          return; // the outline of the page's own place: no label, nothing to open
+        }
         if (withLabels && name) {
           layer.bindTooltip(escapeHtml(name), { permanent: true, direction: "center", className: "map-label" });
         } else if (text) {
