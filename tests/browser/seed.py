@@ -289,7 +289,7 @@ def maps(**options: str) -> dict[str, Any]:
         boundary=square(11.30, 44.50, 11.40, 44.53),
     )  # fmt: skip
     TerritoryFactory(
-        name=f"Santo Stefano {tag}", code=f"SS{tag}", kind=Territory.Kind.DISTRICT, parent=city,
+        name=f"Santo Stefano {tag}", code=f"SS{tag.upper()}", kind=Territory.Kind.DISTRICT, parent=city,
         boundary=square(11.30, 44.47, 11.40, 44.50),
     )  # fmt: skip
     spots = [(44.5128, 11.3520 + i * 0.0004) for i in range(5)]
