@@ -551,6 +551,74 @@ def build() -> dict[str, int]:
     )
     regs += _register(west, ["giulia"])
     regs += _register(east, ["minjun"])
+    # The Cities of Equality partnership: the Paris meeting that refined the older brainstorm's
+    # ideas (plans/demo.py: its refine phase opens 778 days ago), and the online workshop where
+    # the partners prioritise the open brainstorm's ideas (it closes in 42 days).
+    paris_meeting = _event(
+        "cities-of-equality-partnership-meeting-paris",
+        space="cities-of-equality",
+        orgs=["anct", "eukn"],
+        city="FR-PAR",
+        topics=["spatial-segregation", "social-inclusion"],
+        title="Cities of Equality: partnership meeting in Paris",
+        summary="Partners refine the preliminary list of actions on spatial segregation, social "
+        "inclusion and equality.",
+        description="Two days of work on the ideas of the online brainstorming: better data on "
+        "segregation at city and neighbourhood level, peer exchanges between local "
+        "authorities, and actionable solutions for the draft action plan.",
+        kind=Event.Kind.WORKSHOP,
+        format=Event.Format.IN_PERSON,
+        time_zone=PARIS,
+        venue_name="Agence nationale de la cohésion des territoires",
+        venue_address="20 avenue de Ségur, 75007 Paris",
+        languages=["en", "fr"],
+        interpretation=["fr>en", "en>fr"],
+        registration_mode=Event.Registration.INTERNAL,
+    )
+    meeting_day = on_or_before(today - timedelta(days=778 - 50), 2)
+    t = _track(
+        paris_meeting,
+        "Meeting",
+        [
+            (meeting_day, time(9, 30), time(17)),
+            (meeting_day + timedelta(days=1), time(9), time(13)),
+        ],
+        capacity=40,
+    )
+    regs += _register(t, ["claire", "pieter", "sophie"], attended=True)
+    prioritise = _event(
+        "cities-of-equality-prioritisation-workshop",
+        space="cities-of-equality",
+        orgs=["anct", "eukn"],
+        topics=["spatial-segregation", "social-inclusion", "citizen-engagement"],
+        title="Cities of Equality: prioritising the ideas together",
+        summary="The brainstorm is closed: partners and participants choose together which "
+        "ideas become the next round of actions.",
+        description="An online workshop to prioritise the ideas of the brainstorm on inclusive "
+        "neighbourhoods. Everyone who posted, supported or commented an idea is welcome.\n\n"
+        "French/English, English/French interpretation is available throughout.",
+        kind=Event.Kind.WORKSHOP,
+        format=Event.Format.ONLINE,
+        time_zone=PARIS,
+        extra_zones=["Africa/Dakar"],
+        languages=["en", "fr"],
+        interpretation=["fr>en", "en>fr"],
+        online_url="https://zoom.example.org/j/cities-of-equality-prioritising",
+    )
+    _speakers(
+        prioritise,
+        [
+            ("Claire Dubois", "Agence nationale de la cohésion des territoires", Speaker.Role.HOST),
+            ("Pieter Janssens", "European Urban Knowledge Network", Speaker.Role.MODERATOR),
+        ],
+    )
+    t = _track(
+        prioritise,
+        "Workshop",
+        [(on_or_after(today + timedelta(days=49), 2), time(10), time(12, 30))],
+        capacity=120,
+    )
+    regs += _register(t, ["claire", "pieter", "sophie"])
     workshop = _event(
         "belle-de-mai-housing-workshop",
         space="fairville-lab-marseille",

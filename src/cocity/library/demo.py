@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cocity.core.demo import at
 from cocity.network.models import Organisation, Space, Territory, Topic
 from cocity.search.index import reindex_all
 
@@ -398,7 +399,8 @@ def build() -> dict[str, int]:
                 "summary": summary,
                 "body": body,
                 "status": LibraryItem.Status.PUBLISHED,
-                "published_at": now,
+                # Published on the day it carries (never after now), not when the demo ran.
+                "published_at": min(now, at(day, 10)),
                 "author": _author(org_slugs),
             },
         )

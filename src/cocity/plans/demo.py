@@ -66,6 +66,7 @@ ACTIONS = [
     ("Library of policy examples against segregation", "Collect and publish policy examples, with EUKN's case studies.", "spatial-segregation", "eukn", ["anct"], "plan+30", 60, "in_progress", 60, [2], [(100, "Twelve examples documented.", 60)]),
     ("Peer-to-peer exchange programme", "Exchanges between local authorities within and outside the partnership.", "social-inclusion", "anct", [], 45, 400, "planned", 0, [3], []),
     ("Recommendations on access to EU funding", "Advice to the European Commission on how local authorities reach funding for equality.", "social-inclusion", "anct", ["eukn"], "plan+60", -30, "delayed", 15, [4], [(45, "First draft delayed to include the new funding period.", 15)]),
+    ("Inventory of segregation data in partner cities", "Which data each partner city holds on segregation, at which scale, and who may use it.", "spatial-segregation", "eukn", ["anct"], "plan+7", -200, "done", 100, [], [(330, "Inventory started with the first seven cities.", 40), (210, "Inventory published: 14 cities, 37 data sources.", 100)]),
     ("Co-governance with vulnerable communities", "Gather and share practices of citizen engagement and co-governance.", "citizen-engagement", None, [], None, None, "proposed", 0, [5, 6, 7], []),
 ]  # fmt: skip
 
