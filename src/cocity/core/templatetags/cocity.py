@@ -140,6 +140,7 @@ STATUS_TONES = {
     "full": "warning",
     "waitlist": "warning",
     "cancelled": "danger",
+    "postponed": "warning",
     "canceled": "danger",
     "draft": "neutral",
     "past": "neutral",
