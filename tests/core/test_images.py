@@ -264,3 +264,59 @@ def test_pattern_svg_is_deterministic_and_only_shapes():
 )
 def test_initials(name, expected):
     assert images.initials(name) == expected
+
+
+def _edit_data(space: Space, **changes) -> dict:
+    data = {
+        "name": space.name,
+        "kind": space.kind,
+        "summary": space.summary,
+        "description": space.description,
+        "visibility": space.visibility,
+        "join_policy": space.join_policy,
+        "cover_alt": space.cover_alt,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_edit_form_keeps_the_cover_changes_its_alt_text_and_removes_it(
+    django_capture_on_commit_callbacks,
+):
+    space = _space_with_cover(photo())
+    admin = space.memberships.get().user
+    client = Client()
+    client.force_login(admin)
+    url = f"/spaces/{space.slug}/edit/"
+    page = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert "Children planting beans in the yard" in page  # the current alt text, to change
+    name = space.cover.name
+    response = client.post(url, _edit_data(space, cover_alt="Beans in June"))
+    assert response.status_code == 302
+    space.refresh_from_db()
+    assert (space.cover.name, space.cover_alt) == (name, "Beans in June")
+    response = client.post(url, _edit_data(space, cover_alt=""))  # kept cover, no text: refused
+    assert response.status_code == 200
+    assert "Describe the image for people who cannot see it" in response.content.decode()
+    space.refresh_from_db()
+    assert space.cover_alt == "Beans in June"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, _edit_data(space, cover_alt="", **{"cover-clear": "on"}))
+    assert response.status_code == 302
+    space.refresh_from_db()
+    assert not space.cover and space.cover_variants == []
+    assert stored_files() == []
+
+
+def test_pages_show_the_cover_in_the_header_and_on_cards():
+    space = _space_with_cover(photo())
+    detail = Client().get(space.get_absolute_url()).content.decode()
+    assert 'class="picture picture-header"' in detail
+    assert 'fetchpriority="high"' in detail
+    listing = Client().get("/spaces/").content.decode()
+    assert 'class="picture picture-card"' in listing
+    assert 'loading="lazy"' in listing
+    other = SpaceFactory()
+    listing = Client().get("/spaces/").content.decode()
+    assert listing.count("picture-pattern") >= 1, other

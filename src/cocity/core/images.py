@@ -209,7 +209,7 @@ def picture_set(
         raise TypeError(f"{type(row).__name__}.{name} is not a PictureField")
     error_field = field or name
     current: FieldFile = getattr(row, name)
-    old = (current.name, list(getattr(row, f"{name}_variants") or [])) if current else None
+    old = (current.name or "", list(getattr(row, f"{name}_variants") or [])) if current else None
     if prepared is not None or (upload is not None and upload is not False):
         if prepared is None:
             prepared = prepare(upload, widths=model_field.widths, field=error_field)
@@ -285,7 +285,8 @@ def sources(file: FieldFile) -> list[Source]:
     variants = list(getattr(row, f"{name}_variants", None) or [])
     if not variants:  # stored some other way: the file alone, of unknown size
         return [Source(file.url, 0, 0)]
-    found = [Source(file.storage.url(variant_name(file.name, w)), w, h) for w, h in variants[:-1]]
+    stored = file.name or ""
+    found = [Source(file.storage.url(variant_name(stored, w)), w, h) for w, h in variants[:-1]]
     width, height = variants[-1]
     return [*found, Source(file.url, width, height)]
 

@@ -49,7 +49,7 @@ def illustration(seed: str, *, size: tuple[int, int] = (1440, 810)) -> bytes:
     draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=sun)
     for index, colour in enumerate(hills):  # two rows of hills, the nearer one lower and darker
         base = height * (0.55 + 0.12 * index)
-        points = [(0, height)]
+        points: list[tuple[float, float]] = [(0, height)]
         for x in range(0, width + 200, 200):
             points.append((x, base + rng.randint(-height // 12, height // 12)))
         points.append((width, height))
