@@ -167,3 +167,54 @@ def test_the_text_tag_for_mails():
     )
     # (The day is shown with its year from next year on: only the times are compared.)
     assert text.endswith(", 22:00–23:00 (Seoul time) · 14:00–15:00 Paris time")
+
+
+# The visitor's zone: the checked cookie, and one cached copy of a page per zone ---------------
+
+
+def _script_tag(html: str) -> str:
+    import re
+
+    match = re.search(r'<script src="[^"]*timezone\.js"[^>]*>', html)
+    assert match, "base.html loads timezone.js"
+    return match.group(0)
+
+
+@pytest.mark.django_db
+def test_a_visitor_without_a_zone_is_told_so_and_the_script_offers_the_device_zone(client):
+    tag = _script_tag(client.get("/").content.decode())
+    assert 'data-zone="Europe/Brussels"' in tag  # the site's zone (tests)
+    assert 'data-zone-chosen=""' in tag and 'data-signed-in=""' in tag
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cookie", ["Not/AZone", "America%2FSao_Paulo", "../../etc/passwd", "x" * 70]
+)
+def test_a_cookie_that_is_not_a_zone_counts_as_none(client, cookie):
+    client.get("/")  # the page for visitors without a zone, now cached
+    client.cookies["cocity_tz"] = cookie
+    html = client.get("/").content.decode()
+    assert 'data-zone-chosen=""' in _script_tag(html)
+    assert "Times are shown in Europe/Brussels." in html
+
+
+@pytest.mark.django_db
+def test_each_zone_gets_its_own_cached_page(client):
+    client.get("/")
+    client.cookies["cocity_tz"] = "America/Sao_Paulo"
+    first = client.get("/").content.decode()
+    assert 'data-zone="America/Sao_Paulo" data-zone-chosen="1"' in first
+    client.cookies["cocity_tz"] = "Asia/Tokyo"
+    assert 'data-zone="Asia/Tokyo" data-zone-chosen="1"' in client.get("/").content.decode()
+    del client.cookies["cocity_tz"]
+    assert 'data-zone-chosen=""' in _script_tag(client.get("/").content.decode())
+
+
+@pytest.mark.django_db
+def test_the_footer_form_refuses_an_unknown_zone_with_a_message(client):
+    response = client.post("/timezone/", {"time_zone": "Europe/Atlantis", "next": "/"}, follow=True)
+    assert "“Europe/Atlantis” is not a time zone name such as Europe/Paris." in (
+        response.content.decode()
+    )
+    assert "cocity_tz" not in client.cookies or not client.cookies["cocity_tz"].value
