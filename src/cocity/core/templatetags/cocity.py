@@ -89,7 +89,7 @@ def month(value: datetime.date | datetime.datetime | str | None) -> str:
     """A month: "December 2026" / "décembre 2026" (also from a "2026-12" key)."""
     if isinstance(value, str):
         try:
-            value = datetime.date.fromisoformat(f"{value[:7]}-01")
+            return _format(datetime.date.fromisoformat(f"{value[:7]}-01"), "YEAR_MONTH_FORMAT")
         except ValueError:
             return value
     return _format(value, "YEAR_MONTH_FORMAT")
