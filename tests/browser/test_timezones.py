@@ -110,13 +110,20 @@ def test_a_new_account_starts_with_the_device_zone(zoned: Any, server: Any):
     assert page.locator("select[name=time_zone]").input_value() == "Asia/Tokyo"
 
 
-def test_a_signed_in_person_without_a_zone_is_offered_the_device_zone(zoned: Any, server: Any):
+def test_a_signed_in_person_without_a_zone_is_offered_the_device_zone(
+    zoned: Any, server: Any, axe_source: str
+):
     data = server.seed("start", zone="")
-    page = zoned("Asia/Seoul")
+    page = zoned("Asia/Seoul", bypass_csp=True)
     log_in(page, data["email"], data["password"])
     offer = page.locator("#timezone-offer")
     offer.wait_for(state="visible")
     assert "Show times in Asia/Seoul, your device's zone?" in offer.inner_text()
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    assert not [v for v in violations if v["impact"] in BLOCKING], violations
+    # Keyboard: the offer's button is reached and used like any other.
+    offer.get_by_role("button", name="Use it").focus()
     offer.get_by_role("button", name="Use it").click()
     page.wait_for_load_state()
     assert "Times are now shown in Asia/Seoul." in page.content()
