@@ -27,6 +27,7 @@ from cocity.core.demo import DEMO_DOMAIN
 from cocity.events import demo as event_demo
 from cocity.events import services as event_services
 from cocity.events.models import Event, Registration, Session
+from cocity.library.models import LibraryItem
 from cocity.participation.models import Comment, Support
 from cocity.plans import services as plan_services
 from cocity.plans.models import Idea, Process, ProgressUpdate
@@ -96,6 +97,7 @@ def test_no_history_step_is_in_the_future(clock) -> None:
         (Comment, "created_at"),
         (Support, "created_at"),
         (Registration, "created_at"),
+        (LibraryItem, "published_at"),
     ]:
         late = model.objects.filter(**{f"{field}__gt": now})
         assert not late.exists(), (model.__name__, field, list(late.values_list(field)[:3]))
@@ -268,6 +270,24 @@ def test_the_cities_of_equality_brainstorm_is_open_for_ideas(clock) -> None:
         process=brainstorm, author=_user("amina"), title="Une idée de Dakar", body="Texte."
     )
     assert idea.pk
+
+
+def test_the_partners_prioritise_the_ideas_after_the_brainstorm_closes(clock) -> None:
+    brainstorm = Process.objects.get(slug="cities-of-equality-brainstorm")
+    prioritise = brainstorm.phases.get(kind="prioritise")
+    workshop = Event.objects.get(slug="cities-of-equality-prioritisation-workshop")
+    day = timezone.localdate(workshop.starts_at)
+    assert prioritise.starts_on <= day <= prioritise.ends_on
+    assert workshop.speakers.exists()
+
+
+def test_no_webinar_or_workshop_between_christmas_and_new_year(clock) -> None:
+    for event in Event.objects.filter(starts_at__gt=timezone.now()):
+        day = timezone.localdate(event.starts_at)
+        assert not ((day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 6)), (
+            event.slug,
+            day,
+        )
 
 
 def test_an_older_brainstorm_became_an_action_plan_with_progress(clock) -> None:

@@ -166,6 +166,15 @@ def _questions(event: Event) -> None:
     )
 
 
+def _after_holidays(day: date) -> date:
+    """Nobody holds a webinar between Christmas and New Year: a day from 20 December to
+    6 January moves to the same weekday in the second week of January."""
+    if (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 6):
+        year = day.year + 1 if day.month == 12 else day.year
+        return on_or_after(date(year, 1, 7), day.weekday())
+    return day
+
+
 def _last_sunday(year: int, month: int) -> date:
     """Europe's clocks change on the last Sunday of March and of October."""
     last = date(year, month + 1, 1) - timedelta(days=1)
@@ -220,8 +229,8 @@ def build() -> dict[str, int]:
     # key learnings (later). Webinars on Thursdays, the presentation on a Monday.
     defending_day = on_or_before(today - timedelta(days=56), 3)
     manifesto_day = on_or_before(today - timedelta(days=35), 0)
-    from_below_day = on_or_after(today + timedelta(days=21), 3)
-    learnings_day = on_or_after(today + timedelta(days=70), 3)
+    from_below_day = _after_holidays(on_or_after(today + timedelta(days=21), 3))
+    learnings_day = _after_holidays(on_or_after(today + timedelta(days=70), 3))
     defending = _event(
         "defending-meaningful-urban-co-production-at-scale",
         space="enabler-series",
@@ -615,7 +624,7 @@ def build() -> dict[str, int]:
     t = _track(
         prioritise,
         "Workshop",
-        [(on_or_after(today + timedelta(days=49), 2), time(10), time(12, 30))],
+        [(_after_holidays(on_or_after(today + timedelta(days=49), 2)), time(10), time(12, 30))],
         capacity=120,
     )
     regs += _register(t, ["claire", "pieter", "sophie"])
@@ -643,7 +652,7 @@ def build() -> dict[str, int]:
     t = _track(
         workshop,
         "Atelier",
-        [(on_or_after(today + timedelta(days=7), 1), time(18), time(20, 30))],
+        [(_after_holidays(on_or_after(today + timedelta(days=7), 1)), time(18), time(20, 30))],
         capacity=25,
     )
     regs += _register(t, ["sophie", "amina"])

@@ -240,8 +240,10 @@ def build() -> dict[str, int]:
         brainstorm,
         [
             ("collect", "Online brainstorming", opened, closes),
-            ("prioritise", "Prioritising together", closes + D(days=1), closes + D(days=21)),
-            ("plan", "Drafting the actions", closes + D(days=22), closes + D(days=120)),
+            # Five weeks, so that the partners' online workshop (events/demo.py: a week after
+            # the brainstorm closes, or after the new year's holidays) falls inside it.
+            ("prioritise", "Prioritising together", closes + D(days=1), closes + D(days=35)),
+            ("plan", "Drafting the actions", closes + D(days=36), closes + D(days=134)),
         ],
     )
     new_ideas = _ideas(brainstorm, NEW_IDEAS, opened, 2)
