@@ -431,6 +431,8 @@ def main() -> None:
         ("spaces directory", "/spaces/"),
         ("organisations directory", "/organisations/"),
         ("places directory", "/places/"),
+        # The space, organisation and place pages are hubs (cocity.core.hubs): each capability's
+        # section is read there; the per-app benchmarks measure them over their own rows.
         ("a space", f"/spaces/{data['sample_space']}/"),
         ("an organisation", f"/organisations/{data['sample_organisation']}/"),
         ("a place", f"/places/{data['sample_territory']}/"),

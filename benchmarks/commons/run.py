@@ -54,6 +54,9 @@ def main() -> None:
         ("map data, visible area", "/commons/map.geojson?bbox=11.25,44.45,11.40,44.55"),
         ("map data, neighbourhood filter", "/commons/map.geojson?territory=BX-CITY-01-3"),
         ("SVG map page", "/commons/map/?bbox=11.30,44.48,11.33,44.50"),
+        # Hub pages (cocity.core.hubs) over every benchmark commons and pact.
+        ("the city's organisation (hub page)", "/organisations/bench-city/"),
+        ("the city (hub page)", "/places/BX-CITY/"),
     ]
     load_before = os.getloadavg()
     with harness.serving(env, args, "gunicorn-commons.log") as (base, server):

@@ -71,6 +71,8 @@ def main() -> None:
         ("event list, online webinars", "/events/?kind=webinar&format=online"),
         ("event page", f"/events/bench-event-{events // 2 + 1}/"),
         ("personal feed, 200 events", feed),
+        # The hub page of the space that holds every benchmark event (cocity.core.hubs).
+        ("the events' space (hub page)", "/spaces/bench-events/"),
     ]
     load_before = os.getloadavg()
     with harness.serving(env, args, "gunicorn-events.log") as (base, server):

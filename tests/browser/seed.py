@@ -323,6 +323,80 @@ def maps(**options: str) -> dict[str, Any]:
     }
 
 
+def hub(**options: str) -> dict[str, Any]:
+    """One lab with every kind of work (issue 16, hubs): in a neighbourhood of a city, owned by
+    the city hall; an upcoming event, a process collecting ideas with an action plan, a published
+    case study, a pact for a garden, a pledge campaign with a published pledge, a data set of the
+    city."""
+    from django.utils import timezone
+
+    from cocity.insights.models import DataSet
+    from cocity.network.models import Organisation, Territory
+    from tests.factories import (
+        ActionFactory,
+        CampaignFactory,
+        CommonsFactory,
+        LibraryItemFactory,
+        OrganisationFactory,
+        PactFactory,
+        SpaceFactory,
+        TerritoryFactory,
+        event_with_session,
+        pledge_with_measures,
+        process_in_phase,
+    )
+
+    tag = secrets.token_hex(3)
+    city = TerritoryFactory(name=f"Fairville {tag}", code=f"FV{tag.upper()}", kind=Territory.Kind.CITY)
+    hood = TerritoryFactory(
+        name=f"Belle de Mai {tag}", code=f"FV{tag.upper()}-1", kind=Territory.Kind.NEIGHBOURHOOD,
+        parent=city,
+    )  # fmt: skip
+    hall = OrganisationFactory(
+        name=f"Fairville city hall {tag}", slug=f"fairville-{tag}",
+        kind=Organisation.Kind.LOCAL_GOVERNMENT, home_territory=city,
+    )  # fmt: skip
+    lab = SpaceFactory(name=f"Fairville lab {tag}", slug=f"fairville-lab-{tag}", territory=hood)
+    lab.organisations.add(hall)
+    event, _track = event_with_session(
+        space=lab, title=f"Neighbourhood dialogue {tag}", slug=f"dialogue-{tag}", territory=hood
+    )
+    process, _organiser = process_in_phase(
+        "collect", space=lab, title=f"Brainstorm on shared yards {tag}", slug=f"yards-{tag}"
+    )
+    ActionFactory(process=process, title=f"Open the school yard {tag}", status="in_progress",
+                  progress=40)  # fmt: skip
+    item = LibraryItemFactory(
+        space=lab, status="published", title=f"Case study: a yard for all {tag}",
+        published_at=timezone.now(), published_on=timezone.localdate(),
+    )  # fmt: skip
+    commons = CommonsFactory(
+        organisation=hall, territory=hood, name=f"Community garden {tag}", slug=f"garden-{tag}"
+    )
+    pact = PactFactory(commons=commons, title=f"Pact for the garden {tag}")
+    campaign = CampaignFactory(
+        organisation=hall, name=f"Fair city pledges {tag}", slug=f"fair-{tag}"
+    )
+    pledge = pledge_with_measures(campaign=campaign, organisation=hall)
+    dataset = DataSet.objects.create(
+        city=city, name=f"Census {tag}", year=2024, groups=[{"column": "born_abroad"}],
+        status=DataSet.Status.READY,
+    )  # fmt: skip
+    return {
+        "space": lab.get_absolute_url(),
+        "organisation": hall.get_absolute_url(),
+        "city": city.get_absolute_url(),
+        "event": event.title,
+        "process": process.title,
+        "item": item.title,
+        "pact": pact.title,
+        "campaign": campaign.name,
+        "pledge": pledge.title,
+        "dataset": str(dataset),
+        "names": {"space": lab.name, "organisation": hall.name, "city": city.name},
+    }
+
+
 def start(**options: str) -> dict[str, Any]:
     """A person with a start page to look at: registered for a webinar (Paris time), following a
     brainstorm that collects ideas, with an unread notification; and a person without a zone
@@ -370,6 +444,7 @@ SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "commons": commons,
     "insights": insights,
     "library": library,
+    "hub": hub,
 }
 
 

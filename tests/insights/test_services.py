@@ -14,7 +14,7 @@ from django.test import TestCase
 from cocity.insights import services
 from cocity.insights.models import DataSet, ImportJob, StagedUnit, Unit
 
-from .platform_helpers import GROUPS, ROWS, counts_csv, grid_city, square
+from .platform_helpers import GROUPS, ROWS, counts_csv, grid_city, square, task_callbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def test_a_large_replacement_puts_its_units_name_and_results_on_at_once():
         _queued(city, counts_csv(hoods, later), name="Census 2", dataset=dataset)
     dataset.refresh_from_db()
     assert dataset.name == "Census" and _units(dataset)[0][1] == [100, 50]  # not yet
-    callbacks[0]()
+    task_callbacks(callbacks)[0]()
     dataset.refresh_from_db()
     assert dataset.name == "Census 2" and dataset.status == "ready"
     assert sorted(c for _t, c in _units(dataset)) == sorted([a, b] for a, b, _t in later)
@@ -289,7 +289,7 @@ def test_a_queued_import_runs_once(settings):
     services.import_job_run(job_id=job.pk)
     assert Unit.objects.count() == 0 and not StagedUnit.objects.exists()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
-    callbacks[0]()
+    task_callbacks(callbacks)[0]()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and Unit.objects.count() == 6
     finished_at = job.finished_at

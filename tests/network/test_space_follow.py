@@ -204,3 +204,76 @@ def test_daily_digest_carries_the_news(django_capture_on_commit_callbacks):
 
     assert [m.to for m in mail.outbox] == [[follower.email]]
     assert "New event in Fairville lab: Walk" in mail.outbox[0].body
+
+
+# Content that belongs to no space: told to the spaces whose page shows it -------------------
+
+
+def test_a_submitted_pact_is_news_for_the_spaces_of_its_organisation_and_place():
+    from tests.commons import scenario
+
+    w = scenario.world()
+    owned = SpaceFactory()
+    owned.organisations.add(w.comune)
+    in_the_city = SpaceFactory(territory=w.city)
+    elsewhere = SpaceFactory(territory=w.other)
+    told = [_following(space) for space in (owned, in_the_city)]
+    untold = _following(elsewhere)
+
+    pact = scenario.draft(w)
+    scenario.commit_all(pact, pact.created_by)
+    assert not Notification.objects.exists()  # a draft is nobody's news
+
+    from cocity.commons import services as commons_services
+
+    commons_services.pact_transition(pact=pact, action="submit", actor=pact.created_by)
+
+    recipients = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert recipients == {person.pk for person in told}
+    assert untold.pk not in recipients
+    assert Notification.objects.filter(url=pact.get_absolute_url()).count() == 2
+
+
+def test_a_new_campaign_is_news_for_the_spaces_its_organisation_owns():
+    from tests.factories import OrganisationFactory
+
+    city_hall = OrganisationFactory()
+    owned = SpaceFactory()
+    owned.organisations.add(city_hall)
+    follower = _following(owned)
+    _following(SpaceFactory())
+    from cocity.pledges import services as pledge_services
+    from tests.factories import european_pillar
+
+    campaign = pledge_services.campaign_create(
+        organisation=city_hall, framework=european_pillar(), name="Fair city", slug="fair-city"
+    )
+
+    assert list(Notification.objects.values_list("recipient_id", "url")) == [
+        (follower.pk, campaign.get_absolute_url())
+    ]
+
+
+def test_a_new_data_set_is_news_for_the_spaces_in_its_city():
+    from cocity.insights import services as insight_services
+    from tests.insights.platform_helpers import GROUPS, grid_city
+
+    city, hoods = grid_city(2, 1)
+    lab = SpaceFactory(territory=hoods[0])
+    follower = _following(lab)
+    _following(SpaceFactory())
+    rows = "\n".join(f"{hood.code},3,4,7" for hood in hoods)
+
+    dataset = insight_services.dataset_import(
+        city=city, name="Census", source="", year=2021, groups=GROUPS, total_column="total",
+        id_column="code", csv_text=f"code,a,b,total\n{rows}\n",
+    )  # fmt: skip
+
+    assert list(Notification.objects.values_list("recipient_id", "url")) == [
+        (follower.pk, dataset.get_absolute_url())
+    ]
+    insight_services.dataset_import(
+        city=city, name="Census", source="", year=2021, groups=GROUPS, total_column="total",
+        id_column="code", csv_text=f"code,a,b,total\n{rows}\n", dataset=dataset,
+    )  # fmt: skip
+    assert Notification.objects.count() == 1  # new counts for the same data set: no news

@@ -25,6 +25,7 @@ from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.core.reminders import send_once, unsent
 from cocity.network.models import Organisation, Territory
 from cocity.network.rules import is_org_editor
+from cocity.network.selectors.hubs import spaces_gathering
 from cocity.participation import services as participation
 from cocity.participation.models import Comment, Report
 from cocity.search import index as search_index
@@ -431,7 +432,25 @@ def pact_transition(*, pact: Pact, action: str, actor: Actor, reason: str = "") 
             _first_version(locked, actor)
         if row.who == lifecycle.OFFICER or action == "submit":
             _tell_proponent(locked, action=action, reason=reason)
+        if action == "submit":  # public from now on: news on the pages that show it
+            _tell_space_followers(locked, actor)
     return locked
+
+
+def _tell_space_followers(pact: Pact, actor: Actor) -> None:
+    """A new public pact: the followers of the spaces whose page shows it (those of the commons'
+    organisation, those in its place) are notified (participation.space_news)."""
+    commons = pact.commons
+    participation.space_news(
+        spaces=spaces_gathering(
+            organisation_id=commons.organisation_id, territory_path=commons.territory_path
+        ),
+        kind="space_publication",
+        message=_("New collaboration pact for %(commons)s: %(title)s")
+        % {"commons": commons.name, "title": pact.title},
+        url=pact.get_absolute_url(),
+        actor=actor,
+    )
 
 
 def _merge_target(competing: Pact) -> Pact:

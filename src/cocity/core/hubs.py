@@ -51,6 +51,12 @@ ITEMS_PER_SECTION = 4
 ACTIVITY_ITEMS = 6
 
 
+def paths_up(path: str) -> list[str]:
+    """A materialised path and those of its ancestors: "FR/FR-MRS/" -> ["FR/", "FR/FR-MRS/"]."""
+    parts = [part for part in path.split("/") if part]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 @dataclass(frozen=True)
 class HubScope:
     """What a hub gathers. ``spaces`` and ``organisations`` are querysets of ids (used as
@@ -75,8 +81,7 @@ class HubScope:
     @property
     def territory_paths_up(self) -> list[str]:
         """The territory's path and those of the territories it lies in ("FR/", "FR/FR-MRS/")."""
-        parts = [part for part in self.territory_path.split("/") if part]
-        return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        return paths_up(self.territory_path)
 
     def match(
         self,

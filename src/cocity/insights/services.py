@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cocity.accounts.types import Actor
@@ -30,6 +31,8 @@ from cocity.core import geojson
 from cocity.core.geojson import GeoJSONError
 from cocity.core.queue import enqueue_with_writes
 from cocity.network.models import Territory
+from cocity.network.selectors.hubs import spaces_gathering
+from cocity.participation import services as participation
 
 from . import inference
 from .io import CountsTable, InputError, Problem, check_header, parse_counts
@@ -352,7 +355,22 @@ def dataset_import(
         target.save()
         _write_units(target, rows)
         dataset_compute(dataset=target, options=options)
+        if dataset is None:
+            _tell_space_followers(target)
     return target
+
+
+def _tell_space_followers(dataset: DataSet) -> None:
+    """A new data set of a city: the followers of the spaces in the city (or around it) are
+    notified (participation.space_news)."""
+    participation.space_news(
+        spaces=spaces_gathering(territory_path=dataset.city.path, both_ways=True),
+        kind="space_publication",
+        message=_("New data set for %(city)s: %(name)s")
+        % {"city": dataset.city.name, "name": str(dataset)},
+        url=dataset.get_absolute_url(),
+        actor=dataset.created_by_id,
+    )
 
 
 def dataset_import_queued(
@@ -554,6 +572,7 @@ def _run(job: ImportJob) -> None:
     results = _checked_results(candidate, checked, order, options)
     with transaction.atomic():
         target = DataSet.objects.select_for_update().get(pk=dataset.pk)
+        new = target.status != DataSet.Status.READY
         _apply(target, spec)
         target.units.all().delete()
         if _move_staged(job, target) != len(order):
@@ -564,6 +583,8 @@ def _run(job: ImportJob) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, rows_done=len(order), finished_at=timezone.now()
         )
+        if new:
+            _tell_space_followers(target)
 
 
 def _decoded(data: bytes) -> str:

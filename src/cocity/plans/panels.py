@@ -4,6 +4,8 @@ progress. Four queries whatever the number of processes."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, Q
@@ -23,10 +25,10 @@ from cocity.core.hubs import (
 )
 
 from . import selectors
-from .models import Action, PhaseKind, Process
+from .models import Action, PhaseKind
 
 # What a person can do in each kind of phase, until the phase ends.
-NOW = {
+NOW: dict[str, Any] = {
     PhaseKind.COLLECT: _("Post ideas until %(date)s"),
     PhaseKind.REFINE: _("Comment on ideas until %(date)s"),
     PhaseKind.PRIORITISE: _("Support ideas until %(date)s"),
@@ -36,7 +38,9 @@ NOW = {
 IN_PLAN = ~Q(actions__status__in=(Action.Status.PROPOSED, Action.Status.DROPPED))
 
 
-def _item(process: Process, today) -> HubItem:
+def _item(process: Any, today: datetime.date) -> HubItem:
+    """``process`` carries the annotations of ``_content`` (plan_actions, plan_done,
+    plan_progress)."""
     phase = process.active_phase(today)
     item = HubItem(title=process.title, url=process.get_absolute_url())
     if phase is not None:

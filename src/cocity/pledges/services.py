@@ -31,6 +31,8 @@ from cocity.core.cache import rows_changed
 from cocity.core.mail import queue_templated_email, recipient_language
 from cocity.core.reminders import send_once, sent_keys
 from cocity.network.models import Organisation, OrganisationMembership, Role
+from cocity.network.selectors.hubs import spaces_gathering
+from cocity.participation import services as participation
 
 from .currencies import normalise_currency
 from .models import (
@@ -163,6 +165,14 @@ def campaign_create(
     campaign.full_clean()
     campaign.save()
     summary_recompute(campaign=campaign)
+    # News on the pages of the spaces this organisation owns (participation.space_news).
+    participation.space_news(
+        spaces=spaces_gathering(organisation_id=organisation.pk),
+        kind="space_publication",
+        message=_("New pledge campaign by %(organisation)s: %(name)s")
+        % {"organisation": organisation.name, "name": campaign.name},
+        url=campaign.get_absolute_url(),
+    )
     return campaign
 
 

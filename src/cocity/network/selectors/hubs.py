@@ -2,10 +2,10 @@
 the scope each capability's section filters by. Every part is a subquery, so building a scope
 costs no query; the sections decide the rest."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from cocity.accounts.types import Viewer
-from cocity.core.hubs import Hub, HubScope, gather
+from cocity.core.hubs import Hub, HubScope, gather, paths_up
 
 from ..models import Organisation, Space, Territory
 from .spaces import spaces_visible_to
@@ -69,3 +69,25 @@ def territory_scope(*, territory: Territory, user: Viewer) -> HubScope:
 
 def hub(scope: HubScope) -> Hub:
     return gather(scope)
+
+
+def spaces_gathering(
+    *, organisation_id: int | None = None, territory_path: str = "", both_ways: bool = False
+) -> QuerySet[Space]:
+    """The spaces whose page shows content that belongs to no space (a pact, a campaign, a data
+    set): :meth:`HubScope.match` read the other way round. The spaces the organisation owns, and
+    the spaces whose place contains ``territory_path``; with ``both_ways``, also the spaces inside
+    it (a city's data set is shown by every lab in the city). Whom to tell of news
+    (``participation.services.space_news``, which keeps only those who may see each space)."""
+    condition = Q(pk__in=[])
+    if organisation_id is not None:
+        condition |= Q(
+            pk__in=Space.organisations.through.objects.filter(
+                organisation_id=organisation_id
+            ).values("space_id")
+        )
+    if territory_path:
+        condition |= Q(territory__path__in=paths_up(territory_path))
+        if both_ways:
+            condition |= Q(territory__path__startswith=territory_path)
+    return Space.objects.filter(condition)
