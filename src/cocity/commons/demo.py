@@ -33,12 +33,13 @@ from .models import CallForCare, Commons, Pact, PactHistoryEntry, PactParty, Pac
 S = Pact.State
 
 COMMONS = [
-    # slug, name, kind, hood code, lat, lon, condition, department, description
-    ("giardino-bolognina", "Giardino di via Fioravanti", "place", "IT-BLQ-01-1", 44.5105, 11.3440,
+    # slug, name, kind, hood code, lat, lon, condition, department, description; the places at
+    # their real addresses (via Fioravanti, Corticella, piazza Lipparini), to about 20 m
+    ("giardino-bolognina", "Giardino di via Fioravanti", "place", "IT-BLQ-01-1", 44.5117, 11.3449,
      "fair", "Quartiere Navile", "A neighbourhood garden between the new offices and the old blocks."),
-    ("ex-scuola-corticella", "Former school of Corticella", "building", "IT-BLQ-01-2", 44.5310, 11.3540,
+    ("ex-scuola-corticella", "Former school of Corticella", "building", "IT-BLQ-01-2", 44.5419, 11.3528,
      "derelict", "Settore Patrimonio", "A two-storey school building, empty since 2015."),
-    ("piazza-pilastro", "Piazza Lipparini, Pilastro", "place", "IT-BLQ-02-1", 44.5140, 11.3960,
+    ("piazza-pilastro", "Piazza Lipparini, Pilastro", "place", "IT-BLQ-02-1", 44.5148, 11.3969,
      "poor", "Quartiere San Donato-San Vitale", "The square at the heart of the Pilastro estate."),
     ("biblioteca-digitale", "Neighbourhood digital library", "digital", "IT-BLQ", None, None,
      "good", "Biblioteche", "Shared catalogue of books and tools lent between neighbours."),

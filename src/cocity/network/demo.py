@@ -8,7 +8,9 @@ network with working groups, and the people who take part. Idempotent: keyed by 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -669,6 +671,14 @@ def _territory(
     return territory
 
 
+# Marseille's, Brussels', Berlin's and Bologna's districts and neighbourhoods as polygons that
+# touch their neighbours: APPROXIMATIONS of the real ones, drawn for the demo
+# (tools/demo_shapes.py writes the file); the other places are squares.
+SHAPES: dict[str, dict] = json.loads(
+    (Path(__file__).parent / "data" / "demo_shapes.json").read_text(encoding="utf-8")
+)["shapes"]
+
+
 def build_places() -> dict[str, Territory]:
     T = Territory.Kind
     made: dict[str, Territory] = {}
@@ -676,7 +686,8 @@ def build_places() -> dict[str, Territory]:
         country = _territory(country_code, country_name, T.COUNTRY, None)
         made[country_code] = country
         for city_code, city_name, lon, lat, districts in cities:
-            city = _territory(city_code, city_name, T.CITY, country, _square(lon, lat, 0.08))
+            shape = SHAPES.get(city_code) or _square(lon, lat, 0.08)
+            city = _territory(city_code, city_name, T.CITY, country, shape)
             made[city_code] = city
             for d, (district_name, hoods) in enumerate(districts.items(), start=1):
                 d_lon = _spread(lon, d, len(districts), 0.08)
@@ -685,7 +696,7 @@ def build_places() -> dict[str, Territory]:
                     district_name,
                     T.DISTRICT,
                     city,
-                    _square(d_lon, lat, 0.035),
+                    SHAPES.get(f"{city_code}-{d:02d}") or _square(d_lon, lat, 0.035),
                 )
                 made[district.code] = district
                 for n, hood_name in enumerate(hoods, start=1):
@@ -695,7 +706,8 @@ def build_places() -> dict[str, Territory]:
                         hood_name,
                         T.NEIGHBOURHOOD,
                         district,
-                        _square(d_lon + offset, lat + offset / 2, 0.009),
+                        SHAPES.get(f"{district.code}-{n}")
+                        or _square(d_lon + offset, lat + offset / 2, 0.009),
                     )
                     made[hood.code] = hood
     return made
