@@ -98,6 +98,7 @@ def test_no_history_step_is_in_the_future(clock) -> None:
         (Support, "created_at"),
         (Registration, "created_at"),
         (LibraryItem, "published_at"),
+        (Event, "created_at"),
     ]:
         late = model.objects.filter(**{f"{field}__gt": now})
         assert not late.exists(), (model.__name__, field, list(late.values_list(field)[:3]))

@@ -103,7 +103,12 @@ def _track(
     bounds = Session.objects.filter(track__event=event).order_by("start")
     first, last = bounds.first(), bounds.order_by("-end").first()
     Event.objects.filter(pk=event.pk).update(
-        starts_at=first.start if first else None, ends_at=last.end if last else None
+        starts_at=first.start if first else None,
+        ends_at=last.end if last else None,
+        # Announced a month before it starts (never after now), not on the day the demo ran.
+        created_at=min(timezone.now(), first.start - timedelta(days=30))
+        if first
+        else timezone.now(),
     )
     return track
 
