@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images, media
@@ -304,7 +304,7 @@ class Pact(models.Model):
                                 "An ordinary pact lasts at most %(years)s years: "
                                 "end it by %(date)s or propose a complex pact."
                             )
-                            % {"years": years, "date": limit.isoformat()}
+                            % {"years": years, "date": formats.date_format(limit, "DATE_FORMAT")}
                         }
                     )
 
