@@ -53,14 +53,20 @@ def main() -> None:
         ("map data, neighbourhood box", "/commons/map.geojson?bbox=11.30,44.48,11.33,44.50"),
         ("map data, visible area", "/commons/map.geojson?bbox=11.25,44.45,11.40,44.55"),
         ("map data, neighbourhood filter", "/commons/map.geojson?territory=BX-CITY-01-3"),
+        # Issue 17: the interactive map asks at every zoom; the answer is capped (MAP_LIMIT).
+        ("map data, first view (no bbox)", "/commons/map.geojson"),
+        ("map data, the whole world", "/commons/map.geojson?bbox=-180,-90,180,90"),
+        ("map data, street zoom", "/commons/map.geojson?bbox=11.340,44.500,11.346,44.504"),
         ("SVG map page", "/commons/map/?bbox=11.30,44.48,11.33,44.50"),
         # Hub pages (cocity.core.hubs) over every benchmark commons and pact.
         ("the city's organisation (hub page)", "/organisations/bench-city/"),
         ("the city (hub page)", "/places/BX-CITY/"),
     ]
     load_before = os.getloadavg()
+    sizes = {}
     with harness.serving(env, args, "gunicorn-commons.log") as (base, server):
         results = harness.measure_pages(base, pages, args, viewers=harness.viewers_for(args, env))
+        sizes = _answer_sizes(base, [path for _name, path in pages if "map.geojson" in path])
         rss = harness.peak_rss_mb(harness.worker_pids(server.pid))
     harness.write_report(
         "commons-uncached" if args.no_page_cache else "commons",
@@ -70,11 +76,26 @@ def main() -> None:
         pages=results,
         rss=rss,
         load_before=load_before,
-        notes="Anonymous page cache OFF: every request renders."
-        if args.no_page_cache
-        else "Anonymous page cache ON (Redis): repeated anonymous requests are cache hits; "
-        "signed-in rows (with --signed-in) render every request.",
+        notes=(
+            "Anonymous page cache OFF: every request renders."
+            if args.no_page_cache
+            else "Anonymous page cache ON (Redis): repeated anonymous requests are cache hits; "
+            "signed-in rows (with --signed-in) render every request."
+        )
+        + " Map data answer sizes (bytes, target under 200 kB): "
+        + ", ".join(f"`{path}` {size:,}" for path, size in sizes.items()),
     )
+
+
+def _answer_sizes(base: str, paths: list[str]) -> dict[str, int]:
+    """The size of each map data answer (issue 17: under 200 kB at any zoom)."""
+    import urllib.request
+
+    sizes = {}
+    for path in paths:
+        with urllib.request.urlopen(base + path) as response:  # noqa: S310 - our own server
+            sizes[path] = len(response.read())
+    return sizes
 
 
 if __name__ == "__main__":

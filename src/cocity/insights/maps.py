@@ -119,7 +119,7 @@ def legend(breaks: list[float], fills: list[str], counts: list[int] | None = Non
     for k, fill in enumerate(fills):
         low, high = edges[k], edges[k + 1]
         if low is None and high is None:
-            label = _("every value")
+            label = str(_("every value"))
         elif low is None:
             label = _("below %(high)s") % {"high": format_number(high, max_decimals=3)}
         elif high is None:
@@ -200,7 +200,7 @@ def interactive(
         polygons = [] if shape is None else (
             [shape["coordinates"]] if shape["type"] == "Polygon" else shape["coordinates"]
         )  # fmt: skip
-        encoded = []
+        encoded: list[list[list[int]] | None] = []
         for polygon in polygons:
             for ring in polygon:
                 x0 = y0 = 0
