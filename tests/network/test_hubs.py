@@ -232,8 +232,11 @@ def test_space_page_query_count_is_flat(client, assert_same_query_count, signed_
     )
 
 
-def test_organisation_page_query_count_is_flat(client, assert_same_query_count):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_organisation_page_query_count_is_flat(client, assert_same_query_count, signed_in):
     city, hoods, city_hall, lab = _world()
+    if signed_in:
+        client.force_login(SpaceMembershipFactory(space=lab).user)
     assert_same_query_count(
         reverse("network:organisation_detail", args=[city_hall.slug]),
         lambda n: _fill(lab, city_hall, city, hoods[0], n),
@@ -242,8 +245,11 @@ def test_organisation_page_query_count_is_flat(client, assert_same_query_count):
     )
 
 
-def test_place_page_query_count_is_flat(client, assert_same_query_count):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_place_page_query_count_is_flat(client, assert_same_query_count, signed_in):
     city, hoods, city_hall, lab = _world()
+    if signed_in:
+        client.force_login(SpaceMembershipFactory(space=lab).user)
     assert_same_query_count(
         reverse("network:territory_detail", args=[city.code]),
         lambda n: _fill(lab, city_hall, city, hoods[0], n),
