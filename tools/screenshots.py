@@ -59,8 +59,10 @@ published = Event.objects.filter(status="published")
 event = (published.filter(starts_at__gte=now).order_by("starts_at").first()
          or published.order_by("-starts_at").first())
 today = now.date()
-process = (Process.objects.filter(phases__starts_on__lte=today, phases__ends_on__gte=today)
-           .order_by("pk").first() or Process.objects.order_by("-pk").first())
+current = Process.objects.filter(phases__starts_on__lte=today, phases__ends_on__gte=today)
+process = (current.filter(phases__kind="collect", phases__starts_on__lte=today,
+                          phases__ends_on__gte=today).order_by("pk").first()
+           or current.order_by("pk").first() or Process.objects.order_by("-pk").first())
 campaign = Campaign.objects.order_by("pk").first()
 pact = Pact.objects.filter(state="signed").order_by("pk").first() or Pact.objects.first()
 pages = {
