@@ -363,7 +363,9 @@ def build() -> dict[str, int]:
     from cocity.core.demo.images import attach_cover  # drawn covers (decorative), once per row
 
     for row in [*Commons.objects.filter(cover=""), *Pact.objects.filter(cover="")]:
-        attach_cover(row, seed=f"{row._meta.label}:{getattr(row, 'slug', '') or row.title}")
+        attach_cover(
+            row, seed=f"{row._meta.label}:{getattr(row, 'slug', '') or getattr(row, 'title', '')}"
+        )
     return {
         "commons": Commons.objects.count(),
         "calls for care": CallForCare.objects.count(),
