@@ -191,6 +191,15 @@ def main() -> None:
                             continue
                         response = page.goto(url + path, wait_until="networkidle")
                         status = response.status if response else 0
+                        # Scroll to the end and back so lazy-loaded pictures below the fold
+                        # load, as they do for a person reading down the page.
+                        page.evaluate(
+                            "async () => { for (let y = 0; y < document.body.scrollHeight;"
+                            " y += 600) { window.scrollTo(0, y);"
+                            " await new Promise(r => setTimeout(r, 30)); }"
+                            " window.scrollTo(0, 0); }"
+                        )
+                        page.wait_for_load_state("networkidle")
                         target = out / f"{lang}-{width}-{name}.png"
                         page.screenshot(path=str(target), full_page=True)
                         shots.append((name, lang, width, target, status))
