@@ -48,8 +48,11 @@ MARK_FOCUSABLE_JS = """
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
+    // checkVisibility: false inside a closed <details> (the header's menus below 64rem, the
+    // person's menu), true for the header's row of destinations that CSS shows from 64rem.
+    const shown = el.checkVisibility ? el.checkVisibility({contentVisibilityAuto: true}) : true;
     return (r.width > 0 || r.height > 0) && s.visibility !== 'hidden' && s.display !== 'none'
-      && !el.closest('[inert], [hidden], [aria-hidden=true]');
+      && !el.closest('[inert], [hidden], [aria-hidden=true]') && shown;
   };
   const all = [...document.querySelectorAll(selector)].filter(visible);
   all.forEach((el, i) => el.setAttribute('data-kbd', String(i)));
