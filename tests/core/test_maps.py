@@ -247,3 +247,38 @@ def test_commons_form_keeps_the_point_in_its_territory():  # type: ignore[no-unt
     form = CommonsForm({**base, "latitude": "44.51"})
     form.is_valid()
     assert "latitude" not in form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("bbox", "status"),
+    [
+        ("nan,0,1,1", 400),
+        ("-inf,-90,inf,90", 400),
+        ("1,2,3,4,5", 400),
+        ("3,2,1,4", 400),  # west east of east
+        ("x" * 5000, 400),
+        ('{"type":"Polygon"}', 400),
+        ("-180,-90,180,90", 200),  # the whole world: capped like any area
+    ],
+)
+def test_map_data_bad_or_huge_bbox_is_a_clear_answer(client, settings, bbox, status):  # type: ignore[no-untyped-def]
+    from cocity.commons import selectors
+
+    monkey_limit = 3
+    settings.COCITY_PAGE_CACHE = False
+    hood = TerritoryFactory()
+    for i in range(monkey_limit + 2):
+        PactFactory(commons=CommonsFactory(latitude=10 + i, longitude=10 + i, territory=hood))
+    original = selectors.MAP_LIMIT
+    selectors.MAP_LIMIT = monkey_limit
+    try:
+        response = client.get(reverse("commons:map_geojson"), {"bbox": bbox})
+    finally:
+        selectors.MAP_LIMIT = original
+    assert response.status_code == status
+    data = json.loads(response.content)
+    if status == 400:
+        assert "bbox" in data["error"]
+    else:
+        assert len(data["features"]) == monkey_limit and data["truncated"] is True

@@ -122,7 +122,8 @@ def _supports(people: list, seed: int) -> int:
     windows: dict[int, tuple] = {}
     made = 0
     for person in people:
-        for idea_index in rng.choice(len(ideas), size=int(rng.integers(1, 3)), replace=False):
+        count = min(len(ideas), int(rng.integers(1, 3)))  # a database with a single idea too
+        for idea_index in rng.choice(len(ideas), size=count, replace=False):
             idea = ideas[int(idea_index)]
             fraction = float(rng.random())
             if Support.objects.filter(
