@@ -315,3 +315,22 @@ def test_publishing_a_library_item_makes_the_cached_space_page_stale(client):
     library_services.item_publish(user=editor, item=item)  # an update(): no model signal
 
     assert "Fresh practice" in client.get(_space_url(lab)).content.decode()
+
+
+def test_pledges_linked_to_the_space_work_are_gathered(client):
+    from cocity.pledges import services as pledge_services
+
+    _city, _hoods, _hall, lab = _world()
+    event, _track = event_with_session(space=lab, title="Partnership meeting")
+    lyon = OrganisationFactory(name="Ville de Lyon")  # owns no space here
+    pledge = pledge_with_measures(organisation=lyon)
+    pledge_services.link_add(
+        measure=pledge.measures.first(), kind="event", url=event.get_absolute_url()
+    )
+    pledge_with_measures(organisation=OrganisationFactory(name="Unrelated city"))
+
+    response = client.get(_space_url(lab))
+
+    sections = {part.section.key: part.content for part in response.context["hub"].sections}
+    assert [item.title for item in sections["pledges"].items] == [pledge.title]
+    assert [item.title for item in sections["campaigns"].items] == [pledge.campaign.name]

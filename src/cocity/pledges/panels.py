@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from cocity.core.hubs import (
 from cocity.core.panels import RelatedPanel, register
 
 from . import selectors
-from .models import Campaign
+from .models import Campaign, MeasureLink, Pledge
 
 
 def _linked_measures(obj: Any) -> dict[str, Any] | None:
@@ -46,14 +47,30 @@ register(
 
 # --- The hub pages (cocity.core.hubs) ---------------------------------------------------------
 # Pledges and campaigns belong to organisations: a space's page shows those of the organisations
-# that own it, a place's page those of the organisations based there. Drafts only for those who
+# that own it, a place's page those of the organisations based there; and, anywhere, those with a
+# measure linked to the hub's events, library items or actions. Drafts only for those who
 # may see them (``selectors.pledges_visible_to``). Three queries a section.
 
 
-def _pledges_hub(scope: HubScope) -> HubContent:
-    pledges = selectors.pledges_visible_to(scope.viewer).filter(
-        scope.match(organisation="organisation_id")
+def _linked_pledge_ids(scope: HubScope) -> Any:
+    """Pledges with a measure linked to an event, a library item or an action of the hub's
+    spaces (a subquery): a partnership's page shows the pledges its work feeds into."""
+    links = MeasureLink.objects.filter(
+        Q(event__space_id__in=scope.spaces)
+        | Q(library_item__space_id__in=scope.spaces)
+        | Q(action__process__space_id__in=scope.spaces)
     )
+    return links.values("measure__pledge_id")
+
+
+def _pledges_in(scope: HubScope) -> Any:
+    return selectors.pledges_visible_to(scope.viewer).filter(
+        scope.match(organisation="organisation_id") | Q(pk__in=_linked_pledge_ids(scope))
+    )
+
+
+def _pledges_hub(scope: HubScope) -> HubContent:
+    pledges = _pledges_in(scope)
     shown = list(
         pledges.select_related("organisation", "campaign").order_by("-signed_on", "-id")[
             :ITEMS_PER_SECTION
@@ -90,7 +107,12 @@ def _pledges_hub(scope: HubScope) -> HubContent:
 
 
 def _campaigns_hub(scope: HubScope) -> HubContent:
-    campaigns = Campaign.objects.filter(scope.match(organisation="organisation_id"))
+    linked = Pledge.objects.filter(
+        pk__in=_linked_pledge_ids(scope), state=Pledge.State.PUBLISHED
+    ).values("campaign_id")
+    campaigns = Campaign.objects.filter(
+        scope.match(organisation="organisation_id") | Q(pk__in=linked)
+    )
     shown = list(
         campaigns.select_related("organisation").order_by("-created_at", "-id")[:ITEMS_PER_SECTION]
     )
@@ -123,7 +145,7 @@ hubs.register(
         title=_("Pledges"),
         order=50,
         content=_pledges_hub,
-        shows=("pledges.Pledge", "pledges.Campaign"),
+        shows=("pledges.Pledge", "pledges.Campaign", "pledges.MeasureLink"),
     )
 )
 hubs.register(
@@ -132,6 +154,6 @@ hubs.register(
         title=_("Pledge campaigns"),
         order=55,
         content=_campaigns_hub,
-        shows=("pledges.Campaign",),
+        shows=("pledges.Campaign", "pledges.MeasureLink"),
     )
 )
