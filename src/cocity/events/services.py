@@ -162,15 +162,11 @@ def event_create(
     event.organisations.set(list(organisations))
     event.topics.set(list(topics))
     search_index.update(event)
+    if event.status != Event.Status.DRAFT:
+        _tell_space_followers(event, actor)
     return event
 
 
-@transaction.atomic
-    if event.status != Event.Status.DRAFT:
-        _tell_space_followers(event, actor)
-def event_update(
-    *,
-    event: Event,
 def _tell_space_followers(event: Event, actor: Actor) -> None:
     """A new event in a space: its followers are notified (participation.space_news)."""
     participation.space_news(
@@ -183,6 +179,10 @@ def _tell_space_followers(event: Event, actor: Actor) -> None:
     )
 
 
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
     actor: Actor,
     organisations: Iterable[Any] | None = None,
     topics: Iterable[Any] | None = None,
@@ -197,11 +197,11 @@ def _tell_space_followers(event: Event, actor: Actor) -> None:
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     event = Event.objects.select_for_update().get(pk=event.pk)
+    was_draft = event.status == Event.Status.DRAFT
     changed = {name for name, value in fields.items() if getattr(event, name) != value}
     for name, value in fields.items():
         setattr(event, name, value)
     event.updated_at = timezone.now()
-    was_draft = event.status == Event.Status.DRAFT
     if changed:
         event.sequence += 1
     if cover is not None or cover_alt is not None:
@@ -221,12 +221,12 @@ def _tell_space_followers(event: Event, actor: Actor) -> None:
     search_index.update(event)
     if changed & NOTIFIED_FIELDS and event.status != Event.Status.DRAFT:
         _tell_registrants_of_change(event)
+    if was_draft and event.status != Event.Status.DRAFT:
+        _tell_space_followers(event, actor)
     return event
 
 
 def event_status_change(*, event: Event, status: str, actor: Actor) -> Event:
-    if was_draft and event.status != Event.Status.DRAFT:
-        _tell_space_followers(event, actor)
     return event_update(event=event, actor=actor, status=status)
 
 
