@@ -320,3 +320,13 @@ def test_pages_show_the_cover_in_the_header_and_on_cards():
     other = SpaceFactory()
     listing = Client().get("/spaces/").content.decode()
     assert listing.count("picture-pattern") >= 1, other
+
+
+def test_the_card_component_takes_the_picture_as_its_cover():
+    space = _space_with_cover(photo())
+    html = Template(
+        '{% load images %}{% picture space.cover "card" as cover %}'
+        '{% include "includes/components/card.html" with title=space.name url="/x/" cover=cover %}'
+    ).render(Context({"space": space}))
+    assert '<div class="card-cover"><img class="picture picture-card"' in html
+    assert "&lt;img" not in html  # the markup is not escaped twice
