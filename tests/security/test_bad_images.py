@@ -174,3 +174,31 @@ def test_a_good_picture_is_stored_through_every_form(taker):
     assert stored.name.endswith(".webp")
     assert getattr(row, f"{name}_alt") == "The yard in June"
     assert getattr(row, f"{name}_variants")[-1][0] == 640 if name == "portrait" else 900
+
+
+@pytest.mark.parametrize(
+    ("case_name", "model", "text_field"),
+    [
+        ("space edit", Space, "summary"),
+        ("event edit", Event, "summary"),
+        ("commons pact edit", Pact, "objectives"),
+    ],
+)
+def test_a_bad_picture_on_an_edit_form_changes_nothing(case_name, model, text_field):
+    case = _case(case_name)
+    scenario = case.setup()
+    client = Client()
+    client.force_login(scenario.user)
+    data = case.data(scenario)
+    data[text_field] = "Changed along with a bad picture"
+    data["cover"] = upload("beach.jpg", pdf_bytes(), "image/jpeg")
+    data["cover_alt"] = "A beach"
+    url = reverse(case.url_name, kwargs=case.url_kwargs(scenario))
+    before = {row.pk: getattr(row, text_field) for row in model.objects.all()}
+    before_files = _files()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "This is not an image we can read (JPEG, PNG or WebP)." in response.content.decode()
+    assert {row.pk: getattr(row, text_field) for row in model.objects.all()} == before
+    assert not model.objects.exclude(cover="").exists()
+    assert _files() == before_files
