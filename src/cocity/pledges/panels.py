@@ -145,7 +145,7 @@ hubs.register(
         title=_("Pledges"),
         order=50,
         content=_pledges_hub,
-        shows=("pledges.Pledge", "pledges.Campaign", "pledges.MeasureLink"),
+        shows=("pledges.Pledge", "pledges.Campaign", "pledges.Measure", "pledges.MeasureLink"),
     )
 )
 hubs.register(
@@ -154,6 +154,6 @@ hubs.register(
         title=_("Pledge campaigns"),
         order=55,
         content=_campaigns_hub,
-        shows=("pledges.Campaign", "pledges.MeasureLink"),
+        shows=("pledges.Campaign", "pledges.Measure", "pledges.MeasureLink"),
     )
 )
