@@ -390,7 +390,7 @@ def decorative_form_field() -> forms.BooleanField:
     )
 
 
-def clean_picture(form: forms.Form, name: str = "cover") -> None:
+def clean_picture(form: forms.BaseForm, name: str = "cover") -> None:
     """The form's half of the alt-text rule (call it from ``clean()``): an image, new or kept,
     needs a text alternative unless it is decorative; a text alternative needs an image. Leaves
     in ``cleaned_data[name]`` what the service takes: a new upload, ``False`` to remove the

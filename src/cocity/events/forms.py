@@ -250,9 +250,9 @@ class EventForm(forms.Form):
         return clean_plain_text(self.cleaned_data.get("cover_alt") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
         images.clean_picture(self, "cover")
-        return data
+        return self.cleaned_data
 
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
@@ -386,9 +386,9 @@ class SpeakerForm(forms.Form):
         return clean_plain_text(self.cleaned_data.get("portrait_alt") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
         images.clean_picture(self, "portrait")
-        return data
+        return self.cleaned_data
 
 
 class MaterialForm(forms.Form):

@@ -183,9 +183,9 @@ class SpaceForm(forms.Form):
         return clean_plain_text(self.cleaned_data.get("cover_alt") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
         images.clean_picture(self, "cover")
-        return data
+        return self.cleaned_data
 
     @staticmethod
     def initial_for(space: Space) -> dict[str, Any]:
