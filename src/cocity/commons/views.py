@@ -152,6 +152,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "filters_html": _filter_form_html(request, form, "#map-body"),
             "map": maps.svg_map(rows, bbox),
             "points_query": query.urlencode(),
+            # the filtered place and its neighbourhoods, drawn under the markers
+            "place": filters.get("territory"),
+            "place_parts": list(filters["territory"].children.all())
+            if filters.get("territory")
+            else [],
             "rows": rows,
             "bbox": bbox,
         }

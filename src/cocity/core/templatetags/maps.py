@@ -14,6 +14,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from cocity.core import geojson
@@ -56,22 +57,18 @@ def map_assets() -> dict[str, Any]:
     return {"map_config": map_config()}
 
 
-@register.inclusion_tag("maps/places.html")
-def places_map(
-    places: Iterable[Any], *, outline: Any = None, points: str = "", label: str = ""
-) -> dict[str, Any]:
-    """A map of places (anything with ``boundary``, ``name``, ``code`` and
-    ``get_absolute_url``: territories), each area named on the map and opening its page;
-    ``outline`` (the place the page is about) drawn as a dashed edge around them; ``points`` a
-    bbox GeoJSON endpoint for what lies there. Boundaries simplified for the whole in view.
-    Nothing is drawn when no place has a boundary (the page's list says the same)."""
+def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, Any] | None:
+    """Places (anything with ``boundary``, ``name``, ``code`` and ``get_absolute_url``:
+    territories) as GeoJSON for map.js, each named and opening its page, ``outline`` (the place
+    the page is about) as a dashed edge around them; simplified for the whole in view. ``None``
+    when no place has a boundary."""
     shown = [p for p in places if getattr(p, "boundary", None)]
     if outline is not None and not getattr(outline, "boundary", None):
         outline = None
     if not shown and outline is not None:
         shown, outline = [outline], None
     if not shown:
-        return {"collection": None}
+        return None
     every = shown + ([outline] if outline is not None else [])
     box = geojson.bounds([p.boundary for p in every])
     shapes = geojson.simplified(
@@ -94,12 +91,34 @@ def places_map(
                 "properties": {"name": outline.name, "dashed": True, "weight": 2},
             },
         )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@register.inclusion_tag("maps/places.html")
+def places_map(
+    places: Iterable[Any], *, outline: Any = None, points: str = "", label: str = ""
+) -> dict[str, Any]:
+    """A map of places (``places_collection``); ``points`` a bbox GeoJSON endpoint for what
+    lies there. Nothing is drawn when no place has a boundary (the page's list says the same)."""
     return {
-        "collection": {"type": "FeatureCollection", "features": features},
+        "collection": places_collection(places, outline),
         "element_id": f"places-map-{outline.code if outline is not None else 'all'}",
         "points": points,
         "label": label,
     }
+
+
+@register.simple_tag
+def places_data(places: Iterable[Any], *, outline: Any = None, element_id: str) -> str:
+    """The same places as a ``json_script`` for a map drawn by another template (the pacts
+    map draws the filtered place's neighbourhoods, named, under its markers: a click there is
+    for the map, so they open nothing); "" when none."""
+    collection = places_collection(places, outline)
+    if not collection:
+        return ""
+    for feature in collection["features"]:
+        feature["properties"].pop("url", None)
+    return json_script(collection, element_id)
 
 
 @register.filter
