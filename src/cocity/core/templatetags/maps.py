@@ -32,7 +32,7 @@ def map_config() -> dict[str, Any]:
             "map": _("Interactive map"),
             "noTiles": _(
                 "No base map here: boundaries, points and names are drawn on a plain "
-                "background. The table gives the same information."
+                "background. The table or list on this page gives the same information."
             ),
             "cluster": _("%(count)s places here: zoom in"),
             "shown": _("%(count)s shown on the map."),
