@@ -87,13 +87,15 @@ def main() -> None:
             c.execute(
                 """INSERT INTO commons_commons (name, slug, kind, description, owner, owner_name,
                 owner_consent, organisation_id, department, territory_id, territory_path,
-                latitude, longitude, shape, condition, created_at)
+                latitude, longitude, shape, condition, created_at, cover, cover_alt,
+                cover_decorative, cover_variants)
                 SELECT 'Bench commons ' || i, 'bench-commons-' || i,
                   (ARRAY['place','building','facility','service','place'])[1 + i %% 5], '',
                   'city', '', false, %s, 'Commons office',
                   (%s::int[])[1 + i %% 40], (%s::text[])[1 + i %% 40],
                   44.40 + random() * 0.2, 11.20 + random() * 0.3, NULL,
-                  (ARRAY['good','fair','poor','derelict'])[1 + i %% 4], now()
+                  (ARRAY['good','fair','poor','derelict'])[1 + i %% 4], now(), '', '', false,
+                  '[]'
                 FROM generate_series(1, %s) i""",
                 [org.pk, hood_ids, hood_paths, commons],
             )
@@ -105,12 +107,14 @@ def main() -> None:
                 """INSERT INTO commons_pact (title, kind, commons_id, state, state_since,
                 step_due_on, objectives, level, resources_offered, resources_requested,
                 responsibilities, starts_on, ends_on, renewal_terms, termination_terms,
-                reporting_duties, indicators, shared_draft, created_by_id, created_at)
+                reporting_duties, indicators, shared_draft, created_by_id, created_at, cover,
+                cover_alt, cover_decorative, cover_variants)
                 SELECT 'Bench pact ' || i, (ARRAY['ordinary','ordinary','complex'])[1 + i %% 3],
                   %s + (i * 7919) %% (%s - %s + 1), (%s::text[])[1 + i %% 13], now(),
                   CASE WHEN i %% 13 < 3 THEN current_date + (i %% 90) - 30 END,
                   'Care for the commons together.', 'ongoing', '', '', '',
-                  d::date, (d + interval '2 years')::date, '', '', '', 'Open days', '', %s, d
+                  d::date, (d + interval '2 years')::date, '', '', '', 'Open days', '', %s, d,
+                  '', '', false, '[]'
                 FROM (SELECT i, now() - (i %% 2900) * interval '1 day' - (i %% 1440) * interval '1 minute' AS d
                       FROM generate_series(1, %s) i) g""",
                 [low, high, low, STATES, user_id, pacts],
