@@ -176,6 +176,7 @@ def server() -> Iterator[LiveServer]:
             "DJANGO_SETTINGS_MODULE": "cocity.settings.test",
             "DATABASE_URL": database_url,
             "COCITY_DATA_DIR": str(tmp),
+            "COCITY_TEST_FILES_ON_DISK": "1",  # seeds and server share uploaded files
             "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),
             "PYTHONPATH": str(REPO),

@@ -33,6 +33,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env.bool("COCITY_TEST_FILES_ON_DISK", default=False):
+    # The browser tests' server and their seeding commands are separate processes: uploaded
+    # files (covers, photos) go to MEDIA_ROOT under their temporary COCITY_DATA_DIR.
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 ACCOUNT_RATE_LIMITS = {}  # the rate-limit tests switch them back on explicitly
 COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="")  # likewise
 # The browser tests' server writes mail to files (TEST_EMAIL_BACKEND=...filebased...) here.
