@@ -148,7 +148,9 @@ def test_commons_map_filters_update_map_and_list(
 
 
 def test_place_page_map_names_its_neighbourhoods_and_shows_its_commons(
-    page: Any, outside: list[str], maps_data: dict  # type: ignore[type-arg]
+    page: Any,
+    outside: list[str],
+    maps_data: dict,  # type: ignore[type-arg]
 ) -> None:
     tag = maps_data["tag"]
     page.goto(f"/places/{maps_data['city']}/")
@@ -170,7 +172,9 @@ def test_place_page_map_names_its_neighbourhoods_and_shows_its_commons(
 
 
 def test_ideas_map_follows_the_list(
-    page: Any, outside: list[str], maps_data: dict  # type: ignore[type-arg]
+    page: Any,
+    outside: list[str],
+    maps_data: dict,  # type: ignore[type-arg]
 ) -> None:
     tag = maps_data["tag"]
     page.goto(f"/processes/{maps_data['process']}/ideas/")
@@ -207,6 +211,16 @@ def test_map_pages_pass_axe(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1, (path, overflow)
+        # No scroll trap: the wheel over the map scrolls the page and leaves the zoom alone.
+        canvas = axe_page.locator(".map-canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        zoom = _zoom(axe_page)
+        before = axe_page.evaluate("() => window.scrollY")
+        axe_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 40)
+        axe_page.mouse.wheel(0, 300)
+        _until(axe_page, f"window.scrollY > {before}")
+        assert _zoom(axe_page) == zoom, path
 
 
 @pytest.fixture(scope="module")
@@ -236,9 +250,7 @@ def test_choropleth_legend_matches_table_hover_focus_and_click(
         low = item.get_attribute("data-low")
         high = item.get_attribute("data-high")
         expected = sum(
-            1
-            for n in numbers
-            if (not low or n >= float(low)) and (not high or n < float(high))
+            1 for n in numbers if (not low or n >= float(low)) and (not high or n < float(high))
         )
         assert int(item.get_attribute("data-count")) == expected, (low, high, numbers)
         total += expected
@@ -259,6 +271,19 @@ def test_choropleth_legend_matches_table_hover_focus_and_click(
     page.keyboard.press("Enter")
     page.wait_for_url("**/places/**")
     assert unit in page.get_by_role("heading", level=1).inner_text()
+    # Zoomed in, the areas come again simplified for that zoom, as many as before.
+    page.go_back()
+    root = _wait_for_map(page, "figure.insights-map")
+    _until(page, "document.querySelector('figure.insights-map').dataset.mapAreas")
+    count = root.locator("path.leaflet-interactive[data-area]").count()
+    zoom = _zoom(page)
+    root.locator(".leaflet-control-zoom-in").click()
+    _until(
+        page, f"Number(document.querySelector('figure.insights-map').dataset.mapAreasZoom) > {zoom}"
+    )
+    _until(
+        page, f"document.querySelectorAll('figure.insights-map path[data-area]').length == {count}"
+    )
     # The other classing, chosen in the form, is said in the legend.
     page.goto(f"/insights/{insights_city}/?measure=representation&classes=fixed")
     _wait_for_map(page, "figure.insights-map")
@@ -318,7 +343,9 @@ def test_choropleth_of_10000_units_draws_under_a_second(
 
 
 def test_place_picker_with_the_keyboard_inside_the_territory(
-    page: Any, outside: list[str], maps_data: dict  # type: ignore[type-arg]
+    page: Any,
+    outside: list[str],
+    maps_data: dict,  # type: ignore[type-arg]
 ) -> None:
     from .helpers import log_in
 

@@ -282,3 +282,18 @@ def test_map_data_bad_or_huge_bbox_is_a_clear_answer(client, settings, bbox, sta
         assert "bbox" in data["error"]
     else:
         assert len(data["features"]) == monkey_limit and data["truncated"] is True
+
+
+def test_zoom_tolerance_halves_with_each_zoom() -> None:
+    assert insights_maps.zoom_tolerance(0) == 360 / 512
+    assert insights_maps.zoom_tolerance(12) == insights_maps.zoom_tolerance(11) / 2
+    assert insights_maps.zoom_tolerance(99) == insights_maps.zoom_tolerance(20)
+    wiggle = [[4.3, 50.8], [4.35, 50.80001], [4.4, 50.8], [4.4, 50.9], [4.3, 50.9], [4.3, 50.8]]
+    features = [("A", "A", {"type": "Polygon", "coordinates": [wiggle]}, 1.0, "1")]
+    chosen = insights_maps.choropleth(features, diverging=True)
+    assert chosen is not None
+    coarse = json.loads(insights_maps.interactive(chosen, features, zoom=10))
+    fine = json.loads(insights_maps.interactive(chosen, features, zoom=20))
+    assert len(coarse["areas"][0][4][0]) == 5  # the 1 m wiggle simplified away
+    assert len(fine["areas"][0][4][0]) == 6  # kept at street level
+    assert fine["step"] < coarse["step"]

@@ -379,3 +379,20 @@ def test_the_data_set_page_reads_two_facts_of_the_results_not_all_of_them(client
     assert "results" in response.context["dataset"].get_deferred_fields()
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert "results" in fragment.context["dataset"].get_deferred_fields()
+
+
+def test_city_areas_for_a_zoom_match_the_page_and_refuse_bad_zooms(client):
+    city, hoods = grid_city()
+    dataset = _dataset(city, hoods)
+    page = client.get(reverse("insights:city", args=[city.code]), {"measure": "lq:a"})
+    html = page.content.decode()
+    assert f"areas.json?dataset={dataset.pk}&amp;measure=lq%3Aa&amp;classes=quantiles" in html
+    url = reverse("insights:city_areas", args=[city.code])
+    query = {"dataset": dataset.pk, "measure": "lq:a", "zoom": "15"}
+    data = json.loads(client.get(url, query).content)
+    assert data["type"] == "cocity-areas"
+    assert sorted(a[0] for a in data["areas"]) == sorted(h.code for h in hoods)
+    for zoom in ("", "-1", "21", "x", "1e3"):
+        response = client.get(url, {**query, "zoom": zoom})
+        assert response.status_code == 400
+        assert "zoom" in json.loads(response.content)["error"]

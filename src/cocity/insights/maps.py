@@ -178,21 +178,34 @@ def choropleth(
     )  # fmt: skip
 
 
+MAX_ZOOM = 20
+
+
+def zoom_tolerance(zoom: int) -> float:
+    """Half a pixel, in degrees, at a web map's zoom level (256-pixel tiles)."""
+    return 360 / (256 * 2 ** max(0, min(zoom, MAX_ZOOM))) / 2
+
+
 def interactive(
-    chosen: Map, features: list[tuple[str, str, dict[str, Any] | None, float | None, str]]
+    chosen: Map,
+    features: list[tuple[str, str, dict[str, Any] | None, float | None, str]],
+    *,
+    zoom: int | None = None,
 ) -> str:
     """The choropleth for the interactive map (map.js), as compact JSON text safe inside a
     ``<script type="application/json">``: each area's boundary simplified for the whole city in
     view (``geojson.display_tolerance``: half a pixel), its coordinates as whole steps of the
     precision that tolerance needs, each position the difference from the one before
     (TopoJSON's quantised delta encoding); with its code, name, value as text and class (the
-    colours travel once, in the legend). 10,000 areas stay well under 1 MB.
+    colours travel once, in the legend). 10,000 areas stay well under 1 MB. With ``zoom``, the
+    boundaries are simplified for that zoom level instead (``zoom_tolerance``).
 
     ``{"type": "cocity-areas", "step": s, "areas": [[code, name, text, class, polygons]]}``,
     polygons a list of rings, a ring ``[[x0, y0], [dx, dy], ...]`` in steps of ``s`` degrees."""
     by_code = {area.code: area for area in chosen.areas}
     drawn = [f for f in features if f[0] in by_code]
-    tolerance = geojson.display_tolerance(*chosen.bounds)
+    # the whole city in view, or (zoomed in, map.js asks again) half a pixel at that zoom
+    tolerance = geojson.display_tolerance(*chosen.bounds) if zoom is None else zoom_tolerance(zoom)
     shapes = geojson.simplified([f[2] for f in drawn], tolerance=tolerance)
     step = 10.0 ** -min(6, max(1, math.ceil(-math.log10(tolerance / 2))))
     areas = []

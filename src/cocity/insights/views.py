@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -109,6 +110,9 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
             else None,
             "class_methods": list(maps.CLASS_METHODS.items()),
             "unit_url": reverse("network:territory_detail", args=["CODE"]),
+            "areas_url": reverse("insights:city_areas", args=[city.code])
+            + "?"
+            + urlencode({"dataset": chosen.pk, "measure": measure, "classes": method}),
             "features": features,
             "single_rows": [
                 {"label": label, "values": results.get("single_group", {}).get(column, {})}
@@ -125,6 +129,22 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
 def city(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Territory, code=code.upper(), kind="city")
     return render(request, "insights/city.html", _city_context(request, place))
+
+
+@require_http_methods(["GET", "HEAD"])
+def city_areas(request: HttpRequest, code: str) -> HttpResponse:
+    """The city page's choropleth (same data set, measure and classes) with its boundaries
+    simplified for a zoom level: map.js asks for it when a person zooms in."""
+    place = get_object_or_404(Territory, code=code.upper(), kind="city")
+    zoom = request.GET.get("zoom", "")
+    if not zoom.isdigit() or int(zoom) > maps.MAX_ZOOM:
+        message = _("zoom is a whole number from 0 to %(max)d.") % {"max": maps.MAX_ZOOM}
+        return JsonResponse({"error": message}, status=400)
+    context = _city_context(request, place)
+    if not context.get("map"):
+        return JsonResponse({"error": _("No boundaries for these areas.")}, status=404)
+    body = maps.interactive(context["map"], context["features"], zoom=int(zoom))
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_http_methods(["GET", "POST"])

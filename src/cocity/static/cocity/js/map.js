@@ -197,9 +197,11 @@
           if (!path) {
             return;
           }
-          path.setAttribute("aria-label", text);
           path.setAttribute("data-area", props.code || name);
-          if (props.url) {
+          if (!props.url) {
+            path.setAttribute("aria-hidden", "true"); // its name is drawn on it; nothing to open
+          } else {
+            path.setAttribute("aria-label", text);
             path.setAttribute("tabindex", "0");
             path.setAttribute("role", "link");
             path.addEventListener("keydown", function (event) {
@@ -305,6 +307,9 @@
     } else {
       map.setView([46, 8], 4);
     }
+    if (collection && root.dataset.mapAreasUrl) {
+      finerAreas(root, map, collection);
+    }
 
     if (root.dataset.mapPoints) {
       loadPoints(root, map, texts, !root.dataset.mapBounds && !collection);
@@ -312,6 +317,52 @@
     if (root.dataset.mapPickerLat) {
       picker(root, map, texts);
     }
+  }
+
+  // Zoomed in past the first view, the areas come again from the server simplified for that
+  // zoom (insights/views.py city_areas), so edges stay true without sending every vertex first.
+  function finerAreas(root, map, collection) {
+    const first = Math.round(map.getZoom());
+    const cache = {};
+    let layer = null;
+    let current = first;
+    function draw(data) {
+      const next = areaLayer(data, "mapLabels" in root.dataset, root);
+      map.eachLayer(function (other) {
+        if (other.feature && other.feature.geometry && other.feature.geometry.type !== "Point") {
+          map.removeLayer(other);
+        }
+      });
+      layer = next.addTo(map);
+      root.dataset.mapAreasZoom = String(current);
+    }
+    map.on("zoomend", function () {
+      const zoom = Math.round(map.getZoom());
+      const wanted = zoom <= first ? first : zoom;
+      if (wanted === current) {
+        return;
+      }
+      current = wanted;
+      if (wanted === first) {
+        draw(collection);
+        return;
+      }
+      if (cache[wanted]) {
+        draw(cache[wanted]);
+        return;
+      }
+      const url = root.dataset.mapAreasUrl + "&zoom=" + wanted;
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data && wanted === current) {
+            cache[wanted] = expandAreas(data);
+            draw(cache[wanted]);
+          }
+        })
+        .catch(function () { /* the first view's areas stay */ });
+    });
+    return layer;
   }
 
   // Points from the bbox endpoint, reloaded (the newest first, capped by the server) when the
