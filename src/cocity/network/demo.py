@@ -823,10 +823,6 @@ def build() -> dict[str, int]:
 
     for space in spaces.values():
         attach_cover(space)
-    from cocity.core.demo.images import attach_cover  # drawn covers (decorative), once per space
-
-    for space in spaces.values():
-        attach_cover(space)
     return {
         "territories": len(places),
         "topics": len(topics),
