@@ -85,7 +85,8 @@ def idea_list(
         qs = qs.filter(action__isnull=not merged)
     qs = qs.select_related("author", "on_behalf_of", "topic", "territory", "action").only(
         "id", "process_id", "title", "created_at", "support_count", "comment_count", "answer",
-        "hidden_at", "hidden_reason", "action__id", "action__title", "action__process_id",
+        "hidden_at", "hidden_reason", "latitude", "longitude",  # the list's map (maps.points_map)
+        "action__id", "action__title", "action__process_id",
         "author__id", "author__display_name", "author__email", "author__deleted_at",
         "on_behalf_of__id", "on_behalf_of__name",
         "topic__id", "topic__name", "topic__translations", "territory__id", "territory__name",
