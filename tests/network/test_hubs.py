@@ -334,3 +334,14 @@ def test_pledges_linked_to_the_space_work_are_gathered(client):
     sections = {part.section.key: part.content for part in response.context["hub"].sections}
     assert [item.title for item in sections["pledges"].items] == [pledge.title]
     assert [item.title for item in sections["campaigns"].items] == [pledge.campaign.name]
+
+
+def test_a_members_only_sub_space_stays_out_of_its_parent_page_for_others(client):
+    parent = SpaceFactory()
+    secret = SpaceFactory(parent=parent, visibility=Space.Visibility.MEMBERS)
+    event_with_session(space=secret, title="Closed workshop")
+    member = SpaceMembershipFactory(space=secret).user
+
+    assert "Closed workshop" not in client.get(_space_url(parent)).content.decode()
+    client.force_login(member)
+    assert "Closed workshop" in client.get(_space_url(parent)).content.decode()
