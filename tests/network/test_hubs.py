@@ -345,3 +345,19 @@ def test_a_members_only_sub_space_stays_out_of_its_parent_page_for_others(client
     assert "Closed workshop" not in client.get(_space_url(parent)).content.decode()
     client.force_login(member)
     assert "Closed workshop" in client.get(_space_url(parent)).content.decode()
+
+
+def test_the_library_see_all_list_holds_what_the_space_shows(client):
+    _city, _hoods, _hall, lab = _world()
+    LibraryItemFactory(space=lab, status="published", title="Own practice")
+    elsewhere = LibraryItemFactory(status="published", title="Shared practice")
+    elsewhere.also_in_spaces.add(lab)
+    LibraryItemFactory(status="published", title="Unrelated practice")
+
+    hub = client.get(_space_url(lab)).context["hub"]
+    library = next(part.content for part in hub.sections if part.section.key == "library")
+    response = client.get(library.see_all)
+
+    titles = sorted(item.title for item in response.context["page_obj"])
+    assert titles == ["Own practice", "Shared practice"]
+    assert library.count == 2

@@ -36,8 +36,9 @@ def item_list(*, user: Viewer, kind: str = "", topic: str = "", space: str = "")
         items = items.filter(kind=kind)
     if topic:
         items = items.filter(topics__slug=topic)
-    if space:
-        items = items.filter(space__slug=space)
+    if space:  # the space's own items and those also shown in it (as on the space's page)
+        shown_there = LibraryItem.also_in_spaces.through.objects.filter(space__slug=space)
+        items = items.filter(Q(space__slug=space) | Q(pk__in=shown_there.values("libraryitem_id")))
     return items.order_by("-published_on", "-id")
 
 
