@@ -114,16 +114,17 @@ def test_space_page_gathers_every_kind_of_work_with_counts_and_links(client):
     assert [a.when for a in activity] == sorted((a.when for a in activity), reverse=True)
 
 
-def test_see_all_links_list_the_space_only(client):
+def test_see_all_links_list_the_space_and_its_sub_spaces_only(client):
     _city, _hoods, _hall, lab = _world()
     other = SpaceFactory()
     ProcessFactory(space=lab, title="Ours")
+    ProcessFactory(space=SpaceFactory(parent=lab), title="Our working group's")
     ProcessFactory(space=other, title="Theirs")
 
     response = client.get(reverse("plans:process_list"), {"space": lab.slug})
 
-    titles = [process.title for process in response.context["page_obj"]]
-    assert titles == ["Ours"]
+    titles = sorted(process.title for process in response.context["page_obj"])
+    assert titles == ["Our working group's", "Ours"]
 
 
 def test_sub_spaces_work_appears_on_the_parent_space(client):

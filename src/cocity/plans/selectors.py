@@ -42,10 +42,16 @@ def processes_visible_to(user: Viewer) -> QuerySet[Process]:
 
 def process_list(*, user: Viewer, space: str = "") -> QuerySet[Process]:
     """The processes page: visible processes, newest first; ``space`` (a slug) keeps those of
-    that space (the "see all" link of a space's page)."""
+    that space and of its sub-spaces three levels down, as its page counts them (the "see all"
+    link of a space's page)."""
     processes = processes_visible_to(user)
     if space:
-        processes = processes.filter(space__slug=space)
+        processes = processes.filter(
+            Q(space__slug=space)
+            | Q(space__parent__slug=space)
+            | Q(space__parent__parent__slug=space)
+            | Q(space__parent__parent__parent__slug=space)
+        )
     return processes.order_by("-created_at", "id")
 
 
