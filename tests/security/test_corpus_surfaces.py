@@ -104,8 +104,9 @@ PLEDGES = _surface(
     templates=("pledges/emails/report_due",),
 )  # fmt: skip
 INSIGHTS = _surface(
-    "insights", "csv", url_names=("insights:dataset_csv", "insights:dataset_geojson")
-)
+    "insights", "csv",
+    url_names=("insights:dataset_csv", "insights:dataset_geojson", "insights:city_areas"),
+)  # fmt: skip
 NETWORK = _surface(
     "network", "mail",
     templates=(
@@ -341,6 +342,9 @@ def test_insights(name: str) -> None:
     assert_defused(rows, value[:200])  # the neighbourhoods' names
     strings = set(json_strings(json_body(reader.get("insights:dataset_geojson", dataset.pk))))
     assert value[:200] in strings
+    # the choropleth's areas for a zoom (map.js): the names as they came, as JSON strings
+    areas = reader.get("insights:city_areas", dataset.city.code, dataset=str(dataset.pk), zoom="14")
+    assert value[:200] in set(json_strings(json_body(areas)))
     _read_all(INSIGHTS, reader)
 
 

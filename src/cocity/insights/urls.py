@@ -11,6 +11,6 @@ urlpatterns = [
     path("datasets/<int:pk>/units.csv", views.dataset_csv, name="dataset_csv"),
     path("datasets/<int:pk>/units.geojson", views.dataset_geojson, name="dataset_geojson"),
     path("<str:code>/", views.city, name="city"),
-    path("<str:code>/areas.json", views.city_areas, name="city_areas"),
+    path("<str:code>/areas.json", views.zoomed_areas, name="city_areas"),
     path("<str:code>/datasets/new/", views.dataset_create, name="dataset_create"),
 ]

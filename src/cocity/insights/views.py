@@ -132,7 +132,7 @@ def city(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def city_areas(request: HttpRequest, code: str) -> HttpResponse:
+def zoomed_areas(request: HttpRequest, code: str) -> HttpResponse:
     """The city page's choropleth (same data set, measure and classes) with its boundaries
     simplified for a zoom level: map.js asks for it when a person zooms in."""
     place = get_object_or_404(Territory, code=code.upper(), kind="city")

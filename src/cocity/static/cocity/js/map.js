@@ -320,7 +320,7 @@
   }
 
   // Zoomed in past the first view, the areas come again from the server simplified for that
-  // zoom (insights/views.py city_areas), so edges stay true without sending every vertex first.
+  // zoom (insights/views.py zoomed_areas), so edges stay true without sending every vertex first.
   function finerAreas(root, map, collection) {
     const first = Math.round(map.getZoom());
     const cache = {};
