@@ -392,3 +392,36 @@ def test_place_picker_with_the_keyboard_inside_the_territory(
     page.get_by_role("button", name="Post the idea").click()
     page.wait_for_url("**/ideas/*/")
     assert not outside, outside
+
+
+def test_places_directory_map_names_the_demo_cities(
+    axe_page: Any, axe_source: str, insights_city: str
+) -> None:
+    seen: list[str] = []
+    axe_page.on(
+        "request",
+        lambda r: None if urlsplit(r.url).hostname in (None, "127.0.0.1") else seen.append(r.url),
+    )
+    axe_page.goto("/places/")
+    root = _wait_for_map(axe_page, ".map-places")
+    # The cities, far apart, are markers (clustered where close): zoom to Marseille's.
+    root.locator(".marker-cluster, .map-pin").first.wait_for()
+    axe_page.evaluate(
+        "() => document.querySelector('.map-places').leafletMap.setView([43.3, 5.37], 9)"
+    )
+    pin = root.locator(".map-pin", has_text="Marseille")
+    pin.wait_for()
+    pin.click()
+    root.locator(".leaflet-popup-content a", has_text="Marseille").click()
+    axe_page.wait_for_url("**/places/FR-MRS/")
+    root = _wait_for_map(axe_page, ".map-places")
+    # Marseille's two arrondissements, drawn as the demo's approximate shapes, named.
+    assert set(root.locator(".map-label").all_inner_texts()) == {
+        "3e arrondissement",
+        "15e arrondissement",
+    }
+    _check_axe(axe_page, axe_source, "/places/FR-MRS/")
+    axe_page.goto("/places/")
+    _wait_for_map(axe_page, ".map-places")
+    _check_axe(axe_page, axe_source, "/places/")
+    assert not seen, seen

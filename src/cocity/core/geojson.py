@@ -234,3 +234,11 @@ def bounds(geometries: Sequence[dict[str, Any]]) -> tuple[float, float, float, f
     shapes = shapely.from_geojson([_ENCODER.encode(g) for g in geometries])
     box = shapely.total_bounds(shapes)
     return float(box[0]), float(box[1]), float(box[2]), float(box[3])
+
+
+def inner_points(geometries: Sequence[dict[str, Any]]) -> list[list[float]]:
+    """A point inside each boundary (already checked), [longitude, latitude] rounded to 5
+    decimals: where a marker for the whole place goes."""
+    shapes = shapely.from_geojson([_ENCODER.encode(g) for g in geometries])
+    coordinates = np.round(shapely.get_coordinates(shapely.point_on_surface(shapes)), 5)
+    return [[float(x), float(y)] for x, y in coordinates]

@@ -57,6 +57,24 @@ def map_assets() -> dict[str, Any]:
     return {"map_config": map_config()}
 
 
+def places_points(places: Iterable[Any]) -> dict[str, Any] | None:
+    """Places as markers (a point inside each boundary) with their name and link: for a map
+    of places far apart (the directory's cities), where their shapes would be dots."""
+    shown = [p for p in places if getattr(p, "boundary", None)]
+    if not shown:
+        return None
+    points = geojson.inner_points([p.boundary for p in shown])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": point},
+            "properties": {"title": p.name, "url": p.get_absolute_url()},
+        }
+        for p, point in zip(shown, points, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, Any] | None:
     """Places (anything with ``boundary``, ``name``, ``code`` and ``get_absolute_url``:
     territories) as GeoJSON for map.js, each named and opening its page, ``outline`` (the place
@@ -96,12 +114,18 @@ def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, A
 
 @register.inclusion_tag("maps/places.html")
 def places_map(
-    places: Iterable[Any], *, outline: Any = None, points: str = "", label: str = ""
+    places: Iterable[Any],
+    *,
+    outline: Any = None,
+    points: str = "",
+    label: str = "",
+    as_points: bool = False,
 ) -> dict[str, Any]:
-    """A map of places (``places_collection``); ``points`` a bbox GeoJSON endpoint for what
-    lies there. Nothing is drawn when no place has a boundary (the page's list says the same)."""
+    """A map of places (``places_collection``, or markers with ``as_points``); ``points`` a
+    bbox GeoJSON endpoint for what lies there. Nothing is drawn when no place has a boundary
+    (the page's list says the same)."""
     return {
-        "collection": places_collection(places, outline),
+        "collection": places_points(places) if as_points else places_collection(places, outline),
         "element_id": f"places-map-{outline.code if outline is not None else 'all'}",
         "points": points,
         "label": label,
