@@ -33,8 +33,9 @@ from .models import CallForCare, Commons, Pact, PactHistoryEntry, PactParty, Pac
 S = Pact.State
 
 COMMONS = [
-    # slug, name, kind, hood code, lat, lon, condition, department, description; the places at
-    # their real addresses (via Fioravanti, Corticella, piazza Lipparini), to about 20 m
+    # slug, name, kind, hood code, lat, lon, condition, department, description; the places near
+    # their real addresses (via Fioravanti, Corticella, piazza Lipparini: placed from memory of
+    # the map, not surveyed; inside the demo's neighbourhood shapes)
     ("giardino-bolognina", "Giardino di via Fioravanti", "place", "IT-BLQ-01-1", 44.5117, 11.3449,
      "fair", "Quartiere Navile", "A neighbourhood garden between the new offices and the old blocks."),
     ("ex-scuola-corticella", "Former school of Corticella", "building", "IT-BLQ-01-2", 44.5419, 11.3528,
