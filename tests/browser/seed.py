@@ -289,8 +289,8 @@ def maps(**options: str) -> dict[str, Any]:
         boundary=square(11.30, 44.50, 11.40, 44.53),
     )  # fmt: skip
     TerritoryFactory(
-        name=f"Santo Stefano {tag}", code=f"SS{tag.upper()}", kind=Territory.Kind.DISTRICT, parent=city,
-        boundary=square(11.30, 44.47, 11.40, 44.50),
+        name=f"Santo Stefano {tag}", code=f"SS{tag.upper()}", kind=Territory.Kind.DISTRICT,
+        parent=city, boundary=square(11.30, 44.47, 11.40, 44.50),
     )  # fmt: skip
     spots = [(44.5128, 11.3520 + i * 0.0004) for i in range(5)]
     spots += [(44.4840, 11.3660), (44.4930, 11.3150)]
@@ -347,7 +347,9 @@ def hub(**options: str) -> dict[str, Any]:
     )
 
     tag = secrets.token_hex(3)
-    city = TerritoryFactory(name=f"Fairville {tag}", code=f"FV{tag.upper()}", kind=Territory.Kind.CITY)
+    city = TerritoryFactory(
+        name=f"Fairville {tag}", code=f"FV{tag.upper()}", kind=Territory.Kind.CITY
+    )
     hood = TerritoryFactory(
         name=f"Belle de Mai {tag}", code=f"FV{tag.upper()}-1", kind=Territory.Kind.NEIGHBOURHOOD,
         parent=city,

@@ -74,11 +74,11 @@ def unread_count(user: Viewer) -> int:
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
 
 
-def followed_ids(user: Viewer, model: type[models.Model]) -> QuerySet[Follow]:
+def followed_ids(user: Viewer, model: type[models.Model]) -> "QuerySet[Follow, Any]":
     """The ids of the ``model`` rows the person follows, as a subquery (no query of its own:
     the content type is matched by its names, not looked up)."""
     return Follow.objects.filter(
-        user_id=user.pk,
+        user_id=user.pk or 0,
         content_type__app_label=model._meta.app_label,
         content_type__model=model._meta.model_name,
     ).values("object_id")
