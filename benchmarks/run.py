@@ -439,7 +439,13 @@ def main() -> None:
     ]
     load_before = os.getloadavg()
     with serving(env, args, "gunicorn.log", migrate=False) as (base, server):
-        results = measure_pages(base, pages, args, viewers=viewers_for(args, env))
+        viewers = viewers_for(args, env)
+        results = measure_pages(base, pages, args, viewers=viewers)
+        # The personal start page exists only for a signed-in person (never from the page cache).
+        signed_in = [viewer for viewer in viewers if viewer[1]]
+        if signed_in:
+            start = [("personal start page", "/start/")]
+            results += measure_pages(base, start, args, viewers=signed_in)
         rss = peak_rss_mb(worker_pids(server.pid))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     for name in (stamp, "latest"):
