@@ -196,7 +196,7 @@ def test_a_cookie_that_is_not_a_zone_counts_as_none(client, cookie):
     client.cookies["cocity_tz"] = cookie
     html = client.get("/").content.decode()
     assert 'data-zone-chosen=""' in _script_tag(html)
-    assert "Times are shown in Europe/Brussels." in html
+    assert "Times are shown in Brussels time." in html
 
 
 @pytest.mark.django_db
