@@ -98,10 +98,12 @@ def test_space_page_gathers_every_kind_of_work_with_counts_and_links(client):
         "insights",
     }
     assert {key: content.count for key, content in sections.items()} == dict.fromkeys(sections, 2)
-    assert sections["events"].see_all == f"/events/?space={lab.slug}"
+    # Every "See all" is the app's list filtered to the hub (tests/network/test_hubs_see_all.py)
+    assert sections["events"].see_all == f"/events/?space={lab.slug}&when=all"
     assert sections["processes"].see_all == f"/processes/?space={lab.slug}"
     assert sections["library"].see_all == f"/library/?space={lab.slug}"
-    assert sections["insights"].see_all == reverse("insights:city", args=[city.code])
+    assert sections["pacts"].see_all == f"/commons/?space={lab.slug}"
+    assert sections["insights"].see_all == f"{reverse('insights:index')}?space={lab.slug}"
     html = response.content.decode()
     for title in ("Event", "Process", "Practice", "Pact", "Garden", "Campaign", "Census"):
         assert title in html

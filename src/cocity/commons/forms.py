@@ -53,6 +53,11 @@ class PactFilterForm(forms.Form):
         label=_("Year proposed"), required=False, min_value=1990, max_value=2100
     )
     overdue = forms.BooleanField(label=_("Only overdue steps"), required=False)
+    # A hub's "See all" (network.selectors.hubs.hub_filter): carried along as the filters change;
+    # the registry and the commons list read them through the hub's scope.
+    space = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    organisation = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    place = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

@@ -5,8 +5,6 @@ section whatever the number of rows."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,33 +20,10 @@ from cocity.core.hubs import (
 )
 
 from . import selectors
-from .models import Commons
-
-
-def _territory_code(scope: HubScope) -> str:
-    if scope.kind == "territory":
-        return scope.obj.code
-    if scope.kind == "space" and scope.obj.territory_id:
-        return scope.obj.territory.code
-    return ""
-
-
-def _see_all(scope: HubScope, name: str) -> str:
-    url = reverse(name)
-    code = _territory_code(scope)
-    return f"{url}?{urlencode({'territory': code})}" if code else url
-
-
-def pacts_in(scope: HubScope):
-    return selectors.public_pacts().filter(
-        scope.match(
-            organisation="commons__organisation_id", territory_path="commons__territory_path"
-        )
-    )
 
 
 def _pacts(scope: HubScope) -> HubContent:
-    pacts = pacts_in(scope)
+    pacts = selectors.pacts_in_hub(scope)
     shown = list(
         pacts.select_related("commons")
         .only("id", "title", "state", "state_since", "created_at", "commons__name")
@@ -65,7 +40,7 @@ def _pacts(scope: HubScope) -> HubContent:
             )
             for pact in shown
         ],
-        see_all=_see_all(scope, "commons:index"),
+        see_all=scope.see_all(reverse("commons:index")),
         activity=[
             HubActivity(
                 when=pact.state_since,
@@ -79,9 +54,7 @@ def _pacts(scope: HubScope) -> HubContent:
 
 
 def _commons(scope: HubScope) -> HubContent:
-    commons = Commons.objects.filter(
-        scope.match(organisation="organisation_id", territory_path="territory_path")
-    )
+    commons = selectors.commons_in_hub(scope)
     shown = list(
         commons.select_related("territory")
         .only("id", "name", "slug", "kind", "territory__name")
@@ -97,7 +70,7 @@ def _commons(scope: HubScope) -> HubContent:
             )
             for item in shown
         ],
-        see_all=_see_all(scope, "commons:commons_list"),
+        see_all=scope.see_all(reverse("commons:commons_list")),
     )
 
 

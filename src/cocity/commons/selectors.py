@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
+from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
 from cocity.network.models import Role, Territory, Topic
 
@@ -52,8 +53,31 @@ def public_pacts() -> QuerySet[Pact]:
     return Pact.objects.exclude(state__in=HIDDEN_STATES)
 
 
+def pacts_in_hub(scope: HubScope) -> QuerySet[Pact]:
+    """The public pacts of a hub: those of the commons of its organisations or in its place
+    (``HubScope.match``). What its pacts section counts and the registry filtered to the hub
+    (``?space=``, ``?organisation=``, ``?place=``) shows."""
+    return public_pacts().filter(
+        scope.match(
+            organisation="commons__organisation_id", territory_path="commons__territory_path"
+        )
+    )
+
+
+def commons_in_hub(scope: HubScope) -> QuerySet[Commons]:
+    """The commons of a hub's organisations or in its place: its commons section and the
+    registry of commons filtered to the hub."""
+    return Commons.objects.filter(
+        scope.match(organisation="organisation_id", territory_path="territory_path")
+    )
+
+
 def filter_pacts(qs: QuerySet[Pact], filters: dict[str, Any]) -> QuerySet[Pact]:
-    """Apply the registry filters (already validated by ``forms.PactFilterForm``)."""
+    """Apply the registry filters (already validated by ``forms.PactFilterForm``; ``hub``, a
+    ``HubScope``, from ``network.selectors.hubs.hub_filter``)."""
+    hub: HubScope | None = filters.get("hub")
+    if hub is not None:
+        qs = qs.filter(pk__in=pacts_in_hub(hub).values("pk"))
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("kind"):
@@ -238,6 +262,9 @@ def commons_list(filters: dict[str, Any]) -> QuerySet[Commons]:
     territory = filters.get("territory")
     if territory is not None:
         qs = qs.filter(territory_path__startswith=territory.path)
+    hub: HubScope | None = filters.get("hub")
+    if hub is not None:
+        qs = qs.filter(pk__in=commons_in_hub(hub).values("pk"))
     return qs.order_by("name", "id")
 
 

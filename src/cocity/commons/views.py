@@ -27,6 +27,7 @@ from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
+from cocity.network.selectors.hubs import hub_filter
 from cocity.participation import selectors as participation_selectors
 from cocity.participation.forms import CommentForm
 from cocity.participation.forms import ReportForm as CommentReportForm
@@ -101,6 +102,9 @@ def _filter_form_html(request: HttpRequest, form: PactFilterForm, htmx_target: s
 @public_page_cache(PUBLIC_CACHE)
 def index(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
+    hub = hub_filter(user=request.user, params=request.GET)  # a hub's "See all"; 404 first
+    if hub is not None:
+        filters = {**filters, "hub": hub.scope}
     # Visitors get the whole page from the page cache; signed-in people get the same list,
     # overdue steps and calls (nothing in them is personal) from a shared fragment, inside a
     # page of their own ("My pacts").
@@ -132,7 +136,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return render_to_string("commons/partials/index_body.html", context, request)
 
     body = shared_fragment(request, PUBLIC_CACHE, "commons-index", body_html)
-    context = {"body": mark_safe(body), "query": request.GET.copy()}  # noqa: S308 - ours
+    body_safe = mark_safe(body)  # noqa: S308 - ours
+    context = {"body": body_safe, "query": request.GET.copy(), "hub_filter": hub}
     return vary_on_htmx(render(request, "commons/index.html", context))
 
 
@@ -239,8 +244,12 @@ def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
 @require_http_methods(GET)
 def commons_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
+    hub = hub_filter(user=request.user, params=request.GET)  # a hub's "See all"
+    if hub is not None:
+        filters = {**filters, "hub": hub.scope}
     context = {
         "form": form,
+        "hub_filter": hub,
         "page_obj": paginate(selectors.commons_list(filters), request.GET.get("page")),
     }
     return render(request, "commons/commons_list.html", context)

@@ -42,11 +42,15 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 
 HUB_NAMESPACE = "hubs"
 SCOPES = ("space", "organisation", "territory")
+# The address parameter that carries each kind of scope to a list page ("See all"), read back by
+# ``network.selectors.hubs.hub_scope_from_query``.
+SCOPE_PARAMS = {"space": "space", "organisation": "organisation", "territory": "place"}
 ITEMS_PER_SECTION = 4
 ACTIVITY_ITEMS = 6
 
@@ -77,6 +81,18 @@ class HubScope:
     spaces: Any  # QuerySet of space ids
     organisations: Any = None  # QuerySet of organisation ids, or None
     territory_path: str = ""
+
+    @property
+    def query(self) -> dict[str, str]:
+        """This scope in a list page's address: ``{"space": slug}``, ``{"organisation": slug}``
+        or ``{"place": code}``."""
+        value = self.obj.code if self.kind == "territory" else self.obj.slug
+        return {SCOPE_PARAMS[self.kind]: value}
+
+    def see_all(self, url: str, **extra: str) -> str:
+        """A list page's address filtered to this scope (a section's "See all" link): the list
+        resolves it with ``hub_scope_from_query`` and filters with the section's own queryset."""
+        return f"{url}?{urlencode({**self.query, **extra})}"
 
     @property
     def territory_paths_up(self) -> list[str]:

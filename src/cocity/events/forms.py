@@ -55,7 +55,7 @@ class EventFilterForm(forms.Form):
     when = forms.ChoiceField(
         label=_("When"),
         required=False,
-        choices=[("upcoming", _("upcoming")), ("past", _("past"))],
+        choices=[("upcoming", _("upcoming")), ("past", _("past")), ("all", _("any time"))],
     )
     series = forms.ChoiceField(label=_("Series"), required=False)
     space = forms.ChoiceField(label=_("Space"), required=False)

@@ -4,9 +4,6 @@ Four queries whatever the number of events."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -48,28 +45,13 @@ def _item(event: Event) -> HubItem:
     )
 
 
-def events_in(scope: HubScope):
-    """The events of this hub that this person may see (drafts only for their organisers)."""
-    condition = scope.match(space="space_id", territory_path="territory__path")
-    if scope.kind != "space" and scope.organisations is not None:
-        organised = Event.organisations.through.objects.filter(
-            organisation_id__in=scope.organisations
-        ).values("event_id")
-        condition |= Q(pk__in=organised)
-    return selectors.events_visible_to(scope.viewer).filter(condition)
-
-
 def _see_all(scope: HubScope) -> str:
-    url = reverse("events:event_list")
-    if scope.kind == "space":
-        return f"{url}?{urlencode({'space': scope.obj.slug})}"
-    if scope.kind == "territory" and scope.obj.kind == "city":
-        return f"{url}?{urlencode({'city': scope.obj.code})}"
-    return url
+    # every event the section counts, past and upcoming (the list shows the upcoming by default)
+    return scope.see_all(reverse("events:event_list"), when="all")
 
 
 def _content(scope: HubScope) -> HubContent:
-    events = events_in(scope)
+    events = selectors.events_in_hub(scope)
     now = timezone.now()
     upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "id")[:UPCOMING])
     recent = list(

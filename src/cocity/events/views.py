@@ -31,6 +31,7 @@ from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
 from cocity.network.selectors import spaces_visible_to
+from cocity.network.selectors.hubs import hub_filter
 
 from . import ical, selectors, services
 from .forms import (
@@ -84,12 +85,19 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def event_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None, choices=selectors.filter_choices(user=request.user))
-    filters = selectors.EventFilters(**form.filters())
+    # ?space= (with its sub-spaces), ?organisation=, ?place=: what a hub's events section counts
+    hub = hub_filter(user=request.user, params=request.GET, form_fields=("space",))
+    choices = selectors.filter_choices(user=request.user)
+    if hub is not None and hub.scope.kind == "space":  # a parent space may have no events itself
+        choices = choices.with_space(hub.scope.obj)
+    form = EventFilterForm(request.GET or None, choices=choices)
+    values = form.filters()
+    values.pop("space", None)  # read through the hub's scope
+    filters = selectors.EventFilters(**values, hub=hub.scope if hub else None)
     page_obj = selectors.event_page(
         selectors.event_list(user=request.user, filters=filters), request.GET.get("page")
     )
-    context = {"form": form, "page_obj": page_obj, "when": filters.when}
+    context = {"form": form, "page_obj": page_obj, "when": filters.when, "hub_filter": hub}
     template = "events/partials/event_results.html" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
     return vary_on_htmx(render(request, template, context))
 

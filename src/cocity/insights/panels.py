@@ -5,7 +5,6 @@ the number of data sets; only data sets whose import is done."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,27 +19,11 @@ from cocity.core.hubs import (
     register,
 )
 
-from .models import DataSet
-
-
-def datasets_in(scope: HubScope):
-    if not scope.territory_path:
-        return DataSet.objects.none()
-    around = Q(city__path__in=scope.territory_paths_up) | Q(
-        city__path__startswith=scope.territory_path
-    )
-    return DataSet.objects.filter(around, status=DataSet.Status.READY)
-
-
-def _see_all(scope: HubScope, shown: list[DataSet]) -> str:
-    cities = {dataset.city.code for dataset in shown}
-    if len(cities) == 1:
-        return reverse("insights:city", args=[cities.pop()])
-    return reverse("insights:index")
+from . import selectors
 
 
 def _content(scope: HubScope) -> HubContent:
-    datasets = datasets_in(scope)
+    datasets = selectors.datasets_in_hub(scope)
     shown = list(
         datasets.select_related("city")
         .only("id", "name", "year", "source", "created_at", "city__code", "city__name")
@@ -56,7 +39,7 @@ def _content(scope: HubScope) -> HubContent:
             )
             for dataset in shown
         ],
-        see_all=_see_all(scope, shown),
+        see_all=scope.see_all(reverse("insights:index")),
         activity=[
             HubActivity(
                 when=dataset.created_at,

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core.hubs import HubScope
 from cocity.network.models import Territory
 
 from .models import DataSet, ImportJob
@@ -23,6 +24,22 @@ MULTIGROUP_LABELS = {
     "simpsons_concentration": _("Simpson's concentration"),
     "diversity": _("Diversity (entropy)"),
 }
+
+
+def datasets_in_hub(scope: HubScope) -> QuerySet[DataSet]:
+    """The ready data sets of the city a space or a place lies in, and of the cities inside a
+    place (a country); none for an organisation (data sets belong to a city). What a hub's data
+    section counts and the insights page filtered to the hub (``?space=``, ``?place=``) lists."""
+    if not scope.territory_path:
+        return DataSet.objects.none()
+    around = Q(city__path__in=scope.territory_paths_up) | Q(
+        city__path__startswith=scope.territory_path
+    )
+    return DataSet.objects.filter(around, status=READY)
+
+
+def hub_datasets(scope: HubScope) -> QuerySet[DataSet]:
+    return datasets_in_hub(scope).select_related("city").order_by("-year", "-id")
 
 
 def cities_with_datasets() -> QuerySet[Territory]:

@@ -23,6 +23,7 @@ from cocity.core.forms import add_service_errors
 from cocity.core.http import HtmxHttpRequest, vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Territory
+from cocity.network.selectors.hubs import hub_filter
 
 from . import equity, maps, selectors, services
 from .forms import DataSetForm
@@ -36,8 +37,11 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.cities_with_datasets(), request.GET.get("page"))
-    return render(request, "insights/index.html", {"page_obj": page})
+    # ?space=, ?place=: the data sets a hub's data section counts ("See all"), not the cities
+    hub = hub_filter(user=request.user, params=request.GET)
+    rows = selectors.hub_datasets(hub.scope) if hub else selectors.cities_with_datasets()
+    page = paginate(rows, request.GET.get("page"))
+    return render(request, "insights/index.html", {"page_obj": page, "hub_filter": hub})
 
 
 def _measures(dataset: DataSet) -> list[tuple[str, str]]:

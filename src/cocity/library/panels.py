@@ -4,9 +4,6 @@ whatever the number of items; drafts and items under review never appear."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -26,29 +23,6 @@ from . import selectors
 from .models import LibraryItem
 
 
-def items_in(scope: HubScope):
-    condition = scope.match(space="space_id")
-    condition |= Q(
-        pk__in=LibraryItem.also_in_spaces.through.objects.filter(space_id__in=scope.spaces).values(
-            "libraryitem_id"
-        )
-    )
-    if scope.kind != "space":
-        if scope.organisations is not None:
-            condition |= Q(
-                pk__in=LibraryItem.organisations.through.objects.filter(
-                    organisation_id__in=scope.organisations
-                ).values("libraryitem_id")
-            )
-        if scope.territory_path:
-            condition |= Q(
-                pk__in=LibraryItem.territories.through.objects.filter(
-                    territory__path__startswith=scope.territory_path
-                ).values("libraryitem_id")
-            )
-    return selectors.published_items(scope.viewer).filter(condition)
-
-
 def _item(item: LibraryItem) -> HubItem:
     meta = [str(item.get_kind_display()).capitalize()]
     if item.published_on:
@@ -56,15 +30,8 @@ def _item(item: LibraryItem) -> HubItem:
     return HubItem(title=item.title, url=item.get_absolute_url(), meta=" · ".join(meta))
 
 
-def _see_all(scope: HubScope) -> str:
-    url = reverse("library:item_list")
-    if scope.kind == "space":
-        return f"{url}?{urlencode({'space': scope.obj.slug})}"
-    return url
-
-
 def _content(scope: HubScope) -> HubContent:
-    items = items_in(scope)
+    items = selectors.items_in_hub(scope)
     shown = list(
         items.select_related(None)
         .prefetch_related(None)
@@ -74,7 +41,7 @@ def _content(scope: HubScope) -> HubContent:
     return HubContent(
         count=items.count(),
         items=[_item(item) for item in shown],
-        see_all=_see_all(scope),
+        see_all=scope.see_all(reverse("library:item_list")),
         activity=[
             HubActivity(
                 when=item.published_at or timezone.now(),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocity.accounts.types import Viewer
+from cocity.core.hubs import HubScope
 from cocity.network.models import Organisation, Territory
 from cocity.network.selectors import spaces_visible_to
 from cocity.search.selectors import match, parse_query, visible_documents
@@ -30,15 +31,44 @@ def published_items(user: Viewer) -> QuerySet[LibraryItem]:
     )
 
 
-def item_list(*, user: Viewer, kind: str = "", topic: str = "", space: str = "") -> QuerySet:
+def items_in_hub(scope: HubScope) -> QuerySet[LibraryItem]:
+    """The published items of a hub: its spaces' items and those also shown in them; on an
+    organisation's or a place's page also those of the organisations and about the place. What
+    the hub's library section counts and the list filtered to the hub shows."""
+    condition = scope.match(space="space_id")
+    condition |= Q(
+        pk__in=LibraryItem.also_in_spaces.through.objects.filter(space_id__in=scope.spaces).values(
+            "libraryitem_id"
+        )
+    )
+    if scope.kind != "space":
+        if scope.organisations is not None:
+            condition |= Q(
+                pk__in=LibraryItem.organisations.through.objects.filter(
+                    organisation_id__in=scope.organisations
+                ).values("libraryitem_id")
+            )
+        if scope.territory_path:
+            condition |= Q(
+                pk__in=LibraryItem.territories.through.objects.filter(
+                    territory__path__startswith=scope.territory_path
+                ).values("libraryitem_id")
+            )
+    return published_items(scope.viewer).filter(condition)
+
+
+def item_list(
+    *, user: Viewer, kind: str = "", topic: str = "", hub: HubScope | None = None
+) -> QuerySet:
+    """The library page; ``hub`` (``?space=``, ``?organisation=``, ``?place=``) keeps what that
+    hub's library section counts (:func:`items_in_hub`)."""
     items = published_items(user)
     if kind:
         items = items.filter(kind=kind)
     if topic:
         items = items.filter(topics__slug=topic)
-    if space:  # the space's own items and those also shown in it (as on the space's page)
-        shown_there = LibraryItem.also_in_spaces.through.objects.filter(space__slug=space)
-        items = items.filter(Q(space__slug=space) | Q(pk__in=shown_there.values("libraryitem_id")))
+    if hub is not None:
+        items = items.filter(pk__in=items_in_hub(hub).values("pk"))
     return items.order_by("-published_on", "-id")
 
 

@@ -12,6 +12,7 @@ from cocity.accounts.types import signed_in
 from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import HtmxHttpRequest, vary_on_htmx
 from cocity.core.pagination import paginate
+from cocity.network.selectors.hubs import hub_filter
 
 from . import selectors, services
 from .forms import (
@@ -29,14 +30,16 @@ from .models import ContactRequest, LibraryItem, PeerPost
 def item_list(request: HtmxHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in LibraryItem.Kind.values else ""
+    hub = hub_filter(user=request.user, params=request.GET)  # a hub's "See all"
     items = selectors.item_list(
         user=request.user,
         kind=kind,
         topic=request.GET.get("topic", "")[:120],
-        space=request.GET.get("space", "")[:200],
+        hub=hub.scope if hub else None,
     )
     page = paginate(items, request.GET.get("page"))
     context = {
+        "hub_filter": hub,
         "page_obj": page,
         "kinds": LibraryItem.Kind.choices,
         "kind": kind,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
@@ -65,15 +64,8 @@ def _item(process: Any, today: datetime.date) -> HubItem:
     return item
 
 
-def _see_all(scope: HubScope) -> str:
-    url = reverse("plans:process_list")
-    if scope.kind == "space":
-        return f"{url}?{urlencode({'space': scope.obj.slug})}"
-    return url
-
-
 def _content(scope: HubScope) -> HubContent:
-    processes = selectors.processes_visible_to(scope.viewer).filter(scope.match(space="space_id"))
+    processes = selectors.processes_in_hub(scope)
     shown = list(
         processes.prefetch_related("phases")
         .select_related("manual_phase")
@@ -88,7 +80,7 @@ def _content(scope: HubScope) -> HubContent:
     return HubContent(
         count=processes.count(),
         items=[_item(process, today) for process in shown],
-        see_all=_see_all(scope),
+        see_all=scope.see_all(reverse("plans:process_list")),
         activity=[
             HubActivity(
                 when=p.created_at, kind=gettext("Process"), title=p.title, url=p.get_absolute_url()

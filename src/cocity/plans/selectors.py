@@ -19,6 +19,7 @@ from django.db.models.functions import Mod
 from django.http import Http404
 
 from cocity.accounts.types import Viewer
+from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
 from cocity.network.selectors import spaces_visible_to
 
@@ -40,18 +41,18 @@ def processes_visible_to(user: Viewer) -> QuerySet[Process]:
     return Process.objects.filter(space__in=spaces_visible_to(user)).select_related("space")
 
 
-def process_list(*, user: Viewer, space: str = "") -> QuerySet[Process]:
-    """The processes page: visible processes, newest first; ``space`` (a slug) keeps those of
-    that space and of its sub-spaces three levels down, as its page counts them (the "see all"
-    link of a space's page)."""
+def processes_in_hub(scope: HubScope) -> QuerySet[Process]:
+    """The processes of a hub's spaces that this person may see: what its processes section
+    counts and the list filtered to the hub shows."""
+    return processes_visible_to(scope.viewer).filter(scope.match(space="space_id"))
+
+
+def process_list(*, user: Viewer, hub: HubScope | None = None) -> QuerySet[Process]:
+    """The processes page: visible processes, newest first; ``hub`` (``?space=``,
+    ``?organisation=``, ``?place=``) keeps those of that hub, as its page counts them."""
     processes = processes_visible_to(user)
-    if space:
-        processes = processes.filter(
-            Q(space__slug=space)
-            | Q(space__parent__slug=space)
-            | Q(space__parent__parent__slug=space)
-            | Q(space__parent__parent__parent__slug=space)
-        )
+    if hub is not None:
+        processes = processes.filter(pk__in=processes_in_hub(hub).values("pk"))
     return processes.order_by("-created_at", "id")
 
 

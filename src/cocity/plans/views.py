@@ -23,6 +23,7 @@ from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
+from cocity.network.selectors.hubs import hub_filter
 from cocity.participation import selectors as participation_selectors
 from cocity.participation import services as participation
 from cocity.participation.forms import CommentForm
@@ -66,10 +67,10 @@ PUBLIC_CACHE = ("plans", "participation", "network", "pledges")  # pledges: link
 
 @require_http_methods(["GET", "HEAD"])
 def process_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.process_list(user=request.user, space=request.GET.get("space", "")[:200])
-    return render(
-        request, "plans/process_list.html", {"page_obj": paginate(qs, request.GET.get("page"))}
-    )
+    hub = hub_filter(user=request.user, params=request.GET)  # a hub's "See all"
+    qs = selectors.process_list(user=request.user, hub=hub.scope if hub else None)
+    context = {"page_obj": paginate(qs, request.GET.get("page")), "hub_filter": hub}
+    return render(request, "plans/process_list.html", context)
 
 
 @login_required

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +23,6 @@ from cocity.core.hubs import (
 from cocity.core.panels import RelatedPanel, register
 
 from . import selectors
-from .models import Campaign, MeasureLink, Pledge
 
 
 def _linked_measures(obj: Any) -> dict[str, Any] | None:
@@ -46,39 +44,17 @@ register(
 
 
 # --- The hub pages (cocity.core.hubs) ---------------------------------------------------------
-# Pledges and campaigns belong to organisations: a space's page shows those of the organisations
-# that own it, a place's page those of the organisations based there; and, anywhere, those with a
-# measure linked to the hub's events, library items or actions. Drafts only for those who
-# may see them (``selectors.pledges_visible_to``). Three queries a section.
-
-
-def _linked_pledge_ids(scope: HubScope) -> Any:
-    """Pledges with a measure linked to an event, a library item or an action of the hub's
-    spaces (a subquery): a partnership's page shows the pledges its work feeds into."""
-    links = MeasureLink.objects.filter(
-        Q(event__space_id__in=scope.spaces)
-        | Q(library_item__space_id__in=scope.spaces)
-        | Q(action__process__space_id__in=scope.spaces)
-    )
-    return links.values("measure__pledge_id")
-
-
-def _pledges_in(scope: HubScope) -> Any:
-    return selectors.pledges_visible_to(scope.viewer).filter(
-        scope.match(organisation="organisation_id") | Q(pk__in=_linked_pledge_ids(scope))
-    )
+# What is in a hub: ``selectors.pledges_in_hub`` and ``selectors.campaigns_in_hub``, shared with
+# the pledges page filtered to the hub ("See all"). Three queries a section.
 
 
 def _pledges_hub(scope: HubScope) -> HubContent:
-    pledges = _pledges_in(scope)
+    pledges = selectors.pledges_in_hub(scope)
     shown = list(
         pledges.select_related("organisation", "campaign").order_by("-signed_on", "-id")[
             :ITEMS_PER_SECTION
         ]
     )
-    see_all = reverse("pledges:index")
-    if scope.kind == "organisation":
-        see_all = reverse("pledges:organisation_pledges", args=[scope.obj.slug])
     return HubContent(
         count=pledges.count(),
         items=[
@@ -92,7 +68,7 @@ def _pledges_hub(scope: HubScope) -> HubContent:
             )
             for pledge in shown
         ],
-        see_all=see_all,
+        see_all=scope.see_all(reverse("pledges:index")) + "#pledges",
         activity=[
             HubActivity(
                 when=pledge.published_at,
@@ -107,12 +83,7 @@ def _pledges_hub(scope: HubScope) -> HubContent:
 
 
 def _campaigns_hub(scope: HubScope) -> HubContent:
-    linked = Pledge.objects.filter(
-        pk__in=_linked_pledge_ids(scope), state=Pledge.State.PUBLISHED
-    ).values("campaign_id")
-    campaigns = Campaign.objects.filter(
-        scope.match(organisation="organisation_id") | Q(pk__in=linked)
-    )
+    campaigns = selectors.campaigns_in_hub(scope)
     shown = list(
         campaigns.select_related("organisation").order_by("-created_at", "-id")[:ITEMS_PER_SECTION]
     )
@@ -126,7 +97,7 @@ def _campaigns_hub(scope: HubScope) -> HubContent:
             )
             for campaign in shown
         ],
-        see_all=reverse("pledges:index"),
+        see_all=scope.see_all(reverse("pledges:index")) + "#campaigns",
         activity=[
             HubActivity(
                 when=campaign.created_at,

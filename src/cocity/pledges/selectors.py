@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
+from cocity.core.hubs import HubScope
 from cocity.core.numbers import format_number
 from cocity.network.models import OrganisationMembership, Role
 
@@ -338,6 +339,51 @@ def campaign_pledges(campaign: Campaign, user: Viewer) -> QuerySet[Pledge]:
         .filter(campaign=campaign)
         .select_related("organisation", "organisation__home_territory")
         .order_by("-signed_on", "-id")
+    )
+
+
+# --- The hub pages (cocity.core.hubs) ---------------------------------------------------------
+# Pledges and campaigns belong to organisations: a space's page shows those of the organisations
+# that own it, a place's page those of the organisations based there; and, anywhere, those with a
+# measure linked to the hub's events, library items or actions. The hub's sections count these,
+# and the pledges page filtered to the hub (``?space=``, ``?organisation=``, ``?place=``) lists
+# them.
+
+
+def _linked_pledge_ids(scope: HubScope) -> Any:
+    """Pledges with a measure linked to an event, a library item or an action of the hub's
+    spaces (a subquery): a partnership's page shows the pledges its work feeds into."""
+    links = MeasureLink.objects.filter(
+        Q(event__space_id__in=scope.spaces)
+        | Q(library_item__space_id__in=scope.spaces)
+        | Q(action__process__space_id__in=scope.spaces)
+    )
+    return links.values("measure__pledge_id")
+
+
+def pledges_in_hub(scope: HubScope) -> QuerySet[Pledge]:
+    """The hub's pledges this person may see (drafts only for those who may see them)."""
+    return pledges_visible_to(scope.viewer).filter(
+        scope.match(organisation="organisation_id") | Q(pk__in=_linked_pledge_ids(scope))
+    )
+
+
+def campaigns_in_hub(scope: HubScope) -> QuerySet[Campaign]:
+    """The campaigns of the hub's organisations, and those with a published pledge linked to the
+    hub's work."""
+    linked = Pledge.objects.filter(
+        pk__in=_linked_pledge_ids(scope), state=Pledge.State.PUBLISHED
+    ).values("campaign_id")
+    return Campaign.objects.filter(scope.match(organisation="organisation_id") | Q(pk__in=linked))
+
+
+def hub_pledges(scope: HubScope) -> QuerySet[Pledge]:
+    """The pledges page filtered to a hub: :func:`pledges_in_hub` as cards, newest first."""
+    return (
+        Pledge.objects.filter(pk__in=pledges_in_hub(scope).values("pk"))
+        .select_related("campaign", "organisation")
+        .annotate(measure_count=Count("measures", distinct=True))
+        .order_by("-signed_on", "id")
     )
 
 

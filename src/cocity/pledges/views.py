@@ -30,6 +30,7 @@ from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
+from cocity.network.selectors.hubs import hub_filter
 
 from . import selectors, services
 from .forms import (
@@ -76,8 +77,18 @@ def _editable_organisations(user: Actor) -> Any:
 @require_http_methods(["GET", "HEAD"])
 @public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
 def index(request: HttpRequest) -> HttpResponse:
+    # ?space=, ?organisation=, ?place=: a hub's campaigns and pledges ("See all"), every one
+    hub = hub_filter(user=request.user, params=request.GET)
+    campaigns = selectors.campaign_list()
+    if hub is not None:
+        campaigns = campaigns.filter(pk__in=selectors.campaigns_in_hub(hub.scope).values("pk"))
     context = {
-        "campaigns": list(selectors.campaign_list()[:50]),
+        "hub_filter": hub,
+        "pledges": paginate(selectors.hub_pledges(hub.scope), request.GET.get("page"))
+        if hub is not None
+        else None,
+        "today": timezone.localdate(),
+        "campaigns": list(campaigns if hub is not None else campaigns[:50]),
         "frameworks": list(selectors.frameworks_for(request.user)[:50]),
         "can_add_framework": request.user.is_authenticated
         and _editable_organisations(request.user).exists(),

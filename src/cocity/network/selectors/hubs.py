@@ -2,10 +2,17 @@
 the scope each capability's section filters by. Every part is a subquery, so building a scope
 costs no query; the sections decide the rest."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
-from cocity.core.hubs import Hub, HubScope, gather, paths_up
+from cocity.core.hubs import SCOPE_PARAMS, Hub, HubScope, gather, paths_up
 
 from ..models import Organisation, Space, Territory
 from .spaces import spaces_visible_to
@@ -91,3 +98,71 @@ def spaces_gathering(
         if both_ways:
             condition |= Q(territory__path__startswith=territory_path)
     return Space.objects.filter(condition)
+
+
+# --- A hub's scope in a list page's address ("See all") ----------------------------------------
+
+
+def hub_scope_from_query(*, user: Viewer, params: Mapping[str, Any]) -> HubScope | None:
+    """The hub scope a list page's address names (``?space=<slug>``, ``?organisation=<slug>``
+    or ``?place=<code>``, as ``HubScope.query`` writes them; the first one present), built as on
+    the hub's own page, so the list filtered by the section's queryset holds what the section
+    counts. ``None`` without one. A space this person may not see is answered as a space that
+    does not exist (``Http404``), so a members-only space's slug tells nothing."""
+    slug = str(params.get(SCOPE_PARAMS["space"]) or "").strip()
+    if slug:
+        space = spaces_visible_to(user).filter(slug=slug[:200]).select_related("territory").first()
+        if space is None:
+            raise Http404(_("There is no space at this address, or it is not open to you."))
+        return space_scope(space=space, user=user)
+    slug = str(params.get(SCOPE_PARAMS["organisation"]) or "").strip()
+    if slug:
+        organisation = Organisation.objects.filter(slug=slug[:200]).first()
+        if organisation is None:
+            raise Http404(_("There is no organisation at this address."))
+        return organisation_scope(organisation=organisation, user=user)
+    code = str(params.get(SCOPE_PARAMS["territory"]) or "").strip()
+    if code:
+        territory = Territory.objects.filter(code__iexact=code[:32]).first()
+        if territory is None:
+            raise Http404(_("There is no place with this code."))
+        return territory_scope(territory=territory, user=user)
+    return None
+
+
+@dataclass(frozen=True)
+class HubFilter:
+    """A list page filtered to a hub: the scope, and what the removable "In <name>" chip shows
+    (``network/partials/hub_filter.html``)."""
+
+    scope: HubScope
+    name: str
+    remove_url: str  # the same list with the same other filters, without the hub's
+    hidden: tuple[tuple[str, str], ...] = ()  # what the list's filter form must carry along
+
+
+def hub_filter(
+    *, user: Viewer, params: Mapping[str, Any], form_fields: tuple[str, ...] = ()
+) -> HubFilter | None:
+    """:func:`hub_scope_from_query` and the chip that shows it. ``params`` is the request's
+    ``GET`` (a ``QueryDict``); the link that removes the filter keeps every other filter and
+    goes back to the first page. The scope's parameter goes into the list's filter form as a
+    hidden field (``network/partials/hub_filter_fields.html``) unless the form has a field of
+    that name (``form_fields``: the events list's space select)."""
+    scope = hub_scope_from_query(user=user, params=params)
+    if scope is None:
+        return None
+    dropped = {*SCOPE_PARAMS.values(), "page"}
+    getlist = getattr(params, "getlist", None)
+    pairs = [
+        (key, value)
+        for key in params
+        if key not in dropped
+        for value in (getlist(key) if getlist else [params[key]])
+    ]
+    return HubFilter(
+        scope=scope,
+        name=str(scope.obj.name),
+        remove_url="?" + urlencode(pairs),
+        hidden=tuple((k, v) for k, v in scope.query.items() if k not in form_fields),
+    )
