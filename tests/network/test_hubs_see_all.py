@@ -225,3 +225,19 @@ def test_a_members_only_space_is_not_found_for_others_and_listed_for_members(cli
     response = client.get(reverse(name), params)
     assert response.status_code == 200
     assert "In Closed circle" in response.content.decode()
+
+
+def test_the_registry_open_data_links_keep_the_hub(client):
+    world = _world()
+    page = client.get(world["organisation"])
+    pacts = next(
+        part.content for part in page.context["hub"].sections if part.section.key == "pacts"
+    )
+    query = urlsplit(pacts.see_all).query
+
+    csv = b"".join(client.get(f"{reverse('commons:export_csv')}?{query}").streaming_content)
+
+    rows = csv.decode().strip().splitlines()[1:]
+    assert len(rows) == pacts.count
+    assert not any("Unrelated pact" in row for row in rows)
+    assert client.get(reverse("commons:export_csv"), {"space": "closed-circle"}).status_code == 404

@@ -212,6 +212,9 @@ EXPORT_FIELDS = {
 @require_http_methods(GET)
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
+    hub = hub_filter(user=request.user, params=request.GET)  # the registry's page, as filtered
+    if hub is not None:
+        filters = {**filters, "hub": hub.scope}
     rows = ([row[key] for key in EXPORT_FIELDS.values()] for row in selectors.export_rows(filters))
     return csv_streaming_response(EXPORT_FIELDS, rows, filename="collaboration-pacts.csv")
 
@@ -219,6 +222,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @require_http_methods(GET)
 def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
+    hub = hub_filter(user=request.user, params=request.GET)  # the registry's page, as filtered
+    if hub is not None:
+        filters = {**filters, "hub": hub.scope}
 
     def chunks():
         yield '{"type": "FeatureCollection", "features": [\n'
