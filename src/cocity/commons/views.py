@@ -115,6 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "cards": selectors.registry_cards(page_obj),
             "query": request.GET.copy(),
+            "hub_filter": hub,  # resolved above: a hidden space is a 404 before any cache
         }
         return render_to_string("commons/partials/pact_results.html", context, request)
 
