@@ -231,7 +231,20 @@ def sections_for(kind: str) -> list[HubSection]:
     )
 
 
-def gather(scope: HubScope, *, activity_items: int = ACTIVITY_ITEMS) -> Hub:
+def gather_actions(scope: HubScope) -> list[GatheredAction]:
+    """The registered actions for this scope and viewer (the Follow button): personal, so never
+    part of a shared fragment."""
+    actions = []
+    for action in _actions.values():
+        values = action.context(scope) if scope.kind in action.scopes else None
+        if values is not None:
+            actions.append(GatheredAction(action.template, values))
+    return actions
+
+
+def gather(
+    scope: HubScope, *, activity_items: int = ACTIVITY_ITEMS, with_actions: bool = True
+) -> Hub:
     """Every registered section's content for this scope (sections with nothing to show and no
     ``empty`` sentence are left out) and the newest publications of all of them."""
     gathered: list[GatheredSection] = []
@@ -243,9 +256,5 @@ def gather(scope: HubScope, *, activity_items: int = ACTIVITY_ITEMS) -> Hub:
         gathered.append(GatheredSection(section, content))
         activity.extend(content.activity)
     activity.sort(key=lambda entry: entry.when, reverse=True)
-    actions = []
-    for action in _actions.values():
-        values = action.context(scope) if scope.kind in action.scopes else None
-        if values is not None:
-            actions.append(GatheredAction(action.template, values))
+    actions = gather_actions(scope) if with_actions else []
     return Hub(sections=gathered, activity=activity[:activity_items], actions=actions)

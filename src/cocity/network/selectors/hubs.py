@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from cocity.accounts.types import Viewer
 from cocity.core.hubs import SCOPE_PARAMS, Hub, HubScope, gather, paths_up
 
-from ..models import Organisation, Space, Territory
+from ..models import (
+    Organisation,
+    OrganisationMembership,
+    Role,
+    Space,
+    SpaceMembership,
+    Territory,
+)
 from .spaces import spaces_visible_to
 
 SUB_SPACE_LEVELS = 3  # a space's hub also gathers its sub-spaces this many levels down
@@ -74,8 +81,34 @@ def territory_scope(*, territory: Territory, user: Viewer) -> HubScope:
     )
 
 
-def hub(scope: HubScope) -> Hub:
-    return gather(scope)
+def hub(scope: HubScope, *, with_actions: bool = True) -> Hub:
+    return gather(scope, with_actions=with_actions)
+
+
+def sees_what_visitors_see(user: Viewer) -> bool:
+    """True when every hub section shows this person exactly what it shows a visitor, so the
+    sections can be rendered once for both (a shared fragment): not staff, a member of no
+    members-only space, editor or admin of no space and of no organisation. Those are all the
+    roles the sections' visibility reads (``spaces_visible_to``: members-only spaces and the
+    spaces an organisation's admins own; ``events.selectors.spaces_organised_by``: drafts for
+    editors; ``pledges.selectors.sees_only_published``: drafts for an organisation's editors); a
+    section that comes to read another role must be added here (``tests/network/test_hubs.py``
+    compares both renderings). Two indexed EXISTS queries for most signed-in people."""
+    if not user.is_authenticated:
+        return True
+    if user.is_staff:
+        return False
+    if (
+        SpaceMembership.objects.filter(user_id=user.pk)
+        .filter(
+            ~Q(space__visibility=Space.Visibility.PUBLIC) | Q(role__in=[Role.EDITOR, Role.ADMIN])
+        )
+        .exists()
+    ):
+        return False
+    return not OrganisationMembership.objects.filter(
+        user_id=user.pk, role__in=[Role.EDITOR, Role.ADMIN]
+    ).exists()
 
 
 def spaces_gathering(

@@ -29,6 +29,7 @@ from ..rules import forget_roles
 from ..selectors import hubs as hub_selectors
 from ..selectors import organisations as selectors
 from ..services import organisations as services
+from .hubs import hub_context
 
 MEMBERS_ON_PAGE = 12
 SPACES_ON_PAGE = 12
@@ -76,13 +77,19 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": organisation,
         "page_obj": members,
         "spaces": spaces,
-        "hub": hub_selectors.hub(
-            hub_selectors.organisation_scope(organisation=organisation, user=user)
-        ),
         "can_edit": user.has_perm("network.change_organisation", organisation),
         "can_manage_members": user.has_perm("network.manage_organisation_members", organisation),
         "can_leave": user.has_perm("network.leave_organisation", organisation),
     }
+    context.update(
+        hub_context(
+            request,
+            name=f"organisation:{organisation.pk}",
+            scope_for=lambda viewer: hub_selectors.organisation_scope(
+                organisation=organisation, user=viewer
+            ),
+        )
+    )
     return render(request, "network/organisation_detail.html", context)
 
 

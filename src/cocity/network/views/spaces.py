@@ -34,6 +34,7 @@ from ..rules import forget_roles
 from ..selectors import hubs as hub_selectors
 from ..selectors import spaces as selectors
 from ..services import spaces as services
+from .hubs import hub_context
 
 MEMBERS_ON_SPACE_PAGE = 24
 
@@ -77,12 +78,18 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {
         "space": space,
         "state": state,
-        "hub": hub_selectors.hub(hub_selectors.space_scope(space=space, user=request.user)),
         "parent_visible": space.parent_id is not None
         and selectors.spaces_visible_to(request.user).filter(pk=space.parent_id).exists(),
         "children": list(selectors.space_children_visible_to(space=space, user=request.user)),
         "join_form": JoinRequestForm() if state.perms["request_join_space"] else None,
     }
+    context.update(
+        hub_context(
+            request,
+            name=f"space:{space.pk}",
+            scope_for=lambda user: hub_selectors.space_scope(space=space, user=user),
+        )
+    )
     if state.perms["view_space_members"]:
         context["members_page"] = paginate(
             selectors.space_members(space=space),
