@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.hubs import (
@@ -57,10 +57,11 @@ def _item(process: Any, today: datetime.date) -> HubItem:
         )
     if process.plan_actions:
         item.progress = round(process.plan_progress or 0)
-        item.progress_label = gettext("Action plan: %(done)s of %(total)s actions done") % {
-            "done": process.plan_done,
-            "total": process.plan_actions,
-        }
+        item.progress_label = ngettext(
+            "Action plan: %(done)s of %(total)s actions done",
+            "Action plan: %(done)s of %(total)s actions done",
+            process.plan_done or 0,
+        ) % {"done": process.plan_done, "total": process.plan_actions}
     return item
 
 
