@@ -323,6 +323,61 @@ def maps(**options: str) -> dict[str, Any]:
     }
 
 
+def event_maps(**options: str) -> dict[str, Any]:
+    """Issue 17, events on the map: a space whose territory is a district (a square in
+    Marseille), its organiser, an upcoming in-person event with a venue point inside it and an
+    online one; an organisation editor who adds a commons, choosing its place in the form."""
+    from decimal import Decimal
+
+    from cocity.network.models import Role, Territory
+    from tests.factories import (
+        OrganisationMembershipFactory,
+        SpaceFactory,
+        SpaceMembershipFactory,
+        TerritoryFactory,
+        UserFactory,
+        event_with_session,
+    )
+
+    tag = secrets.token_hex(3)
+
+    def square(west: float, south: float, east: float, north: float) -> dict[str, Any]:
+        ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    city = TerritoryFactory(
+        name=f"Marseille {tag}", code=f"MR{tag.upper()}", kind=Territory.Kind.CITY,
+        boundary=square(5.30, 43.22, 5.50, 43.39), boundary_approximate=True,
+    )  # fmt: skip
+    district = TerritoryFactory(
+        name=f"Belle de Mai {tag}", code=f"BM{tag.upper()}", kind=Territory.Kind.DISTRICT,
+        parent=city, boundary=square(5.37, 43.30, 5.41, 43.33),
+    )  # fmt: skip
+    space = SpaceFactory(name=f"Lab {tag}", slug=f"lab-{tag}", territory=district)
+    organiser = UserFactory(display_name=f"Organiser {tag}", email=f"organiser-{tag}@example.org")
+    SpaceMembershipFactory(space=space, user=organiser, role=Role.ADMIN)
+    event, _track = event_with_session(
+        space=space, slug=f"atelier-{tag}", title=f"Atelier logement {tag}", format="hybrid",
+        venue_name="Friche la Belle de Mai", venue_address="41 rue Jobin, 13003 Marseille",
+        latitude=Decimal("43.31050"), longitude=Decimal("5.39050"),
+    )  # fmt: skip
+    event_with_session(space=space, slug=f"online-{tag}", title=f"Webinar {tag}", format="online")
+    editor = UserFactory(display_name=f"Officer {tag}", email=f"officer-{tag}@example.org")
+    membership = OrganisationMembershipFactory(user=editor, role=Role.EDITOR)
+    return {
+        "tag": tag,
+        "space": space.slug,
+        "event": event.slug,
+        "event_title": event.title,
+        "city": city.pk,
+        "district": district.pk,
+        "district_name": district.name,
+        "organiser": {"email": organiser.email, "password": PASSWORD},
+        "editor": {"email": editor.email, "password": PASSWORD},
+        "organisation": membership.organisation.slug,
+    }
+
+
 def hub(**options: str) -> dict[str, Any]:
     """One lab with every kind of work (issue 16, hubs): in a neighbourhood of a city, owned by
     the city hall; an upcoming event, a process collecting ideas with an action plan, a published
@@ -438,6 +493,7 @@ def start(**options: str) -> dict[str, Any]:
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "start": start,
     "maps": maps,
+    "event_maps": event_maps,
     "person": person,
     "network": network,
     "events": events,

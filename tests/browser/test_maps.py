@@ -425,3 +425,148 @@ def test_places_directory_map_names_the_demo_cities(
     _wait_for_map(axe_page, ".map-places")
     _check_axe(axe_page, axe_source, "/places/")
     assert not seen, seen
+
+
+# Events on the map, and the commons picker outlining the place chosen in its form -----------
+
+
+@pytest.fixture(scope="module")
+def event_maps_data(server: Any) -> dict:  # type: ignore[type-arg]
+    return server.seed("event_maps")
+
+
+def test_events_map_marker_opens_the_event_and_its_venue_map(
+    page: Any,
+    outside: list[str],
+    event_maps_data: dict,  # type: ignore[type-arg]
+) -> None:
+    title = event_maps_data["event_title"]
+    page.goto(f"/events/?space={event_maps_data['space']}")
+    root = _wait_for_map(page, ".event-map")
+    _until(page, "document.querySelector('.event-map').dataset.mapLoaded")
+    # Only the in-person event is on the map (the webinar is in the list, not on the map).
+    assert "1 shown on the map" in root.locator(".map-status").inner_text()
+    assert root.locator(".map-canvas-plain").count() == 1
+    marker = root.locator(".map-pin", has_text=title)
+    marker.wait_for()
+    marker.click()
+    popup = root.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Friche la Belle de Mai" in popup.inner_text()
+    popup.get_by_role("link", name=title).click()
+    page.wait_for_url(f"**/events/{event_maps_data['event']}/")
+    # The event page: the address in words and a small map with the venue's pin.
+    assert "41 rue Jobin" in page.locator("aside").inner_text()
+    venue = _wait_for_map(page, "aside [data-map]")
+    assert venue.locator(".map-fallback").is_hidden()
+    pin = venue.locator(".map-pin")
+    pin.wait_for()
+    pin.focus()
+    page.keyboard.press("Enter")
+    assert "41 rue Jobin" in venue.locator(".leaflet-popup-content").inner_text()
+    assert not outside, outside
+
+
+def test_event_location_picked_by_keyboard_inside_the_space_territory(
+    page: Any,
+    outside: list[str],
+    event_maps_data: dict,  # type: ignore[type-arg]
+) -> None:
+    from .helpers import log_in
+
+    tag = event_maps_data["tag"]
+    log_in(page, event_maps_data["organiser"]["email"], event_maps_data["organiser"]["password"])
+    page.goto(f"/events/spaces/{event_maps_data['space']}/new/")
+    root = _wait_for_map(page, ".map-picker")
+    assert root.get_attribute("data-map-limit-shown") == "1"  # the territory is outlined
+    root.get_by_role("button", name="Put the pin in the middle of the map").click()
+    root.locator(".map-pin-picked").wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('map-pin-picked')")
+    lat0 = float(page.locator("#id_latitude").input_value())
+    lon0 = float(page.locator("#id_longitude").input_value())
+    assert 43.30 <= lat0 <= 43.33 and 5.37 <= lon0 <= 5.41
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowDown")
+    lat1 = page.locator("#id_latitude").input_value()
+    lon1 = page.locator("#id_longitude").input_value()
+    assert float(lat1) < lat0 and float(lon1) < lon0
+    assert len(lat1.split(".")[1]) == 5  # the 5 decimals the model keeps
+    page.fill("#id_title", f"Walk in the Belle de Mai {tag}")
+    page.fill("#id_slug", f"walk-{tag}")
+    page.select_option("#id_format", "in_person")
+    page.select_option("#id_registration_mode", "none")
+    page.fill("#id_venue_name", "Place Cadenat")
+    page.locator("form button[type=submit]", has_text="Save").click()
+    page.wait_for_url(f"**/events/walk-{tag}/manage/")
+    page.goto(f"/events/walk-{tag}/")
+    _wait_for_map(page, "aside [data-map]").locator(".map-pin").wait_for()
+    assert not outside, outside
+
+
+def test_commons_location_picked_by_keyboard_in_the_place_chosen_in_the_form(
+    page: Any,
+    outside: list[str],
+    event_maps_data: dict,  # type: ignore[type-arg]
+) -> None:
+    from .helpers import log_in
+
+    tag = event_maps_data["tag"]
+    log_in(page, event_maps_data["editor"]["email"], event_maps_data["editor"]["password"])
+    page.goto(f"/commons/registry/new/{event_maps_data['organisation']}/")
+    root = _wait_for_map(page, ".map-picker")
+    assert root.get_attribute("data-map-limit-shown") in (None, "0")  # no place chosen yet
+    # Choosing the place (keyboard on the select) outlines it and moves the map there.
+    page.locator("#id_territory").focus()
+    page.select_option("#id_territory", str(event_maps_data["district"]))
+    _until(page, "document.querySelector('.map-picker').dataset.mapLimitShown === '1'")
+    assert "is outlined on the map" in root.locator(".map-status").inner_text()
+    assert root.locator(".map-approximate").count() == 0  # an official outline
+    root.get_by_role("button", name="Put the pin in the middle of the map").focus()
+    page.keyboard.press("Enter")
+    root.locator(".map-pin-picked").wait_for()
+    for _ in range(3):
+        page.keyboard.press("ArrowUp")
+    lat = float(page.locator("#id_latitude").input_value())
+    lon = float(page.locator("#id_longitude").input_value())
+    assert 43.30 <= lat <= 43.33 and 5.37 <= lon <= 5.41
+    # Far out with the keyboard: the pin stays inside the chosen place, and the map says why.
+    for _ in range(30):
+        page.keyboard.press("Shift+ArrowUp")
+    assert "outside" in root.locator(".map-status").inner_text()
+    assert float(page.locator("#id_latitude").input_value()) <= 43.33
+    # The city's outline is approximate (hand-drawn): the map says so under it.
+    page.select_option("#id_territory", str(event_maps_data["city"]))
+    root.locator(".map-approximate").wait_for()
+    assert "approximate" in root.locator(".map-approximate").inner_text()
+    page.select_option("#id_territory", str(event_maps_data["district"]))
+    _until(page, "document.querySelector('.map-picker').dataset.mapLimitShown === '1'")
+    page.fill("#id_name", f"Orto Jobin {tag}")
+    page.fill("#id_slug", f"orto-jobin-{tag}")
+    page.select_option("#id_kind", "place")
+    page.fill("#id_description", "A vegetable garden.")
+    page.fill("#id_owner_name", "Ville de Marseille")
+    page.fill("#id_department", "Parcs et jardins")
+    page.locator("form button[type=submit]", has_text="Save").click()
+    page.wait_for_url(f"**/commons/registry/orto-jobin-{tag}/")
+    assert not outside, outside
+
+
+def test_events_map_pages_pass_axe(
+    axe_page: Any,
+    axe_source: str,
+    event_maps_data: dict,  # type: ignore[type-arg]
+) -> None:
+    from .helpers import log_in
+
+    paths = [f"/events/?space={event_maps_data['space']}", f"/events/{event_maps_data['event']}/"]
+    for path in paths:
+        axe_page.goto(path)
+        _wait_for_map(axe_page)
+        _check_axe(axe_page, axe_source, path)
+    log_in(
+        axe_page, event_maps_data["organiser"]["email"], event_maps_data["organiser"]["password"]
+    )
+    path = f"/events/spaces/{event_maps_data['space']}/new/"
+    axe_page.goto(path)
+    _wait_for_map(axe_page, ".map-picker")
+    _check_axe(axe_page, axe_source, path)

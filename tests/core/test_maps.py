@@ -297,3 +297,35 @@ def test_zoom_tolerance_halves_with_each_zoom() -> None:
     assert len(coarse["areas"][0][4][0]) == 5  # the 1 m wiggle simplified away
     assert len(fine["areas"][0][4][0]) == 6  # kept at street level
     assert fine["step"] < coarse["step"]
+
+
+def test_approximate_boundaries_are_flagged_for_the_map() -> None:
+    """A place whose outline is approximate (the demo's, Territory.boundary_approximate) carries
+    ``approximate`` to map.js, which then says so under the map; an official one does not."""
+    from cocity.core.templatetags.maps import places_collection
+
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[5.3, 43.3], [5.4, 43.3], [5.4, 43.4], [5.3, 43.4], [5.3, 43.3]]],
+    }
+
+    class Place:
+        def __init__(self, code: str, approximate: bool) -> None:
+            self.code, self.name, self.boundary = code, code, square
+            self.boundary_approximate = approximate
+
+        def get_absolute_url(self) -> str:
+            return f"/places/{self.code}/"
+
+    collection = places_collection([Place("A", True), Place("B", False)], Place("C", True))
+    assert collection is not None
+    flags = {
+        f["properties"]["name"]: f["properties"].get("approximate") for f in collection["features"]
+    }
+    assert flags == {"A": True, "B": None, "C": True}
+    features = _grid(2)
+    chosen = insights_maps.choropleth(features, diverging=True)
+    assert chosen is not None
+    assert "approximate" not in json.loads(insights_maps.interactive(chosen, features))
+    marked = json.loads(insights_maps.interactive(chosen, features, approximate=True))
+    assert marked["approximate"] is True

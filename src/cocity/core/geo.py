@@ -122,3 +122,17 @@ def check_point_inside(
         code="outside_territory",
         params={"place": place},
     )
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """A map's ``bbox`` parameter, ``west,south,east,north`` in degrees; ``None`` when absent
+    or malformed (the endpoints answer 400 to a malformed one)."""
+    if not value:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in value.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        return None
+    return west, south, east, north

@@ -20,6 +20,7 @@ registrations by person.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -300,6 +301,9 @@ def build() -> dict[str, int]:
         format=Event.Format.IN_PERSON,
         time_zone=PARIS,
         venue_name="Maison des associations, Paris 18e",
+        # Approximate map point (from memory of the map, not surveyed): passage Ramey, 18e.
+        latitude=Decimal("48.88920"),
+        longitude=Decimal("2.34710"),
         languages=["fr", "en"],
     )
     Track.objects.filter(event=manifesto, name="Presentation").update(name="Présentation")
@@ -585,6 +589,9 @@ def build() -> dict[str, int]:
         time_zone=PARIS,
         venue_name="Agence nationale de la cohésion des territoires",
         venue_address="20 avenue de Ségur, 75007 Paris",
+        # Approximate map point near the address (not surveyed).
+        latitude=Decimal("48.85060"),
+        longitude=Decimal("2.30890"),
         languages=["en", "fr"],
         interpretation=["fr>en", "en>fr"],
         registration_mode=Event.Registration.INTERNAL,
@@ -650,6 +657,9 @@ def build() -> dict[str, int]:
         time_zone=PARIS,
         venue_name="Friche la Belle de Mai",
         venue_address="41 rue Jobin, 13003 Marseille",
+        # Approximate map point near the address (not surveyed).
+        latitude=Decimal("43.31050"),
+        longitude=Decimal("5.39050"),
         languages=["fr"],
         online_url="https://meet.example.org/belle-de-mai",
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images
 from cocity.core.forms import BoundedDateField, BoundedDateTimeField
+from cocity.core.geo import check_point_inside
 from cocity.core.languages import LANGUAGE_NAMES
 from cocity.core.text import clean_plain_text
 from cocity.network.models import Organisation, Space, Territory, Topic
@@ -132,6 +133,20 @@ class RegistrationForm(forms.Form):
         }
 
 
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude in degrees, kept to 5 decimals (about a metre) as the model
+    stores it: a pin dropped on the map or a pasted coordinate may carry more."""
+
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(
+            max_digits=8, decimal_places=5, min_value=-limit, max_value=limit, **kwargs
+        )
+
+    def to_python(self, value: Any) -> Any:
+        number = super().to_python(str(value).replace(",", ".") if value else value)
+        return None if number is None else round(number, 5)
+
+
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     slug = forms.SlugField(label=_("Address name"), max_length=200)
@@ -165,6 +180,10 @@ class EventForm(forms.Form):
         required=False,
         queryset=Territory.objects.filter(kind=Territory.Kind.CITY).order_by("name"),
     )
+    latitude = CoordinateField(
+        label=_("Latitude"), required=False, limit=90, help_text=_("The venue on the map.")
+    )
+    longitude = CoordinateField(label=_("Longitude"), required=False, limit=180)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisers"), required=False, queryset=Organisation.objects.order_by("name")
     )
@@ -205,9 +224,14 @@ class EventForm(forms.Form):
     cover_alt = images.alt_form_field()
     cover_decorative = images.decorative_form_field()
 
-    def __init__(self, *args: Any, series: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, series: Any = None, space: Space | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = series if series is not None else Series.objects.none()  # type: ignore[attr-defined]
+        # The place picker's outline, and the server's check: the space's territory.
+        territory = space.territory if space is not None else None
+        self.limit = territory if territory is not None and territory.boundary else None
 
     def clean_title(self) -> str:
         return clean_plain_text(self.cleaned_data["title"])
@@ -252,7 +276,19 @@ class EventForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         images.clean_picture(self, "cover")
-        return self.cleaned_data
+        data = self.cleaned_data
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if "latitude" in data and "longitude" in data and (latitude is None) != (longitude is None):
+            self.add_error(
+                "latitude" if latitude is None else "longitude",
+                _("Give both latitude and longitude for a map point, or neither."),
+            )
+        elif self.limit is not None:
+            try:
+                check_point_inside(self.limit.boundary, latitude, longitude, place=self.limit.name)
+            except ValidationError as error:
+                self.add_error("latitude", error)
+        return data
 
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
@@ -273,6 +309,8 @@ class EventForm(forms.Form):
                     "online_url",
                     "registration_mode",
                     "external_registration_url",
+                    "latitude",
+                    "longitude",
                 )
             },
             "series": event.series_id,

@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images, media
+from cocity.core.geo import check_point_inside
 from cocity.core.languages import validate_language_codes
 
 
@@ -177,6 +179,24 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="events",
     )
+    # The venue's map point (the place picker on the event form; the event page's and the
+    # list's maps): inside the space's territory when it has a boundary.
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     organisations = models.ManyToManyField(
         "network.Organisation", verbose_name=_("organisers"), related_name="events", blank=True
     )
@@ -246,6 +266,13 @@ class Event(models.Model):
                 name="event_listed",
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="event_point_both_or_none",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -275,6 +302,18 @@ class Event(models.Model):
             )
         if self.series_id and self.series and self.series.space_id != self.space_id:
             raise ValidationError({"series": _("Choose a series of the same space.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"latitude": _("Give both latitude and longitude for a map point, or neither.")}
+            )
+        territory = self.space.territory if self.space_id else None
+        if territory is not None and territory.boundary:
+            try:
+                check_point_inside(
+                    territory.boundary, self.latitude, self.longitude, place=territory.name
+                )
+            except ValidationError as error:
+                raise ValidationError({"latitude": error}) from error
 
 
 class Speaker(models.Model):

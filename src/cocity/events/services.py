@@ -135,6 +135,7 @@ EVENT_FIELDS = (
     "title", "slug", "summary", "description", "kind", "format", "status", "time_zone",
     "extra_zones", "venue_name", "venue_address", "territory", "languages", "interpretation",
     "online_url", "registration_mode", "external_registration_url", "reminder_offsets", "series",
+    "latitude", "longitude",
 )  # fmt: skip
 # Changes registrants are told about (a new SEQUENCE in their calendars).
 NOTIFIED_FIELDS = {"title", "status", "venue_name", "venue_address", "online_url", "format"}

@@ -6,6 +6,7 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="event_list"),
+    path("map.geojson", views.event_map, name="event_map"),
     path("me/", views.my_events, name="my_events"),
     path("me/calendar/<str:token>.ics", views.my_calendar, name="my_calendar"),
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +27,14 @@ from cocity.accounts.types import signed_in
 from cocity.core.cache import cached, public_page_cache
 from cocity.core.csv import csv_response
 from cocity.core.forms import add_service_errors, error_text
+from cocity.core.geo import parse_bbox
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Space
 from cocity.network.selectors import spaces_visible_to
 from cocity.network.selectors.hubs import hub_filter
 
-from . import ical, selectors, services
+from . import ical, maps, selectors, services
 from .forms import (
     EventFilterForm,
     EventForm,
@@ -100,6 +101,44 @@ def event_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page_obj": page_obj, "when": filters.when, "hub_filter": hub}
     template = "events/partials/event_results.html" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
     return vary_on_htmx(render(request, template, context))
+
+
+def _map_filters(request: HttpRequest) -> Any:
+    """The list's filters read from the same query (``event_list`` above): the map's points
+    are the list's in-person events."""
+    hub = hub_filter(user=request.user, params=request.GET, form_fields=("space",))
+    choices = selectors.filter_choices(user=request.user)
+    if hub is not None and hub.scope.kind == "space":
+        choices = choices.with_space(hub.scope.obj)
+    values = EventFilterForm(request.GET or None, choices=choices).filters()
+    values.pop("space", None)
+    return selectors.EventFilters(**values, hub=hub.scope if hub else None)
+
+
+@require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
+def event_map(request: HttpRequest) -> HttpResponse:
+    """The list's in-person events with a venue point in ``bbox`` (``west,south,east,north``)
+    as GeoJSON for its map: the list's filters and visibility, the first ``MAP_LIMIT`` in the
+    list's order (``truncated`` says when there are more); a malformed bbox is a 400."""
+    bbox = parse_bbox(request.GET.get("bbox"))
+    if request.GET.get("bbox") and bbox is None:
+        return JsonResponse({"error": _("bbox is west,south,east,north in degrees.")}, status=400)
+    rows = maps.events_in_bbox(
+        user=request.user, filters=_map_filters(request), bbox=bbox, limit=maps.MAP_LIMIT + 1
+    )
+    pattern = maps.event_url_pattern()
+    body = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [maps.feature(row, pattern) for row in rows[: maps.MAP_LIMIT]],
+            "limit": maps.MAP_LIMIT,
+            "truncated": len(rows) > maps.MAP_LIMIT,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return HttpResponse(body.encode(), content_type="application/geo+json")
 
 
 def _json_ld(request: HttpRequest, event: Event, sessions: list[Any]) -> dict[str, Any]:
@@ -436,7 +475,10 @@ def _event_fields(form: EventForm) -> tuple[dict[str, Any], Any, Any]:
 def event_create(request: HttpRequest, space_slug: str) -> HttpResponse:
     space = _organised_space_or_404(request, space_slug)
     form = EventForm(
-        request.POST or None, request.FILES or None, series=Series.objects.filter(space=space)
+        request.POST or None,
+        request.FILES or None,
+        series=Series.objects.filter(space=space),
+        space=space,
     )
     if request.method == "POST" and form.is_valid():
         data, organisations, topics = _event_fields(form)
@@ -465,6 +507,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.FILES or None,
         initial=EventForm.initial_for(event),
         series=Series.objects.filter(space=event.space),
+        space=event.space,
     )
     if request.method == "POST" and form.is_valid():
         data, organisations, topics = _event_fields(form)

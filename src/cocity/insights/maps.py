@@ -191,6 +191,7 @@ def interactive(
     features: list[tuple[str, str, dict[str, Any] | None, float | None, str]],
     *,
     zoom: int | None = None,
+    approximate: bool = False,
 ) -> str:
     """The choropleth for the interactive map (map.js), as compact JSON text safe inside a
     ``<script type="application/json">``: each area's boundary simplified for the whole city in
@@ -198,7 +199,8 @@ def interactive(
     precision that tolerance needs, each position the difference from the one before
     (TopoJSON's quantised delta encoding); with its code, name, value as text and class (the
     colours travel once, in the legend). 10,000 areas stay well under 1 MB. With ``zoom``, the
-    boundaries are simplified for that zoom level instead (``zoom_tolerance``).
+    boundaries are simplified for that zoom level instead (``zoom_tolerance``). ``approximate``:
+    some boundaries are not the official ones (``Territory.boundary_approximate``), said so.
 
     ``{"type": "cocity-areas", "step": s, "areas": [[code, name, text, class, polygons]]}``,
     polygons a list of rings, a ring ``[[x0, y0], [dx, dy], ...]`` in steps of ``s`` degrees."""
@@ -225,7 +227,9 @@ def interactive(
                 encoded.append(out)
             encoded.append(None)  # the end of a polygon (its first ring is the shell)
         areas.append([code, name, text, by_code[code].k, encoded])
-    payload = {"type": "cocity-areas", "step": step, "areas": areas}
+    payload: dict[str, Any] = {"type": "cocity-areas", "step": step, "areas": areas}
+    if approximate:  # map.js says under the map that the boundaries are approximate
+        payload["approximate"] = True
     return (
         json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         .replace("<", "\\u003c")

@@ -72,6 +72,7 @@ def dataset_units(dataset: DataSet) -> list[Any]:
             "territory__name",
             "territory__path",
             "territory__boundary",
+            "territory__boundary_approximate",
         )
         .order_by("territory__path")
     )

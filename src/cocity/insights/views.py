@@ -100,6 +100,8 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
     method = request.GET.get("classes", "")
     method = method if method in maps.CLASS_METHODS else "quantiles"
     chosen_map = maps.choropleth(features, diverging=measure != "local_entropy", method=method)
+    # areas drawn with their place's outline, when that outline is approximate (the demo's)
+    approximate = any(not u.boundary and u.territory.boundary_approximate for u in units)
     context.update(
         {
             "units": units,
@@ -109,9 +111,12 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
             "measure_label": dict(measures)[measure],
             "map": chosen_map,
             # compact JSON with <, > and & escaped (maps.interactive): safe in a <script>
-            "map_geojson": mark_safe(maps.interactive(chosen_map, features))  # noqa: S308
+            "map_geojson": mark_safe(  # noqa: S308
+                maps.interactive(chosen_map, features, approximate=approximate)
+            )
             if chosen_map
             else None,
+            "approximate": approximate,
             "class_methods": list(maps.CLASS_METHODS.items()),
             "unit_url": reverse("network:territory_detail", args=["CODE"]),
             "areas_url": reverse("insights:city_areas", args=[city.code])
@@ -147,7 +152,9 @@ def zoomed_areas(request: HttpRequest, code: str) -> HttpResponse:
     context = _city_context(request, place)
     if not context.get("map"):
         return JsonResponse({"error": _("No boundaries for these areas.")}, status=404)
-    body = maps.interactive(context["map"], context["features"], zoom=int(zoom))
+    body = maps.interactive(
+        context["map"], context["features"], zoom=int(zoom), approximate=context["approximate"]
+    )
     return HttpResponse(body, content_type="application/json")
 
 

@@ -666,6 +666,8 @@ def _territory(
         parent,
         boundary,
     )
+    # Every demo outline is drawn for the demo (SHAPES, squares): the maps say so.
+    territory.boundary_approximate = boundary is not None
     territory.full_clean()
     territory.save()
     return territory

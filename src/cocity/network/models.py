@@ -71,6 +71,13 @@ class Territory(models.Model):
     boundary = models.JSONField(
         _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_boundary]
     )
+    # A boundary drawn by hand or otherwise not the official outline (the demo's districts):
+    # every map that draws it says the boundaries are approximate (maps.places_collection).
+    boundary_approximate = models.BooleanField(
+        _("approximate boundary"),
+        default=False,
+        help_text=_("The outline is an approximation, not the official boundary."),
+    )
 
     class Meta:
         verbose_name = _("territory")

@@ -41,6 +41,7 @@ urlpatterns = [
     path("invitations/<str:token>/", spaces.invitation_respond, name="invitation_respond"),
     # Places and topics
     path("places/", territories.territory_list, name="territory_list"),
+    path("places/boundary.geojson", territories.territory_boundary, name="territory_boundary"),
     path("places/<str:code>/", territories.territory_detail, name="territory_detail"),
     path("topics/<slug:slug>/", territories.topic_detail, name="topic_detail"),
 ]

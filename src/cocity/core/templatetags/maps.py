@@ -48,6 +48,11 @@ def map_config() -> dict[str, Any]:
             "pinMoved": _("Pin at latitude %(lat)s, longitude %(lon)s."),
             "outside": _("This place is outside the space's territory; choose a place inside."),
             "outline": _("Outline of the allowed territory"),
+            "approximate": _(
+                "Some boundaries on this map are approximate: hand-drawn outlines, not the "
+                "official ones."
+            ),
+            "outlined": _("%(place)s is outlined on the map: put the pin inside it."),
         },
     }
 
@@ -75,6 +80,12 @@ def places_points(places: Iterable[Any]) -> dict[str, Any] | None:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _approximate(place: Any) -> dict[str, bool]:
+    """``{"approximate": True}`` for a place whose outline is not the official one
+    (``Territory.boundary_approximate``): map.js then says the boundaries are approximate."""
+    return {"approximate": True} if getattr(place, "boundary_approximate", False) else {}
+
+
 def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, Any] | None:
     """Places (anything with ``boundary``, ``name``, ``code`` and ``get_absolute_url``:
     territories) as GeoJSON for map.js, each named and opening its page, ``outline`` (the place
@@ -96,7 +107,12 @@ def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, A
         {
             "type": "Feature",
             "geometry": shape,
-            "properties": {"name": p.name, "code": p.code, "url": p.get_absolute_url()},
+            "properties": {
+                "name": p.name,
+                "code": p.code,
+                "url": p.get_absolute_url(),
+                **_approximate(p),
+            },
         }
         for p, shape in zip(shown, shapes, strict=False)
     ]
@@ -106,7 +122,12 @@ def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, A
             {
                 "type": "Feature",
                 "geometry": shapes[-1],
-                "properties": {"name": outline.name, "dashed": True, "weight": 2},
+                "properties": {
+                    "name": outline.name,
+                    "dashed": True,
+                    "weight": 2,
+                    **_approximate(outline),
+                },
             },
         )
     return {"type": "FeatureCollection", "features": features}
@@ -180,4 +201,26 @@ def points_map(items: Iterable[Any], *, label: str, element_id: str, status: str
         "collection": {"type": "FeatureCollection", "features": features} if features else None,
         "element_id": element_id,
         "label": label,
+    }
+
+
+@register.inclusion_tag("maps/points.html")
+def venue_map(
+    latitude: Any, longitude: Any, *, title: str, text: str = "", label: str, element_id: str
+) -> dict:
+    """A small map of one place (an event's venue): a marker whose popup gives ``title`` and
+    ``text`` (the address), no link. Without JavaScript the page's own address text stands: the
+    fallback says it is given above. Nothing when the point is missing."""
+    if latitude is None or longitude is None:
+        return {"collection": None}
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+        "properties": {"title": str(title), "status_label": str(text or "")},
+    }
+    return {
+        "collection": {"type": "FeatureCollection", "features": [feature]},
+        "element_id": element_id,
+        "label": label,
+        "fallback": _("The venue and its address are given in words above the map."),
     }

@@ -62,6 +62,15 @@ def territory_by_code(code: str) -> Territory:
     return get_object_or_404(Territory.objects.select_related("parent"), code=code.upper())
 
 
+def territory_outline(pk: int) -> Territory | None:
+    """A place's name, code and boundary for its outline on a map (``None``: no such place)."""
+    return (
+        Territory.objects.filter(pk=pk)
+        .only("name", "code", "boundary", "boundary_approximate")
+        .first()
+    )
+
+
 def territory_ancestors(territory: Territory) -> list[Territory]:
     """From the country down to the parent, read from the path in one query."""
     codes = [code for code in territory.path.split("/") if code][:-1]

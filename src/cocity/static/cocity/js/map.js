@@ -12,6 +12,12 @@
  *   data-map-bounds="w,s,e,n" the first view (else the features' extent)
  *   data-map-picker-lat/-lon ids of the form's latitude and longitude fields: a place picker
  *   data-map-limit="id"      id of a json_script polygon the picked place must fall inside
+ *   data-map-limit-field="id" and data-map-limit-url="URL": the limit is the place chosen in
+ *                            that select (the form's territory), its outline fetched from
+ *                            URL?id=<value> (a GeoJSON Feature) whenever it changes
+ *   data-map-approximate     the outline drawn is approximate (as features carrying
+ *                            properties.approximate, or compact areas with approximate: true):
+ *                            a note under the map says so
  *
  * The base map comes from #map-config (COCITY_MAP_TILES_URL...); with no tiles the map says so
  * and draws on a plain background. Wheel zoom is off and on a phone one finger scrolls the page,
@@ -51,6 +57,7 @@
     const step = data.step;
     return {
       type: "FeatureCollection",
+      approximate: Boolean(data.approximate),
       features: data.areas.map(function (area) {
         const polygons = [];
         let rings = [];
@@ -232,6 +239,25 @@
     });
   }
 
+  // Hand-drawn or otherwise unofficial boundaries (Territory.boundary_approximate) are said to
+  // be so, once, under the map.
+  function approximateNote(root, texts) {
+    if (root.querySelector(".map-approximate")) {
+      return;
+    }
+    const note = document.createElement("p");
+    note.className = "map-note map-approximate";
+    note.textContent = texts.approximate;
+    const canvas = root.querySelector(".map-canvas");
+    root.insertBefore(note, canvas ? canvas.nextSibling : null);
+  }
+
+  function isApproximate(collection) {
+    return Boolean(collection && (collection.approximate || (collection.features || []).some(function (feature) {
+      return feature.properties && feature.properties.approximate;
+    })));
+  }
+
   function status(root, text) {
     let node = root.querySelector(".map-status");
     if (!node) {
@@ -285,6 +311,9 @@
 
     let extent = parseBounds(root.dataset.mapBounds);
     const collection = readJson(root.dataset.mapFeatures);
+    if (isApproximate(collection) || "mapApproximate" in root.dataset) {
+      approximateNote(root, texts);
+    }
     if (collection) {
       const areas = areaLayer(collection, "mapLabels" in root.dataset, root).addTo(map);
       root.dataset.mapAreas = String(areas.getLayers().length);
@@ -456,13 +485,23 @@
       return;
     }
     const limitData = readJson(root.dataset.mapLimit);
-    const limit = limitData && (limitData.geometry || limitData);
-    if (limit) {
-      L.geoJSON(limit, {
-        style: { color: "#1f5f8b", weight: 2, dashArray: "6 4", fill: false },
-        interactive: false,
-      }).addTo(map);
+    let limit = null;
+    let limitLayer = null;
+    function setLimit(geometry) {
+      if (limitLayer) {
+        map.removeLayer(limitLayer);
+        limitLayer = null;
+      }
+      limit = geometry || null;
+      if (limit) {
+        limitLayer = L.geoJSON(limit, {
+          style: { color: "#1f5f8b", weight: 2, dashArray: "6 4", fill: false },
+          interactive: false,
+        }).addTo(map);
+      }
+      root.dataset.mapLimitShown = limit ? "1" : "0";
     }
+    setLimit(limitData && (limitData.geometry || limitData));
     let marker = null;
 
     function current() {
@@ -488,8 +527,8 @@
         marker.setLatLng(latlng);
       }
       if (!fromFields) {
-        lat.value = latlng.lat.toFixed(6);
-        lon.value = latlng.lng.toFixed(6);
+        lat.value = latlng.lat.toFixed(5); // the 5 decimals (about a metre) the models keep
+        lon.value = latlng.lng.toFixed(5);
         lat.dispatchEvent(new Event("change", { bubbles: true }));
       }
       status(root, fill(texts.pinMoved, { lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5) }));
@@ -537,6 +576,49 @@
       }
     });
     root.appendChild(button);
+    // The place chosen in the same form (commons: its territory) is the limit: its outline is
+    // fetched when the choice changes, and the map moves to it.
+    const field = root.dataset.mapLimitField ? document.getElementById(root.dataset.mapLimitField) : null;
+    let asked = 0;
+    function follow(first) {
+      const mine = ++asked;
+      const value = field.value;
+      if (!value) {
+        setLimit(null);
+        return;
+      }
+      const base = root.dataset.mapLimitUrl;
+      fetch(base + (base.indexOf("?") < 0 ? "?" : "&") + "id=" + encodeURIComponent(value), {
+        headers: { Accept: "application/geo+json" }, credentials: "same-origin",
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (mine !== asked) {
+            return;
+          }
+          setLimit(data && data.geometry);
+          if (data && data.properties && data.properties.approximate) {
+            approximateNote(root, texts);
+          }
+          if (!limit) {
+            return;
+          }
+          const here = current();
+          if (!(first && here)) {
+            map.fitBounds(limitLayer.getBounds(), { padding: [8, 8] });
+          }
+          status(root, here && !inside(limit, here.lat, here.lng)
+            ? texts.outside
+            : fill(texts.outlined, { place: data.properties ? data.properties.name : "" }));
+        })
+        .catch(function () { setLimit(null); });
+    }
+    if (field && root.dataset.mapLimitUrl) {
+      field.addEventListener("change", function () { follow(false); });
+      if (field.value) {
+        follow(true);
+      }
+    }
     const start = current();
     if (start) {
       place(start, true);
