@@ -38,3 +38,22 @@ def test_demo_data_builds_the_seed_network_and_is_idempotent() -> None:
     # Every space keeps at least one admin.
     for space in Space.objects.all():
         assert space.memberships.filter(role="admin").exists(), space.slug
+
+
+def test_demo_maps_say_what_is_approximate_and_place_the_venues() -> None:
+    """Issue 17: every outline the demo draws is flagged approximate (the maps say so), and its
+    in-person events with an address have a map point that their own checks accept (inside
+    their space's territory when it has a boundary)."""
+    from cocity.events.models import Event
+
+    call_command("demo_data", verbosity=0)
+    drawn = Territory.objects.filter(boundary__isnull=False)
+    assert drawn.exists() and not drawn.filter(boundary_approximate=False).exists()
+    placed = Event.objects.filter(latitude__isnull=False).select_related("space__territory")
+    assert {e.venue_name for e in placed} >= {
+        "Friche la Belle de Mai",
+        "Agence nationale de la cohésion des territoires",
+    }
+    for event in placed:
+        assert event.format in (Event.Format.IN_PERSON, Event.Format.HYBRID), event.slug
+        event.full_clean()  # in range, and inside the space's territory

@@ -83,9 +83,9 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 # Listing -------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "HEAD"])
-@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
-def event_list(request: HttpRequest) -> HttpResponse:
+def _list_filters(request: HttpRequest) -> tuple[EventFilterForm, Any, Any]:
+    """The list's filter form, its filters and the hub chip, read from the query: the list and
+    its map's points (``event_map``) show the same events."""
     # ?space= (with its sub-spaces), ?organisation=, ?place=: what a hub's events section counts
     hub = hub_filter(user=request.user, params=request.GET, form_fields=("space",))
     choices = selectors.filter_choices(user=request.user)
@@ -94,25 +94,19 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None, choices=choices)
     values = form.filters()
     values.pop("space", None)  # read through the hub's scope
-    filters = selectors.EventFilters(**values, hub=hub.scope if hub else None)
+    return form, selectors.EventFilters(**values, hub=hub.scope if hub else None), hub
+
+
+@require_http_methods(["GET", "HEAD"])
+@public_page_cache(PUBLIC_CACHE, timeout=PUBLIC_CACHE_TIMEOUT)
+def event_list(request: HttpRequest) -> HttpResponse:
+    form, filters, hub = _list_filters(request)
     page_obj = selectors.event_page(
         selectors.event_list(user=request.user, filters=filters), request.GET.get("page")
     )
     context = {"form": form, "page_obj": page_obj, "when": filters.when, "hub_filter": hub}
     template = "events/partials/event_results.html" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
     return vary_on_htmx(render(request, template, context))
-
-
-def _map_filters(request: HttpRequest) -> Any:
-    """The list's filters read from the same query (``event_list`` above): the map's points
-    are the list's in-person events."""
-    hub = hub_filter(user=request.user, params=request.GET, form_fields=("space",))
-    choices = selectors.filter_choices(user=request.user)
-    if hub is not None and hub.scope.kind == "space":
-        choices = choices.with_space(hub.scope.obj)
-    values = EventFilterForm(request.GET or None, choices=choices).filters()
-    values.pop("space", None)
-    return selectors.EventFilters(**values, hub=hub.scope if hub else None)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -125,7 +119,7 @@ def event_map(request: HttpRequest) -> HttpResponse:
     if request.GET.get("bbox") and bbox is None:
         return JsonResponse({"error": _("bbox is west,south,east,north in degrees.")}, status=400)
     rows = maps.events_in_bbox(
-        user=request.user, filters=_map_filters(request), bbox=bbox, limit=maps.MAP_LIMIT + 1
+        user=request.user, filters=_list_filters(request)[1], bbox=bbox, limit=maps.MAP_LIMIT + 1
     )
     pattern = maps.event_url_pattern()
     body = json.dumps(
