@@ -30,3 +30,19 @@ def test_place_boundary_endpoint_for_the_commons_picker(client) -> None:  # type
     assert client.get(url, {"id": "x"}).status_code == 400
     assert client.get(url).status_code == 400
     assert client.get(url, {"id": "999999999"}).status_code == 404
+
+
+def test_the_approximate_flag_is_kept_by_the_services() -> None:
+    from cocity.network.services.territories import territory_create, territory_update
+
+    place = territory_create(
+        name="Drawn", code="DRAWN", kind="country", boundary=SQUARE, boundary_approximate=True
+    )
+    place.refresh_from_db()
+    assert place.boundary_approximate is True
+    territory_update(territory=place, name="Drawn again")
+    place.refresh_from_db()
+    assert (place.name, place.boundary_approximate) == ("Drawn again", True)
+    territory_update(territory=place, boundary_approximate=False)
+    place.refresh_from_db()
+    assert place.boundary_approximate is False

@@ -48,7 +48,12 @@ class TerritoryAdmin(ServiceAdmin):
 
     def create(self, request: HttpRequest, obj: Territory, form: Any) -> Territory:
         return territory_services.territory_create(
-            name=obj.name, code=obj.code, kind=obj.kind, parent=obj.parent, boundary=obj.boundary
+            name=obj.name,
+            code=obj.code,
+            kind=obj.kind,
+            parent=obj.parent,
+            boundary=obj.boundary,
+            boundary_approximate=obj.boundary_approximate,
         )
 
     def update(self, request: HttpRequest, obj: Territory, form: Any) -> None:
@@ -60,6 +65,7 @@ class TerritoryAdmin(ServiceAdmin):
             kind=obj.kind,
             parent=obj.parent,
             boundary=obj.boundary,
+            boundary_approximate=obj.boundary_approximate,
         )
 
 

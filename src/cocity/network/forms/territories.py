@@ -22,7 +22,7 @@ class TerritoryAdminForm(forms.ModelForm):
 
     class Meta:
         model = Territory
-        fields = ("name", "code", "kind", "parent", "boundary")
+        fields = ("name", "code", "kind", "parent", "boundary", "boundary_approximate")
         help_texts = {
             "code": _("Capital letters, digits, “-” or “_”: for example BE, BE-BRU, FR-75-11."),
         }

@@ -89,6 +89,7 @@ def territory_create(
     kind: str,
     parent: Territory | None = None,
     boundary: Any = None,
+    boundary_approximate: bool = False,
 ) -> Territory:
     _check_kind(kind)
     territory = Territory(
@@ -97,6 +98,7 @@ def territory_create(
         kind=kind,
         parent=parent,
         boundary=_clean_boundary(boundary),
+        boundary_approximate=bool(boundary_approximate),
     )
     territory.full_clean()
     with transaction.atomic():
@@ -111,6 +113,7 @@ def territory_update(
     kind: str = UNCHANGED,
     parent: Territory | None = UNCHANGED,
     boundary: Any = UNCHANGED,
+    boundary_approximate: bool = UNCHANGED,
 ) -> Territory:
     """Change a territory; descendants follow a new code or parent in the same transaction."""
     if name is not UNCHANGED:
@@ -124,6 +127,8 @@ def territory_update(
         territory.parent = parent
     if boundary is not UNCHANGED:
         territory.boundary = _clean_boundary(boundary)
+    if boundary_approximate is not UNCHANGED:
+        territory.boundary_approximate = bool(boundary_approximate)
     with transaction.atomic():
         # The stored path, not the one in memory: the instance may be stale.
         if territory.pk:
