@@ -99,6 +99,12 @@ def test_a_point_inside_is_saved_rounded_and_drawn_on_the_event_page(client) -> 
     page = client.get(event.get_absolute_url()).content.decode()
     assert 'id="event-venue-map"' in page and "leaflet.js" in page
     assert "41 rue Jobin" in page  # the address as text beside the map
+    ld = json.loads(page.split('type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    assert ld["location"]["geo"] == {
+        "@type": "GeoCoordinates",
+        "latitude": 43.3105,
+        "longitude": 5.39051,
+    }
     # The edit form's picker outlines the space's territory and starts at the saved point.
     edit = client.get(reverse("events:event_edit", args=[event.slug])).content.decode()
     assert 'data-map-limit="map-limit-id_latitude"' in edit and 'value="43.31050"' in edit

@@ -169,9 +169,18 @@ def _json_ld(request: HttpRequest, event: Event, sessions: list[Any]) -> dict[st
         # The page's address, never the meeting link.
         location.append({"@type": "VirtualLocation", "url": data["url"]})
     if event.venue_name or event.venue_address:
-        location.append(
-            {"@type": "Place", "name": event.venue_name, "address": event.venue_address}
-        )
+        place: dict[str, Any] = {
+            "@type": "Place",
+            "name": event.venue_name,
+            "address": event.venue_address,
+        }
+        if event.latitude is not None and event.longitude is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(event.latitude),
+                "longitude": float(event.longitude),
+            }
+        location.append(place)
     if location:
         data["location"] = location if len(location) > 1 else location[0]
     if len(sessions) > 1:

@@ -15,6 +15,8 @@
  *   data-map-limit-field="id" and data-map-limit-url="URL": the limit is the place chosen in
  *                            that select (the form's territory), its outline fetched from
  *                            URL?id=<value> (a GeoJSON Feature) whenever it changes
+ *   data-map-empty="text"    (with data-map-points) when the first answer, before any bbox,
+ *                            has no point at all, the map is folded away and the text said
  *   data-map-approximate     the outline drawn is approximate (as features carrying
  *                            properties.approximate, or compact areas with approximate: true):
  *                            a note under the map says so
@@ -435,8 +437,15 @@
           });
           cluster.addLayers(layer.getLayers());
           const count = data.features ? data.features.length : 0;
-          status(root, fill(data.truncated ? texts.truncated : texts.shown, { count: count }));
           root.dataset.mapLoaded = String((Number(root.dataset.mapLoaded) || 0) + 1);
+          if (!withBox && !count && root.dataset.mapEmpty) {
+            // Nothing to place anywhere (a list of online events): no empty map to scroll past.
+            root.classList.add("map-empty");
+            root.removeAttribute("aria-busy");
+            status(root, root.dataset.mapEmpty);
+            return;
+          }
+          status(root, fill(data.truncated ? texts.truncated : texts.shown, { count: count }));
           root.removeAttribute("aria-busy");
           if (!withBox && fitFirst && count) {
             fitFirst = false;
