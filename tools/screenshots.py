@@ -56,7 +56,8 @@ now = timezone.now()
 space = (Space.objects.filter(name__icontains="equality").order_by("parent_id", "pk").first()
          or Space.objects.order_by("pk").first())
 published = Event.objects.filter(status="published")
-event = (published.filter(starts_at__gte=now).order_by("starts_at").first()
+upcoming = published.filter(starts_at__gte=now).order_by("starts_at")
+event = (upcoming.filter(speakers__isnull=False).first() or upcoming.first()
          or published.order_by("-starts_at").first())
 today = now.date()
 current = Process.objects.filter(phases__starts_on__lte=today, phases__ends_on__gte=today)
@@ -139,6 +140,8 @@ def main() -> None:
             "PYTHONPATH": str(REPO / "src"),
             "PYTHONUNBUFFERED": "1",
             "DEBUG": "false",  # what people see: no debug toolbar, real error pages
+            # This machine reaches no tile server: the maps as they are drawn without tiles.
+            "COCITY_MAP_TILES_URL": os.environ.get("COCITY_MAP_TILES_URL", ""),
         }
     )
     env.pop("REDIS_URL", None)
