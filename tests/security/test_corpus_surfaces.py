@@ -44,6 +44,8 @@ from cocity.core.testing.surfaces import (
     storable,
 )
 from cocity.events import services as event_services
+from cocity.events.models import Event
+from cocity.network.models import Territory
 from cocity.participation import services as participation
 from cocity.search.registry import providers
 from tests.accounts.test_export import SECTIONS, _one_of_each
@@ -75,7 +77,7 @@ EVENTS = _surface(
     "events", "ical",
     url_names=(
         "events:event_ics", "events:series_ics", "events:space_ics", "events:my_calendar",
-        "events:series_feed", "events:registrants_csv",
+        "events:series_feed", "events:registrants_csv", "events:event_map",
     ),
     templates=tuple(
         f"events/emails/{name}"
@@ -105,7 +107,10 @@ PLEDGES = _surface(
 )  # fmt: skip
 INSIGHTS = _surface(
     "insights", "csv",
-    url_names=("insights:dataset_csv", "insights:dataset_geojson", "insights:city_areas"),
+    url_names=(
+        "insights:dataset_csv", "insights:dataset_geojson", "insights:city_areas",
+        "network:territory_boundary",
+    ),
 )  # fmt: skip
 NETWORK = _surface(
     "network", "mail",
@@ -253,6 +258,10 @@ def test_events(name: str, rendered: list[str]) -> None:
     assert ical_text(vevent, "SUMMARY") == scene.title
     assert ical_text(vevent, "LOCATION").endswith(" / https://meet.example.org/room")
 
+    # The events list's map: the event at its venue, its title as it came (a JSON string).
+    Event.objects.filter(pk=event.pk).update(format="hybrid", latitude=44.5, longitude=11.3)
+    points = json_body(organiser.get("events:event_map", when="all"))
+    assert scene.title in set(json_strings(points))
     _search(value, {scene.title}, organiser)  # a member of the space, now members-only
     feed, entries = check_atom(organiser.get("events:series_feed", scene.series.slug).content)
     assert feed["title"] == scene.series.name and feed["subtitle"] == scene.series.summary
@@ -345,6 +354,13 @@ def test_insights(name: str) -> None:
     # the choropleth's areas for a zoom (map.js): the names as they came, as JSON strings
     areas = reader.get("insights:city_areas", dataset.city.code, dataset=str(dataset.pk), zoom="14")
     assert value[:200] in set(json_strings(json_body(areas)))
+    # one place's outline for the place picker: its name as it came
+    area = Territory.objects.filter(
+        code__startswith=f"{dataset.city.code}-", kind=Territory.Kind.NEIGHBOURHOOD
+    ).first()
+    assert area is not None and area.name == value[:200]
+    outline = json_body(reader.get("network:territory_boundary", id=str(area.pk)))
+    assert outline["properties"]["name"] == area.name
     _read_all(INSIGHTS, reader)
 
 

@@ -85,7 +85,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 def _list_filters(request: HttpRequest) -> tuple[EventFilterForm, Any, Any]:
     """The list's filter form, its filters and the hub chip, read from the query: the list and
-    its map's points (``event_map``) show the same events."""
+    the points of its map show the same events."""
     # ?space= (with its sub-spaces), ?organisation=, ?place=: what a hub's events section counts
     hub = hub_filter(user=request.user, params=request.GET, form_fields=("space",))
     choices = selectors.filter_choices(user=request.user)
