@@ -576,3 +576,108 @@ def test_events_map_pages_pass_axe(
     axe_page.goto(path)
     _wait_for_map(axe_page, ".map-picker")
     _check_axe(axe_page, axe_source, path)
+
+
+# Without tiles, the places under the points: the pacts map's neighbourhoods with no filter, the
+# choropleth's area names ---------------------------------------------------------------------
+
+
+def _names_drawn(page: Any, selector: str) -> list[str]:
+    _until(page, f"document.querySelector('{selector}').dataset.mapNamesShown !== undefined")
+    names: list[str] = page.locator(f"{selector} .map-area-name").all_inner_texts()
+    return names
+
+
+def test_pacts_map_without_a_filter_names_the_neighbourhoods_of_its_cities(
+    axe_page: Any,
+    axe_source: str,
+    maps_data: dict,  # type: ignore[type-arg]
+) -> None:
+    import json
+
+    tag = maps_data["tag"]
+    seen: list[str] = []
+    axe_page.on(
+        "request",
+        lambda r: None if urlsplit(r.url).hostname in (None, "127.0.0.1") else seen.append(r.url),
+    )
+    axe_page.set_viewport_size({"width": 1280, "height": 900})
+    axe_page.goto("/commons/map/")
+    root = _wait_for_map(axe_page)
+    data = json.loads(axe_page.locator("#pact-places").text_content())
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert {f"Navile {tag}", f"Santo Stefano {tag}"} <= names, names
+    drawn = _names_drawn(axe_page, "[data-map]")
+    assert drawn and set(drawn) <= names, drawn
+    # The areas are under the points: the neighbourhoods drawn, the clusters still there.
+    assert int(root.get_attribute("data-map-areas")) == len(data["features"])
+    root.locator(".marker-cluster, .map-pin").first.wait_for()
+    # At Bologna's scale, its two neighbourhoods are named on the map.
+    axe_page.evaluate(
+        "() => document.querySelector('[data-map]').leafletMap.fitBounds("
+        "[[44.47, 11.30], [44.53, 11.40]])"
+    )
+    _until(
+        axe_page,
+        "[...document.querySelectorAll('[data-map] .map-area-name')].some("
+        f"e => e.textContent === 'Navile {tag}')",
+    )
+    assert f"Santo Stefano {tag}" in _names_drawn(axe_page, "[data-map]")
+    # The names let clicks through: a cluster under them still zooms in.
+    zoom = _zoom(axe_page)
+    root.locator(".marker-cluster").first.click()
+    _until(axe_page, f"document.querySelector('[data-map]').leafletMap.getZoom() > {zoom}")
+    _check_axe(axe_page, axe_source, "/commons/map/")
+    assert not seen, seen
+
+
+def test_choropleth_names_the_areas_large_enough_at_its_zoom(
+    axe_page: Any, axe_source: str, insights_city: str
+) -> None:
+    seen: list[str] = []
+    axe_page.on(
+        "request",
+        lambda r: None if urlsplit(r.url).hostname in (None, "127.0.0.1") else seen.append(r.url),
+    )
+    axe_page.set_viewport_size({"width": 1280, "height": 900})
+    axe_page.goto(f"/insights/{insights_city}/?measure=representation")
+    root = _wait_for_map(axe_page, "figure.insights-map")
+    table = {
+        name.strip()
+        for name in axe_page.locator("table.insights-map-table tbody th").all_inner_texts()
+    }
+    drawn = _names_drawn(axe_page, "figure.insights-map")
+    assert drawn and set(drawn) <= table, (drawn, table)
+    assert len(drawn) == len(set(drawn))  # each area named once
+    # No two names overlap.
+    boxes = root.locator(".map-area-name span").evaluate_all(
+        "es => es.map(e => { const r = e.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1)
+    # Zoomed out far, the areas are too small to hold a name: none is drawn.
+    zoom = _zoom(axe_page)
+    axe_page.evaluate("() => document.querySelector('figure.insights-map').leafletMap.setZoom(3)")
+    _until(axe_page, "document.querySelector('figure.insights-map').dataset.mapNamesShown === '0'")
+    # Back at the city, the names come back; the legend and the table stay.
+    axe_page.evaluate(
+        f"() => document.querySelector('figure.insights-map').leafletMap.setZoom({zoom})"
+    )
+    _until(
+        axe_page, "Number(document.querySelector('figure.insights-map').dataset.mapNamesShown) > 0"
+    )
+    assert axe_page.locator(".insights-legend li").count() >= 2
+    assert axe_page.locator("table.insights-map-table").is_visible()
+    _check_axe(axe_page, axe_source, f"/insights/{insights_city}/")
+    # A name does not stand in the way: a click on it opens the area under it.
+    root.scroll_into_view_if_needed()
+    label = root.locator(".map-area-name span").first
+    name = label.inner_text()
+    box = label.bounding_box()
+    assert box is not None
+    axe_page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    axe_page.wait_for_url("**/places/**")
+    assert name in axe_page.get_by_role("heading", level=1).inner_text()
+    assert not seen, seen

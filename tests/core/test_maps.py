@@ -329,3 +329,89 @@ def test_approximate_boundaries_are_flagged_for_the_map() -> None:
     assert "approximate" not in json.loads(insights_maps.interactive(chosen, features))
     marked = json.loads(insights_maps.interactive(chosen, features, approximate=True))
     assert marked["approximate"] is True
+
+
+def _square(west: float, south: float, size: float = 0.01) -> dict:  # type: ignore[type-arg]
+    ring = [
+        [west, south],
+        [west + size, south],
+        [west + size, south + size],
+        [west, south + size],
+        [west, south],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _pact_places(html: str) -> dict:  # type: ignore[type-arg]
+    start = html.index('id="pact-places"')
+    return json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+
+
+def _city_with_parts(code: str, parts: int, *, lon: float) -> list:  # type: ignore[type-arg]
+    city = TerritoryFactory(
+        code=code, name=f"City {code}", kind="city", parent=TerritoryFactory(code=f"{code}X")
+    )
+    city.boundary = _square(lon, 44, 1)
+    city.save()
+    return [
+        TerritoryFactory(
+            code=f"{code}-{n}",
+            name=f"Hood {code}-{n}",
+            kind="neighbourhood",
+            parent=city,
+            boundary=_square(lon + n * 0.01, 44.0),
+        )
+        for n in range(parts)
+    ]
+
+
+@pytest.mark.django_db
+def test_pacts_map_without_a_place_names_the_neighbourhoods_of_the_pacts_cities(client):  # type: ignore[no-untyped-def]
+    hoods = _city_with_parts("CTXA", 3, lon=11.3)
+    unrelated = _city_with_parts("CTXB", 2, lon=5.3)  # no pact there: not drawn
+    PactFactory(commons=CommonsFactory(territory=hoods[0], latitude=44.005, longitude=11.305))
+    # A pact in a city that is not public (a draft) does not bring its city onto the map.
+    hidden = _city_with_parts("CTXC", 2, lon=2.3)
+    PactFactory(state="draft", commons=CommonsFactory(territory=hidden[0]))
+    html = client.get(reverse("commons:map")).content.decode()
+    data = _pact_places(html)
+    names = {f["properties"]["name"] for f in data["features"]}
+    # the parts of the pact's city, not the city, nor another city, nor the draft's city
+    assert names == {"Hood CTXA-0", "Hood CTXA-1", "Hood CTXA-2"}
+    assert unrelated[0].name not in names and hidden[0].name not in names
+    assert not any("url" in f["properties"] for f in data["features"])  # a click is the map's
+    assert 'data-map-features="pact-places" data-map-area-names' in html
+    assert "the cities with the most pacts listed" not in html  # nothing left out
+
+
+@pytest.mark.django_db
+def test_context_areas_are_capped_and_say_so(client, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    from cocity.network.selectors.territories import city_areas
+
+    cities = [_city_with_parts(f"CAP{n}", 2, lon=n * 2.0) for n in range(4)]
+    for n, hoods in enumerate(cities):
+        for _ in range(4 - n):  # CAP0 holds the most pacts, CAP3 the fewest
+            PactFactory(commons=CommonsFactory(territory=hoods[0], latitude=44, longitude=n * 2.0))
+    paths = [hoods[0].path for n, hoods in enumerate(cities) for _ in range(4 - n)]
+    with django_assert_max_num_queries(2):  # which are cities, then their parts
+        around = city_areas(paths, max_cities=3, max_areas=200)
+    assert around.capped
+    assert {a.code for a in around.areas} == {f"CAP{n}-{p}" for n in range(3) for p in range(2)}
+    few = city_areas(paths, max_cities=3, max_areas=4)
+    assert few.capped and len(few.areas) == 4
+    whole = city_areas(paths[:4], max_cities=3, max_areas=200)  # CAP0 only: nothing left out
+    assert not whole.capped and len(whole.areas) == 2
+    # A city without parts with a boundary stands for itself; a country alone is no city; a
+    # city with no country above it is still a city.
+    lone = TerritoryFactory(code="LONE", name="Lone city", kind="city", parent=TerritoryFactory())
+    lone.boundary = _square(20, 40)
+    lone.save()
+    assert [a.code for a in city_areas([lone.path, "ONLYCOUNTRY/"]).areas] == ["LONE"]
+    top = TerritoryFactory(code="TOPCITY", kind="city")
+    TerritoryFactory(code="TOPCITY-1", kind="district", parent=top, boundary=_square(0, 0))
+    deep = TerritoryFactory(code="TOPCITY-1-1", kind="neighbourhood", parent=top)
+    assert [a.code for a in city_areas([deep.path]).areas] == ["TOPCITY-1"]
+    html = client.get(reverse("commons:map")).content.decode()
+    assert "the cities with the most pacts listed (at most 3)" in html
+    names = {f["properties"]["name"] for f in _pact_places(html)["features"]}
+    assert "Hood CAP3-0" not in names and "Hood CAP0-0" in names

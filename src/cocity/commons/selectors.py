@@ -165,6 +165,7 @@ def pacts_in_bbox(
             "commons__latitude",
             "commons__longitude",
             "commons__shape",
+            "commons__territory_path",
         )[:limit]
     )
     return rows

@@ -28,6 +28,7 @@ from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
 from cocity.network.selectors.hubs import hub_filter
+from cocity.network.selectors.territories import CONTEXT_CITIES, city_areas
 from cocity.participation import selectors as participation_selectors
 from cocity.participation.forms import CommentForm
 from cocity.participation.forms import ReportForm as CommentReportForm
@@ -154,15 +155,20 @@ def map_page(request: HttpRequest) -> HttpResponse:
             row["state_label"] = Pact.State(row["state"]).label
         query = request.GET.copy()
         query.pop("bbox", None)
+        place = filters.get("territory")
+        if place is not None:  # the filtered place and its neighbourhoods, under the markers
+            parts, context_capped = list(place.children.all()), False
+        else:  # else the neighbourhoods of the cities of the pacts listed, to recognise them
+            around = city_areas(row["commons__territory_path"] for row in rows)
+            parts, context_capped = around.areas, around.capped
         context = {
             "filters_html": _filter_form_html(request, form, "#map-body"),
             "map": maps.svg_map(rows, bbox),
             "points_query": query.urlencode(),
-            # the filtered place and its neighbourhoods, drawn under the markers
-            "place": filters.get("territory"),
-            "place_parts": list(filters["territory"].children.all())
-            if filters.get("territory")
-            else [],
+            "place": place,
+            "place_parts": parts,
+            "context_capped": context_capped,
+            "context_cities": CONTEXT_CITIES,
             "rows": rows,
             "bbox": bbox,
         }

@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cocity.accounts.types import Viewer
@@ -39,6 +39,64 @@ def cities_ranked(paths: Iterable[str], *, limit: int) -> list[tuple[str, str]]:
                 break
     ranked = sorted(counts, key=lambda city: (-counts[city], cities[city][1]))[:limit]
     return [cities[city] for city in ranked]
+
+
+# The places drawn under a map's points when no place is chosen (the pacts' map): the areas of
+# the few cities holding most of the points, enough to recognise them, small whatever the
+# registry's size.
+CONTEXT_CITIES = 3
+CONTEXT_AREAS = 200
+
+
+@dataclass
+class ContextAreas:
+    areas: list[Territory]
+    capped: bool  # some cities or areas were left out
+
+
+def city_areas(
+    paths: Iterable[str], *, max_cities: int = CONTEXT_CITIES, max_areas: int = CONTEXT_AREAS
+) -> ContextAreas:
+    """The parts (districts or neighbourhoods) of the cities holding the most of these
+    territory paths, at most ``max_cities`` cities and ``max_areas`` areas, with their
+    boundaries; a city without parts with a boundary stands for itself. Two queries: which of
+    the paths' ancestors are cities, then their parts."""
+    held = Counter(path for path in paths if path)
+    prefixes: dict[str, list[str]] = {}  # each distinct path's ancestors, itself included
+    for path in held:
+        codes = [code for code in path.split("/") if code]
+        prefixes[path] = ["".join(f"{c}/" for c in codes[: n + 1]) for n in range(len(codes))]
+    every = {prefix for chain in prefixes.values() for prefix in chain}
+    city_paths = (
+        set(
+            Territory.objects.filter(kind=Territory.Kind.CITY, path__in=every).values_list(
+                "path", flat=True
+            )
+        )
+        if every
+        else set()
+    )
+    counts: Counter[str] = Counter()
+    for path, chain in prefixes.items():
+        city = next((prefix for prefix in chain if prefix in city_paths), None)
+        if city is not None:
+            counts[city] += held[path]
+    ranked = sorted(counts, key=lambda city: (-counts[city], city))
+    cities = ranked[:max_cities]
+    if not cities:
+        return ContextAreas([], capped=False)
+    rows = list(
+        Territory.objects.filter(
+            Q(parent__path__in=cities) | Q(path__in=cities),
+            boundary__isnull=False,
+        )
+        .only("name", "code", "path", "kind", "boundary", "boundary_approximate")
+        .order_by("path")[: max_areas + len(cities) + 1]
+    )
+    with_parts = {row.path.rsplit("/", 2)[0] + "/" for row in rows if row.path not in cities}
+    areas = [row for row in rows if row.path not in cities or row.path not in with_parts]
+    capped = len(ranked) > max_cities or len(areas) > max_areas
+    return ContextAreas(areas[:max_areas], capped=capped)
 
 
 def countries() -> QuerySet[Territory]:

@@ -9,6 +9,9 @@
  *   data-map-features="id"   id of a json_script FeatureCollection (points and/or polygons);
  *                            properties: title, status, url, fill, label, name
  *   data-map-labels          polygons carry their name as a permanent label
+ *   data-map-area-names      polygons are named where they are large enough at the current
+ *                            zoom to hold the name, never two names overlapping (choropleths,
+ *                            the pacts map's neighbourhoods); recomputed as the view changes
  *   data-map-bounds="w,s,e,n" the first view (else the features' extent)
  *   data-map-picker-lat/-lon ids of the form's latitude and longitude fields: a place picker
  *   data-map-limit="id"      id of a json_script polygon the picked place must fall inside
@@ -29,6 +32,7 @@
   "use strict";
 
   const MANY_AREAS = 2000;
+  const MAX_NAMES = 150; // names drawn at once on data-map-area-names maps
 
   function config() {
     const node = document.getElementById("map-config");
@@ -241,6 +245,77 @@
     });
   }
 
+  // Names on the areas wide and tall enough, at the current zoom, to hold them (a rough width
+  // from the name's length), the largest first, none overlapping another: recognisable places
+  // without burying small ones under text.
+  function areaNames(root, map, areas) {
+    const group = L.layerGroup().addTo(map);
+    const items = [];
+    areas.eachLayer(function (layer) {
+      const props = (layer.feature && layer.feature.properties) || {};
+      if (props.dashed || !(props.name || props.title) || !layer.getBounds) {
+        return;
+      }
+      const bounds = layer.getBounds();
+      let centre = bounds.getCenter();
+      const rings = layer.getLatLngs ? layer.getLatLngs() : null;
+      const outer = rings && rings[0];
+      if (outer && outer.length > 2 && outer[0] instanceof L.LatLng && L.PolyUtil.polygonCenter) {
+        centre = L.PolyUtil.polygonCenter(outer, map.options.crs); // inside a concave shape too
+      }
+      items.push({ name: String(props.name || props.title), bounds: bounds, centre: centre });
+    });
+    function draw() {
+      group.clearLayers();
+      const view = map.getBounds();
+      const taken = [];
+      const fitting = [];
+      items.forEach(function (item) {
+        if (!view.intersects(item.bounds)) {
+          return;
+        }
+        const nw = map.latLngToLayerPoint(item.bounds.getNorthWest());
+        const se = map.latLngToLayerPoint(item.bounds.getSouthEast());
+        const width = se.x - nw.x;
+        const height = se.y - nw.y;
+        const needed = item.name.length * 7 + 8;
+        if (width >= needed && height >= 18) {
+          fitting.push({ item: item, size: width * height, half: needed / 2 });
+        }
+      });
+      fitting.sort(function (a, b) { return b.size - a.size; });
+      let shown = 0;
+      fitting.forEach(function (candidate) {
+        if (shown >= MAX_NAMES) {
+          return;
+        }
+        const at = map.latLngToLayerPoint(candidate.item.centre);
+        const box = [at.x - candidate.half, at.y - 10, at.x + candidate.half, at.y + 10];
+        const overlaps = taken.some(function (other) {
+          return box[0] < other[2] && other[0] < box[2] && box[1] < other[3] && other[1] < box[3];
+        });
+        if (overlaps) {
+          return;
+        }
+        taken.push(box);
+        shown += 1;
+        group.addLayer(L.marker(candidate.item.centre, {
+          pane: "tooltipPane", // over the areas and pins; lets clicks through to them
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({
+            className: "map-area-name",
+            html: '<span class="map-label">' + escapeHtml(candidate.item.name) + "</span>",
+            iconSize: null,
+          }),
+        }));
+      });
+      root.dataset.mapNamesShown = String(shown);
+    }
+    map.on("zoomend moveend", draw);
+    draw();
+  }
+
   // Hand-drawn or otherwise unofficial boundaries (Territory.boundary_approximate) are said to
   // be so, once, under the map.
   function approximateNote(root, texts) {
@@ -313,12 +388,16 @@
 
     let extent = parseBounds(root.dataset.mapBounds);
     const collection = readJson(root.dataset.mapFeatures);
+    let areaNamesFrom = null;
     if (isApproximate(collection) || "mapApproximate" in root.dataset) {
       approximateNote(root, texts);
     }
     if (collection) {
       const areas = areaLayer(collection, "mapLabels" in root.dataset, root).addTo(map);
       root.dataset.mapAreas = String(areas.getLayers().length);
+      if ("mapAreaNames" in root.dataset) {
+        areaNamesFrom = areas; // named once the view is set
+      }
       const points = clusterGroup(texts);
       L.geoJSON(collection, {
         filter: function (feature) { return feature.geometry && feature.geometry.type === "Point"; },
@@ -340,6 +419,9 @@
     }
     if (collection && root.dataset.mapAreasUrl) {
       finerAreas(root, map, collection);
+    }
+    if (areaNamesFrom) {
+      areaNames(root, map, areaNamesFrom);
     }
 
     if (root.dataset.mapPoints) {
