@@ -106,10 +106,14 @@ SAMPLES: dict[str, Callable[[], str]] = {
     ).get_absolute_url(),
     "network:territory_list": lambda: reverse("network:territory_list"),
     "network:territory_detail": lambda: _first("network.Territory", kind="city").get_absolute_url(),
+    "network:territory_boundary": lambda: (
+        reverse("network:territory_boundary") + f"?id={_first('network.Territory', kind='city').pk}"
+    ),
     "network:topic_detail": lambda: reverse(
         "network:topic_detail", args=[_first("network.Topic").slug]
     ),
     "events:event_list": lambda: reverse("events:event_list") + "?when=all",
+    "events:event_map": lambda: reverse("events:event_map") + "?when=all",
     "events:series_detail": lambda: _first(
         "events.Series", space__visibility="public", events__isnull=False
     ).get_absolute_url(),
