@@ -204,3 +204,38 @@ def test_event_list_has_the_map_with_the_list_query(client) -> None:  # type: ig
         reverse("events:event_list"), {"kind": "webinar"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert 'data-map-points="/events/map.geojson?kind=webinar"' in swapped
+
+
+def test_event_list_map_names_the_neighbourhoods_of_its_events_cities(client) -> None:  # type: ignore[no-untyped-def]
+    """Without tiles the list's map draws, under its points, the parts of the cities of the
+    events it shows (the event's place, else its space's), named; not those of a city whose
+    only event the visitor may not see."""
+
+    def city(code: str, west: float) -> list:  # type: ignore[type-arg]
+        town = TerritoryFactory(code=code, name=f"City {code}", kind="city")
+        return [
+            TerritoryFactory(
+                code=f"{code}-{n}", name=f"Part {code}-{n}", kind="district", parent=town,
+                boundary={"type": "Polygon", "coordinates": [[
+                    [west + n, 43], [west + n + 1, 43], [west + n + 1, 44], [west + n, 43]
+                ]]},
+            )
+            for n in range(2)
+        ]  # fmt: skip
+
+    shown = city("EVA", 5.0)
+    by_space = city("EVB", 7.0)
+    hidden = city("EVC", 9.0)
+    point = {"latitude": Decimal("43.31"), "longitude": Decimal("5.39")}
+    event_with_session(format="in_person", territory=shown[0], **point)
+    event_with_session(format="hybrid", space=SpaceFactory(territory=by_space[1]), **point)
+    event_with_session(format="in_person", territory=hidden[0], status="draft", **point)
+    body = client.get(reverse("events:event_list")).content.decode()
+    start = body.index('id="event-places"')
+    data = json.loads(body[body.index(">", start) + 1 : body.index("</script>", start)])
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert names == {"Part EVA-0", "Part EVA-1", "Part EVB-0", "Part EVB-1"}
+    assert 'data-map-features="event-places" data-map-area-names' in body
+    # With no event on the map, no areas either.
+    body = client.get(reverse("events:event_list"), {"q": "nothing-like-this"}).content.decode()
+    assert 'id="event-places"' not in body

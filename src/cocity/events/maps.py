@@ -9,6 +9,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from cocity.network.selectors.territories import ContextAreas, city_areas
+
 from .models import Event
 from .selectors import EventFilters, event_list
 
@@ -39,6 +41,19 @@ def events_in_bbox(
         "slug", "title", "format", "starts_at", "time_zone", "venue_name", "latitude", "longitude"
     )[:limit]
     return list(rows)
+
+
+def context_areas(*, user: Any, filters: EventFilters) -> ContextAreas:
+    """The neighbourhoods (or districts) of the cities of the list's events on the map (their
+    place, else their space's), drawn named under the points so the map is recognisable
+    without tiles: ``city_areas``' caps, the list's filters and visibility."""
+    rows = (
+        event_list(user=user, filters=filters)
+        .filter(format__in=(Event.Format.IN_PERSON, Event.Format.HYBRID), latitude__isnull=False)
+        .prefetch_related(None)
+        .values_list("territory__path", "space__territory__path")[:MAP_LIMIT]
+    )
+    return city_areas(own or space or "" for own, space in rows)
 
 
 def feature(row: dict[str, Any], url_pattern: str) -> dict[str, Any]:

@@ -104,7 +104,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page_obj = selectors.event_page(
         selectors.event_list(user=request.user, filters=filters), request.GET.get("page")
     )
-    context = {"form": form, "page_obj": page_obj, "when": filters.when, "hub_filter": hub}
+    around = maps.context_areas(user=request.user, filters=filters)  # named under the points
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "when": filters.when,
+        "hub_filter": hub,
+        "map_areas": around.areas,
+    }
     template = "events/partials/event_results.html" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
     return vary_on_htmx(render(request, template, context))
 
