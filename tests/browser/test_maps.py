@@ -123,6 +123,9 @@ def test_commons_map_markers_reachable_by_keyboard(
     zoom = _zoom(page)
     page.keyboard.press("Enter")
     _until(page, f"document.querySelector('[data-map]').leafletMap.getZoom() > {zoom}")
+    # The clusters open with an animation that puts new pins in place of the old ones: focus a
+    # pin once it is over (a loaded machine made the focused pin one that was then replaced).
+    _until(page, "!document.querySelector('[data-map] .leaflet-cluster-anim')")
     pin = root.locator(".map-pin").first
     pin.wait_for()
     pin.focus()
@@ -612,6 +615,9 @@ def test_pacts_map_without_a_filter_names_the_neighbourhoods_of_its_cities(
     assert {f"Navile {tag}", f"Santo Stefano {tag}"} <= names, names
     drawn = _names_drawn(axe_page, "[data-map]")
     assert drawn and set(drawn) <= names, drawn
+    # axe on the map as a newcomer opens it (before zooming into the seeds' pins, which other
+    # tests' data stack on the same Bologna streets).
+    _check_axe(axe_page, axe_source, "/commons/map/")
     # The areas are under the points: the neighbourhoods drawn, the clusters still there.
     assert int(root.get_attribute("data-map-areas")) == len(data["features"])
     root.locator(".marker-cluster, .map-pin").first.wait_for()
@@ -630,7 +636,6 @@ def test_pacts_map_without_a_filter_names_the_neighbourhoods_of_its_cities(
     zoom = _zoom(axe_page)
     root.locator(".marker-cluster").first.click()
     _until(axe_page, f"document.querySelector('[data-map]').leafletMap.getZoom() > {zoom}")
-    _check_axe(axe_page, axe_source, "/commons/map/")
     assert not seen, seen
 
 
