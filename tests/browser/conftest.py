@@ -162,7 +162,7 @@ def server() -> Iterator[LiveServer]:
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
-    env.pop("REDIS_URL", None)  # the server keeps its own local cache: no shared state
+    env.pop("REDIS_URL", None)  # its own cache on disk (below), shared only with the seeds
     pg = _postgres_database(os.environ.get("DATABASE_URL", ""))
     if pg:
         admin_url, database_url = pg
@@ -176,6 +176,9 @@ def server() -> Iterator[LiveServer]:
             "DJANGO_SETTINGS_MODULE": "cocity.settings.test",
             "DATABASE_URL": database_url,
             "COCITY_DATA_DIR": str(tmp),
+            # One cache for the server and the seeds (settings/test.py): a seed's writes make
+            # the server's cached pages and lists stale, as in production with Redis.
+            "COCITY_TEST_CACHE_DIR": str(tmp / "cache"),
             "COCITY_TEST_FILES_ON_DISK": "1",  # seeds and server share uploaded files
             "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),

@@ -12,7 +12,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env.str(
     "TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
 )
-if not env.str("REDIS_URL", default=""):
+if env.str("COCITY_TEST_CACHE_DIR", default=""):
+    # The browser tests' server and the seeding processes share one cache on disk, so a seed's
+    # writes make the server's cached pages stale as another web process's would.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("COCITY_TEST_CACHE_DIR"),
+        }
+    }
+elif not env.str("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Tests clear the cache (FLUSHDB) between tests: each pytest-xdist worker gets a Redis
