@@ -28,7 +28,9 @@ def test_officer_publishes_a_pledge_and_reports(page: Any, pledges_data: dict[st
     assert _text(page, "#total-signatories") == "1"
     assert _text(page, "#total-converted") == "1,000,000.00 EUR"
     page.goto(principle)
-    assert _text(page, "#principle-pledges") == "1"
+    # The framework's principles are shared with the other tests' seeds: count from here.
+    principle_pledges = int(_text(page, "#principle-pledges"))
+    assert principle_pledges >= 1
 
     officer = pledges_data["officer"]
     log_in(page, officer["email"], officer["password"])
@@ -78,7 +80,7 @@ def test_officer_publishes_a_pledge_and_reports(page: Any, pledges_data: dict[st
     assert _text(page, "#total-converted") == "3,000,000.50 EUR"
     assert "Ville de Nantes" in _text(page, "#table-cities")
     page.goto(principle)
-    assert _text(page, "#principle-pledges") == "2"
+    assert int(_text(page, "#principle-pledges")) == principle_pledges + 1
     assert "Nantes: jobs and housing for all" in page.content()
     assert "3,000,000.50 EUR" in _text(page, "#principle-amounts")
 
