@@ -14,19 +14,6 @@ _STATE_LABELS = dict(Pact.State.choices)
 WIDTH, HEIGHT, PAD = 640, 420, 16
 
 
-def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
-    """``west,south,east,north`` in degrees, or None when absent or malformed."""
-    if not value:
-        return None
-    try:
-        west, south, east, north = (float(v) for v in value.split(","))
-    except ValueError:
-        return None
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        return None
-    return west, south, east, north
-
-
 def feature(row: dict[str, Any], url_pattern: str | None = None) -> dict[str, Any]:
     geometry: dict[str, Any] | None
     if row.get("commons__latitude") is not None:

@@ -24,6 +24,7 @@ from cocity.core.access import login_or_forbidden
 from cocity.core.cache import cached, public_page_cache, shared_fragment
 from cocity.core.csv import csv_streaming_response
 from cocity.core.forms import add_service_errors, error_text
+from cocity.core.geo import parse_bbox
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Organisation, Role
@@ -149,7 +150,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
 
     def body_html() -> str:  # nothing personal: one rendering for signed-in people too
-        bbox = maps.parse_bbox(request.GET.get("bbox"))
+        bbox = parse_bbox(request.GET.get("bbox"))
         rows = selectors.pacts_in_bbox(filters, bbox, limit=200)
         for row in rows:
             row["state_label"] = Pact.State(row["state"]).label
@@ -185,7 +186,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @public_page_cache(PUBLIC_CACHE, everyone=True)  # open data: the same for every visitor
 def map_geojson(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request)
-    bbox = maps.parse_bbox(request.GET.get("bbox"))
+    bbox = parse_bbox(request.GET.get("bbox"))
     if request.GET.get("bbox") and bbox is None:
         return JsonResponse({"error": _("bbox is west,south,east,north in degrees.")}, status=400)
     rows = selectors.pacts_in_bbox(filters, bbox, limit=selectors.MAP_LIMIT + 1)
