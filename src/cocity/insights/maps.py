@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import geojson
-from cocity.core.numbers import format_number
+from cocity.core.numbers import format_number, to_decimal
 
 WIDTH, HEIGHT, PAD = 640, 480, 8
 
@@ -93,7 +94,17 @@ def breaks_for(values: list[float | None], *, diverging: bool, method: str) -> l
     if len(finite) < 2:
         return []
     cuts = [finite[min(len(finite) - 1, round(q * len(finite) / 5))] for q in range(1, 5)]
-    return sorted({round(c, 2) for c in cuts if round(c, 2) > round(finite[0], 2)})
+    lowest = _two_decimals(finite[0])
+    return sorted({_two_decimals(c) for c in cuts if _two_decimals(c) > lowest})
+
+
+def _two_decimals(value: float) -> float:
+    """``value`` rounded half up to two decimals, as the legend writes it (``round`` rounds
+    the binary value half to even: 0.125 would become 0.12, 0.515 0.51)."""
+    number = to_decimal(value)
+    if number is None:  # not finite: left to the caller's filter
+        return value
+    return float(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def classify(value: float | None, breaks: list[float]) -> int | None:

@@ -105,16 +105,21 @@ def import_pending(dataset: DataSet) -> bool:
 
 
 def over_time(datasets: list[DataSet]) -> list[dict[str, Any]]:
-    """Series of data sets with the same groups, oldest first, with each index's change."""
-    series: dict[str, list[DataSet]] = {}
+    """Series of data sets with the same groups, oldest first, with each index's change.
+
+    One data set per year: two data sets of the same year are never a change over time, so
+    only the newest of a year (the highest id, the last imported) enters a series."""
+    series: dict[str, dict[int, DataSet]] = {}
     for ds in datasets:
         if ds.status == READY and ds.results.get("units"):
-            series.setdefault(ds.groups_key, []).append(ds)
+            by_year = series.setdefault(ds.groups_key, {})
+            if ds.year not in by_year or ds.pk > by_year[ds.year].pk:
+                by_year[ds.year] = ds
     out = []
-    for items in series.values():
+    for by_year in series.values():
+        items = sorted(by_year.values(), key=lambda d: d.year)
         if len(items) < 2:
             continue
-        items.sort(key=lambda d: (d.year, d.pk))
         names = list(items[-1].results.get("multigroup", {}))
         rows = []
         for name in names:
@@ -142,3 +147,40 @@ def over_time(datasets: list[DataSet]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def comparison_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The ready data sets any visitor may compare, grouped by city for the comparison form's
+    two selects (the results stay in the database: only names are shown)."""
+    rows = (
+        DataSet.objects.filter(status=READY)
+        .select_related("city")
+        .only("id", "name", "year", "city__name", "city__code")
+        .order_by("city__name", "-year", "-id")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for ds in rows:
+        groups.setdefault(ds.city.name, []).append((ds.pk, f"{ds.name} ({ds.year})"))
+    return list(groups.items())
+
+
+def datasets_to_compare(first: int, second: int) -> tuple[DataSet, DataSet] | None:
+    """Two ready data sets with their results and city, in the order asked (None when one is
+    not there or not ready)."""
+    found = DataSet.objects.filter(pk__in=[first, second], status=READY).select_related("city")
+    by_pk = {ds.pk: ds for ds in found}
+    if first not in by_pk or second not in by_pk:
+        return None
+    return by_pk[first], by_pk[second]
+
+
+def dataset_table(dataset: DataSet, columns: list[str]) -> tuple[Any, Any]:
+    """The counts of ``columns`` (units x columns, in that order) and the totals of a data set,
+    as whole-number arrays, in the order the report is computed in."""
+    import numpy as np
+
+    order = [dataset.group_columns.index(column) for column in columns]
+    rows = list(dataset.units.order_by("territory__path").values_list("counts", "total").iterator())
+    counts = np.array([r[0] for r in rows], dtype=np.int64).reshape(len(rows), -1)
+    total = np.array([r[1] for r in rows], dtype=np.int64)
+    return np.ascontiguousarray(counts[:, order]), total

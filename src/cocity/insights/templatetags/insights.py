@@ -40,3 +40,20 @@ def pct(value: Any, digits: int = 1) -> str:
 @register.filter
 def get(mapping: Any, key: str) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.inclusion_tag("insights/partials/explanations.html")
+def index_glossary(*keys: str) -> dict[str, Any]:
+    """What each index means (``explanations.py``), by section: every index, or only ``keys``."""
+    from cocity.insights.explanations import SAME_DATA, SECTIONS, anchor
+
+    sections = []
+    for title, entries in SECTIONS:
+        items = [
+            {"key": key, "anchor": anchor(key), **entry._asdict()}
+            for key, entry in entries.items()
+            if not keys or key in keys
+        ]
+        if items:
+            sections.append({"title": title, "items": items})
+    return {"sections": sections, "same_data": SAME_DATA}
