@@ -194,3 +194,21 @@ def test_french_page(client):
     html = response.content.decode()
     assert "Comparer deux jeux de données" in html
     assert "Ce que veulent dire les indices" in html
+
+
+def test_the_comparison_reads_the_city_wide_indices_not_the_local_measures(
+    client, django_assert_max_num_queries
+):
+    city, hoods = grid_city()
+    first = _dataset(city, hoods, 2015)
+    second = _dataset(city, hoods, 2020, LATER)
+    pair = selectors.datasets_to_compare(second.pk, first.pk)
+    assert pair is not None and [d.pk for d in pair] == [second.pk, first.pk]
+    assert all("results" in d.get_deferred_fields() for d in pair)
+    assert comparison.indices_of(pair[0])["multigroup"] == second.results["multigroup"]
+    assert comparison.indices_of(pair[0])["units"] == 6
+    client.get(URL, {"a": first.pk, "b": second.pk})  # the tests are now cached
+    with django_assert_max_num_queries(8):
+        html = client.get(URL, {"a": first.pk, "b": second.pk}).content.decode()
+    assert all("results" in d.get_deferred_fields() for d in pair)
+    assert _cell_after(html, "Gini", 0) != "—"

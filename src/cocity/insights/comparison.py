@@ -45,6 +45,19 @@ def kind_of(a: DataSet, b: DataSet) -> str:
     return "same_year" if a.year == b.year else "years"
 
 
+def indices_of(dataset: DataSet) -> dict[str, Any]:
+    """The city-wide part of a data set's results: the annotations of
+    ``selectors.datasets_to_compare`` when it was read there, else its results."""
+    if hasattr(dataset, "result_multigroup"):
+        return {
+            "units": getattr(dataset, "result_units", None) or 0,
+            "single_group": getattr(dataset, "result_single_group", None) or {},
+            "spatial": getattr(dataset, "result_spatial", None) or {},
+            "multigroup": getattr(dataset, "result_multigroup", None) or {},
+        }
+    return dataset.results
+
+
 def _stamp(dataset: DataSet) -> str:
     return dataset.computed_at.isoformat() if dataset.computed_at else ""
 
@@ -56,7 +69,7 @@ def p_values(a: DataSet, b: DataSet) -> dict[str, Any]:
     if a.groups_key != b.groups_key:
         return {}
     columns = a.group_columns
-    units = int(a.results.get("units") or 0) + int(b.results.get("units") or 0)
+    units = int(indices_of(a).get("units") or 0) + int(indices_of(b).get("units") or 0)
     permutations = permutations_for(units)
     key = f"insights:compare:{a.pk}:{_stamp(a)}:{b.pk}:{_stamp(b)}:{permutations}:{SEED}"
     found = cache.get(key)
@@ -110,18 +123,19 @@ def side_by_side(a: DataSet, b: DataSet) -> dict[str, Any]:
     the groups both have), the difference (second minus first) and, for the dissimilarities,
     the p-value when the groups are the same."""
     tests = p_values(a, b)
+    results_a, results_b = indices_of(a), indices_of(b)
     labels_b = dict(zip(b.group_columns, b.group_labels, strict=True))
     groups = []
     for column, label in zip(a.group_columns, a.group_labels, strict=True):
         if column not in labels_b:
             continue
         values_a = {
-            **a.results.get("single_group", {}).get(column, {}),
-            **a.results.get("spatial", {}).get(column, {}),
+            **results_a.get("single_group", {}).get(column, {}),
+            **results_a.get("spatial", {}).get(column, {}),
         }
         values_b = {
-            **b.results.get("single_group", {}).get(column, {}),
-            **b.results.get("spatial", {}).get(column, {}),
+            **results_b.get("single_group", {}).get(column, {}),
+            **results_b.get("spatial", {}).get(column, {}),
         }
         rows = [
             _row(
@@ -135,7 +149,7 @@ def side_by_side(a: DataSet, b: DataSet) -> dict[str, Any]:
             if key in values_a or key in values_b
         ]
         groups.append({"column": column, "label": label, "rows": rows})
-    multi_a, multi_b = a.results.get("multigroup", {}), b.results.get("multigroup", {})
+    multi_a, multi_b = results_a.get("multigroup", {}), results_b.get("multigroup", {})
     multigroup = [
         _row(
             key,

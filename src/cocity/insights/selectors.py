@@ -165,9 +165,21 @@ def comparison_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 def datasets_to_compare(first: int, second: int) -> tuple[DataSet, DataSet] | None:
-    """Two ready data sets with their results and city, in the order asked (None when one is
-    not there or not ready)."""
-    found = DataSet.objects.filter(pk__in=[first, second], status=READY).select_related("city")
+    """Two ready data sets with their city, in the order asked (None when one is not there or
+    not ready). Of the results, only the city-wide indices are read (``result_single_group``,
+    ``result_spatial``, ``result_multigroup``, ``result_units``): the local measures of a
+    large data set are tens of megabytes the comparison does not show."""
+    found = (
+        DataSet.objects.filter(pk__in=[first, second], status=READY)
+        .select_related("city")
+        .defer("results")
+        .annotate(
+            result_units=KeyTransform("units", "results"),
+            result_single_group=KeyTransform("single_group", "results"),
+            result_spatial=KeyTransform("spatial", "results"),
+            result_multigroup=KeyTransform("multigroup", "results"),
+        )
+    )
     by_pk = {ds.pk: ds for ds in found}
     if first not in by_pk or second not in by_pk:
         return None
