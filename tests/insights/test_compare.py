@@ -212,3 +212,11 @@ def test_the_comparison_reads_the_city_wide_indices_not_the_local_measures(
         html = client.get(URL, {"a": first.pk, "b": second.pk}).content.decode()
     assert all("results" in d.get_deferred_fields() for d in pair)
     assert _cell_after(html, "Gini", 0) != "—"
+
+
+def test_the_city_page_links_a_series_over_time_to_the_comparison(client):
+    city, hoods = grid_city()
+    first = _dataset(city, hoods, 2015)
+    second = _dataset(city, hoods, 2020, LATER)
+    page = client.get(reverse("insights:city", args=[city.code])).content.decode()
+    assert f'href="{URL}?a={first.pk}&amp;b={second.pk}">Compare 2015 and 2020 side by side' in page
