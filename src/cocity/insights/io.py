@@ -74,15 +74,24 @@ def _whole_number(text: str) -> int | None:
     return int(value)
 
 
-def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with its number (the header is line 1). A record the csv module cannot
-    read is an ``InputError`` at its line: a cell longer than its limit (``csv.field_size_limit``,
-    128 KiB unless changed), which bounds the memory one cell takes, or a broken quote."""
-    reader = csv.reader(lines)
+class Formula(str):
+    """A spreadsheet cell holding a formula (its text, ``=SUM(B2:C2)``) rather than a value:
+    ``parse_records`` refuses it in a column it uses (the value is whatever Excel last computed,
+    which a file saved by another program may not even hold)."""
+
+    __slots__ = ()
+
+
+def _records(lines: Iterable[str], **reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with its number (the header is line 1); ``reader``: ``csv.reader``
+    options (the delimiter a file was found to use). A record the csv module cannot read is an
+    ``InputError`` at its line: a cell longer than its limit (``csv.field_size_limit``, 128 KiB
+    unless changed), which bounds the memory one cell takes, or a broken quote."""
+    records = csv.reader(lines, **reader)
     line = 1
     while True:
         try:
-            row = next(reader)
+            row = next(records)
         except StopIteration:
             return
         except csv.Error as exc:
@@ -143,12 +152,33 @@ def parse_counts(
     id_key: Callable[[str], str] | None = None,
     id_problem: Callable[[str, int], Problem | str | None] | None = None,
 ) -> CountsTable:
-    """Read one row per unit from CSV text: an id, whole non-negative counts per group and maybe
-    a total column (without it, each unit's total is the sum of its groups). The one reader of
-    counts files, for the command and the pages' import. ``id_key`` normalises the ids (the
-    pages compare territory codes in capitals); ``id_problem(id, line)`` adds the caller's own
-    check of each id (the pages': a territory of the city). Every problem is reported at once,
-    with its line."""
+    """``parse_records`` of CSV text (comma-separated)."""
+    return parse_records(
+        _records(lines),
+        id_column=id_column,
+        groups=groups,
+        total=total,
+        id_key=id_key,
+        id_problem=id_problem,
+    )
+
+
+def parse_records(
+    records: Iterable[tuple[int, list[str]]],
+    *,
+    id_column: str,
+    groups: list[str],
+    total: str | None = None,
+    id_key: Callable[[str], str] | None = None,
+    id_problem: Callable[[str, int], Problem | str | None] | None = None,
+) -> CountsTable:
+    """Read one row per unit from numbered records (``(line, cells)``, the header first: a CSV
+    file's or a spreadsheet's, see ``sources.table_records``): an id, whole non-negative counts
+    per group and maybe a total column (without it, each unit's total is the sum of its groups).
+    The one reader of counts files, for the command and the pages' import. ``id_key`` normalises
+    the ids (the pages compare territory codes in capitals); ``id_problem(id, line)`` adds the
+    caller's own check of each id (the pages': a territory of the city). A ``Formula`` cell in a
+    column it uses is a problem. Every problem is reported at once, with its line."""
     if not groups:
         raise InputError(["no groups given."])
     if len(set(groups)) != len(groups):
@@ -159,7 +189,7 @@ def parse_counts(
     rows: list[list[int]] = []
     numbers: list[int] = []
     seen: dict[str, int] = {}
-    records = _records(lines)
+    records = iter(records)
     first = next(records, None)
     if first is None:
         raise InputError([Problem(gettext_noop("The file has no rows."), {})])
@@ -180,6 +210,23 @@ def parse_counts(
                     ),
                     {"line": line, "found": len(row), "wanted": len(header)},
                 )
+            )
+            continue
+        formulas = [
+            (column, row[at])
+            for column, at in zip([id_column, *columns], [id_at, *positions], strict=True)
+            if isinstance(row[at], Formula)
+        ]
+        if formulas:
+            problems.extend(
+                Problem(
+                    gettext_noop(
+                        "Line %(line)d: %(column)s holds a formula (%(formula)s); save the "
+                        "values, not formulas."
+                    ),
+                    {"line": line, "column": column, "formula": formula[:60]},
+                )
+                for column, formula in formulas
             )
             continue
         unit = row[id_at].strip()
