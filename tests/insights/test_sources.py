@@ -96,15 +96,26 @@ def test_parse_counts_still_reads_comma_separated_lines():
     assert table.counts.tolist() == [[12]]
 
 
-def test_a_broken_line_after_the_first_megabyte_is_named(tmp_path):
+def test_a_latin_1_name_on_the_last_line_of_a_large_file_is_found(tmp_path):
     path = tmp_path / "c.csv"
     body = "".join(f"U{i},{i % 7}\n" for i in range(150_000))
     path.write_bytes(b"code,a\n" + body.encode() + "Évry,1\n".encode("latin-1"))
     info = sources.inspect_table(path, filename="c.csv")
-    assert info.encoding == "utf-8" and info.rows is None
+    assert info.encoding == "cp1252" and info.rows is None
+    records = list(sources.table_records(path, info))
+    assert records[-1] == (150_002, ["Évry", "1"])
+
+
+def test_a_byte_the_encoding_cannot_read_is_named_by_its_line(tmp_path):
+    path = tmp_path / "c.csv"
+    rows = [f"U{i},{i % 7}\n".encode() for i in range(600_000)]
+    rows[250_000] = "Évry,1\n".encode("latin-1")  # neither in the first nor the last MB
+    path.write_bytes(b"code,a\n" + b"".join(rows))
+    info = sources.inspect_table(path, filename="c.csv")
+    assert info.encoding == "utf-8"
     with pytest.raises(InputError) as caught:
         parse_records(sources.table_records(path, info), id_column="code", groups=["a"])
-    assert problems(caught) == ["Line 150002: not readable as utf-8 text."]
+    assert problems(caught) == ["Line 250002: not readable as utf-8 text."]
 
 
 def test_utf_16_lines_and_quoted_line_breaks_across_blocks(tmp_path):

@@ -395,11 +395,16 @@ def _lines(handle: BinaryIO, encoding: str) -> Iterator[str]:
 
 def _encoding(path: Path) -> tuple[str, str]:
     """The encoding of a CSV file and its first (up to ``SAMPLE`` bytes) text: a byte order
-    mark, else UTF-8 when it reads as such, else charset_normalizer's guess among the encodings
-    spreadsheets write."""
+    mark, else UTF-8 when its first and last megabytes read as such, else charset_normalizer's
+    guess among the encodings spreadsheets write (the last rows are looked at too: a file of
+    codes and numbers may have its first accented name at its end)."""
     with path.open("rb") as handle:
         head = handle.read(SAMPLE)
         complete = not handle.read(1)
+        tail = b""
+        if not complete:
+            handle.seek(max(path.stat().st_size - SAMPLE, SAMPLE))
+            tail = handle.read(SAMPLE).lstrip(bytes(range(0x80, 0xC0)))  # a cut character
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -418,18 +423,21 @@ def _encoding(path: Path) -> tuple[str, str]:
                     ]
                 ) from exc
     try:
-        return "utf-8", codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        tail.decode("utf-8")
+        return "utf-8", text
     except UnicodeDecodeError:
         pass
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(head, cp_isolation=_GUESSES).best()
+    sample = head + b"\n" + tail if tail else head
+    best = charset_normalizer.from_bytes(sample, cp_isolation=_GUESSES).best()
     name = codecs.lookup(best.encoding).name if best is not None else "cp1252"
     if name != "cp1252":
         # A short sample (a few accented names) reads the same in several of these encodings:
         # Windows-1252, what spreadsheets in Western Europe write, is then the one named.
         try:
-            if head.decode("cp1252") == head.decode(name):
+            if sample.decode("cp1252") == sample.decode(name):
                 name = "cp1252"
         except UnicodeDecodeError:
             pass
