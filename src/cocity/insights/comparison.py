@@ -68,6 +68,8 @@ def p_values(a: DataSet, b: DataSet) -> dict[str, Any]:
     their number of permutations; empty when the groups differ. Cached."""
     if a.groups_key != b.groups_key:
         return {}
+    if (a.year, a.pk) > (b.year, b.pk):  # the earlier first, whichever side the page shows it
+        a, b = b, a
     columns = a.group_columns
     units = int(indices_of(a).get("units") or 0) + int(indices_of(b).get("units") or 0)
     permutations = permutations_for(units)
@@ -95,14 +97,25 @@ def p_values(a: DataSet, b: DataSet) -> dict[str, Any]:
     return out
 
 
-def _test(statistic: Any, first: Any, second: Any, permutations: int) -> float | None:
+def permutation_test(
+    statistic: Any, first: Any, second: Any, permutations: int | None = None
+) -> inference.ComparisonResult | None:
+    """The permutation test of ``statistic`` between two tables (units x groups), the earlier
+    first, with this page's seed and ``permutations_for`` both (the import's change over time
+    runs the same test); None when it cannot be computed."""
     if not len(first) or not len(second):
         return None
+    if permutations is None:
+        permutations = permutations_for(len(first) + len(second))
     try:
-        result = inference.compare(statistic, first, second, permutations=permutations, seed=SEED)
+        return inference.compare(statistic, first, second, permutations=permutations, seed=SEED)
     except ValueError:  # a group with nobody in it, on one side or in a relabelling
         return None
-    return float(result.p_value)
+
+
+def _test(statistic: Any, first: Any, second: Any, permutations: int) -> float | None:
+    result = permutation_test(statistic, first, second, permutations)
+    return None if result is None else float(result.p_value)
 
 
 def _row(key: str, label: Any, a: Any, b: Any, p_value: float | None = None) -> dict[str, Any]:

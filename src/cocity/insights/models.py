@@ -19,6 +19,86 @@ from django.utils.translation import gettext_lazy as _
 from .problems import from_json, texts
 
 
+class Geography(models.Model):
+    """One version of a city's statistical units (the 2021 census districts, say): the units a
+    data set brought with its file, each a place of the tree under the city, with the boundary
+    this version gives it. Units change between censuses; a data set says which version it
+    uses, and a later version keeps the earlier one's boundaries for its data sets."""
+
+    city = models.ForeignKey(
+        "network.Territory",
+        verbose_name=_("city"),
+        on_delete=models.CASCADE,
+        related_name="insight_geographies",
+        limit_choices_to={"kind": "city"},
+    )
+    name = models.CharField(_("name"), max_length=200)
+    version = models.CharField(_("version"), max_length=40)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    # The projection of the file the units came from, as read ("EPSG:2154 RGF93 v1 / Lambert-93").
+    crs = models.CharField(_("projection of the file"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("geography")
+        verbose_name_plural = _("geographies")
+        ordering = ("city", "name", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "name", "version"], name="insights_geography_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class GeographyArea(models.Model):
+    """A unit of a geography version: its code as the files give it, its name, its boundary in
+    this version, and the place of the tree it is (created under the city when it was new)."""
+
+    geography = models.ForeignKey(Geography, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    territory = models.ForeignKey(
+        "network.Territory", on_delete=models.CASCADE, related_name="insight_areas"
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit of a geography")
+        verbose_name_plural = _("units of a geography")
+        ordering = ("geography", "code")
+        constraints = [
+            models.UniqueConstraint(fields=["geography", "code"], name="insights_area_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ColumnChoice(models.Model):
+    """The columns a person chose for a city's file with these columns (the unit code, the
+    groups, the total...), offered again when a file of the same source comes back."""
+
+    city = models.ForeignKey("network.Territory", on_delete=models.CASCADE, related_name="+")
+    # A hash of the file's kind and sorted column names: "the same source".
+    signature = models.CharField(max_length=64)
+    choice = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["city", "signature"], name="insights_columns_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}:{self.signature[:8]}"
+
+
 class DataSet(models.Model):
     class Status(models.TextChoices):
         IMPORTING = "importing", _("importing")
@@ -27,7 +107,7 @@ class DataSet(models.Model):
 
     class Boundaries(models.TextChoices):
         TERRITORIES = "territories", _("from the territory tree")
-        UPLOAD = "upload", _("uploaded GeoJSON")
+        UPLOAD = "upload", _("uploaded with the data")
 
     city = models.ForeignKey(
         "network.Territory",
@@ -45,6 +125,16 @@ class DataSet(models.Model):
     id_column = models.CharField(_("territory code column"), max_length=100, default="code")
     boundaries = models.CharField(
         _("boundaries"), max_length=16, choices=Boundaries.choices, default=Boundaries.TERRITORIES
+    )
+    # The version of the city's units the data set brought or uses (none: the places of the
+    # tree, matched by their codes).
+    geography = models.ForeignKey(
+        Geography,
+        verbose_name=_("units"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="datasets",
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IMPORTING
@@ -130,6 +220,7 @@ class ImportJob(models.Model):
     its phase and progress, and the problems that stopped it."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("waiting for its columns")
         QUEUED = "queued", _("waiting in the queue")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
@@ -139,8 +230,19 @@ class ImportJob(models.Model):
         CHECKING = "checking", _("checking rows")
         WRITING = "writing", _("writing units")
         COMPUTING = "computing", _("computing indices")
+        PLACES = "places", _("adding the units to the places")
 
-    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="imports")
+    # The data set it replaces, or the one it made (none while a new one is being checked: a
+    # failed import leaves no data set behind).
+    dataset = models.ForeignKey(
+        DataSet, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
+    )
+    city = models.ForeignKey(
+        "network.Territory", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
@@ -155,6 +257,13 @@ class ImportJob(models.Model):
     # the job ends.
     counts_file = models.CharField(max_length=300, blank=True)
     boundaries_file = models.CharField(max_length=300, blank=True)
+    # The names the files were sent with, and what reading them found (sources.TableInfo and
+    # LayerInfo as JSON: kind, encoding, delimiter, columns, first rows, projection...).
+    counts_name = models.CharField(max_length=200, blank=True)
+    boundaries_name = models.CharField(max_length=200, blank=True)
+    inspected = models.JSONField(default=dict, blank=True)
+    # What make_valid changed when the person asked for the boundaries to be repaired.
+    repairs = models.JSONField(default=list, blank=True)
     # The problems found in the file (the first ones, as problems.as_json) and how many.
     problems = models.JSONField(default=list, blank=True)
     problems_total = models.PositiveIntegerField(default=0)
@@ -180,6 +289,23 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def editable(self) -> bool:
+        """A guided import waiting for its columns, or failed: its choice can be made again."""
+        return (
+            bool(self.city_id)
+            and self.status in (self.Status.DRAFT, self.Status.FAILED)
+            and (self.status == self.Status.DRAFT or "units" in (self.spec or {}))
+        )
+
+    @property
+    def repairable(self) -> bool:
+        """The boundaries' problems are all invalid polygons that make_valid can repair."""
+        return bool((self.spec or {}).get("repairable"))
+
+    def repair_texts(self) -> list[str]:
+        return texts([from_json(p) for p in self.repairs], len(self.repairs))
 
     def problem_texts(self) -> list[str]:
         """The problems that stopped the import, in the active language, with how many more."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cocity.core.hubs import HubScope
 from cocity.network.models import Territory
 
-from .models import DataSet, ImportJob
+from .models import DataSet, Geography, ImportJob
 
 READY = DataSet.Status.READY
 MULTIGROUP_LABELS = {
@@ -84,7 +85,7 @@ def datasets_for_page() -> QuerySet[DataSet]:
     of areas (``result_units``) and the indices that could not be computed
     (``result_errors``) are read from them."""
     return (
-        DataSet.objects.select_related("city")
+        DataSet.objects.select_related("city", "geography")
         .defer("results")
         .annotate(
             result_units=KeyTransform("units", "results"),
@@ -196,3 +197,81 @@ def dataset_table(dataset: DataSet, columns: list[str]) -> tuple[Any, Any]:
     counts = np.array([r[0] for r in rows], dtype=np.int64).reshape(len(rows), -1)
     total = np.array([r[1] for r in rows], dtype=np.int64)
     return np.ascontiguousarray(counts[:, order]), total
+
+
+@dataclass(frozen=True)
+class TemplateUnits:
+    """What a city's downloadable templates hold: its current units (codes, names, boundaries,
+    in one order) and the group columns to fill in."""
+
+    codes: list[str]
+    names: list[str]
+    boundaries: list[dict[str, Any] | None]
+    groups: list[str]
+
+
+TEMPLATE_EXAMPLE_GROUPS = ["group_a", "group_b"]
+
+
+def city_template_units(city: Territory) -> TemplateUnits:
+    """The city's current units: those of its newest geography version (the codes its files
+    use), else the places of the tree under it that have no places under them (the codes an
+    import matched to places expects). The groups: those of its newest ready data set, else
+    two examples, so that a template is a file the import reads as it comes back filled in."""
+    geography = Geography.objects.filter(city=city).order_by("-created_at", "-id").first()
+    rows: list[tuple[str, str, dict[str, Any] | None]]
+    if geography is not None:
+        rows = list(geography.areas.order_by("code").values_list("code", "name", "boundary"))
+    else:
+        rows = list(
+            Territory.objects.filter(path__startswith=city.path)
+            .exclude(pk=city.pk)
+            .filter(children__isnull=True)
+            .order_by("path")
+            .values_list("code", "name", "boundary")
+        )
+    newest = (
+        DataSet.objects.filter(city=city, status=READY)
+        .order_by("-year", "-id")
+        .values_list("groups", flat=True)
+        .first()
+    )
+    groups = [g["column"] for g in newest or [] if isinstance(g, dict) and g.get("column")]
+    return TemplateUnits(
+        codes=[r[0] for r in rows],
+        names=[r[1] for r in rows],
+        boundaries=[r[2] for r in rows],
+        groups=groups or list(TEMPLATE_EXAMPLE_GROUPS),
+    )
+
+
+def city_geographies(city: Territory) -> list[Any]:
+    """The versions of the city's own areas, newest first."""
+    from .models import Geography
+
+    return list(Geography.objects.filter(city=city).order_by("-created_at", "-id"))
+
+
+def import_drafts(city: Territory, user: Any) -> list[ImportJob]:
+    """A person's guided imports of the city that wait for their columns or failed."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        ImportJob.objects.filter(
+            city=city,
+            created_by=user,
+            status__in=[ImportJob.Status.DRAFT, ImportJob.Status.FAILED],
+            dataset__isnull=True,
+        ).order_by("-created_at")[:10]
+    )
+
+
+def city_template_kinds(city: Territory) -> list[str]:
+    """The template files offered for a city (see ``views_templates``)."""
+    has_boundaries = (
+        Territory.objects.filter(path__startswith=city.path, boundary__isnull=False)
+        .exclude(pk=city.pk)
+        .exists()
+    )
+    kinds = ["csv", "xlsx"]
+    return kinds + (["geojson", "gpkg", "shp.zip"] if has_boundaries else [])

@@ -6,11 +6,17 @@ background import of large files (stored as they came; a task checks every line,
 from __future__ import annotations
 
 import codecs
+import contextlib
+import hashlib
 import io
+import json
+import re
 import secrets
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,16 +33,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cocity.accounts.types import Actor
-from cocity.core import geojson
+from cocity.core import geojson, uploads
 from cocity.core.geojson import GeoJSONError
 from cocity.core.queue import enqueue_with_writes
 from cocity.network.models import Territory
 from cocity.network.selectors.hubs import spaces_gathering
 from cocity.participation import services as participation
 
-from . import inference
-from .io import CountsTable, InputError, Problem, check_header, parse_counts
-from .models import DataSet, ImportJob, StagedUnit, Unit
+from . import comparison, inference, selectors, sources
+from .io import CountsTable, InputError, Problem, check_header, parse_counts, parse_records
+from .models import ColumnChoice, DataSet, Geography, GeographyArea, ImportJob, StagedUnit, Unit
 from .problems import SHOWN, AnyProblem, as_json, texts
 from .report import ReportOptions, compute_report, multigroup_table
 
@@ -118,7 +124,10 @@ def _check(
     (``problems``), to be shown in the reader's language now or later."""
     places = _city_territories(city)
 
+    counted: set[str] = set()
+
     def unknown(code: str, line: int) -> Problem | None:
+        counted.add(code)
         if code in places:
             return None
         return Problem(
@@ -455,6 +464,8 @@ def _queue(
                 candidate.save()
             job = ImportJob.objects.create(
                 dataset=dataset or candidate,
+                city_id=candidate.city_id,
+                created_by_id=candidate.created_by_id,
                 spec=spec,
                 counts_file=stored[0],
                 boundaries_file=stored[1],
@@ -515,17 +526,24 @@ def import_job_run(*, job_id: int) -> None:
     )
     if not claimed:
         return
-    job = ImportJob.objects.select_related("dataset__city").get(pk=job_id)
+    job = ImportJob.objects.select_related("dataset__city", "city").get(pk=job_id)
     try:
         _run(job)
     except InputError as exc:  # the file's problems, shown on the data set's page
         _failed(job, problems=exc.problems)
+        if "units" in job.spec:  # the guided import offers to repair the polygons
+            repairable = bool(exc.problems) and sources.repairable(exc.problems)
+            _progress(job, spec={**job.spec, "repairable": repairable})
     except Exception as exc:  # recorded for the page, then re-raised for the worker's log
         _failed(job, error=str(exc)[:2000])
         raise
     finally:
         StagedUnit.objects.filter(job_id=job_id).delete()
-        _remove([job.counts_file, job.boundaries_file])
+        failed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.FAILED).exists()
+        if "units" not in job.spec or not failed:
+            _remove([job.counts_file, job.boundaries_file])
+        # a guided import that failed keeps its files: the person may choose other columns,
+        # repair the boundaries, or discard it (import_discard)
 
 
 def _failed(job: ImportJob, *, problems: Sequence[AnyProblem] = (), error: str = "") -> None:
@@ -536,9 +554,10 @@ def _failed(job: ImportJob, *, problems: Sequence[AnyProblem] = (), error: str =
         error=error,
         finished_at=timezone.now(),
     )
-    DataSet.objects.filter(pk=job.dataset_id, status=DataSet.Status.IMPORTING).update(
-        status=DataSet.Status.FAILED
-    )
+    if job.dataset_id is not None:
+        DataSet.objects.filter(pk=job.dataset_id, status=DataSet.Status.IMPORTING).update(
+            status=DataSet.Status.FAILED
+        )
 
 
 def _progress(job: ImportJob, **values: Any) -> None:
@@ -547,6 +566,17 @@ def _progress(job: ImportJob, **values: Any) -> None:
 
 def _run(job: ImportJob) -> None:
     dataset, spec = job.dataset, job.spec
+    if "units" in spec:  # a guided import (import_configure)
+        city = job.city or dataset.city  # type: ignore[union-attr]
+        if dataset is not None:
+            guided = copy(dataset)
+        else:
+            guided = DataSet(city=city, created_by_id=job.created_by_id)
+        _apply(guided, spec)
+        guided.full_clean(exclude=["geography"])  # a new version does not exist yet
+        _run_guided(job, city, guided)
+        return
+    assert dataset is not None  # noqa: S101 (the older imports always have their data set)
     candidate = copy(dataset)
     _apply(candidate, spec)
     options = ReportOptions(**spec["options"]) if spec.get("options") else None
@@ -763,7 +793,9 @@ def _report(
 
 
 def _comparison(dataset: DataSet, table: np.ndarray) -> dict[str, Any] | None:
-    """Multigroup dissimilarity now against the previous year's data set for the same groups."""
+    """Multigroup dissimilarity now against the previous year's data set for the same groups,
+    tested as the comparison page tests it (``comparison.permutation_test``: the earlier data set
+    first, the same seed and permutations), so the two pages give the same p-value."""
     previous = (
         DataSet.objects.filter(city_id=dataset.city_id, status=DataSet.Status.READY)
         .exclude(pk=dataset.pk)
@@ -773,31 +805,22 @@ def _comparison(dataset: DataSet, table: np.ndarray) -> dict[str, Any] | None:
     for other in previous:
         if other.groups_key != dataset.groups_key or other.group_columns != dataset.group_columns:
             continue
-        units = list(other.units.all())
-        before = np.array([u.counts for u in units], dtype=np.int64).reshape(len(units), -1)
-        rest = np.array([u.total for u in units], dtype=np.int64) - before.sum(axis=1)
-        if table.shape[1] == before.shape[1] + 1:
-            before = np.column_stack([before, rest])
+        before = multigroup_table(*selectors.dataset_table(other, dataset.group_columns))
         if before.shape[1] != table.shape[1] or table.shape[1] < 2:
             return None
-        try:
-            result = inference.compare(
-                inference.multigroup_statistic("dissimilarity"),
-                table,
-                before,
-                permutations=99,
-                seed=dataset.year,
-            )
-        except ValueError:
+        result = comparison.permutation_test(
+            inference.multigroup_statistic("dissimilarity"), before, table
+        )
+        if result is None:
             return None
         return {
             "index": "multigroup dissimilarity",
             "year": dataset.year,
             "previous_year": other.year,
             "previous_id": other.pk,
-            "value": result.statistic_1,
-            "previous_value": result.statistic_2,
-            "difference": result.difference,
+            "value": result.statistic_2,
+            "previous_value": result.statistic_1,
+            "difference": result.statistic_2 - result.statistic_1,
             "p_value": result.p_value,
             "permutations": result.permutations,
         }
@@ -829,3 +852,604 @@ def dataset_delete(*, dataset: DataSet) -> None:
     names = [name for pair in waiting for name in pair]
     dataset.delete()
     _remove(names)
+
+
+# --------------------------------------------------------------------------- the guided import
+#
+# Upload (``import_upload``: the files stored as they came, read only far enough to show their
+# first rows, columns, encoding, projection), then the person's choice of columns and units
+# (``import_configure``: remembered for the next file of the same source, a confirmation before
+# a data set of the same year is replaced), then the task (``import_job_run``) checks every
+# line and feature, and only when nothing is wrong writes the units, the places they bring and
+# the data set, in one transaction. A failed check keeps the files for another choice or a
+# repair, and writes nothing else.
+
+UNITS_PLACES = "places"  # the places of the tree, matched by their codes
+UNITS_NEW = "new"  # the file's own units: a new version of the city's geography
+TABLE_NAMES = ("csv", "tsv", "txt", "xlsx")
+BOUNDARY_NAMES = ("geojson", "json", "gpkg", "zip")
+
+
+class ReplaceNeeded(Exception):
+    """The choice would replace a data set of the same year: ask first."""
+
+    def __init__(self, dataset: DataSet):
+        super().__init__(str(dataset))
+        self.dataset = dataset
+
+
+@contextlib.contextmanager
+def _local_file(name: str) -> Iterator[str]:
+    """A stored upload as a path on this machine (the readers open files by path; GDAL reads
+    GeoPackages and zips by seeking): the storage's own path when it has one, else a copy."""
+    try:
+        local = default_storage.path(name)
+    except NotImplementedError:
+        local = ""
+    if local and Path(local).is_file():
+        yield local
+        return
+    with (
+        tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as copy_,
+        default_storage.open(name, "rb") as handle,
+    ):
+        for chunk in handle.chunks(CHUNK):
+            copy_.write(chunk)
+        copy_.flush()
+        yield copy_.name
+
+
+def _extension(filename: str) -> str:
+    return Path(filename or "").suffix.lower().lstrip(".")
+
+
+def import_upload(
+    *, city: Territory, user: Actor | None, counts: File, boundaries: File | None = None
+) -> ImportJob:
+    """Store the files and read their heads (``sources.inspect_table``/``inspect_boundaries``:
+    kind by content, encoding, delimiter, columns, first rows, projection). A file that cannot
+    be read is refused with its problems and nothing is kept."""
+    problems: list[AnyProblem] = []
+    counts_name = Path(getattr(counts, "name", "") or "counts.csv").name[:200]
+    boundaries_name = Path(getattr(boundaries, "name", "") or "").name[:200]
+    uploads.check_size(counts, "csv")
+    if boundaries is not None:
+        uploads.check_size(boundaries, "geodata")
+    stored = [_store(counts, _extension(counts_name) or "csv"), ""]
+    try:
+        if boundaries is not None:
+            stored[1] = _store(boundaries, _extension(boundaries_name) or "geojson")
+        inspected: dict[str, Any] = {}
+        with _local_file(stored[0]) as path:
+            try:
+                inspected["table"] = sources.inspect_table(path, filename=counts_name).as_json()
+            except InputError as exc:
+                problems += exc.problems
+        if stored[1]:
+            with _local_file(stored[1]) as path:
+                try:
+                    layer = sources.inspect_boundaries(path, filename=boundaries_name)
+                    inspected["layer"] = layer.as_json()
+                except InputError as exc:
+                    problems += exc.problems
+        if problems:
+            raise ValidationError(texts(problems))
+        job = ImportJob.objects.create(
+            city=city,
+            created_by_id=user.pk if user is not None else None,
+            status=ImportJob.Status.DRAFT,
+            counts_file=stored[0],
+            boundaries_file=stored[1],
+            counts_name=counts_name,
+            boundaries_name=boundaries_name,
+            inspected=inspected,
+        )
+    except BaseException:
+        _remove(stored)
+        raise
+    return job
+
+
+def _signature(job: ImportJob) -> str:
+    """The same source: the same kinds of files with the same columns."""
+    table = job.inspected.get("table") or {}
+    layer = job.inspected.get("layer") or {}
+    key = json.dumps(
+        [
+            table.get("kind"),
+            sorted(table.get("columns") or []),
+            layer.get("kind"),
+            sorted(layer.get("columns") or []),
+        ]
+    )
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _guess(columns: list[str], words: Sequence[str]) -> str:
+    for word in words:
+        for column in columns:
+            if column.strip().lower() == word:
+                return column
+    for word in words:
+        for column in columns:
+            if word in column.strip().lower():
+                return column
+    return ""
+
+
+def import_choice_initial(job: ImportJob) -> dict[str, Any]:
+    """What the columns form starts from: the choice made for the last file of the same source
+    in this city, else a guess from the columns' names."""
+    remembered = ColumnChoice.objects.filter(city_id=job.city_id, signature=_signature(job)).first()
+    if remembered is not None:
+        return {**remembered.choice, "remembered": True}
+    table = job.inspected.get("table") or {}
+    layer = job.inspected.get("layer") or {}
+    columns = list(table.get("columns") or [])
+    code = _guess(columns, ("code", "id", "insee", "iris", "geo_code", "unit", "ags"))
+    name = _guess([c for c in columns if c != code], ("name", "nom", "label", "libelle", "lib"))
+    total = _guess(
+        [c for c in columns if c not in (code, name)], ("total", "population", "pop", "ensemble")
+    )
+    properties = list(layer.get("columns") or [])
+    return {
+        "code_column": code,
+        "name_column": name,
+        "total_column": total,
+        "groups": [{"column": c, "label": c} for c in columns if c not in (code, name, total)],
+        "code_property": _guess(properties, (code.lower(), "code", "id", "insee", "iris"))
+        if properties
+        else "",
+        "name_property": _guess(properties, ("name", "nom", "label", "libelle"))
+        if properties
+        else "",
+        "units": UNITS_NEW if properties else UNITS_PLACES,
+        "geography_name": "",
+        "geography_version": "",
+        "remembered": False,
+    }
+
+
+def same_year(*, city: Territory, year: int, groups: list[dict[str, str]]) -> DataSet | None:
+    """The ready data set of the city for the same year and the same groups: the one an import
+    of that year replaces (two data sets of the same date are never a change over time)."""
+    columns = sorted(g["column"] for g in groups)
+    for dataset in DataSet.objects.filter(city=city, year=year, status=DataSet.Status.READY).defer(
+        "results"
+    ):
+        if sorted(dataset.group_columns) == columns:
+            return dataset
+    return None
+
+
+def import_configure(
+    *, job: ImportJob, choice: dict[str, Any], replace: bool = False, repair: bool = False
+) -> ImportJob:
+    """Record the person's choice, remember it for the source, and queue the check and the
+    import. ``choice``: name, source, year, code_column, name_column, groups ([{column,
+    label}]), total_column, units (``UNITS_PLACES``, ``UNITS_NEW`` or a geography's id),
+    geography_name, geography_version, code_property, name_property. Raises
+    ``ValidationError`` for a choice that cannot be right (columns not in the file...), and
+    ``ReplaceNeeded`` when it would replace a data set of the same year unless ``replace``."""
+    if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.FAILED):
+        raise ValidationError(_("This import has already started."))
+    city = job.city
+    assert city is not None  # noqa: S101 (every guided import has its city)
+    table = job.inspected.get("table") or {}
+    layer = job.inspected.get("layer") or {}
+    columns = list(table.get("columns") or [])
+    properties = list(layer.get("columns") or [])
+    groups = [g for g in choice.get("groups") or [] if g.get("column")]
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    wanted = {"code_column": choice.get("code_column") or ""}
+    if choice.get("total_column"):
+        wanted["total_column"] = choice["total_column"]
+    if choice.get("name_column"):
+        wanted["name_column"] = choice["name_column"]
+    for field, column in wanted.items():
+        if column not in columns:
+            error(field, _("The file has no column “%(column)s”.") % {"column": column})
+    for group in groups:
+        if group["column"] not in columns:
+            error("groups", _("The file has no column “%(column)s”.") % {"column": group["column"]})
+    units = str(choice.get("units") or UNITS_PLACES)
+    geography: Geography | None = None
+    if units not in (UNITS_PLACES, UNITS_NEW):
+        geography = Geography.objects.filter(city=city, pk=units if units.isdigit() else 0).first()
+        if geography is None:
+            error("units", _("Choose the units of this city the file uses."))
+    if job.boundaries_file:
+        if choice.get("code_property") not in properties:
+            error("code_property", _("Choose the boundaries' code property."))
+        if choice.get("name_property") and choice["name_property"] not in properties:
+            error("name_property", _("Choose the boundaries' name property."))
+    if units == UNITS_NEW:
+        if not (choice.get("geography_name") or "").strip():
+            error("geography_name", _("Name these units (for example “Census districts”)."))
+        if not (choice.get("geography_version") or "").strip():
+            error("geography_version", _("Say which version these units are (for example 2021)."))
+        elif Geography.objects.filter(
+            city=city, name=choice["geography_name"].strip(), version=choice["geography_version"]
+        ).exists():
+            error(
+                "geography_version",
+                _("These units already exist in this version: choose them instead."),
+            )
+    if errors:
+        raise ValidationError(errors)
+    spec = _spec(
+        name=choice["name"],
+        source=choice.get("source") or "",
+        year=int(choice["year"]),
+        groups=groups,
+        total_column=choice.get("total_column") or "",
+        id_column=choice["code_column"],
+        id_property=choice.get("code_property") or "",
+        uploaded=bool(job.boundaries_file) or units != UNITS_PLACES,
+        options=None,
+    )
+    spec.update(
+        {
+            "units": units,
+            "name_column": choice.get("name_column") or "",
+            "name_property": choice.get("name_property") or "",
+            "geography_name": (choice.get("geography_name") or "").strip(),
+            "geography_version": (choice.get("geography_version") or "").strip(),
+            "repair": repair,
+        }
+    )
+    replaced = same_year(city=city, year=spec["year"], groups=groups)
+    _candidate(city=city, user=None, dataset=replaced, spec=spec)
+    if replaced is not None and not replace:
+        raise ReplaceNeeded(replaced)
+    remembered = {k: v for k, v in choice.items() if k not in ("name", "year", "remembered")}
+    with transaction.atomic():
+        ColumnChoice.objects.update_or_create(
+            city=city,
+            signature=_signature(job),
+            defaults={"choice": remembered, "updated_at": timezone.now()},
+        )
+        job.spec, job.dataset = spec, replaced
+        job.status, job.phase = ImportJob.Status.QUEUED, ""
+        job.problems, job.problems_total, job.error, job.repairs = [], 0, "", []
+        job.rows_done = 0
+        job.save()
+        from .tasks import run_import
+
+        enqueue_with_writes(run_import, job.pk)
+    return job
+
+
+def import_discard(*, job: ImportJob) -> None:
+    """Forget an import that has not written: its stored files and its record."""
+    if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+        raise ValidationError(_("This import is running."))
+    _remove([job.counts_file, job.boundaries_file])
+    if job.dataset_id is None or job.status != ImportJob.Status.DONE:
+        job.delete()
+
+
+@dataclass
+class _Place:
+    """Where a unit of a guided import goes: its place of the tree (``territory_id`` None for
+    a new unit, created under the city when the import writes), the code it will have there,
+    its name and the boundary the import gives it."""
+
+    territory_id: int | None
+    territory_code: str
+    name: str
+    boundary: dict[str, Any] | None
+
+
+def _territory_code(city: Territory, code: str, taken: set[str]) -> str:
+    """The code of a new unit's place: the city's code and the unit's ("FR-MRS-13201"), or a
+    short hash of the unit's code where that is not a valid, free territory code."""
+    wanted = re.sub(r"[^A-Z0-9_-]", "-", f"{city.code}-{code}".upper())
+    if len(wanted) > 32 or wanted in taken:
+        digest = hashlib.sha1(code.encode(), usedforsecurity=False).hexdigest()[:10].upper()
+        wanted = f"{city.code[:21]}-{digest}"
+        while wanted in taken:
+            wanted = f"{wanted[:-1]}{secrets.choice('0123456789')}"
+    taken.add(wanted)
+    return wanted
+
+
+def _places_of(
+    job: ImportJob, city: Territory, spec: dict[str, Any], boundaries: sources.Boundaries | None
+) -> dict[str, _Place]:
+    """Each unit code the counts may use, with its place (see ``_Place``)."""
+    units = spec["units"]
+    file_shapes: dict[str, tuple[str | None, dict[str, Any]]] = {}
+    if boundaries is not None:
+        names: Sequence[str | None] = boundaries.names or [None] * len(boundaries.codes)
+        file_shapes = {
+            code: (name, geometry)
+            for code, name, geometry in zip(
+                boundaries.codes, names, boundaries.geometries, strict=True
+            )
+        }
+    if units == UNITS_PLACES:
+        tree = Territory.objects.filter(path__startswith=city.path).exclude(pk=city.pk)
+        return {
+            code: _Place(pk, code, name, file_shapes.get(code, (None, None))[1])
+            for code, pk, name in tree.values_list("code", "id", "name").iterator(10_000)
+        }
+    if units != UNITS_NEW:
+        areas = GeographyArea.objects.filter(geography_id=int(units)).select_related("territory")
+        return {
+            a.code: _Place(
+                a.territory_id,
+                a.territory.code,
+                a.name,
+                file_shapes[a.code][1] if a.code in file_shapes else a.boundary,
+            )
+            for a in areas.iterator(10_000)
+        }
+    # New units: those of the boundaries file (when there is one: every count needs its
+    # boundary), or any code of the counts. A code that is already a place of the city (from
+    # an earlier version) keeps that place.
+    existing = dict(Territory.objects.filter(path__startswith=city.path).values_list("code", "id"))
+    taken = set(Territory.objects.values_list("code", flat=True).iterator(10_000))
+    if boundaries is None:
+        return _NewPlaces(city, existing, taken)
+    return {
+        code: _new_place(city, code, name or code, geometry, existing, taken)
+        for code, (name, geometry) in file_shapes.items()
+    }
+
+
+def _new_place(
+    city: Territory,
+    code: str,
+    name: str,
+    geometry: dict[str, Any] | None,
+    existing: dict[str, int],
+    taken: set[str],
+) -> _Place:
+    for candidate in (code, f"{city.code}-{code}"):
+        if candidate in existing:
+            return _Place(existing[candidate], candidate, name, geometry)
+    return _Place(None, _territory_code(city, code, taken), name, geometry)
+
+
+class _NewPlaces(dict[str, _Place]):
+    """New units without a boundaries file: any code of the counts is a unit (made on demand)."""
+
+    def __init__(self, city: Territory, existing: dict[str, int], taken: set[str]):
+        super().__init__()
+        self.city, self.existing, self.taken = city, existing, taken
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and bool(code)
+
+    def __missing__(self, code: str) -> _Place:
+        place = _new_place(self.city, code, code, None, self.existing, self.taken)
+        self[code] = place
+        return place
+
+
+def _counted_records(
+    job: ImportJob, records: Iterable[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
+    """``records``, recording on the job how many rows were read, every so often."""
+    for number, record in enumerate(records):
+        if number and number % PROGRESS_LINES == 0:
+            _progress(job, rows_done=number - 1)  # the header is not a row
+        yield record
+
+
+def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
+    """Check every row and feature of a guided import (all problems at once, nothing written),
+    compute the indices from what was read, then write in one transaction: the new units'
+    places and geography version, the units, the data set."""
+    spec = job.spec
+    info = sources.TableInfo.from_json(job.inspected["table"])
+    _progress(job, rows_total=info.rows or 0)
+    problems: list[AnyProblem] = []
+    boundaries: sources.Boundaries | None = None
+    if job.boundaries_file:
+        with _local_file(job.boundaries_file) as path:
+            try:
+                boundaries = sources.read_boundaries(
+                    path,
+                    filename=job.boundaries_name,
+                    code_property=spec["id_property"],
+                    name_property=spec.get("name_property") or None,
+                    repair=bool(spec.get("repair")),
+                )
+            except InputError as exc:
+                problems += exc.problems
+    if boundaries is not None and boundaries.repairs:
+        _progress(job, repairs=[as_json(p) for p in boundaries.repairs[:SHOWN]])
+    places = _places_of(job, city, spec, boundaries)
+    units = spec["units"]
+    name_at: dict[str, str] = {}
+
+    counted: set[str] = set()
+
+    def unknown(code: str, line: int) -> Problem | None:
+        counted.add(code)
+        if code in places:
+            return None
+        if units == UNITS_PLACES:
+            return Problem(
+                gettext_noop("Line %(line)d: unknown territory code “%(code)s” in %(city)s."),
+                {"line": line, "code": code[:40], "city": city.name},
+            )
+        if units == UNITS_NEW:
+            return Problem(
+                gettext_noop("Line %(line)d: no boundary for the unit “%(code)s”."),
+                {"line": line, "code": code[:40]},
+            )
+        return Problem(
+            gettext_noop("Line %(line)d: “%(code)s” is not a unit of this version."),
+            {"line": line, "code": code[:40]},
+        )
+
+    table = None
+    with _local_file(job.counts_file) as path:
+        try:
+            records = _counted_records(job, sources.table_records(path, info))
+            if spec.get("name_column"):
+                records = _names_from(
+                    records, code=spec["id_column"], name=spec["name_column"], names=name_at
+                )
+            table = parse_records(
+                records,
+                id_column=spec["id_column"],
+                groups=[g["column"] for g in spec["groups"]],
+                total=spec["total_column"] or None,
+                id_key=str.upper,
+                id_problem=unknown,
+            )
+        except InputError as exc:
+            problems += exc.problems
+    if boundaries is not None and units == UNITS_NEW:
+        for code, feature in zip(boundaries.codes, boundaries.features, strict=True):
+            if code not in counted:
+                problems.append(
+                    Problem(
+                        gettext_noop("Feature %(number)d: “%(code)s” is not in the counts."),
+                        {"number": feature, "code": code[:40]},
+                    )
+                )
+    if problems or table is None:
+        raise InputError(problems)
+    rows = [places[code] for code in table.ids]
+    for code, place in zip(table.ids, rows, strict=True):
+        if code in name_at and place.territory_id is None:
+            place.name = name_at[code][:200] or place.name
+    order = sorted(range(len(rows)), key=lambda i: rows[i].territory_code)
+    totals = table.counts.sum(axis=1) if table.total is None else table.total
+    _progress(job, phase=ImportJob.Phase.COMPUTING, rows_done=len(order), rows_total=len(order))
+    counts, totals = table.counts[order], totals[order]
+    codes = [rows[i].territory_code for i in order]
+    geometries: Sequence[dict[str, Any] | None] = [rows[i].boundary for i in order]
+    if units == UNITS_PLACES and boundaries is None:
+        geometries = _territory_boundaries(city, codes)
+    results = _report(candidate, codes, counts, totals, geometries, None)
+    results["comparison"] = _comparison(candidate, multigroup_table(counts, totals))
+    _progress(job, phase=ImportJob.Phase.WRITING)
+    with transaction.atomic():
+        geography = _write_places(job, city, spec, [(table.ids[i], rows[i]) for i in order])
+        if job.dataset_id is not None:
+            target = DataSet.objects.select_for_update().get(pk=job.dataset_id)
+            target.units.all().delete()
+        else:
+            target = candidate
+        new = target.pk is None
+        _apply(target, spec)
+        target.geography = geography
+        target.results, target.computed_at = results, timezone.now()
+        target.status = DataSet.Status.READY
+        target.save()
+        keep_boundary = units != UNITS_PLACES or boundaries is not None
+        Unit.objects.bulk_create(
+            (
+                Unit(
+                    dataset=target,
+                    territory_id=rows[i].territory_id or 0,  # every place exists by now
+                    counts=counts[k].tolist(),
+                    total=int(totals[k]),
+                    boundary=rows[i].boundary if keep_boundary else None,
+                )
+                for k, i in enumerate(order)
+            ),
+            batch_size=STAGE_BATCH,
+        )
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            dataset=target,
+            rows_done=len(order),
+            finished_at=timezone.now(),
+        )
+        if new:
+            _tell_space_followers(target)
+
+
+def _names_from(
+    records: Iterable[tuple[int, list[str]]], *, code: str, name: str, names: dict[str, str]
+) -> Iterator[tuple[int, list[str]]]:
+    """``records`` as they come, noting each unit's name (by its code, in capitals) from the
+    name column the person chose; the first record is the header."""
+    iterator = iter(records)
+    first = next(iterator, None)
+    if first is None:
+        return
+    yield first
+    header = [str(c).strip() for c in first[1]]
+    if code not in header or name not in header:
+        yield from iterator
+        return
+    code_at, name_at = header.index(code), header.index(name)
+    for line, cells in iterator:
+        if len(cells) > max(code_at, name_at):
+            names[str(cells[code_at]).strip().upper()] = str(cells[name_at]).strip()
+        yield line, cells
+
+
+def _write_places(
+    job: ImportJob, city: Territory, spec: dict[str, Any], rows: list[tuple[str, _Place]]
+) -> Geography | None:
+    """The places a guided import brings (new units under the city) and the version of the
+    city's geography it uses; fills each new row's ``territory_id``."""
+    units = spec["units"]
+    if units == UNITS_PLACES:
+        return None
+    if units != UNITS_NEW:
+        return Geography.objects.get(pk=int(units))
+    layer = job.inspected.get("layer") or {}
+    geography = Geography.objects.create(
+        city=city,
+        name=spec["geography_name"][:200],
+        version=spec["geography_version"][:40],
+        source=spec.get("source", "")[:300],
+        crs=" ".join(x for x in (layer.get("crs"), layer.get("crs_name")) if x)[:200],
+        created_by_id=job.created_by_id,
+    )
+    kind = Territory.Kind.NEIGHBOURHOOD
+    new = [place for _code, place in rows if place.territory_id is None]
+    created = Territory.objects.bulk_create(
+        [
+            Territory(
+                name=place.name[:200],
+                code=place.territory_code,
+                kind=kind,
+                parent=city,
+                path=f"{city.path}{place.territory_code}/",
+                depth=city.depth + 1,
+                boundary=place.boundary,
+            )
+            for place in new
+        ],
+        batch_size=STAGE_BATCH,
+    )
+    if created and created[0].pk is None:  # databases that do not return the ids
+        ids = dict(
+            Territory.objects.filter(code__in=[p.territory_code for p in new]).values_list(
+                "code", "id"
+            )
+        )
+        for place in new:
+            place.territory_id = ids[place.territory_code]
+    else:
+        for place, territory in zip(new, created, strict=True):
+            place.territory_id = territory.pk
+    GeographyArea.objects.bulk_create(
+        (
+            GeographyArea(
+                geography=geography,
+                code=code[:64],
+                name=place.name[:200],
+                territory_id=place.territory_id or 0,  # set above for the new ones
+                boundary=place.boundary,
+            )
+            for code, place in rows
+        ),
+        batch_size=STAGE_BATCH,
+    )
+    return geography

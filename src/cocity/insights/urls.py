@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_compare
+from . import views, views_compare, views_import, views_templates
 
 app_name = "insights"
 
@@ -11,7 +11,14 @@ urlpatterns = [
     path("datasets/<int:pk>/units.csv", views.dataset_csv, name="dataset_csv"),
     path("datasets/<int:pk>/units.geojson", views.dataset_geojson, name="dataset_geojson"),
     path("compare/", views_compare.compare, name="compare"),
+    path("imports/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("imports/<int:pk>/discard/", views_import.import_discard, name="import_discard"),
     path("<str:code>/", views.city, name="city"),
     path("<str:code>/areas.json", views.zoomed_areas, name="city_areas"),
-    path("<str:code>/datasets/new/", views.dataset_create, name="dataset_create"),
+    path("<str:code>/datasets/new/", views_import.upload, name="dataset_create"),
+    path(
+        "<str:code>/template.<str:kind>",
+        views_templates.dataset_template,
+        name="dataset_template",
+    ),
 ]

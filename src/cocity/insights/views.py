@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,17 +15,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cocity.accounts.types import signed_in
 from cocity.core.access import login_or_forbidden
 from cocity.core.csv import csv_response
-from cocity.core.forms import add_service_errors
 from cocity.core.http import HtmxHttpRequest, vary_on_htmx
 from cocity.core.pagination import paginate
 from cocity.network.models import Territory
 from cocity.network.selectors.hubs import hub_filter
 
 from . import equity, maps, selectors, services
-from .forms import DataSetForm
 from .models import DataSet
 from .templatetags.insights import num
 
@@ -156,51 +152,6 @@ def zoomed_areas(request: HttpRequest, code: str) -> HttpResponse:
         context["map"], context["features"], zoom=int(zoom), approximate=context["approximate"]
     )
     return HttpResponse(body, content_type="application/json")
-
-
-@require_http_methods(["GET", "POST"])
-def dataset_create(request: HttpRequest, code: str) -> HttpResponse:
-    place = get_object_or_404(Territory, code=code.upper(), kind="city")
-    if not request.user.has_perm("insights.add_dataset", place):
-        return login_or_forbidden(request)
-    form = DataSetForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        common: dict[str, Any] = {
-            "city": place,
-            "name": data["name"],
-            "source": data["source"],
-            "year": data["year"],
-            "groups": data["group_list"],
-            "total_column": data["total_column"],
-            "id_column": data["id_column"],
-            "id_property": data.get("id_property") or "code",
-            "user": signed_in(request),
-        }
-        try:
-            if form.queued:  # large: checked and written by the task, never in the request
-                dataset = services.dataset_import_queued(
-                    **common, counts=data["counts"], boundaries=data["boundaries"]
-                )
-            else:
-                dataset = services.dataset_import(
-                    **common, csv_text=data["counts"], geojson_text=data["boundaries"]
-                )
-        except ValidationError as error:
-            add_service_errors(form, error, unnamed="counts")
-        else:
-            if dataset.status == DataSet.Status.READY and not selectors.import_pending(dataset):
-                messages.success(request, _("The data set is imported."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The file is checked and imported in the background; this page shows "
-                        "how far it has gone."
-                    ),
-                )
-            return redirect(dataset.get_absolute_url())
-    return render(request, "insights/dataset_form.html", {"form": form, "city": place})
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -222,6 +222,8 @@ COCITY_MAX_UPLOAD_BYTES = {
     "office": env.int("COCITY_MAX_OFFICE_BYTES", default=20_971_520),  # Word, Excel, ODF
     "csv": env.int("COCITY_MAX_CSV_BYTES", default=52_428_800),  # insights counts
     "geojson": env.int("COCITY_MAX_GEOJSON_BYTES", default=5_242_880),  # boundaries
+    # A city's units in the insights import: GeoJSON, GeoPackage or a zipped Shapefile.
+    "geodata": env.int("COCITY_MAX_GEODATA_BYTES", default=209_715_200),
 }
 
 # --- Behind a reverse proxy: the visitor's address ----------------------------------------------
