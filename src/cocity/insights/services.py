@@ -1143,6 +1143,7 @@ class _Place:
     territory_code: str
     name: str
     boundary: dict[str, Any] | None
+    path: str  # the place's path in the tree: units are read and computed in its order
 
 
 def _territory_code(city: Territory, code: str, taken: set[str]) -> str:
@@ -1175,8 +1176,10 @@ def _places_of(
     if units == UNITS_PLACES:
         tree = Territory.objects.filter(path__startswith=city.path).exclude(pk=city.pk)
         return {
-            code: _Place(pk, code, name, file_shapes.get(code, (None, None))[1])
-            for code, pk, name in tree.values_list("code", "id", "name").iterator(10_000)
+            code: _Place(pk, code, name, file_shapes.get(code, (None, None))[1], path)
+            for code, pk, name, path in tree.values_list("code", "id", "name", "path").iterator(
+                10_000
+            )
         }
     if units != UNITS_NEW:
         areas = GeographyArea.objects.filter(geography_id=int(units)).select_related("territory")
@@ -1186,13 +1189,19 @@ def _places_of(
                 a.territory.code,
                 a.name,
                 file_shapes[a.code][1] if a.code in file_shapes else a.boundary,
+                a.territory.path,
             )
             for a in areas.iterator(10_000)
         }
     # New units: those of the boundaries file (when there is one: every count needs its
     # boundary), or any code of the counts. A code that is already a place of the city (from
     # an earlier version) keeps that place.
-    existing = dict(Territory.objects.filter(path__startswith=city.path).values_list("code", "id"))
+    existing = {
+        code: (pk, path)
+        for code, pk, path in Territory.objects.filter(path__startswith=city.path).values_list(
+            "code", "id", "path"
+        )
+    }
     taken = set(Territory.objects.values_list("code", flat=True).iterator(10_000))
     if boundaries is None:
         return _NewPlaces(city, existing, taken)
@@ -1207,19 +1216,21 @@ def _new_place(
     code: str,
     name: str,
     geometry: dict[str, Any] | None,
-    existing: dict[str, int],
+    existing: dict[str, tuple[int, str]],
     taken: set[str],
 ) -> _Place:
     for candidate in (code, f"{city.code}-{code}"):
         if candidate in existing:
-            return _Place(existing[candidate], candidate, name, geometry)
-    return _Place(None, _territory_code(city, code, taken), name, geometry)
+            pk, path = existing[candidate]
+            return _Place(pk, candidate, name, geometry, path)
+    new_code = _territory_code(city, code, taken)
+    return _Place(None, new_code, name, geometry, f"{city.path}{new_code}/")
 
 
 class _NewPlaces(dict[str, _Place]):
     """New units without a boundaries file: any code of the counts is a unit (made on demand)."""
 
-    def __init__(self, city: Territory, existing: dict[str, int], taken: set[str]):
+    def __init__(self, city: Territory, existing: dict[str, tuple[int, str]], taken: set[str]):
         super().__init__()
         self.city, self.existing, self.taken = city, existing, taken
 
@@ -1248,7 +1259,10 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
     places and geography version, the units, the data set."""
     spec = job.spec
     info = sources.TableInfo.from_json(job.inspected["table"])
-    _progress(job, rows_total=info.rows or 0)
+    rows_total = info.rows
+    if rows_total is None and info.kind == "csv":  # a large file: its lines, for the progress
+        rows_total = max(_count_lines(job.counts_file) - 1, 0)
+    _progress(job, rows_total=rows_total or 0)
     problems: list[AnyProblem] = []
     boundaries: sources.Boundaries | None = None
     if job.boundaries_file:
@@ -1323,7 +1337,7 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
     for code, place in zip(table.ids, rows, strict=True):
         if code in name_at and place.territory_id is None:
             place.name = name_at[code][:200] or place.name
-    order = sorted(range(len(rows)), key=lambda i: rows[i].territory_code)
+    order = sorted(range(len(rows)), key=lambda i: rows[i].path)  # as dataset_compute reads
     totals = table.counts.sum(axis=1) if table.total is None else table.total
     _progress(job, phase=ImportJob.Phase.COMPUTING, rows_done=len(order), rows_total=len(order))
     counts, totals = table.counts[order], totals[order]
