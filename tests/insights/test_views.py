@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cocity.core.testing.corpus import HOSTILE_INPUTS, executable_markup
 from cocity.insights import services
 from cocity.insights.models import DataSet, ImportJob
 from tests.factories import OrganisationFactory, OrganisationMembershipFactory, UserFactory
@@ -119,56 +120,111 @@ def test_downloads_csv_and_geojson(client):
     assert data["features"][0]["properties"]["b"] == 50
 
 
-def _post(client, city, text, **extra):  # type: ignore[no-untyped-def]
-    data = {
-        "name": "Census",
-        "source": "INSEE",
-        "year": "2021",
-        "groups": "a = Group A\nb = Group B",
-        "total_column": "total",
-        "id_column": "code",
-        "id_property": "code",
-        "counts": SimpleUploadedFile("c.csv", text.encode(), content_type="text/csv"),
-    }
-    data.update(extra)
+# --------------------------------------------------------------------------- the guided import
+# ``insights:dataset_create`` is its first step (the files), ``insights:import_detail`` the rest
+# (the columns, the progress, the problems). The counts of ``counts_csv`` (code, a, b, total) are
+# for places already in the tree.
+
+CHOICE = {
+    "name": "Census",
+    "source": "INSEE",
+    "year": "2021",
+    "code_column": "code",
+    "name_column": "",
+    "total_column": "total",
+    "units": "places",
+    "group_1": "on",
+    "label_1": "Group A",
+    "group_2": "on",
+    "label_2": "Group B",
+}
+
+
+def _counts(text, name="c.csv"):  # type: ignore[no-untyped-def]
+    data = text if isinstance(text, bytes) else text.encode()
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def _upload(client, city, text, **extra):  # type: ignore[no-untyped-def]
+    """Step 1: the counts file (and ``extra`` fields, e.g. ``boundaries``)."""
+    data = {"counts": _counts(text), **extra}
     return client.post(reverse("insights:dataset_create", args=[city.code]), data)
+
+
+def _choose(client, detail, execute=True, **choice):  # type: ignore[no-untyped-def]
+    """Step 2: the columns, with the queued check and import run as it commits (``execute``),
+    or kept: the callbacks are returned to run later."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=execute) as callbacks:
+        response = client.post(detail, {**CHOICE, **choice})
+    return response, callbacks
+
+
+def _import(client, city, text, execute=True, **choice):  # type: ignore[no-untyped-def]
+    """Upload, choose the columns; the page of the import, the choice's response and the
+    callbacks."""
+    response = _upload(client, city, text)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    detail = response["Location"]
+    assert detail == reverse("insights:import_detail", args=[ImportJob.objects.latest("pk").pk])
+    chosen, callbacks = _choose(client, detail, execute=execute, **choice)
+    return detail, chosen, callbacks
 
 
 def test_editor_imports_and_sees_problems_with_lines(client):
     city, hoods = grid_city()
     client.force_login(_editor(city))
     bad = counts_csv(hoods, ROWS).replace(f"{hoods[1].code},", "NOPE,", 1)
-    response = _post(client, city, bad)
+    detail, chosen, _callbacks = _import(client, city, bad)
+    assert chosen.status_code == 302 and chosen["Location"] == detail
+    response = client.get(detail)
     assert response.status_code == 200
-    assert "Line 3: unknown territory code" in response.content.decode()
-    assert DataSet.objects.count() == 0
-    response = _post(client, city, counts_csv(hoods, ROWS))
+    html = response.content.decode()
+    assert "Line 3: unknown territory code “NOPE” in Marseille." in html
+    assert "Nothing was written." in html and 'name="code_column"' in html  # choose again
+    assert DataSet.objects.count() == 0 and ImportJob.objects.get().status == "failed"
+    detail, chosen, _callbacks = _import(client, city, counts_csv(hoods, ROWS))
     dataset = DataSet.objects.get()
+    response = client.get(detail)  # done: on to the data set
     assert response.status_code == 302 and response["Location"] == dataset.get_absolute_url()
-    assert dataset.status == "ready"
+    assert dataset.status == "ready" and dataset.units.count() == 6
+    assert [g["label"] for g in dataset.groups] == ["Group A", "Group B"]
 
 
-def test_large_import_progress_page_and_htmx_fragment(client, settings):
-    settings.COCITY_INSIGHTS_ASYNC_ROWS = 2
+def test_import_progress_page_and_htmx_fragment(client):
     city, hoods = grid_city()
     client.force_login(_editor(city))
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
-        _post(client, city, counts_csv(hoods, ROWS))
-    dataset = DataSet.objects.get()
+    detail, chosen, callbacks = _import(client, city, counts_csv(hoods, ROWS), execute=False)
+    assert chosen.status_code == 302 and chosen["Location"] == detail
     job = ImportJob.objects.get()
     assert job.status == "queued" and len(task_callbacks(callbacks)) == 1
-    url = reverse("insights:dataset_detail", args=[dataset.pk])
-    html = client.get(url).content.decode()
-    assert "<progress" in html and 'hx-trigger="every 2s"' in html
-    assert "Reload to see the progress" in html
+    assert not DataSet.objects.exists()
+    html = client.get(detail).content.decode()
+    assert "<h1" in html and "<progress" in html and 'hx-trigger="every 1s"' in html
+    assert "Waiting in the queue" in html and 'name="code_column"' not in html
+    phases = [
+        ("checking", 4, 6, "4 of about 6 rows read"),
+        ("computing", 6, 6, "6 areas: computing indices."),
+        ("writing", 6, 6, "6 areas: writing units."),
+    ]
+    for phase, done, total, text in phases:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status="running", phase=phase, rows_done=done, rows_total=total
+        )
+        fragment = client.get(detail, headers={"HX-Request": "true"})
+        assert fragment.templates[0].name == "insights/partials/import_progress.html"
+        page = fragment.content.decode()
+        assert "<h1" not in page and text in page and 'hx-trigger="every 1s"' in page
+        assert "Reload to see the progress" in page
+        assert "HX-Request" in fragment["Vary"]
+    ImportJob.objects.filter(pk=job.pk).update(status="queued", phase="", rows_done=0)
     task_callbacks(callbacks)[0]()  # the immediate backend runs the task now
-    fragment = client.get(url, headers={"HX-Request": "true"})
-    assert "<h1" not in fragment.content.decode()
-    assert "6 of 6 rows written (100%)" in fragment.content.decode()
-    assert "every 2s" not in fragment.content.decode()
-    assert "HX-Request" in fragment["Vary"]
+    dataset = DataSet.objects.get()
+    assert dataset.status == "ready" and dataset.units.count() == 6
+    fragment = client.get(detail, headers={"HX-Request": "true"})  # the last poll
+    assert fragment.status_code == 204 and fragment["HX-Redirect"] == dataset.get_absolute_url()
+    assert client.get(detail)["Location"] == dataset.get_absolute_url()
 
 
 @pytest.mark.parametrize(
@@ -184,8 +240,13 @@ def test_large_import_progress_page_and_htmx_fragment(client, settings):
     ],
 )
 def test_who_may_add_a_data_set(client, who, allowed):
-    city, _hoods = grid_city()
+    """Each step of the import, for each role: the upload page and its POST, an import's page
+    and its choice (someone else's upload: the editor's below)."""
+    city, hoods = grid_city()
     other, _ = grid_city(1, 1, code="DE-BER")
+    client.force_login(_editor(city))
+    job_url = _upload(client, city, counts_csv(hoods, ROWS))["Location"]
+    client.logout()
     user = {
         "anonymous": lambda: None,
         "someone": lambda: UserFactory(),
@@ -198,8 +259,20 @@ def test_who_may_add_a_data_set(client, who, allowed):
     if user is not None:
         client.force_login(user)
         assert user.has_perm("insights.add_dataset", city) is allowed
-    response = client.get(reverse("insights:dataset_create", args=[city.code]))
-    assert response.status_code == (200 if allowed else (302 if user is None else 403))
+    refused = 302 if user is None else 403
+    upload = reverse("insights:dataset_create", args=[city.code])
+    assert client.get(upload).status_code == (200 if allowed else refused)
+    response = _upload(client, city, counts_csv(hoods, ROWS))
+    assert response.status_code == (302 if allowed else refused)
+    if not allowed and user is None:
+        assert response["Location"].startswith(reverse("account_login"))
+    assert ImportJob.objects.count() == (2 if allowed else 1)
+    assert client.get(job_url).status_code == (200 if allowed else refused)
+    response, callbacks = _choose(client, job_url, execute=False)
+    assert response.status_code == (302 if allowed else refused)
+    assert len(task_callbacks(callbacks)) == (1 if allowed else 0)
+    queued = ImportJob.objects.filter(status="queued").count()
+    assert queued == (1 if allowed else 0)
 
 
 def test_delete_needs_permission(client):
@@ -244,55 +317,100 @@ def test_members_only_space_never_appears_in_the_equity_breakdown(client, settin
     )
 
 
+@pytest.mark.parametrize("payload", sorted(HOSTILE_INPUTS))
+def test_hostile_file_names_are_inert_on_the_import_pages(client, settings, payload):
+    """The name of an uploaded file is shown on its import's page and in the list of uploads
+    waiting for their columns: whatever it is, it is text there."""
+    city, hoods = grid_city()
+    client.force_login(_editor(city))
+    upload = reverse("insights:dataset_create", args=[city.code])
+    counts = SimpleUploadedFile(HOSTILE_INPUTS[payload] + ".csv", counts_csv(hoods, ROWS).encode())
+    response = client.post(upload, {"counts": counts})
+    assert response.status_code in (200, 302, 400)
+    pages = [response]
+    if response.status_code == 302:
+        pages += [client.get(response["Location"]), client.get(upload)]
+    for page in pages:
+        html = page.content.decode(errors="replace")
+        assert not executable_markup(html, settings.STATIC_URL), html[:2000]
+
+
 # --------------------------------------------------------------------------- large uploads
+# Every guided import is checked in the background: the upload reads only the file's head (its
+# kind, encoding, columns and first rows), the task reads every row.
 
 
 def _not_in_the_request(*args, **kwargs):  # type: ignore[no-untyped-def]
     raise AssertionError("the rows were read in the request")
 
 
-def test_a_large_upload_is_queued_without_reading_its_rows(client, settings, monkeypatch):
-    settings.COCITY_INSIGHTS_ASYNC_BYTES = 100  # the file has about 150 bytes
-    city, hoods = grid_city()
-    client.force_login(_editor(city))
-    reader = services.parse_counts
-    monkeypatch.setattr(services, "parse_counts", _not_in_the_request)
-    from django.test import TestCase
+def test_the_upload_reads_only_the_head_and_the_task_reads_the_rest(client, monkeypatch):
+    from cocity.insights import sources
 
-    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
-        response = _post(client, city, counts_csv(hoods, ROWS))
-    dataset = DataSet.objects.get()
-    assert response.status_code == 302 and response["Location"] == dataset.get_absolute_url()
-    job = ImportJob.objects.get()
-    assert (
-        job.status == "queued"
-        and dataset.status == "importing"
-        and len(task_callbacks(callbacks)) == 1
-    )
-    assert not dataset.units.exists()
-    html = client.get(dataset.get_absolute_url()).content.decode()
-    assert "in the background" in html and "waiting in the queue" in html
-    monkeypatch.setattr(services, "parse_counts", reader)
+    monkeypatch.setattr(sources, "SAMPLE", 100)  # the file has about 450 bytes: not "small"
+    city, hoods = grid_city(6, 5)
+    client.force_login(_editor(city))
+    rows = [(n, 2 * n, 3 * n + 1) for n in range(1, 31)]
+    read = []
+    records = sources.table_records
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for record in records(*args, **kwargs):
+            read.append(record[0])
+            yield record
+
+    monkeypatch.setattr(sources, "table_records", counted)
+    reader = services.parse_records
+    monkeypatch.setattr(services, "parse_records", _not_in_the_request)
+    detail, chosen, callbacks = _import(client, city, counts_csv(hoods, rows), execute=False)
+    assert chosen.status_code == 302 and chosen["Location"] == detail
+    table = ImportJob.objects.get().inspected["table"]
+    assert len(table["preview"]) == 10 and table["rows"] is None  # not counted: not all read
+    assert len(read) <= 12  # the header, the first rows and one to see there are more
+    html = client.get(detail).content.decode()
+    assert "The files are being checked" in html and "Waiting in the queue" in html
+    assert not DataSet.objects.exists()
+    monkeypatch.setattr(services, "parse_records", reader)
+    read.clear()
     task_callbacks(callbacks)[0]()  # the task: checks every row, then writes
-    dataset.refresh_from_db()
-    assert dataset.status == "ready" and dataset.units.count() == 6
-    assert dataset.results["units"] == 6 and dataset.created_by is not None
+    assert len(read) == 31
+    dataset = DataSet.objects.get()
+    assert dataset.status == "ready" and dataset.units.count() == 30
+    assert dataset.results["units"] == 30 and dataset.created_by is not None
 
 
-def test_a_large_upload_with_a_bad_header_or_bytes_is_refused_in_the_form(
-    client, settings, monkeypatch
-):
-    settings.COCITY_INSIGHTS_ASYNC_BYTES = 10
+def test_a_file_that_cannot_be_read_is_refused_at_the_upload_and_nothing_is_kept(client):
+    """What reading the head finds is said at once; a column the file lacks cannot be
+    chosen; Latin-1 (or any common encoding) is read, not refused."""
+    from django.core.files.storage import default_storage
+
+    def stored():  # type: ignore[no-untyped-def]
+        if not default_storage.exists(services.UPLOADS):
+            return set()
+        return set(default_storage.listdir(services.UPLOADS)[1])
+
     city, hoods = grid_city()
     client.force_login(_editor(city))
-    monkeypatch.setattr(services, "parse_counts", _not_in_the_request)
-    response = _post(client, city, counts_csv(hoods, ROWS).replace("code,a,b,", "code,a,", 1))
-    assert response.status_code == 200
-    assert "Line 1: missing column b." in response.content.decode()
-    latin = SimpleUploadedFile("c.csv", "code,a,b,total\nQuartier é,1,1,2\n".encode("latin-1"))
-    response = _post(client, city, "", counts=latin)
-    assert "The file is not UTF-8 text." in response.content.decode()
-    assert not DataSet.objects.exists() and not ImportJob.objects.exists()
+    before = stored()
+    for data, text in [
+        (b"code,a\x00,b\n" * 3, "holds binary data, not text"),
+        (b"", "The submitted file is empty."),
+        (b"%PDF-1.4 ...", "The file is named c.csv but holds a PDF document."),
+    ]:
+        response = _upload(client, city, data)
+        assert response.status_code == 200 and text in response.content.decode(), text
+    assert not ImportJob.objects.exists() and stored() == before
+    latin = "code;a;b;total\n" + "".join(
+        f"{h.code};{a};{b};{t}\n" for h, (a, b, t) in zip(hoods, ROWS, strict=True)
+    )
+    response = _upload(client, city, latin.replace("total", "totalé").encode("latin-1"))
+    detail = response["Location"]
+    html = client.get(detail).content.decode()
+    assert "totalé" in html and "columns separated by semicolons" in html
+    response, callbacks = _choose(client, detail, execute=False)  # "total" is not a column
+    assert response.status_code == 200 and not task_callbacks(callbacks)
+    assert "Select a valid choice." in response.content.decode()
+    assert ImportJob.objects.get().status == "draft"
 
 
 @pytest.mark.parametrize(
@@ -301,50 +419,41 @@ def test_a_large_upload_with_a_bad_header_or_bytes_is_refused_in_the_form(
         (
             "en",
             [
-                "The file was not imported; nothing was written.",
+                "The files were not imported: 25 problems. Nothing was written.",
                 "Line 3: unknown territory code “NOPE-0” in Marseille.",
                 "Line 4: a is negative.",
                 "… and 5 more problems.",
-                "Try again with a corrected file",
+                "Upload other files",
             ],
         ),
         (
             "fr",
             [
-                "Le fichier n’a pas été importé ; rien n’a été écrit.",  # noqa: RUF001
                 "Ligne 3 : code territorial « NOPE-0 » inconnu à Marseille.",
                 "Ligne 4 : a est négatif.",
                 "… et 5 problèmes de plus.",
-                "Réessayer avec un fichier corrigé",
             ],
         ),
     ],
 )
-def test_a_large_upload_with_problems_fails_in_the_background_and_the_page_lists_them(
-    client, settings, language, expected
-):
-    settings.COCITY_INSIGHTS_ASYNC_BYTES = 100
+def test_problems_are_found_in_the_background_and_the_page_lists_them(client, language, expected):
     city, hoods = grid_city()
     client.force_login(_editor(city))
     lines = ["code,a,b,total", f"{hoods[0].code},1,1,2"]
     lines += [f"{hoods[1].code},-1,1,2" if n == 1 else f"NOPE-{n},1,1,2" for n in range(25)]
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        response = _post(client, city, "\n".join(lines) + "\n")
-    dataset = DataSet.objects.get()
-    assert response.status_code == 302  # the request never saw the problems
-    assert dataset.status == "failed" and not dataset.units.exists()
+    detail, chosen, _callbacks = _import(client, city, "\n".join(lines) + "\n")
+    assert chosen.status_code == 302  # the request never saw the problems
+    assert not DataSet.objects.exists()
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.problems_total == 25
-    html = client.get(dataset.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content
+    html = client.get(detail, HTTP_ACCEPT_LANGUAGE=language).content
     page = html.decode()
     for text in expected:
         assert text in page
-    listed = page.split('role="alert"><ul class="errorlist">', 1)[1].split("</ul>", 1)[0]
+    listed = page.split('<ul class="errorlist">', 1)[1].split("</ul>", 1)[0]
     assert listed.count("<li>") == 21  # the first 20, then how many more
     assert reverse("insights:dataset_create", args=[city.code]) in page
-    assert "every 2s" not in page
+    assert "every 1s" not in page
 
 
 def test_the_progress_shows_each_phase(client, settings):

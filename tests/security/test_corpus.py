@@ -76,11 +76,6 @@ UNFED_FIELDS: dict[str, dict[str, str]] = {
         "slug": SLUG,
         "reminder_offsets": "minutes as numbers: anything else is a form error",
     },
-    "cocity.insights.forms.DataSetForm": dict.fromkeys(
-        ("groups", "id_column", "id_property", "total_column"),
-        "a column name of the uploaded file, matched against its header (header cells are fed "
-        "the formula corpus in test_csv_exports.py)",
-    ),
     "cocity.plans.forms.ProcessForm": {"slug": SLUG},
     "cocity.pledges.forms.FrameworkForm": {"slug": SLUG},
     "cocity.pledges.forms.MeasureForm": {
