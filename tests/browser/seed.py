@@ -454,6 +454,39 @@ def hub(**options: str) -> dict[str, Any]:
     }
 
 
+def city_data(**options: str) -> dict[str, Any]:
+    """Issue 18: a city the platform knows only by name (no areas, no data set) and its data
+    officer, an editor of the city hall (whose home territory is the city), who brings the
+    city's own areas and counts."""
+    from cocity.network.models import Organisation, Role, Territory
+    from tests.factories import (
+        OrganisationFactory,
+        OrganisationMembershipFactory,
+        TerritoryFactory,
+        UserFactory,
+    )
+
+    tag = secrets.token_hex(3).upper()
+    country = TerritoryFactory(name=f"France {tag}", code=f"F{tag}", kind=Territory.Kind.COUNTRY)
+    city = TerritoryFactory(
+        name=f"Marseille {tag}", code=f"F{tag}-MRS", kind=Territory.Kind.CITY, parent=country
+    )
+    hall = OrganisationFactory(
+        name=f"Ville de Marseille {tag}", slug=f"marseille-{tag.lower()}",
+        kind=Organisation.Kind.LOCAL_GOVERNMENT, home_territory=city,
+    )  # fmt: skip
+    officer = UserFactory(
+        display_name=f"Data officer {tag}", email=f"data-{tag.lower()}@example.org"
+    )
+    OrganisationMembershipFactory(organisation=hall, user=officer, role=Role.EDITOR)
+    return {
+        "tag": tag,
+        "city": city.code,
+        "city_name": city.name,
+        "officer": {"email": officer.email, "password": PASSWORD},
+    }
+
+
 def start(**options: str) -> dict[str, Any]:
     """A person with a start page to look at: registered for a webinar (Paris time), following a
     brainstorm that collects ideas, with an unread notification; and a person without a zone
@@ -503,6 +536,7 @@ SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
     "insights": insights,
     "library": library,
     "hub": hub,
+    "city_data": city_data,
 }
 
 
