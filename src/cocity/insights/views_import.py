@@ -30,6 +30,16 @@ DELIMITERS = {
     "\t": gettext_lazy("tabs"),
     "|": gettext_lazy("vertical bars"),
 }
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": gettext_lazy("UTF-8 with a byte-order mark"),
+    "utf-16": "UTF-16",
+    "cp1252": gettext_lazy("Windows-1252 (Western European)"),
+    "iso8859-1": gettext_lazy("Latin-1 (ISO 8859-1)"),
+    "latin-1": gettext_lazy("Latin-1 (ISO 8859-1)"),
+    "iso8859-15": gettext_lazy("Latin-9 (ISO 8859-15)"),
+    "mac-roman": gettext_lazy("Mac OS Roman"),
+}
 LAYER_KINDS = {
     "geojson": "GeoJSON",
     "gpkg": "GeoPackage",
@@ -151,6 +161,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     layer = job.inspected.get("layer") or {}
     context = {
         "delimiter_label": DELIMITERS.get(table.get("delimiter") or "", table.get("delimiter")),
+        "encoding_label": ENCODINGS.get(table.get("encoding") or "", table.get("encoding")),
         "layer_kind": LAYER_KINDS.get(layer.get("kind") or "", layer.get("kind")),
         "job": job,
         "city": job.city,
