@@ -1,7 +1,7 @@
-"""A large counts file through the import page: how long the request holds a web worker (the
-target: under 5 s for a signed-in person, issue 15) and how long the background task takes to
-check and write it, phase by phase. Reuses the harness (``benchmarks/run.py``: database
-helpers, gunicorn with the production settings).
+"""A large counts file through the guided import's pages: how long each request holds a web
+worker (the target: under 5 s for a signed-in person, issue 15) and how long the background
+task takes to check and write it, phase by phase. Reuses the harness (``benchmarks/run.py``:
+database helpers, gunicorn with the production settings).
 
     .venv/bin/python benchmarks/insights/import_timing.py                 # 1,000,000 rows
     .venv/bin/python benchmarks/insights/import_timing.py --rows 100000 --bad 25
@@ -10,10 +10,14 @@ Steps: a fresh PostgreSQL database (``--database``, on the server of ``DATABASE_
 postgres://postgres@127.0.0.1:5432/), migrated; a city with ``--rows`` neighbourhoods (one
 ``INSERT ... SELECT generate_series``) and a staff member signed in; a counts file of
 ``--rows`` rows (code, three groups, total; ``--bad`` of them with an unknown code) written to
-disk; gunicorn (production settings, the database task queue); the form page, then the POST of
-the file, timed from the first byte sent to the answer (a redirect to the data set's page).
-Then ``cocity db_worker --batch`` runs the queued import while this script reads the job's phase
-every 0.2 s and the progress fragment every second (as the page's htmx does). Prints and writes
+disk; gunicorn (production settings, the database task queue); then the guided import's
+steps, each request timed from the first byte sent to the answer: the upload page, the POST of
+the file (read only as far as its head: a redirect to the import's page), the import's page
+(the preview and the columns), the POST of the columns (the places already in the tree, three
+groups and the total: a redirect back to the import's page, the import queued). Then
+``cocity db_worker --batch`` runs the queued check and import while this script reads the job's
+phase every 0.2 s and the progress fragment every second (as the page's htmx does); the time
+until the data set is ready is the two POSTs' and the worker's. Prints and writes
 ``benchmarks/results/insights-import.json``.
 """
 
@@ -32,7 +36,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 spec = importlib.util.spec_from_file_location("harness", HERE.parent / "run.py")
@@ -55,9 +59,10 @@ country = Territory.objects.create(name="Benchland", code="ZZ", kind="country")
 city = Territory.objects.create(name="Bench City", code="%(city)s", kind="city", parent=country)
 with connection.cursor() as cursor:
     cursor.execute(
-        "INSERT INTO network_territory (name, code, kind, parent_id, path, depth) "
+        "INSERT INTO network_territory "
+        "(name, code, kind, parent_id, path, depth, boundary_approximate) "
         "SELECT 'Area ' || i, %%s || lpad(i::text, 7, '0'), 'neighbourhood', %%s, "
-        "%%s || lpad(i::text, 7, '0') || '/', 2 FROM generate_series(1, %%s) AS i",
+        "%%s || lpad(i::text, 7, '0') || '/', 2, false FROM generate_series(1, %%s) AS i",
         ["%(city)s-", city.pk, city.path + "%(city)s-", %(rows)d],
     )
 user = get_user_model().objects.create_user(email="importer@bench.cocity.localhost", is_staff=True)
@@ -98,6 +103,38 @@ def multipart(fields: dict[str, str], name: str, path: Path) -> tuple[bytes, str
         + f"\r\n--{boundary}--\r\n".encode()
     )
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def choice_fields(page: bytes, csrf: str) -> dict[str, str]:
+    """The columns form of the import's page (``ImportChoiceForm``), filled for the file of
+    ``write_counts``: its codes are places already in the tree, a, b and c the groups (their
+    ``group_<i>``/``label_<i>`` fields numbered by the file's columns, read from the page)."""
+    columns = [c.decode() for c in re.findall(rb'<th scope="col">([^<]*)</th>', page)]
+    header = ["code", "a", "b", "c", "total"]
+    at = columns.index("code")  # the preview's header: "Line", then the file's columns
+    assert columns[at : at + len(header)] == header, columns
+    fields = {
+        "csrfmiddlewaretoken": csrf,
+        "name": "Residents by place of birth",
+        "source": "benchmark",
+        "year": "2024",
+        "code_column": "code",
+        "name_column": "",
+        "total_column": "total",
+        "units": "places",
+    }
+    for i, column in enumerate(header):
+        if column in ("a", "b", "c"):
+            assert f'name="group_{i}"'.encode() in page, f"no group_{i} on the page"
+            fields[f"group_{i}"] = "on"
+            fields[f"label_{i}"] = f"Group {column.upper()}"
+    return fields
+
+
+def csrf_token(page: bytes) -> str:
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return found.group(1).decode()
 
 
 def request(
@@ -172,24 +209,16 @@ def main() -> None:
     }
     with harness.serving(env, args, "insights-import-server.log", migrate=False) as (base, server):
         form = f"/insights/{CITY}/datasets/new/"
-        response, content, _ = request(base, "GET", form, {"Cookie": cookie})
+        response, content, took = request(base, "GET", form, {"Cookie": cookie})
         assert response.status == 200, (response.status, content[:2000])
+        report["upload_page_seconds"] = round(took, 2)
         set_cookies = response.headers.get_all("Set-Cookie") or []
         csrf_cookie = next(c.split(";")[0] for c in set_cookies if "csrftoken" in c)
-        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        assert found, "no CSRF token on the form"
-        fields = {
-            "csrfmiddlewaretoken": found.group(1).decode(),
-            "name": "Residents by place of birth",
-            "source": "benchmark",
-            "year": "2024",
-            "groups": "a = Group A\nb = Group B\nc = Group C",
-            "total_column": "total",
-            "id_column": "code",
-            "id_property": "code",
-        }
-        body, content_type = multipart(fields, "counts", counts)
-        headers = {"Cookie": f"{cookie}; {csrf_cookie}", "Content-Type": content_type}
+        cookies = f"{cookie}; {csrf_cookie}"
+        body, content_type = multipart(
+            {"csrfmiddlewaretoken": csrf_token(content)}, "counts", counts
+        )
+        headers = {"Cookie": cookies, "Content-Type": content_type}
         started = time.perf_counter()
         try:
             response, content, elapsed = request(base, "POST", form, headers, body)
@@ -203,16 +232,42 @@ def main() -> None:
         location = response.getheader("Location", "")
         print(f"== POST {size / 1e6:.1f} MB: {response.status} in {elapsed:.2f} s -> {location}")
         assert response.status == 302, content[:2000]
-        report["request_seconds"] = round(elapsed, 2)
+        assert re.search(r"/insights/imports/\d+/$", location), location
+        report["request_seconds"] = round(elapsed, 2)  # the upload: the file's head read
         report["request_status"] = response.status
+        response, content, took = request(base, "GET", location, {"Cookie": cookies})
+        assert response.status == 200, (response.status, content[:2000])
+        report["import_page_seconds"] = round(took, 2)  # the preview and the columns
+        body = urlencode(choice_fields(content, csrf_token(content))).encode()
+        headers = {"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}
+        response, content, took = request(base, "POST", location, headers, body)
+        print(f"== POST the columns: {response.status} in {took:.2f} s")
+        assert response.status == 302 and response.getheader("Location") == location, (
+            response.status,
+            content[:3000],
+        )
+        report["choice_seconds"] = round(took, 2)  # the choice checked, the import queued
         report["server_peak_rss_mb"] = harness.peak_rss_mb(harness.worker_pids(server.pid))
         report["job_after_request"] = job_state(database_url)
-        for _warm_up in range(2 * args.workers):  # every process has served the page once
+        for _warm_up in range(2 * args.workers):  # every process has served the fragment once
             request(base, "GET", location, {"Cookie": cookie, "HX-Request": "true"})
         if not args.request_only:
             report.update(run_worker(cocity, env, database_url, base, location, cookie))
-            _response, _content, took = request(base, "GET", location, {"Cookie": cookie})
-            report["data_set_page_after_seconds"] = round(took, 2)
+            # until the data set is ready (or, with --bad, until its problems are listed)
+            report["until_done_seconds"] = round(
+                report["request_seconds"] + report["choice_seconds"] + report["background_seconds"],
+                1,
+            )
+            response, content, took = request(base, "GET", location, {"Cookie": cookie})
+            if response.status == 302:  # done: the import's page sends on to the data set
+                response, content, took = request(
+                    base, "GET", response.getheader("Location", ""), {"Cookie": cookie}
+                )
+                assert response.status == 200, (response.status, content[:2000])
+                report["data_set_page_after_seconds"] = round(took, 2)
+            else:  # failed: the import's page lists the problems
+                assert response.status == 200, (response.status, content[:2000])
+                report["problems_page_after_seconds"] = round(took, 2)
     write(report, args, load_before)
 
 
