@@ -231,3 +231,11 @@ def test_only_who_may_add_data_sets_sees_an_import(client, city, tmp_path):  # t
     assert client.get(url).status_code == 200
     assert client.post(reverse("insights:import_discard", args=[job.pk])).status_code == 302
     assert not ImportJob.objects.exists()
+
+
+def test_one_property_may_be_both_the_code_and_the_name(city, tmp_path, configure):  # type: ignore[no-untyped-def]
+    job = _start(city, tmp_path)
+    configure(job=job, choice=_choice(name_property="code", name_column=""))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.problem_texts()
+    assert Territory.objects.get(code="FR-MRS-13205").name == "13205"

@@ -1,25 +1,30 @@
 """Demo insights: synthetic neighbourhood data for Marseille, Brussels and Berlin (two years,
 spatially clustered groups from the core's generator), demo residents with home neighbourhoods
 spread unevenly, and their supports on the demo plans' ideas (so the equity table has numbers
-above the minimum cell). Idempotent: data sets keyed by city, name and year; residents by e-mail;
-supports by (idea, person)."""
+above the minimum cell); and Lyon's own 30 census areas brought as files (a GeoPackage in
+Lambert-93 and a Windows-1252 CSV with semicolons) through the guided import, the 30-area city
+of issue 18. Idempotent: data sets keyed by city, name and year; residents by e-mail; supports
+by (idea, person)."""
 
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import shapely.geometry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.utils import timezone
 
 from cocity.core.demo import DEMO_DOMAIN
 from cocity.network.models import Territory
 
 from . import services, synthetic
-from .models import DataSet
+from .models import DataSet, ImportJob
 
 CITIES = {"FR-MRS": 11, "BE-BRU": 22, "DE-BER": 33}  # city code: seed
 YEARS = (2019, 2024)
@@ -143,8 +148,95 @@ def _supports(people: list, seed: int) -> int:
     return made
 
 
+OWN_CITY = "FR-LYO"
+OWN_NAME = "Residents by place of birth, census areas"
+OWN_AREAS = [
+    "Terreaux", "Cordeliers", "Bellecour", "Ainay", "Perrache", "Confluence",
+    "Croix-Rousse", "Saint-Jean", "Fourvière", "Point du Jour", "Ménival", "Vaise",
+    "Brotteaux", "Part-Dieu", "Villette", "Guillotière", "Saxe-Gambetta", "Jean Macé",
+    "Montchat", "Sans-Souci", "Monplaisir", "Grange Blanche", "Bachut", "Mermoz",
+    "États-Unis", "Gerland", "Gorge de Loup", "Duchère", "Saint-Rambert", "Sœur Janin",
+]  # fmt: skip
+
+
+def _own_areas() -> int:
+    """Lyon's data officer brings 30 census areas the platform has never seen: the files are
+    written as a city keeps them and go through the guided import, as on the pages. Their
+    outlines are a grid over the city, not the areas' real ones (marked approximate)."""
+    import pyogrio.raw
+    from pyproj import Transformer
+
+    city = Territory.objects.filter(code=OWN_CITY, kind="city").first()
+    if city is None or DataSet.objects.filter(city=city, name=OWN_NAME).exists():
+        return 0
+    corners = [(4.80 + 0.012 * (k % 6), 45.72 + 0.01 * (k // 6)) for k in range(len(OWN_AREAS))]
+    shapes = [shapely.geometry.box(x, y, x + 0.012, y + 0.01) for x, y in corners]
+    codes = [f"69381{k + 1:04d}" for k in range(len(OWN_AREAS))]
+    xy = np.array([s.centroid.coords[0] for s in shapes])
+    counts = synthetic.clustered_counts(
+        xy, 3, mean_population=2400, empty_share=0.0, bumps=2, strength=3.0, seed=44
+    )
+    to_lambert = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+    projected = shapely.transform(
+        np.array(shapes, dtype=object),
+        lambda c: np.column_stack(to_lambert.transform(c[:, 0], c[:, 1])),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        gpkg, table = Path(folder) / "iris-lyon-2021.gpkg", Path(folder) / "pop-iris-2021.csv"
+        pyogrio.raw.write(
+            str(gpkg),
+            geometry=shapely.to_wkb(projected),
+            field_data=[np.array(codes, dtype=object), np.array(OWN_AREAS, dtype=object)],
+            fields=["CODE_IRIS", "NOM_IRIS"],
+            geometry_type="Polygon",
+            crs="EPSG:2154",
+            driver="GPKG",
+        )
+        lines = ["CODE_IRIS;NOM_IRIS;NES_FRANCE;NES_UE;NES_HORS_UE;POP"]
+        lines += [
+            f"{code};{name};{row[0]};{row[1]};{row[2]};{int(row.sum())}"
+            for code, name, row in zip(codes, OWN_AREAS, counts, strict=True)
+        ]
+        table.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+        with gpkg.open("rb") as shapes_file, table.open("rb") as counts_file:
+            job = services.import_upload(
+                city=city,
+                user=None,
+                counts=File(counts_file, name=table.name),
+                boundaries=File(shapes_file, name=gpkg.name),
+            )
+    services.import_configure(
+        job=job,
+        choice={
+            "name": OWN_NAME,
+            "source": SOURCE,
+            "year": 2021,
+            "code_column": "CODE_IRIS",
+            "name_column": "NOM_IRIS",
+            "total_column": "POP",
+            "groups": [
+                {"column": "NES_FRANCE", "label": "Born in France"},
+                {"column": "NES_UE", "label": "Born elsewhere in the EU"},
+                {"column": "NES_HORS_UE", "label": "Born outside the EU"},
+            ],
+            "units": services.UNITS_NEW,
+            "geography_name": "Census areas (IRIS)",
+            "geography_version": "2021",
+            "code_property": "CODE_IRIS",
+            "name_property": "NOM_IRIS",
+        },
+    )
+    if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).exists():
+        services.import_job_run(job_id=job.pk)  # a queue that waits for the transaction's end
+    Territory.objects.filter(insight_areas__geography__datasets__name=OWN_NAME).update(
+        boundary_approximate=True
+    )
+    return 1
+
+
 def build() -> dict[str, int]:
-    datasets = residents = supports = 0
+    datasets = _own_areas()
+    residents = supports = 0
     for code, seed in CITIES.items():
         city = Territory.objects.filter(code=code, kind="city").first()
         if city is None:

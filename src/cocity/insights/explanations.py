@@ -277,7 +277,7 @@ LOCAL = {
         _("Local entropy"),
         _(
             "For one area, how mixed its population is across all the groups (including "
-            "\u201crest of total\u201d when the groups do not cover everyone)."
+            "“rest of total” when the groups do not cover everyone)."
         ),
         _("From 0 (only one group lives there) to 1 (every group in the same number)."),
         _("A rise means the area is more mixed; a change of 0.05 is small, 0.2 is large."),

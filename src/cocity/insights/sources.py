@@ -987,7 +987,11 @@ def read_boundaries(
             [_problem(gettext_noop("The boundaries file cannot be read (damaged or incomplete)."))]
         ) from exc
     fields = [str(f) for f in info["fields"]]
-    wanted = [code_property, *([name_property] if name_property else [])]
+    # the same attribute may be both the code and the name: read once, used twice
+    wanted = [
+        code_property,
+        *([name_property] if name_property not in (None, "", code_property) else []),
+    ]
     absent = [
         _problem(
             gettext_noop("The layer has no attribute %(column)s (it has: %(columns)s)."),
@@ -1016,7 +1020,7 @@ def read_boundaries(
     problems: list[Problem] = []
 
     codes = [key(_text(v).strip()) for v in values[0]]
-    names = [_text(v).strip() for v in values[1]] if name_property else None
+    names = [_text(v).strip() for v in values[-1]] if name_property else None
     seen: dict[str, int] = {}
     for number, code in enumerate(codes, start=1):
         if not code:

@@ -96,8 +96,12 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
     method = request.GET.get("classes", "")
     method = method if method in maps.CLASS_METHODS else "quantiles"
     chosen_map = maps.choropleth(features, diverging=measure != "local_entropy", method=method)
-    # areas drawn with their place's outline, when that outline is approximate (the demo's)
-    approximate = any(not u.boundary and u.territory.boundary_approximate for u in units)
+    # areas drawn with their place's outline (or the same one brought with the data), when
+    # that outline is approximate (the demo's)
+    approximate = any(
+        u.territory.boundary_approximate and u.boundary in (None, u.territory.boundary)
+        for u in units
+    )
     context.update(
         {
             "units": units,
