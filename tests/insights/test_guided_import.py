@@ -239,3 +239,42 @@ def test_one_property_may_be_both_the_code_and_the_name(city, tmp_path, configur
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.problem_texts()
     assert Territory.objects.get(code="FR-MRS-13205").name == "13205"
+
+
+def test_the_page_asks_before_replacing_the_same_year(  # type: ignore[no-untyped-def]
+    client, city, tmp_path, configure, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    first = _start(city, tmp_path)
+    configure(job=first, choice=_choice())
+    again_dir = tmp_path / "again"
+    again_dir.mkdir()
+    again = _start(city, again_dir)
+    client.force_login(_editor(city))
+    url = reverse("insights:import_detail", args=[again.pk])
+    geography = Geography.objects.get()
+    form = {
+        "name": "Population by birthplace",
+        "year": "2021",
+        "code_column": "code",
+        "name_column": "nom",
+        "total_column": "total",
+        "units": str(geography.pk),
+        "code_property": "code",
+        "name_property": "nom",
+        "group_2": "on",
+        "label_2": "Born in France",
+        "group_3": "on",
+        "label_3": "Born abroad",
+    }
+    page = client.post(url, form).content.decode()
+    assert "already holds this city" in page and "Replace it and import" in page
+    assert 'name="replace" value="True"' in page or 'name="replace" value="1"' in page
+    again.refresh_from_db()
+    assert again.status == ImportJob.Status.DRAFT  # nothing queued before the confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**form, "replace": "1"})
+    assert response.status_code == 302
+    again.refresh_from_db()
+    assert again.status == ImportJob.Status.DONE and DataSet.objects.count() == 1
