@@ -6,8 +6,13 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
+import shapely.geometry
 from django.core.management import CommandError, call_command
+
+from . import geofiles
 
 DATA = Path(__file__).parent / "data"
 REFERENCE = json.loads((DATA / "reference.json").read_text())["cases"]
@@ -221,3 +226,140 @@ def test_the_cocity_command_exits_non_zero_on_bad_input(tmp_path):
     assert done.returncode != 0
     assert done.stdout == ""
     assert "Line 2: a (5) is larger than the total (3)." in done.stderr
+
+
+# --------------------------------------------------------------------------- a city's own formats
+
+CODES = [f"U{k:02d}" for k in range(1, 13)]
+NAMES = [f"Cité {k}" for k in range(1, 13)]  # not ASCII: the encoding matters
+
+
+def _counts(seed: int = 11) -> list[tuple[int, int, int]]:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in CODES:
+        a, b = (int(v) for v in rng.integers(5, 300, 2))
+        rows.append((a, b, a + b + int(rng.integers(0, 80))))
+    return rows
+
+
+COUNTS = _counts()
+
+
+def _csv(path, *, encoding="utf-8", delimiter=","):  # type: ignore[no-untyped-def]
+    text = geofiles.counts_text(codes=CODES, names=NAMES, counts=COUNTS, delimiter=delimiter)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _xlsx(path):  # type: ignore[no-untyped-def]
+    header = ["code", "nom", "france", "abroad", "total"]
+    rows = [[c, n, *row] for c, n, row in zip(CODES, NAMES, COUNTS, strict=True)]
+    return geofiles.write_xlsx(path, [header, *rows])
+
+
+def _squares():  # type: ignore[no-untyped-def]
+    """4 x 3 squares in Marseille (lon/lat) whose neighbours share their corners exactly."""
+    xs = [5.37 + i * 0.01 for i in range(5)]
+    ys = [43.29 + j * 0.01 for j in range(4)]
+    return [shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1]) for j in range(3) for i in range(4)]
+
+
+def _geojson(path):  # type: ignore[no-untyped-def]
+    features = [
+        {"type": "Feature", "properties": {"code": c}, "geometry": shapely.geometry.mapping(s)}
+        for c, s in zip(CODES, _squares(), strict=True)
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def _layer(path, crs="EPSG:2154", codes=CODES):  # type: ignore[no-untyped-def]
+    shapes = _squares()
+    if path.suffix == ".zip":
+        return geofiles.write_shapefile_zip(path, codes=codes, names=NAMES, shapes=shapes, crs=crs)
+    return geofiles.write_gpkg(path, codes=codes, names=NAMES, shapes=shapes, crs=crs)
+
+
+def _own(counts_file, boundaries_file, *extra):  # type: ignore[no-untyped-def]
+    out, err = run(
+        counts_file, "--id-column", "code", "--groups", "france,abroad", "--total", "total",
+        "--boundaries", boundaries_file, "--id-property", "code", *extra,
+    )  # fmt: skip
+    return json.loads(out), err
+
+
+def test_excel_and_geopackage_give_the_json_of_csv_and_geojson(tmp_path):
+    plain, plain_err = _own(
+        _csv(tmp_path / "counts.csv"),
+        _geojson(tmp_path / "units.geojson"),
+    )
+    own, own_err = _own(
+        _xlsx(tmp_path / "counts.xlsx"), _layer(tmp_path / "units.gpkg", "EPSG:4326")
+    )
+    assert own == plain  # every figure, to the last bit
+    assert plain["units"] == 12 and "spatial" in plain
+    assert plain["single_group"]["france"]["dissimilarity"] == pytest.approx(
+        geofiles.dissimilarity(COUNTS, group=0), abs=1e-12
+    )
+    assert "counts: CSV, encoding utf-8, delimiter ','" in plain_err
+    assert "boundaries: GeoJSON, longitude and latitude (EPSG:4326)" in plain_err
+    assert "counts: Excel workbook, sheet 'Sheet'" in own_err
+    assert "boundaries: GeoPackage, layer 'units', projection EPSG:4326 (WGS 84)" in own_err
+
+
+def test_a_national_projection_and_a_latin_1_file_are_detected_and_read(tmp_path):
+    """Counts in Latin-1 with semicolons, boundaries in Lambert-93 (a GeoPackage, and the same
+    as a zipped Shapefile): reprojected, they give the figures of the same city in degrees."""
+    latin = _csv(tmp_path / "counts.csv", encoding="latin-1", delimiter=";")
+    gpkg, err = _own(latin, _layer(tmp_path / "units.gpkg"))
+    shp, shp_err = _own(latin, _layer(tmp_path / "units.zip"))
+    plain, _ = _own(
+        _csv(tmp_path / "plain.csv"),
+        _geojson(tmp_path / "units.geojson"),
+    )
+    assert "counts: CSV, encoding cp1252, delimiter ';'" in err  # Latin-1 as Excel writes it
+    assert "projection EPSG:2154 (RGF93 v1 / Lambert-93), reprojected to longitude" in err
+    assert "boundaries: zipped Shapefile" in shp_err and "EPSG:2154" in shp_err
+    assert gpkg["contiguity_links"] == 29  # 4 x 3 squares, queen
+    # Neither the reprojection nor a Shapefile's clockwise rings change the aspatial figures
+    # or the contiguity; the distances of spatial proximity move in the last digits only.
+    for other in (shp, plain):
+        for key in ("units", "population", "single_group", "multigroup", "contiguity_links"):
+            assert other[key] == gpkg[key]
+        for group in ("france", "abroad"):
+            for name, value in gpkg["spatial"][group].items():
+                assert other["spatial"][group][name] == pytest.approx(value, rel=1e-7)
+
+
+def test_own_boundaries_that_do_not_fit_the_data(tmp_path):
+    data = _csv(tmp_path / "counts.csv")
+    with pytest.raises(CommandError) as info:
+        _own(data, _layer(tmp_path / "wrong.gpkg", codes=["Z99", *CODES[1:]]))
+    text = str(info.value)
+    assert "feature 1 (code 'Z99'): unknown id, not in the data." in text
+    assert "no boundary for 1 unit(s) of the data: 'U01'." in text
+    with pytest.raises(CommandError, match="--coordinates projected is for GeoJSON"):
+        _own(data, _layer(tmp_path / "units.gpkg"), "--coordinates", "projected")
+    # A file that is not what its name says is refused by the pages' reader, with its reason.
+    fake = tmp_path / "fake.gpkg"
+    fake.write_text("code,a\n")
+    with pytest.raises(CommandError, match=r"named fake\.gpkg but holds text"):
+        _own(data, fake)
+
+
+def test_invalid_polygons_are_repaired_when_asked(tmp_path):
+    csv = write(tmp_path, "code,a,b\nx,1,3\ny,2,2\n")
+    features = [feature("x", SQUARE), feature("y", BOWTIE)]
+    geo = write(tmp_path, json.dumps({"type": "FeatureCollection", "features": features}), "b.json")
+    out, err = run(
+        csv, "--id-column", "code", "--groups", "a,b", "--boundaries", geo,
+        "--id-property", "code", "--repair",
+    )  # fmt: skip
+    assert json.loads(out)["units"] == 2
+    assert "Feature 2 (y): repaired (Self-intersection); now 2 part(s)." in err
+    with pytest.raises(CommandError, match="--repair reads the boundaries as the pages do"):
+        run(
+            csv, "--id-column", "code", "--groups", "a,b", "--boundaries", geo,
+            "--id-property", "code", "--repair", "--coordinates", "projected",
+        )  # fmt: skip
