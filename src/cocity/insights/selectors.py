@@ -267,11 +267,17 @@ def import_drafts(city: Territory, user: Any) -> list[ImportJob]:
 
 
 def city_template_kinds(city: Territory) -> list[str]:
-    """The template files offered for a city (see ``views_templates``)."""
-    has_boundaries = (
-        Territory.objects.filter(path__startswith=city.path, boundary__isnull=False)
-        .exclude(pk=city.pk)
-        .exists()
-    )
+    """The template files offered for a city: the boundary formats only when the units the
+    templates hold (``city_template_units``) have boundaries, asked with one cheap query."""
+    geography = Geography.objects.filter(city=city).order_by("-created_at", "-id").first()
+    if geography is not None:
+        has_boundaries = geography.areas.filter(boundary__isnull=False).exists()
+    else:
+        has_boundaries = (
+            Territory.objects.filter(path__startswith=city.path, boundary__isnull=False)
+            .exclude(pk=city.pk)
+            .filter(children__isnull=True)
+            .exists()
+        )
     kinds = ["csv", "xlsx"]
     return kinds + (["geojson", "gpkg", "shp.zip"] if has_boundaries else [])
