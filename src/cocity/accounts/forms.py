@@ -1,5 +1,6 @@
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,33 @@ class TerritoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class HomeNeighbourhoodField(TerritoryChoiceField):
+    """Offers the places of one city (``queryset``) but accepts any neighbourhood or district
+    (``accepted``): a place of another city, sent by a stale page or by hand, then reaches
+    ``User.clean`` and is refused with "This neighbourhood is not in <city>." rather than the
+    bare "Select a valid choice", and without listing every city's places to say so."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted: Any = None  # set by the form, with the queryset
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        accepted: Any = self.accepted if self.accepted is not None else self.queryset
+        key = self.to_field_name or "pk"
+        if isinstance(value, accepted.model):
+            value = getattr(value, key)
+        try:
+            return accepted.get(**{key: value})
+        except (ValueError, TypeError, accepted.model.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class ProfileForm(forms.Form):
     """The public profile: the view passes ``cleaned_data`` to ``services.profile_update``."""
 
@@ -108,12 +136,18 @@ class ProfileForm(forms.Form):
         required=False,
         empty_label=_("(none)"),
     )
-    home_neighbourhood = TerritoryChoiceField(
+    # Only the home city's places are offered: a city may bring thousands of areas (decision
+    # 0011), and every city's on every profile page would weigh megabytes. Without JavaScript a
+    # person who changes city saves first, then finds the new city's places here.
+    home_neighbourhood = HomeNeighbourhoodField(
         label=_("Home neighbourhood or district"),
         queryset=None,
         required=False,
         empty_label=_("(none)"),
-        help_text=_("It must be in your home city."),
+        help_text=_(
+            "It must be in your home city. If you change your home city, save; then its "
+            "neighbourhoods and districts are offered here."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -130,13 +164,45 @@ class ProfileForm(forms.Form):
             .select_related("parent")
             .order_by("name", "id")
         )
-        self.fields["home_neighbourhood"].queryset = (  # type: ignore[attr-defined]
-            Territory.objects.filter(
-                kind__in=[Territory.Kind.NEIGHBOURHOOD, Territory.Kind.DISTRICT]
-            )
-            .select_related("parent")
-            .order_by("path")
+        places = Territory.objects.filter(
+            kind__in=[Territory.Kind.NEIGHBOURHOOD, Territory.Kind.DISTRICT]
         )
+        hood = self.fields["home_neighbourhood"]
+        hood.accepted = places  # type: ignore[attr-defined]
+        city_id = self._home_city_id()
+        # The city's path first (one lookup by key), so the subtree is a LIKE with a constant
+        # prefix that the path index serves, not a scan of every city's places.
+        city_path = (
+            Territory.objects.filter(pk=city_id, kind=Territory.Kind.CITY)
+            .values_list("path", flat=True)
+            .first()
+            if city_id is not None
+            else None
+        )
+        if city_path is None:
+            hood.queryset = places.none()  # type: ignore[attr-defined]
+            hood.help_text = _(
+                "Choose your home city and save; then its neighbourhoods and districts are "
+                "offered here."
+            )
+        else:
+            hood.queryset = (  # type: ignore[attr-defined]
+                places.filter(path__startswith=city_path).select_related("parent").order_by("path")
+            )
+
+    def _home_city_id(self) -> int | None:
+        """The city whose places are offered: the one submitted when the form is bound (so a
+        form shown again with errors lists the city chosen), else the person's current one."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("home_city"))
+        else:
+            raw = (self.initial or {}).get("home_city")
+        raw = getattr(raw, "pk", raw)  # a Territory given as initial
+        try:
+            city_id = int(raw)  # type: ignore[arg-type]  # None is caught below
+        except (TypeError, ValueError):
+            return None
+        return city_id if 0 < city_id < 2**63 else None  # a hand-made value the database refuses
 
     def clean_display_name(self) -> str:
         return clean_plain_text(self.cleaned_data.get("display_name", ""))
