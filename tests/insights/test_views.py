@@ -429,9 +429,11 @@ def test_a_file_that_cannot_be_read_is_refused_at_the_upload_and_nothing_is_kept
         (
             "fr",
             [
+                "Les fichiers n’ont pas été importés : 25 problèmes. Rien n’a été enregistré.",  # noqa: RUF001
                 "Ligne 3 : code territorial « NOPE-0 » inconnu à Marseille.",
                 "Ligne 4 : a est négatif.",
                 "… et 5 problèmes de plus.",
+                "Envoyer d’autres fichiers",  # noqa: RUF001
             ],
         ),
     ],
@@ -483,7 +485,7 @@ def test_the_data_set_page_reads_two_facts_of_the_results_not_all_of_them(client
     url = reverse("insights:dataset_detail", args=[dataset.pk])
     response = client.get(url)
     html = response.content.decode()
-    assert "<dt>Areas</dt><dd>6</dd>" in html
+    assert "<dt>Number of areas</dt><dd>6</dd>" in html
     assert "<li>spatial dissimilarity: no area touches another</li>" in html
     assert "results" in response.context["dataset"].get_deferred_fields()
     fragment = client.get(url, headers={"HX-Request": "true"})
