@@ -118,8 +118,8 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if request.htmx:  # the progress fragment's last poll: the whole page goes on
             response = HttpResponse(status=204)
             response["HX-Redirect"] = job.dataset.get_absolute_url()  # type: ignore[union-attr]
-            return response
-        return redirect(job.dataset.get_absolute_url())  # type: ignore[union-attr]
+            return vary_on_htmx(response)
+        return vary_on_htmx(redirect(job.dataset.get_absolute_url()))  # type: ignore[union-attr]
     if request.htmx and not job.editable:
         return vary_on_htmx(render(request, "insights/partials/import_progress.html", {"job": job}))
     replaces = None
