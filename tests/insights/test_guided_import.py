@@ -216,6 +216,7 @@ def test_the_pages_take_a_person_from_upload_to_indices(
     dataset = DataSet.objects.get()
     page = client.get(reverse("insights:city", args=[city.code])).content.decode()
     assert "Born abroad" in page and dataset.name in page
+    assert "IRIS, version 2021: 6 areas" in page  # the city's own areas, by version
 
 
 def test_only_who_may_add_data_sets_sees_an_import(client, city, tmp_path):  # type: ignore[no-untyped-def]

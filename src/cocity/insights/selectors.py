@@ -56,7 +56,9 @@ def cities_with_datasets() -> QuerySet[Territory]:
 
 def city_datasets(city: Territory) -> list[DataSet]:
     """Every data set of a city, newest year first (results included: they are the page)."""
-    return list(DataSet.objects.filter(city=city).order_by("-year", "-id"))
+    return list(
+        DataSet.objects.filter(city=city).select_related("geography").order_by("-year", "-id")
+    )
 
 
 def dataset_units(dataset: DataSet) -> list[Any]:
@@ -249,7 +251,11 @@ def city_geographies(city: Territory) -> list[Any]:
     """The versions of the city's own areas, newest first."""
     from .models import Geography
 
-    return list(Geography.objects.filter(city=city).order_by("-created_at", "-id"))
+    return list(
+        Geography.objects.filter(city=city)
+        .annotate(area_count=Count("areas"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def import_drafts(city: Territory, user: Any) -> list[ImportJob]:

@@ -76,6 +76,7 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
         "datasets": datasets,
         "dataset": chosen,
         "over_time": selectors.over_time(datasets),
+        "geographies": selectors.city_geographies(city),
         "can_manage": request.user.has_perm("insights.add_dataset", city),
         "min_cell": equity.min_cell(),
     }
