@@ -1347,7 +1347,12 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
         geometries = _territory_boundaries(city, codes)
     results = _report(candidate, codes, counts, totals, geometries, None)
     results["comparison"] = _comparison(candidate, multigroup_table(counts, totals))
-    _progress(job, phase=ImportJob.Phase.WRITING)
+    # a new place is created with the unit's boundary: its unit reads it there (not a copy)
+    created = {i for i in order if rows[i].territory_id is None}
+    _progress(
+        job,
+        phase=ImportJob.Phase.PLACES if created else ImportJob.Phase.WRITING,
+    )
     with transaction.atomic():
         geography = _write_places(job, city, spec, [(table.ids[i], rows[i]) for i in order])
         if job.dataset_id is not None:
@@ -1369,7 +1374,7 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
                     territory_id=rows[i].territory_id or 0,  # every place exists by now
                     counts=counts[k].tolist(),
                     total=int(totals[k]),
-                    boundary=rows[i].boundary if keep_boundary else None,
+                    boundary=rows[i].boundary if keep_boundary and i not in created else None,
                 )
                 for k, i in enumerate(order)
             ),
