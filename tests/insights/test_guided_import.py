@@ -280,3 +280,17 @@ def test_the_page_asks_before_replacing_the_same_year(  # type: ignore[no-untype
     assert response.status_code == 302
     again.refresh_from_db()
     assert again.status == ImportJob.Status.DONE and DataSet.objects.count() == 1
+
+
+def test_a_new_area_never_takes_the_code_of_a_place_elsewhere(city, tmp_path, configure):  # type: ignore[no-untyped-def]
+    other = TerritoryFactory(name="Aix", code="FR-AIX", kind="city", parent=city.parent)
+    elsewhere = TerritoryFactory(
+        name="Not in Marseille", code="FR-MRS-13201", kind="district", parent=other
+    )
+    job = _start(city, tmp_path)
+    configure(job=job, choice=_choice())
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.problem_texts()
+    belle = Territory.objects.get(parent=city, name="Belle de Mai")
+    assert belle.code != elsewhere.code and belle.code.startswith("FR-MRS-")
+    assert job.dataset.geography.areas.get(code="13201").territory == belle

@@ -1202,7 +1202,13 @@ def _places_of(
             "code", "id", "path"
         )
     }
-    taken = set(Territory.objects.values_list("code", flat=True).iterator(10_000))
+    # every code a new place may take starts with the city's (``_territory_code``): only the
+    # places whose code does are read, not the whole tree
+    taken = set(
+        Territory.objects.filter(code__startswith=city.code[:21])
+        .values_list("code", flat=True)
+        .iterator(10_000)
+    )
     if boundaries is None:
         return _NewPlaces(city, existing, taken)
     return {
