@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images
-from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
+from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield, offered_or_asked
 from cocity.core.geo import check_point_inside
 from cocity.core.text import clean_plain_text
 from cocity.core.uploads import validate_image, validate_pdf
@@ -36,9 +37,7 @@ class PactFilterForm(forms.Form):
     territory = forms.ModelChoiceField(
         label=_("Neighbourhood or city"),
         required=False,
-        queryset=Territory.objects.exclude(kind=Territory.Kind.COUNTRY)
-        .only("id", "code", "name", "path")
-        .order_by("path"),
+        queryset=Territory.objects.none(),  # the places given (__init__)
         to_field_name="code",
         empty_label=_("anywhere"),
     )
@@ -58,6 +57,19 @@ class PactFilterForm(forms.Form):
     space = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     organisation = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     place = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, places: QuerySet[Territory], **kwargs: Any) -> None:
+        """``places``: the places offered (``selectors.filter_places``: those holding rows and
+        those above them), not every place; a place named in the address is accepted too."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["territory"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing for mypy)
+        field.queryset = (
+            offered_or_asked(self, "territory", places)
+            .exclude(kind=Territory.Kind.COUNTRY)
+            .only("id", "code", "name", "path")
+            .order_by("path")
+        )
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

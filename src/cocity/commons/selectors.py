@@ -14,9 +14,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
+from cocity.core.cache import cached
 from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
 from cocity.network.models import Role, Territory, Topic
+from cocity.network.selectors.territories import paths_with_ancestors, places_at
 
 from . import lifecycle
 from .models import (
@@ -70,6 +72,25 @@ def commons_in_hub(scope: HubScope) -> QuerySet[Commons]:
     return Commons.objects.filter(
         scope.match(organisation="organisation_id", territory_path="territory_path")
     )
+
+
+def filter_places(*, of_pacts: bool = True) -> QuerySet[Territory]:
+    """The places the place filter offers (``forms.PactFilterForm``): those of the commons with a
+    public pact (``of_pacts``: the registry, its map and exports) or of any commons (the registry
+    of commons), and the places above them, since the filter matches subtrees. Not every place:
+    a city bringing its thousands of areas adds only those with something to filter (issue 18).
+    The paths are read in one query and cached until commons or places change; the places are
+    one lazy query."""
+
+    def compute() -> list[str]:
+        commons = Commons.objects.exclude(territory_path="")
+        if of_pacts:
+            commons = commons.filter(Exists(public_pacts().filter(commons_id=OuterRef("pk"))))
+        paths = commons.order_by().values_list("territory_path", flat=True).distinct()
+        return paths_with_ancestors(paths)
+
+    name = "pact-filter-places" if of_pacts else "commons-filter-places"
+    return places_at(cached(("commons", "network"), name, compute))
 
 
 def filter_pacts(qs: QuerySet[Pact], filters: dict[str, Any]) -> QuerySet[Pact]:

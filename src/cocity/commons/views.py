@@ -75,8 +75,13 @@ def _pact_or_404(request: HttpRequest, pk: int, *, full: bool = False) -> Pact:
     return pact
 
 
-def _filters(request: HttpRequest) -> tuple[PactFilterForm, dict[str, Any]]:
-    form = PactFilterForm(request.GET or None)
+def _filters(
+    request: HttpRequest, *, of_pacts: bool = True
+) -> tuple[PactFilterForm, dict[str, Any]]:
+    """The filter form and its values; its place select offers the places of the pacts
+    (``of_pacts``) or of the commons, and those above them, not every place."""
+    places = selectors.filter_places(of_pacts=of_pacts)
+    form = PactFilterForm(request.GET or None, places=places)
     return form, form.filters()
 
 
@@ -257,7 +262,7 @@ def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_http_methods(GET)
 def commons_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
+    form, filters = _filters(request, of_pacts=False)
     hub = hub_filter(user=request.user, params=request.GET)  # a hub's "See all"
     if hub is not None:
         filters = {**filters, "hub": hub.scope}

@@ -107,3 +107,19 @@ def bounded_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Fie
     elif isinstance(field, models.DateField):
         kwargs.setdefault("form_class", BoundedDateField)
     return field.formfield(**kwargs)
+
+
+def offered_or_asked(
+    form: forms.BaseForm, name: str, offered: models.QuerySet[Any]
+) -> models.QuerySet[Any]:
+    """The rows a filter's model choice field ``name`` (with a ``to_field_name``) offers, plus
+    the row its submitted value names: the select lists only what has something to filter, and
+    an address naming any other real row (a link from a place's page, an old bookmark) still
+    filters by it, shown selected, instead of failing the form and dropping every filter. An
+    unknown value is the usual invalid choice. Set it as the field's queryset, then order it."""
+    field = form.fields[name]
+    key = getattr(field, "to_field_name", None)
+    asked = form.data.get(form.add_prefix(name)) if form.is_bound and key else None
+    if not asked or not isinstance(asked, str):
+        return offered
+    return offered | offered.model._default_manager.filter(**{key: asked[:200]})

@@ -7,15 +7,22 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocity.accounts.types import Actor
-from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield
+from cocity.core.forms import (
+    BoundedDateField,
+    PlainTextMixin,
+    bounded_formfield,
+    offered_or_asked,
+)
 from cocity.core.geo import check_point_inside
 from cocity.network.models import Organisation, Territory, Topic
 
 from .models import Action, Answer, Idea, Phase, PhaseKind, Process, ProgressUpdate
+from .selectors import idea_places
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,7 +89,13 @@ class IdeaForm(PlainTextMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Actor, process: Process, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("name")  # type: ignore[attr-defined]
-        self.fields["territory"].queryset = Territory.objects.order_by("path")  # type: ignore[attr-defined]
+        territory = process.space.territory if process.space_id else None
+        # The places under the space's territory (selectors.idea_places), and the idea's own
+        # place when it is edited, so that saving never clears it.
+        places = idea_places(territory)
+        if self.instance.territory_id:
+            places = places | Territory.objects.filter(pk=self.instance.territory_id)
+        self.fields["territory"].queryset = places.order_by("path")  # type: ignore[attr-defined]
         self.fields["on_behalf_of"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             memberships__user=user
         ).order_by("name")
@@ -96,7 +109,6 @@ class IdeaForm(PlainTextMixin, forms.ModelForm):
                 "autocomplete": "off",
             }
         )
-        territory = process.space.territory if process.space_id else None
         self.limit = territory if territory is not None and territory.boundary else None
 
     def clean(self) -> dict[str, Any]:
@@ -225,7 +237,7 @@ class IdeaFilterForm(forms.Form):
     )
     territory = forms.ModelChoiceField(
         label=_("Place"),
-        queryset=Territory.objects.order_by("path"),
+        queryset=Territory.objects.none(),  # the places given (__init__)
         required=False,
         empty_label=_("Everywhere"),
         to_field_name="code",
@@ -238,6 +250,15 @@ class IdeaFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), ("yes", _("yes")), ("no", _("not yet"))],
     )
+
+    def __init__(self, *args: Any, places: QuerySet[Territory], **kwargs: Any) -> None:
+        """``places``: the places offered (``selectors.idea_filter_places``: those of the
+        process's ideas and those above them), not every place; a place named in the address
+        is accepted too."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["territory"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing for mypy)
+        field.queryset = offered_or_asked(self, "territory", places).order_by("path")
 
 
 def phase_kinds() -> list[tuple[str, str]]:

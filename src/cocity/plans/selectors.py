@@ -19,9 +19,12 @@ from django.db.models.functions import Mod
 from django.http import Http404
 
 from cocity.accounts.types import Viewer
+from cocity.core.cache import cached
 from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
+from cocity.network.models import Territory
 from cocity.network.selectors import spaces_visible_to
+from cocity.network.selectors.territories import paths_with_ancestors, places_at
 
 from .models import Action, Idea, Process
 
@@ -104,6 +107,37 @@ def idea_list(
         )
         return qs.annotate(shuffle=key).order_by("shuffle", "id")
     return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def idea_filter_places(process: Process) -> QuerySet[Territory]:
+    """The places the idea list's place filter offers: those of this process's ideas and the
+    places above them (the filter matches subtrees), not every place of every city (issue 18).
+    The paths are read in one query, cached until ideas or places change."""
+
+    def compute() -> list[str]:
+        paths = (
+            Idea.objects.filter(process=process, territory__isnull=False)
+            .order_by()
+            .values_list("territory__path", flat=True)
+            .distinct()
+        )
+        return paths_with_ancestors(paths)
+
+    return places_at(cached(("plans", "network"), f"idea-filter-places:{process.pk}", compute))
+
+
+def idea_places(territory: Territory | None) -> QuerySet[Territory]:
+    """The places an idea may be in, for a process whose space is in ``territory``: that place
+    and everything under it (only the cities and districts under a country); without a
+    territory, the cities and districts. Never every neighbourhood of every city: a city can
+    bring thousands of its own areas (issue 18)."""
+    kinds = Territory.Kind
+    if territory is None:
+        return Territory.objects.filter(kind__in=(kinds.CITY, kinds.DISTRICT)).order_by("path")
+    places = Territory.objects.filter(path__startswith=territory.path)
+    if territory.kind == kinds.COUNTRY:
+        places = places.filter(kind__in=(kinds.COUNTRY, kinds.CITY, kinds.DISTRICT))
+    return places.order_by("path")
 
 
 def bounded_page(

@@ -229,7 +229,7 @@ def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page_cache(PUBLIC_CACHE)
 def idea_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for(request.user, slug)
-    form = IdeaFilterForm(request.GET or None)
+    form = IdeaFilterForm(request.GET or None, places=selectors.idea_filter_places(process))
     data = form.cleaned_data if form.is_valid() else {}
     sort = data.get("sort") or "newest"
     seed = 0

@@ -137,6 +137,27 @@ def territory_ancestors(territory: Territory) -> list[Territory]:
     return list(Territory.objects.filter(code__in=codes).order_by("depth"))
 
 
+def paths_with_ancestors(paths: Iterable[str]) -> list[str]:
+    """These materialised paths and every path above them, each once, sorted
+    ("FR/FR-MRS/FR-MRS-01/" gives "FR/", "FR/FR-MRS/" and itself). Pure Python: the callers
+    read the distinct paths of their rows in one query and cache the result."""
+    every: set[str] = set()
+    for path in paths:
+        prefix = ""
+        for code in (path or "").split("/")[:-1]:
+            prefix += code + "/"
+            every.add(prefix)
+    return sorted(every)
+
+
+def places_at(paths: Iterable[str]) -> QuerySet[Territory]:
+    """The places at these paths, by path (one query when evaluated). With
+    ``paths_with_ancestors``: the choices of a place filter that matches subtrees, limited to the
+    places holding rows and those above them (a city still filters all its neighbourhoods'
+    rows), never every place of a city that brought thousands of areas (issue 18)."""
+    return Territory.objects.filter(path__in=list(paths)).order_by("path")
+
+
 def territory_children(territory: Territory) -> QuerySet[Territory]:
     return territory.children.order_by("name", "code")
 
