@@ -1250,11 +1250,13 @@ class _NewPlaces(dict[str, _Place]):
 
 
 def _counted_records(
-    job: ImportJob, records: Iterable[tuple[int, list[str]]]
+    job: ImportJob, records: Iterable[tuple[int, list[str]]], rows_total: int
 ) -> Iterator[tuple[int, list[str]]]:
-    """``records``, recording on the job how many rows were read, every so often."""
+    """``records``, recording on the job how many rows were read: about every hundredth of
+    the file (every 1,000 rows at least, ``PROGRESS_LINES`` at most), so that the bar moves."""
+    every = min(PROGRESS_LINES, max(1_000, rows_total // 100))
     for number, record in enumerate(records):
-        if number and number % PROGRESS_LINES == 0:
+        if number and number % every == 0:
             _progress(job, rows_done=number - 1)  # the header is not a row
         yield record
 
@@ -1313,7 +1315,7 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
     table = None
     with _local_file(job.counts_file) as path:
         try:
-            records = _counted_records(job, sources.table_records(path, info))
+            records = _counted_records(job, sources.table_records(path, info), rows_total or 0)
             if spec.get("name_column"):
                 records = _names_from(
                     records, code=spec["id_column"], name=spec["name_column"], names=name_at
