@@ -80,6 +80,7 @@ def test_new_areas_from_a_geopackage_in_lambert_93_and_a_latin_1_csv(city, tmp_p
     assert job.status == ImportJob.Status.DONE, job.problem_texts()
     dataset = job.dataset
     assert dataset.status == DataSet.Status.READY and dataset.geography.version == "2021"
+    assert dataset.geography.crs == "EPSG:2154 (RGF93 v1 / Lambert-93)"
     places = Territory.objects.filter(parent=city).order_by("code")
     assert [p.code for p in places] == [f"FR-MRS-{c}" for c in geofiles.CODES]
     assert places.get(code="FR-MRS-13205").name == "Cité"

@@ -1419,6 +1419,13 @@ def _names_from(
         yield line, cells
 
 
+def _crs_label(crs: str | None, name: str | None) -> str:
+    """ "EPSG:2154 (RGF93 v1 / Lambert-93)", as the import page showed it."""
+    if crs and name and name != crs:
+        return f"{crs} ({name})"[:200]
+    return (crs or name or "")[:200]
+
+
 def _write_places(
     job: ImportJob, city: Territory, spec: dict[str, Any], rows: list[tuple[str, _Place]]
 ) -> Geography | None:
@@ -1435,7 +1442,7 @@ def _write_places(
         name=spec["geography_name"][:200],
         version=spec["geography_version"][:40],
         source=spec.get("source", "")[:300],
-        crs=" ".join(x for x in (layer.get("crs"), layer.get("crs_name")) if x)[:200],
+        crs=_crs_label(layer.get("crs"), layer.get("crs_name")),
         created_by_id=job.created_by_id,
     )
     kind = Territory.Kind.NEIGHBOURHOOD
