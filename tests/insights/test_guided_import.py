@@ -295,3 +295,40 @@ def test_a_new_area_never_takes_the_code_of_a_place_elsewhere(city, tmp_path, co
     belle = Territory.objects.get(parent=city, name="Belle de Mai")
     assert belle.code != elsewhere.code and belle.code.startswith("FR-MRS-")
     assert job.dataset.geography.areas.get(code="13201").territory == belle
+
+
+@pytest.mark.parametrize(
+    ("counts_name", "counts_bytes", "boundaries_name", "boundaries_bytes", "message"),
+    [
+        ("empty.csv", b"", None, None, "empty"),
+        ("counts.csv", b"\x00\x01\x02binary\x00" * 50, None, None, "not"),
+        ("counts.xlsx", b"code,a\n1,2\n", None, None, "xlsx"),
+        ("counts.csv", b"code,a\n1,2\n", "areas.geojson", b"{not json", "GeoJSON"),
+        ("counts.csv", b"code,a\n1,2\n", "areas.zip", b"PK\x03\x04 broken", "zip"),
+        ("counts.csv", b"code,a\n1,2\n", "areas.gpkg", b"code,a\n1,2\n", "GeoPackage"),
+    ],
+)
+def test_files_that_cannot_be_read_are_refused_on_the_page_and_nothing_is_kept(  # type: ignore[no-untyped-def]
+    client, city, counts_name, counts_bytes, boundaries_name, boundaries_bytes, message
+):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    def stored() -> set[str]:
+        try:
+            return set(default_storage.listdir("private/insights-imports/")[1])
+        except FileNotFoundError:  # nothing was ever stored there
+            return set()
+
+    before = stored()
+    client.force_login(_editor(city))
+    data = {"counts": SimpleUploadedFile(counts_name, counts_bytes)}
+    if boundaries_name:
+        data["boundaries"] = SimpleUploadedFile(boundaries_name, boundaries_bytes)
+    response = client.post(reverse("insights:dataset_create", args=[city.code]), data)
+    assert response.status_code == 200  # the form again, with the problem; never a 500
+    page = response.content.decode()
+    assert 'role="alert"' in page or "errorlist" in page
+    assert message.lower() in page.lower()
+    assert not ImportJob.objects.exists()
+    assert stored() == before
