@@ -332,3 +332,44 @@ def test_files_that_cannot_be_read_are_refused_on_the_page_and_nothing_is_kept( 
     assert message.lower() in page.lower()
     assert not ImportJob.objects.exists()
     assert stored() == before
+
+
+def test_the_last_transaction_tells_how_far_it_has_written(  # type: ignore[no-untyped-def]
+    client, city, tmp_path, configure, monkeypatch
+):
+    """The job's row cannot show the writing before the commit: the shared cache does, and the
+    progress fragment reads it while the job runs."""
+    from django.urls import reverse
+
+    from cocity.insights import selectors
+    from cocity.insights.models import LIVE_PROGRESS
+
+    seen: list[tuple[int, int]] = []
+    real = services.live_progress_set
+
+    def spy(job_id, **values):  # type: ignore[no-untyped-def]
+        seen.append((values["rows_done"], values["rows_total"]))
+        real(job_id, **values)
+
+    monkeypatch.setattr(services, "live_progress_set", spy)
+    monkeypatch.setattr(services, "STAGE_BATCH", 4)  # several batches of the six areas
+    job = _start(city, tmp_path)
+    configure(job=job, choice=_choice())
+    # 6 new places, 6 areas of the version, 6 units: written in batches of 4
+    assert seen == [(4, 18), (6, 18), (10, 18), (12, 18), (16, 18), (18, 18)]
+    (tmp_path / "again").mkdir()
+    running = _start(city, tmp_path / "again")
+    ImportJob.objects.filter(pk=running.pk).update(
+        status=ImportJob.Status.RUNNING, phase=ImportJob.Phase.PLACES, rows_total=300, rows_done=0
+    )
+    from django.core.cache import cache
+
+    cache.set(
+        LIVE_PROGRESS.format(running.pk), {"phase": "places", "rows_done": 120, "rows_total": 300}
+    )
+    assert selectors.import_live(ImportJob.objects.get(pk=running.pk)).rows_done == 120
+    client.force_login(_editor(city))
+    fragment = client.get(
+        reverse("insights:import_detail", args=[running.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "120 of 300 rows written" in fragment and 'value="120"' in fragment

@@ -215,6 +215,11 @@ class Unit(models.Model):
         return self.boundary or self.territory.boundary
 
 
+# The cache key of how far a running import's last transaction has written (the job's own row
+# shows it only after the commit): services.live_progress_set, selectors.import_live.
+LIVE_PROGRESS = "insights:import-progress:{}"
+
+
 class ImportJob(models.Model):
     """An import run on the task queue (``services.import_job_run``); the data set's page shows
     its phase and progress, and the problems that stopped it."""

@@ -287,3 +287,18 @@ def city_template_kinds(city: Territory) -> list[str]:
         )
     kinds = ["csv", "xlsx"]
     return kinds + (["geojson", "gpkg", "shp.zip"] if has_boundaries else [])
+
+
+def import_live(job: ImportJob) -> ImportJob:
+    """The job with how far its last transaction has written, while it runs (from the shared
+    cache: ``services.live_progress_set``); as it is otherwise."""
+    from django.core.cache import cache
+
+    from .models import LIVE_PROGRESS
+
+    if job.status == ImportJob.Status.RUNNING:
+        live = cache.get(LIVE_PROGRESS.format(job.pk))
+        if isinstance(live, dict) and live.get("phase") == job.phase:
+            job.rows_done = int(live.get("rows_done") or 0)
+            job.rows_total = int(live.get("rows_total") or 0)
+    return job

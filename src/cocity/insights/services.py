@@ -13,7 +13,7 @@ import json
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 import shapely.geometry
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -42,7 +43,16 @@ from cocity.participation import services as participation
 
 from . import comparison, inference, selectors, sources
 from .io import CountsTable, InputError, Problem, check_header, parse_counts, parse_records
-from .models import ColumnChoice, DataSet, Geography, GeographyArea, ImportJob, StagedUnit, Unit
+from .models import (
+    LIVE_PROGRESS,
+    ColumnChoice,
+    DataSet,
+    Geography,
+    GeographyArea,
+    ImportJob,
+    StagedUnit,
+    Unit,
+)
 from .problems import SHOWN, AnyProblem, as_json, texts
 from .report import ReportOptions, compute_report, multigroup_table
 
@@ -538,6 +548,7 @@ def import_job_run(*, job_id: int) -> None:
         _failed(job, error=str(exc)[:2000])
         raise
     finally:
+        cache.delete(LIVE_PROGRESS.format(job_id))
         StagedUnit.objects.filter(job_id=job_id).delete()
         failed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.FAILED).exists()
         if "units" not in job.spec or not failed:
@@ -1249,6 +1260,13 @@ class _NewPlaces(dict[str, _Place]):
         return place
 
 
+def live_progress_set(job_id: int, **values: Any) -> None:
+    """How far the import's last transaction has written. The job's row cannot show it before
+    the commit; the shared cache can (Redis in production: the worker and the web processes
+    share it). With a cache of each process's own, the page shows the phase without a length."""
+    cache.set(LIVE_PROGRESS.format(job_id), values, 3600)
+
+
 def _counted_records(
     job: ImportJob, records: Iterable[tuple[int, list[str]]], rows_total: int
 ) -> Iterator[tuple[int, list[str]]]:
@@ -1357,12 +1375,19 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
     results["comparison"] = _comparison(candidate, multigroup_table(counts, totals))
     # a new place is created with the unit's boundary: its unit reads it there (not a copy)
     created = {i for i in order if rows[i].territory_id is None}
-    _progress(
-        job,
-        phase=ImportJob.Phase.PLACES if created else ImportJob.Phase.WRITING,
-    )
+    phase = ImportJob.Phase.PLACES if created else ImportJob.Phase.WRITING
+    steps = len(created) + (len(order) if units == UNITS_NEW else 0) + len(order)
+    _progress(job, phase=phase, rows_done=0, rows_total=steps)
+    written = [0]
+
+    def advance(n: int) -> None:
+        written[0] += n
+        live_progress_set(job.pk, phase=phase, rows_done=written[0], rows_total=steps)
+
     with transaction.atomic():
-        geography = _write_places(job, city, spec, [(table.ids[i], rows[i]) for i in order])
+        geography = _write_places(
+            job, city, spec, [(table.ids[i], rows[i]) for i in order], advance
+        )
         if job.dataset_id is not None:
             target = DataSet.objects.select_for_update().get(pk=job.dataset_id)
             target.units.all().delete()
@@ -1375,19 +1400,20 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
         target.status = DataSet.Status.READY
         target.save()
         keep_boundary = units != UNITS_PLACES or boundaries is not None
-        Unit.objects.bulk_create(
-            (
-                Unit(
-                    dataset=target,
-                    territory_id=rows[i].territory_id or 0,  # every place exists by now
-                    counts=counts[k].tolist(),
-                    total=int(totals[k]),
-                    boundary=rows[i].boundary if keep_boundary and i not in created else None,
-                )
-                for k, i in enumerate(order)
-            ),
-            batch_size=STAGE_BATCH,
-        )
+        for start in range(0, len(order), STAGE_BATCH):
+            Unit.objects.bulk_create(
+                [
+                    Unit(
+                        dataset=target,
+                        territory_id=rows[i].territory_id or 0,  # every place exists by now
+                        counts=counts[k].tolist(),
+                        total=int(totals[k]),
+                        boundary=rows[i].boundary if keep_boundary and i not in created else None,
+                    )
+                    for k, i in enumerate(order[start : start + STAGE_BATCH], start=start)
+                ]
+            )
+            advance(min(STAGE_BATCH, len(order) - start))
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE,
             dataset=target,
@@ -1427,10 +1453,15 @@ def _crs_label(crs: str | None, name: str | None) -> str:
 
 
 def _write_places(
-    job: ImportJob, city: Territory, spec: dict[str, Any], rows: list[tuple[str, _Place]]
+    job: ImportJob,
+    city: Territory,
+    spec: dict[str, Any],
+    rows: list[tuple[str, _Place]],
+    advance: Callable[[int], None],
 ) -> Geography | None:
     """The places a guided import brings (new units under the city) and the version of the
-    city's geography it uses; fills each new row's ``territory_id``."""
+    city's geography it uses; fills each new row's ``territory_id``. ``advance(n)`` after each
+    batch of n rows written."""
     units = spec["units"]
     if units == UNITS_PLACES:
         return None
@@ -1445,45 +1476,48 @@ def _write_places(
         crs=_crs_label(layer.get("crs"), layer.get("crs_name")),
         created_by_id=job.created_by_id,
     )
-    kind = Territory.Kind.NEIGHBOURHOOD
     new = [place for _code, place in rows if place.territory_id is None]
-    created = Territory.objects.bulk_create(
-        [
-            Territory(
-                name=place.name[:200],
-                code=place.territory_code,
-                kind=kind,
-                parent=city,
-                path=f"{city.path}{place.territory_code}/",
-                depth=city.depth + 1,
-                boundary=place.boundary,
-            )
-            for place in new
-        ],
-        batch_size=STAGE_BATCH,
-    )
-    if created and created[0].pk is None:  # databases that do not return the ids
-        ids = dict(
-            Territory.objects.filter(code__in=[p.territory_code for p in new]).values_list(
-                "code", "id"
-            )
+    for start in range(0, len(new), STAGE_BATCH):
+        batch = new[start : start + STAGE_BATCH]
+        created = Territory.objects.bulk_create(
+            [
+                Territory(
+                    name=place.name[:200],
+                    code=place.territory_code,
+                    kind=Territory.Kind.NEIGHBOURHOOD,
+                    parent=city,
+                    path=f"{city.path}{place.territory_code}/",
+                    depth=city.depth + 1,
+                    boundary=place.boundary,
+                )
+                for place in batch
+            ]
         )
-        for place in new:
-            place.territory_id = ids[place.territory_code]
-    else:
-        for place, territory in zip(new, created, strict=True):
-            place.territory_id = territory.pk
-    GeographyArea.objects.bulk_create(
-        (
-            GeographyArea(
-                geography=geography,
-                code=code[:64],
-                name=place.name[:200],
-                territory_id=place.territory_id or 0,  # set above for the new ones
-                boundary=place.boundary,
+        if created and created[0].pk is None:  # databases that do not return the ids
+            ids = dict(
+                Territory.objects.filter(code__in=[p.territory_code for p in batch]).values_list(
+                    "code", "id"
+                )
             )
-            for code, place in rows
-        ),
-        batch_size=STAGE_BATCH,
-    )
+            for place in batch:
+                place.territory_id = ids[place.territory_code]
+        else:
+            for place, territory in zip(batch, created, strict=True):
+                place.territory_id = territory.pk
+        advance(len(batch))
+    for start in range(0, len(rows), STAGE_BATCH):
+        batch_rows = rows[start : start + STAGE_BATCH]
+        GeographyArea.objects.bulk_create(
+            [
+                GeographyArea(
+                    geography=geography,
+                    code=code[:64],
+                    name=place.name[:200],
+                    territory_id=place.territory_id or 0,  # set above for the new ones
+                    boundary=place.boundary,
+                )
+                for code, place in batch_rows
+            ]
+        )
+        advance(len(batch_rows))
     return geography

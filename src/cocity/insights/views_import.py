@@ -120,6 +120,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             response["HX-Redirect"] = job.dataset.get_absolute_url()  # type: ignore[union-attr]
             return vary_on_htmx(response)
         return vary_on_htmx(redirect(job.dataset.get_absolute_url()))  # type: ignore[union-attr]
+    selectors.import_live(job)
     if request.htmx and not job.editable:
         return vary_on_htmx(render(request, "insights/partials/import_progress.html", {"job": job}))
     replaces = None
