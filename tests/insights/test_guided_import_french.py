@@ -107,7 +107,7 @@ def test_every_step_of_the_guided_import_is_in_french(client, city, tmp_path, co
     job.phase = "places"
     job.save()
     page = _no_english(client.get(detail, HTTP_ACCEPT_LANGUAGE="fr", HTTP_HX_REQUEST="true"))
-    assert "6 zones : ajout des unités aux lieux." in page
+    assert "3 lignes écrites sur 6" in page and "Ajout des unités aux lieux" in page
     job.status = "queued"
     job.save()
     assert "En file d’attente" in _no_english(client.get(detail, HTTP_ACCEPT_LANGUAGE="fr"))

@@ -206,7 +206,7 @@ def test_import_progress_page_and_htmx_fragment(client):
     phases = [
         ("checking", 4, 6, "4 of about 6 rows read"),
         ("computing", 6, 6, "6 areas: computing indices."),
-        ("writing", 6, 6, "6 areas: writing units."),
+        ("writing", 6, 6, "6 of 6 rows written"),
     ]
     for phase, done, total, text in phases:
         ImportJob.objects.filter(pk=job.pk).update(
