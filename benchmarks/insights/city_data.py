@@ -260,6 +260,20 @@ def database_setup(args: argparse.Namespace, work: Path) -> tuple[str, Any]:
     return urlunsplit(("postgres", bits.netloc, f"/{name}", "", "")), state_pg
 
 
+def live_progress(redis_url: str, job_id: int) -> dict[str, Any] | None:
+    """How far the import's last transaction has written, as its page reads it while the job
+    runs (``selectors.import_live``): the cache entry django-redis keeps pickled under
+    ``:1:<key>``. None without Redis (each process's own cache: the page shows the phase)."""
+    if not redis_url:
+        return None
+    import pickle
+
+    import redis
+
+    value = redis.Redis.from_url(redis_url).get(f":1:insights:import-progress:{job_id}")
+    return pickle.loads(value) if value else None  # noqa: S301 (our own worker's entry)
+
+
 @contextmanager
 def db_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """``cocity db_worker`` as deployed (polls the queue every second when idle)."""
@@ -368,13 +382,17 @@ def run_large(args: argparse.Namespace, env: dict[str, str], work: Path, state: 
             newest = state()
             current = newest[1:] if newest and newest[0] > before else None
             rss, _peak = rss_mb(worker.pid)
+            rows_done, rows_total = (current[2], current[3]) if current else (0, 0)
+            live = live_progress(env.get("REDIS_URL", ""), newest[0]) if current else None
+            if live and current and current[0] == "running" and live.get("phase") == current[1]:
+                rows_done, rows_total = live["rows_done"], live["rows_total"]  # as the page reads
             samples.append(
                 {
                     "t": now,
                     "status": current[0] if current else "",
                     "phase": current[1] if current else "",
-                    "rows_done": current[2] if current else 0,
-                    "rows_total": current[3] if current else 0,
+                    "rows_done": rows_done,
+                    "rows_total": rows_total,
                     "rss_mb": rss,
                 }
             )

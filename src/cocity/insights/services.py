@@ -1264,7 +1264,9 @@ def live_progress_set(job_id: int, **values: Any) -> None:
     """How far the import's last transaction has written. The job's row cannot show it before
     the commit; the shared cache can (Redis in production: the worker and the web processes
     share it). With a cache of each process's own, the page shows the phase without a length."""
-    cache.set(LIVE_PROGRESS.format(job_id), values, 3600)
+    # plain values (a phase as its text, not the enum): any reader unpickles them
+    plain = {key: str(value) if isinstance(value, str) else value for key, value in values.items()}
+    cache.set(LIVE_PROGRESS.format(job_id), plain, 3600)
 
 
 def _counted_records(
