@@ -1171,7 +1171,7 @@ def _territory_code(city: Territory, code: str, taken: set[str]) -> str:
 
 
 def _places_of(
-    job: ImportJob, city: Territory, spec: dict[str, Any], boundaries: sources.Boundaries | None
+    city: Territory, spec: dict[str, Any], boundaries: sources.Boundaries | None
 ) -> dict[str, _Place]:
     """Each unit code the counts may use, with its place (see ``_Place``)."""
     units = spec["units"]
@@ -1307,7 +1307,7 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
                 problems += exc.problems
     if boundaries is not None and boundaries.repairs:
         _progress(job, repairs=[as_json(p) for p in boundaries.repairs[:SHOWN]])
-    places = _places_of(job, city, spec, boundaries)
+    places = _places_of(city, spec, boundaries)
     units = spec["units"]
     name_at: dict[str, str] = {}
 
