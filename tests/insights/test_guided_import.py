@@ -3,6 +3,8 @@ previewed, mapped, checked and imported; problems listed and nothing written."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -373,3 +375,24 @@ def test_the_last_transaction_tells_how_far_it_has_written(  # type: ignore[no-u
         reverse("insights:import_detail", args=[running.pk]), HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "120 of 300 rows written" in fragment and 'value="120"' in fragment
+
+
+def test_the_page_fills_in_the_columns_chosen_for_the_same_source(  # type: ignore[no-untyped-def]
+    client, city, tmp_path, configure
+):
+    from django.urls import reverse
+
+    client.force_login(_editor(city))
+    first = _start(city, tmp_path)
+    page = client.get(reverse("insights:import_detail", args=[first.pk])).content.decode()
+    assert "are filled in" not in page  # nothing remembered yet: a guess from the names
+    configure(job=first, choice=_choice())
+    (tmp_path / "again").mkdir()
+    again = _start(city, tmp_path / "again")
+    page = client.get(reverse("insights:import_detail", args=[again.pk])).content.decode()
+    assert "The choices made for the last file with these columns are filled in." in page
+    assert 'value="Born in France"' in page
+    # the same areas as last time: the version that import made is chosen
+    version = Geography.objects.get()
+    assert re.search(rf'<input[^>]*value="{version.pk}"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*value="new"[^>]*checked', page)

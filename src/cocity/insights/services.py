@@ -1390,6 +1390,8 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
         geography = _write_places(
             job, city, spec, [(table.ids[i], rows[i]) for i in order], advance
         )
+        if units == UNITS_NEW and geography is not None:
+            _remember_version(job, geography)
         if job.dataset_id is not None:
             target = DataSet.objects.select_for_update().get(pk=job.dataset_id)
             target.units.all().delete()
@@ -1424,6 +1426,15 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
         )
         if new:
             _tell_space_followers(target)
+
+
+def _remember_version(job: ImportJob, geography: Geography) -> None:
+    """The next file of the same source most often counts the same areas: its import starts
+    from the version this one made (another census is a choice away)."""
+    remembered = ColumnChoice.objects.filter(city_id=job.city_id, signature=_signature(job)).first()
+    if remembered is not None and remembered.choice.get("units") == UNITS_NEW:
+        remembered.choice = {**remembered.choice, "units": str(geography.pk)}
+        remembered.save(update_fields=["choice"])
 
 
 def _names_from(

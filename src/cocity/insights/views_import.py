@@ -124,6 +124,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx and not job.editable:
         return vary_on_htmx(render(request, "insights/partials/import_progress.html", {"job": job}))
     replaces = None
+    remembered = False
     if request.method == "POST" and job.editable:
         form = _choice_form(job, request.POST)
         if form.is_valid():
@@ -153,9 +154,12 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("insights:import_detail", pk=job.pk)
     else:
+        # the person's own last choice (a failed import), else the one remembered for the
+        # source or guessed from the columns
+        start = job.spec or services.import_choice_initial(job)
+        remembered = not job.spec and bool(start.get("remembered"))
         initial = ImportChoiceForm.initial_from(
-            job.spec or services.import_choice_initial(job),
-            list((job.inspected.get("table") or {}).get("columns") or []),
+            start, list((job.inspected.get("table") or {}).get("columns") or [])
         )
         form = _choice_form(job, initial=initial)
     table = job.inspected.get("table") or {}
@@ -170,8 +174,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "replaces": replaces,
         "table": table,
         "layer": layer,
-        "remembered": bool((job.spec or {}).get("remembered"))
-        or bool(services.import_choice_initial(job).get("remembered")),
+        "remembered": remembered,
     }
     return vary_on_htmx(render(request, "insights/import_detail.html", context))
 
