@@ -24,7 +24,7 @@ from cocity.core.demo import DEMO_DOMAIN
 from cocity.network.models import Territory
 
 from . import services, synthetic
-from .models import DataSet, ImportJob
+from .models import DataSet, Geography, ImportJob
 
 CITIES = {"FR-MRS": 11, "BE-BRU": 22, "DE-BER": 33}  # city code: seed
 YEARS = (2019, 2024)
@@ -149,7 +149,11 @@ def _supports(people: list, seed: int) -> int:
 
 
 OWN_CITY = "FR-LYO"
+# Camille, editor for the Métropole de Lyon: she brought the files, and may bring the next ones
+# (her import page starts from the columns and the version she chose).
+OWN_OFFICER = f"camille@{DEMO_DOMAIN}"
 OWN_NAME = "Residents by place of birth, census areas"
+OWN_AREAS_NAME = "Census areas (IRIS)"
 OWN_AREAS = [
     "Terreaux", "Cordeliers", "Bellecour", "Ainay", "Perrache", "Confluence",
     "Croix-Rousse", "Saint-Jean", "Fourvière", "Point du Jour", "Ménival", "Vaise",
@@ -201,10 +205,11 @@ def _own_areas() -> int:
         with gpkg.open("rb") as shapes_file, table.open("rb") as counts_file:
             job = services.import_upload(
                 city=city,
-                user=None,
+                user=get_user_model().objects.filter(email=OWN_OFFICER).first(),
                 counts=File(counts_file, name=table.name),
                 boundaries=File(shapes_file, name=gpkg.name),
             )
+    version = Geography.objects.filter(city=city, name=OWN_AREAS_NAME, version="2021").first()
     services.import_configure(
         job=job,
         choice={
@@ -219,8 +224,9 @@ def _own_areas() -> int:
                 {"column": "NES_UE", "label": "Born elsewhere in the EU"},
                 {"column": "NES_HORS_UE", "label": "Born outside the EU"},
             ],
-            "units": services.UNITS_NEW,
-            "geography_name": "Census areas (IRIS)",
+            # the version a first build made, when the data set itself was deleted since
+            "units": str(version.pk) if version else services.UNITS_NEW,
+            "geography_name": OWN_AREAS_NAME,
             "geography_version": "2021",
             "code_property": "CODE_IRIS",
             "name_property": "NOM_IRIS",
