@@ -396,3 +396,22 @@ def test_the_page_fills_in_the_columns_chosen_for_the_same_source(  # type: igno
     version = Geography.objects.get()
     assert re.search(rf'<input[^>]*value="{version.pk}"[^>]*checked', page)
     assert not re.search(r'<input[^>]*value="new"[^>]*checked', page)
+
+
+def test_next_years_counts_alone_go_on_the_version_the_first_import_made(  # type: ignore[no-untyped-def]
+    city, tmp_path, configure
+):
+    first = _start(city, tmp_path)
+    configure(job=first, choice=_choice())
+    counts = tmp_path / "counts-2022.csv"
+    counts.write_text(geofiles.counts_text(delimiter=";"))
+    again = services.import_upload(city=city, user=UserFactory(), counts=_upload(counts))
+    start = services.import_choice_initial(again)
+    version = Geography.objects.get()
+    assert start["remembered"] and start["units"] == str(version.pk)
+    configure(job=again, choice={**start, "name": "Population by birthplace", "year": 2022})
+    again.refresh_from_db()
+    assert again.status == ImportJob.Status.DONE, again.problem_texts()
+    assert again.dataset.geography == version and again.dataset.units.count() == 6
+    assert Territory.objects.filter(parent=city).count() == 6  # no new places
+    assert again.dataset.results["comparison"]["previous_year"] == 2021

@@ -962,17 +962,10 @@ def import_upload(
 
 
 def _signature(job: ImportJob) -> str:
-    """The same source: the same kinds of files with the same columns."""
+    """The same source: a counts file of the same kind with the same columns (next year's
+    counts often come without the boundaries, which the version the choice names holds)."""
     table = job.inspected.get("table") or {}
-    layer = job.inspected.get("layer") or {}
-    key = json.dumps(
-        [
-            table.get("kind"),
-            sorted(table.get("columns") or []),
-            layer.get("kind"),
-            sorted(layer.get("columns") or []),
-        ]
-    )
+    key = json.dumps([table.get("kind"), sorted(table.get("columns") or [])])
     return hashlib.sha256(key.encode()).hexdigest()
 
 
