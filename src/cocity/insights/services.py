@@ -1110,7 +1110,8 @@ def import_configure(
     _candidate(city=city, user=None, dataset=replaced, spec=spec)
     if replaced is not None and not replace:
         raise ReplaceNeeded(replaced)
-    remembered = {k: v for k, v in choice.items() if k not in ("name", "year", "remembered")}
+    # the name too (next year's file of a source is the same data set), not the year
+    remembered = {k: v for k, v in choice.items() if k not in ("year", "remembered")}
     with transaction.atomic():
         ColumnChoice.objects.update_or_create(
             city=city,
