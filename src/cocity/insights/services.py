@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -63,6 +63,7 @@ CHUNK = 65_536  # bytes read at a time from a stored upload
 # Where queued uploads wait for their task, in the default storage. /media/ serves only files a
 # model registers (cocity.core.media), and none registers this folder; the task deletes them.
 UPLOADS = "private/insights-imports/"
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -667,12 +668,14 @@ def _text_lines(chunks: Iterable[bytes]) -> Iterator[str]:
         yield rest
 
 
-def _counted(job: ImportJob, lines: Iterable[str]) -> Iterator[str]:
-    """``lines``, recording on the job how many data lines were read, every so often."""
-    for number, line in enumerate(lines):
-        if number and number % PROGRESS_LINES == 0:
+def _counted(job: ImportJob, items: Iterable[_T], every: int | None = None) -> Iterator[_T]:
+    """``items`` (lines or numbered records, the header first), recording on the job how many
+    rows were read every ``every`` items (``PROGRESS_LINES`` unless given)."""
+    every = every or PROGRESS_LINES
+    for number, item in enumerate(items):
+        if number and number % every == 0:
             _progress(job, rows_done=number - 1)  # the header is not a row
-        yield line
+        yield item
 
 
 def _stage(job: ImportJob, checked: Checked, order: list[int]) -> None:
@@ -1263,16 +1266,10 @@ def live_progress_set(job_id: int, **values: Any) -> None:
     cache.set(LIVE_PROGRESS.format(job_id), plain, 3600)
 
 
-def _counted_records(
-    job: ImportJob, records: Iterable[tuple[int, list[str]]], rows_total: int
-) -> Iterator[tuple[int, list[str]]]:
-    """``records``, recording on the job how many rows were read: about every hundredth of
-    the file (every 1,000 rows at least, ``PROGRESS_LINES`` at most), so that the bar moves."""
-    every = min(PROGRESS_LINES, max(1_000, rows_total // 100))
-    for number, record in enumerate(records):
-        if number and number % every == 0:
-            _progress(job, rows_done=number - 1)  # the header is not a row
-        yield record
+def _progress_step(rows_total: int) -> int:
+    """How often a guided import records the rows read: about every hundredth of the file
+    (every 1,000 rows at least, ``PROGRESS_LINES`` at most), so that the bar moves."""
+    return min(PROGRESS_LINES, max(1_000, rows_total // 100))
 
 
 def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
@@ -1329,7 +1326,9 @@ def _run_guided(job: ImportJob, city: Territory, candidate: DataSet) -> None:
     table = None
     with _local_file(job.counts_file) as path:
         try:
-            records = _counted_records(job, sources.table_records(path, info), rows_total or 0)
+            records = _counted(
+                job, sources.table_records(path, info), _progress_step(rows_total or 0)
+            )
             if spec.get("name_column"):
                 records = _names_from(
                     records, code=spec["id_column"], name=spec["name_column"], names=name_at
