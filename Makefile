@@ -54,8 +54,10 @@ system-deps:
 compilemessages: demo-install
 	cd src/cocity && ../../$(BIN)/cocity compilemessages --ignore '.venv' >/dev/null
 
+# Every interface language but English (the source): settings.LANGUAGES.
+LOCALES := ar de el es fr nl
 messages: install
-	cd src/cocity && ../../$(BIN)/cocity makemessages -l fr --no-obsolete --no-location --ignore 'static/*'
+	cd src/cocity && ../../$(BIN)/cocity makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --no-location --ignore 'static/*'
 
 # The demo settings (cocity.settings.demo): mails on the console and at /demo/outbox/, their
 # links to this address. `make demo PORT=8080` (or HOST=0.0.0.0 to be reached from elsewhere).

@@ -186,7 +186,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Languages and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# The interface languages, by code; the switcher names each in its own language (base.html).
+# Arabic is written right to left: <html dir="rtl"> and logical CSS properties (docs/design.md).
+LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("de", _("German")),
+    ("el", _("Greek")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("nl", _("Dutch")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("COCITY_TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
