@@ -297,6 +297,15 @@ COCITY_PAGE_CACHE = env.bool("COCITY_PAGE_CACHE", default=bool(REDIS_URL))
 COCITY_POST_RATE = env.str("COCITY_POST_RATE", default="60/m")
 # The load benchmark's minimal view (/bench/ceiling/); never on in a real installation.
 COCITY_BENCHMARK_VIEWS = env.bool("COCITY_BENCHMARK_VIEWS", default=False)
+# Machine translation of content (cocity/core/machine_translation.py, docs/translations.md):
+# "" (off), "echo" (tests), "apertium", "libretranslate" or "deepl"; checked at first use.
+COCITY_TRANSLATION_BACKEND = env.str("COCITY_TRANSLATION_BACKEND", default="")
+COCITY_TRANSLATION_TIMEOUT = env.float("COCITY_TRANSLATION_TIMEOUT", default=20.0)  # seconds
+COCITY_APERTIUM_COMMAND = env.str("COCITY_APERTIUM_COMMAND", default="apertium")
+COCITY_LIBRETRANSLATE_URL = env.str("COCITY_LIBRETRANSLATE_URL", default="")
+COCITY_LIBRETRANSLATE_API_KEY = env.str("COCITY_LIBRETRANSLATE_API_KEY", default="")
+COCITY_DEEPL_URL = env.str("COCITY_DEEPL_URL", default="https://api-free.deepl.com")
+COCITY_DEEPL_API_KEY = env.str("COCITY_DEEPL_API_KEY", default="")
 # Insights: never show an aggregate of fewer people; imports above this many rows are written
 # on the task queue; uploads above this many bytes (counts and boundaries together) are not even
 # read in the request: stored as they came, checked and written by the task.
