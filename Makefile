@@ -44,12 +44,15 @@ demo-deps:
 
 # From Debian's packages when missing: gettext compiles the French catalogue; chromium runs the
 # browser tests (never a browser downloaded by Playwright); npm installs axe-core; nginx serves
-# the production-like test of uploaded files (tests/production, deploy/nginx-site.conf).
+# the production-like test of uploaded files (tests/production, deploy/nginx-site.conf); Apertium
+# with its English-Spanish and French-Spanish pairs is the offline machine translation
+# (docs/translations.md; its tests are skipped without it).
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+	@{ test -d /usr/share/apertium/apertium-eng-spa && test -d /usr/share/apertium/apertium-fr-es; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apertium apertium-eng-spa apertium-fr-es >/dev/null; }
 
 compilemessages: demo-install
 	cd src/cocity && ../../$(BIN)/cocity compilemessages --ignore '.venv' >/dev/null
