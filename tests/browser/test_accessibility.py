@@ -144,3 +144,95 @@ def test_no_horizontal_scrolling_at_320_pixels(
                    + ' right=' + Math.round(el.getBoundingClientRect().right))"""
         )
         pytest.fail(f"{spec.name}: {width}px wide at 320px; too wide: {culprits}")
+
+
+# --- The same pages in Arabic, right to left (docs/design.md, "Right to left") ----------------
+
+OVERFLOW_CULPRITS_JS = """() => [...document.querySelectorAll('body *')]
+  .filter(el => { const r = el.getBoundingClientRect();
+                  return r.width && (r.left < -0.5 || r.right > innerWidth + 0.5); })
+  .slice(0, 8).map(el => el.tagName.toLowerCase() + '.' + el.className
+    + ' left=' + Math.round(el.getBoundingClientRect().left)
+    + ' right=' + Math.round(el.getBoundingClientRect().right))"""
+
+
+def _in_language(page: Any, server: Any, code: str) -> None:
+    """The language a visitor chose with the switcher (its cookie), before the first page."""
+    page.context.add_cookies([{"name": "cocity_language", "value": code, "url": server.url}])
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_every_main_page_mirrors_in_arabic_without_overflow_or_violation(
+    axe_page: Any, axe_source: str, server: Any, site_data: dict[str, Any], spec: Page
+) -> None:
+    axe_page.set_viewport_size({"width": 320, "height": 640})
+    _in_language(axe_page, server, "ar")
+    _open(axe_page, spec, site_data)
+    html = axe_page.locator("html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+    # Mirrored: the logo sits at the right-hand end of the header, the menu at the left.
+    brand = axe_page.locator(".brand").bounding_box()
+    menu = axe_page.locator(".header-menu > summary").bounding_box()
+    assert brand["x"] > menu["x"], f"{spec.name}: the header is not mirrored"
+    # No sideways scrolling at 320 px (in a right-to-left page, overflow goes to the left).
+    widths = axe_page.evaluate(
+        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    if widths[0] > widths[1]:
+        culprits = axe_page.evaluate(OVERFLOW_CULPRITS_JS)
+        pytest.fail(f"{spec.name} in Arabic: {widths[0]}px wide at 320px; too wide: {culprits}")
+    axe_page.add_script_tag(content=axe_source)
+    violations = axe_page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']})\n    " + "\n    ".join(v["nodes"])
+        for v in blocking
+    )
+
+
+LANGUAGE_NAMES = {
+    "ar": "العربيّة",
+    "de": "Deutsch",
+    "el": "Ελληνικά",
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "nl": "Nederlands",
+}
+
+
+def test_the_switcher_names_seven_languages_in_their_own_words_and_works_by_keyboard(
+    page: Any,
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/events/")
+    options = page.locator("#language-select option")
+    offered = [
+        (o.get_attribute("value"), o.get_attribute("lang"), o.inner_text().strip())
+        for o in options.all()
+    ]
+    assert offered == [(code, code, name) for code, name in LANGUAGE_NAMES.items()]
+    # From English, the arrows go past Ελληνικά without opening the Greek page: the choice
+    # waits for Enter (a closed select changes with each arrow; docs/design.md).
+    page.locator("#language-select").focus()
+    page.keyboard.press("ArrowUp")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#language-select").input_value() == "el"
+    apply = page.locator("form.language-switcher").get_by_role("button", name="Change")
+    assert apply.is_visible()  # a visible way to apply, next in the tab order
+    page.keyboard.press("ArrowUp")
+    assert page.locator("#language-select").input_value() == "de"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.url.endswith("/events/")
+    # And to Arabic: the page turns right to left.
+    page.locator("#language-select").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('[data-autosubmit-apply]')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("html").get_attribute("dir") == "rtl"

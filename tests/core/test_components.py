@@ -23,7 +23,7 @@ def test_page_header_has_breadcrumbs_title_lead_and_no_empty_parts():
     assert (
         html.index('href="/spaces/"')
         < html.index('href="/spaces/x/"')
-        < html.index("<h1>Plan</h1>")
+        < html.index("<h1><bdi>Plan</bdi></h1>")
     )
     assert '<p class="lead">Why</p>' in html and '<p class="eyebrow">Process</p>' in html
     bare = render('{% include "includes/components/page_header.html" with title="Plan" %}')
@@ -118,7 +118,7 @@ def test_empty_state_and_card():
     )
     assert (
         card.strip().startswith('<li class="card">')
-        and '<h3 class="card-title"><a href="/t/">T</a></h3>' in card
+        and '<h3 class="card-title"><a href="/t/"><bdi>T</bdi></a></h3>' in card
     )
     assert "card-cover" not in card  # no empty box without a cover
     covered = render(

@@ -101,7 +101,7 @@ def _chart_values(html: str, chart_id: str) -> list[str]:
 
 def _chart_labels(html: str, chart_id: str) -> list[str]:
     section = html.split(f'id="{chart_id}"', 1)[1].split("</figure>", 1)[0]
-    return [v.strip() for v in re.findall(r'class="bar-label">([^<]*)<', section)]
+    return [v.strip() for v in re.findall(r'class="bar-label"><bdi>([^<]*)<', section)]
 
 
 @pytest.mark.django_db

@@ -1,12 +1,48 @@
 // Progressive enhancement only: every form and link works without this file.
 (function () {
   "use strict";
-  // A language or filter <select data-autosubmit> submits its form when changed.
+  // A language or filter <select data-autosubmit> submits its form when changed with the
+  // pointer. From the keyboard, the arrows and letters change a closed select at once: there
+  // the choice waits for Enter (or the form's [data-autosubmit-apply] button, shown then), so
+  // one can go past Ελληνικά to Deutsch without landing on the Greek page (WCAG 3.2.2).
+  var keyed = null;
+  var isAutosubmit = function (node) {
+    return node instanceof HTMLSelectElement && node.hasAttribute("data-autosubmit");
+  };
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (!isAutosubmit(target)) {
+      return;
+    }
+    if (event.key === "Enter") {
+      if (target.hasAttribute("data-autosubmit-pending")) {
+        event.preventDefault();
+        target.form.requestSubmit();
+      }
+      return;
+    }
+    if (event.key !== "Tab" && event.key !== "Escape") {
+      keyed = target;
+    }
+  });
+  document.addEventListener("pointerdown", function () {
+    keyed = null;
+  });
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
-      target.form.requestSubmit();
+    if (!isAutosubmit(target)) {
+      return;
     }
+    if (keyed === target) {
+      keyed = null;
+      target.setAttribute("data-autosubmit-pending", "");
+      var apply = target.form.querySelector("[data-autosubmit-apply]");
+      if (apply) {
+        apply.hidden = false;
+      }
+      return;
+    }
+    target.form.requestSubmit();
   });
   // Header disclosure menus (<details data-header-menu>): Escape closes the open one and gives
   // focus back to its button; a click elsewhere closes it. Without this file they still open
