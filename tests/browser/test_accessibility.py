@@ -236,3 +236,24 @@ def test_the_switcher_names_seven_languages_in_their_own_words_and_works_by_keyb
         page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+def test_text_in_another_language_keeps_its_own_direction(page: Any, server: Any) -> None:
+    """An English title shown on an Arabic page (lang="en" on its element) runs left to right,
+    so its full stop stays at its end; what one types runs in its own direction too."""
+    _in_language(page, server, "ar")
+    page.goto("/")
+    found = page.evaluate(
+        """() => {
+          const main = document.querySelector('main');
+          main.insertAdjacentHTML('beforeend',
+            '<p id="t-en" lang="en">Open day!</p><p id="t-ar">نص</p>'
+            + '<p><span id="t-inline" lang="fr">Vienne.</span></p>');
+          const style = (id) => getComputedStyle(document.getElementById(id));
+          const input = document.querySelector('#header-search-input');
+          return [style('t-en').direction, style('t-ar').direction,
+                  style('t-inline').unicodeBidi, style('t-inline').direction,
+                  getComputedStyle(input).unicodeBidi];
+        }"""
+    )
+    assert found == ["ltr", "rtl", "isolate", "ltr", "plaintext"]

@@ -48,7 +48,7 @@ def test_make_messages_covers_every_interface_language_but_english():
 @pytest.mark.parametrize(
     ("language", "day", "daytime", "time", "month"),
     [
-        ("ar", "7 ديسمبر 2026", "7 ديسمبر 2026، 2:05 م", "2:05 م", "ديسمبر 2026"),
+        ("ar", "7 ديسمبر 2026", f"7 ديسمبر 2026، 2:05{NBSP}م", f"2:05{NBSP}م", "ديسمبر 2026"),
         ("de", "7. Dez. 2026", "7. Dez. 2026, 14:05", "14:05", "Dezember 2026"),
         ("el", "7 Δεκ 2026", "7 Δεκ 2026, 14:05", "14:05", "Δεκέμβριος 2026"),
         ("en", "7 Dec 2026", "7 Dec 2026, 14:05", "14:05", "December 2026"),

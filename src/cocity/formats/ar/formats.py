@@ -11,9 +11,10 @@ digits: a point for decimals and a comma between thousands (2,645,000.5).
 
 DATE_FORMAT = "j F Y"  # 7 ديسمبر 2026 (CLDR's long date: Arabic has no abbreviated months)
 SHORT_DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y، g:i A"  # 7 ديسمبر 2026، 2:00 م (the Arabic comma; ص/م for am/pm)
-SHORT_DATETIME_FORMAT = "j F Y، g:i A"
-TIME_FORMAT = "g:i A"  # 2:00 م: CLDR's 12-hour clock for Arabic
+# A no-break space between the time and ص/م (am/pm): "2:00 م" never breaks across lines.
+DATETIME_FORMAT = "j F Y، g:i\xa0A"  # 7 ديسمبر 2026، 2:00 م (with the Arabic comma)
+SHORT_DATETIME_FORMAT = "j F Y، g:i\xa0A"
+TIME_FORMAT = "g:i\xa0A"  # 2:00 م: CLDR's 12-hour clock for Arabic
 YEAR_MONTH_FORMAT = "F Y"  # ديسمبر 2026
 MONTH_DAY_FORMAT = "j F"  # 7 ديسمبر
 DECIMAL_SEPARATOR = "."
