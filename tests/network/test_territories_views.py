@@ -80,7 +80,9 @@ class TestPlaces:
 
 class TestTopics:
     def test_topic_page(self, client, topic_factory, space_factory):
-        housing = topic_factory(name="Housing", slug="housing", translations={"fr": "Logement"})
+        housing = topic_factory(
+            name="Housing", slug="housing", translations={"fr": {"name": "Logement"}}
+        )
         social = topic_factory(name="Social housing", slug="social-housing", parent=housing)
         public = space_factory(name="Housing lab")
         public.topics.add(housing)
@@ -96,7 +98,7 @@ class TestTopics:
         assert "Broader topic" in narrower.content.decode()
 
     def test_label_follows_language(self, client, topic_factory):
-        topic_factory(name="Housing", slug="housing", translations={"fr": "Logement"})
+        topic_factory(name="Housing", slug="housing", translations={"fr": {"name": "Logement"}})
         with translation.override("fr"):
             response = client.get("/topics/housing/", HTTP_ACCEPT_LANGUAGE="fr")
         assert "Logement" in response.content.decode()

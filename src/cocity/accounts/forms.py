@@ -125,6 +125,14 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("We use them to suggest dialogues and events you can follow."),
     )
+    machine_translation = forms.BooleanField(
+        label=_("Show machine translations"),
+        required=False,
+        help_text=_(
+            "What others wrote in another language is shown machine-translated, labelled, when "
+            "nobody has translated it yet. Untick to read the originals instead."
+        ),
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         required=False,

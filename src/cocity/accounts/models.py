@@ -74,6 +74,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL,
         related_name="residents",
     )
+    machine_translation = models.BooleanField(
+        _("show machine translations"),
+        default=True,
+        help_text=_(
+            "What others wrote in another language is shown machine-translated, labelled, when "
+            "nobody has translated it yet. Off: the original is shown instead."
+        ),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -53,6 +53,7 @@ def profile_update(
     time_zone: str,
     home_city: Any,
     home_neighbourhood: Any,
+    machine_translation: bool | None = None,
 ) -> User:
     """Change the person's public profile. ``home_city`` / ``home_neighbourhood`` are
     ``network.Territory`` rows or ``None``; the neighbourhood must lie inside the city."""
@@ -67,9 +68,11 @@ def profile_update(
         person.time_zone = time_zone
         person.home_city = home_city
         person.home_neighbourhood = home_neighbourhood
+        if machine_translation is not None:
+            person.machine_translation = machine_translation
         person.full_clean()
-        person.save(update_fields=[*PROFILE_FIELDS])
-    for field in PROFILE_FIELDS:
+        person.save(update_fields=[*PROFILE_FIELDS, "machine_translation"])
+    for field in [*PROFILE_FIELDS, "machine_translation"]:
         setattr(user, field, getattr(person, field))
     return person
 

@@ -53,6 +53,7 @@ def me(request: HttpRequest) -> HttpResponse:
                 "time_zone": user.time_zone,
                 "home_city": user.home_city_id,
                 "home_neighbourhood": user.home_neighbourhood_id,
+                "machine_translation": user.machine_translation,
             }
         )
     return render(request, "accounts/me.html", {"form": form})

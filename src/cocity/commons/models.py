@@ -17,10 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images, media
 from cocity.core.geo import validate_boundary
+from cocity.core.translations import Translatable
 from cocity.core.uploads import validate_image, validate_pdf
 
 
-class Commons(models.Model):
+class Commons(Translatable):
+    translatable_fields = ("name", "description")
+
     class Kind(models.TextChoices):
         PLACE = "place", _("place")
         BUILDING = "building", _("building")
@@ -138,7 +141,12 @@ class CommonsPhoto(models.Model):
             )
 
 
-class CallForCare(models.Model):
+class CallForCare(Translatable):
+    translatable_fields = ("title", "description")
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "commons.change_commons", self.commons
+
     organisation = models.ForeignKey(
         "network.Organisation",
         verbose_name=_("city"),
@@ -172,7 +180,9 @@ class CallForCare(models.Model):
             raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
 
 
-class Pact(models.Model):
+class Pact(Translatable):
+    translatable_fields = ("title", "objectives")
+
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("ordinary")
         COMPLEX = "complex", _("complex")

@@ -18,6 +18,7 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
+from cocity.core.translations import translation_columns
 
 from . import selectors
 
@@ -26,7 +27,16 @@ def _pacts(scope: HubScope) -> HubContent:
     pacts = selectors.pacts_in_hub(scope)
     shown = list(
         pacts.select_related("commons")
-        .only("id", "title", "state", "state_since", "created_at", "commons__name")
+        .only(
+            "id",
+            "title",
+            "state",
+            "state_since",
+            "created_at",
+            "commons__name",
+            *translation_columns(),
+            *translation_columns("commons"),
+        )
         .order_by("-state_since", "-id")[:ITEMS_PER_SECTION]
     )
     return HubContent(
@@ -57,7 +67,15 @@ def _commons(scope: HubScope) -> HubContent:
     commons = selectors.commons_in_hub(scope)
     shown = list(
         commons.select_related("territory")
-        .only("id", "name", "slug", "kind", "territory__name")
+        .only(
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "territory__name",
+            *translation_columns(),
+            *translation_columns("territory"),
+        )
         .order_by("name", "id")[:ITEMS_PER_SECTION]
     )
     return HubContent(

@@ -17,6 +17,7 @@ from cocity.accounts.types import Viewer
 from cocity.core.cache import cached
 from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
+from cocity.core.translations import translation_columns
 from cocity.network.models import Role, Territory, Topic
 from cocity.network.selectors.territories import paths_with_ancestors, places_at
 
@@ -139,6 +140,8 @@ def pact_registry(filters: dict[str, Any]) -> QuerySet[Pact]:
         .only(
             "id",
             "title",
+            *translation_columns(),
+            *translation_columns("commons", "commons__territory"),
             "kind",
             "state",
             "level",

@@ -26,3 +26,8 @@ class CoreConfig(AppConfig):
         # ... and its section of the personal start page in ``<app>/start.py``
         # (cocity.core.start).
         autodiscover_modules("start")
+        # Every Translatable model's writes queue its machine translation
+        # (cocity.core.translations).
+        from .translations import connect_signals
+
+        connect_signals()

@@ -65,6 +65,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from cocity.core.timezones import valid_zone
+from cocity.core.translations import viewing
 
 T = TypeVar("T")
 
@@ -296,6 +297,7 @@ def _viewer_key(prefix: str, label: str, request: HttpRequest, zone: str) -> str
         request.get_host(),
         "https" if request.is_secure() else "http",
         translation.get_language() or "",
+        viewing().key(),
         zone,
         "htmx" if request.headers.get("HX-Request") == "true" else "page",
         request.get_full_path(),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from cocity.core import images, media
 from cocity.core.geo import check_point_inside
 from cocity.core.languages import validate_language_codes
+from cocity.core.translations import Translatable
 
 
 def validate_zone(value: str) -> None:
@@ -69,7 +70,12 @@ def default_offsets() -> list[int]:
     return [24 * 60, 60]
 
 
-class Series(models.Model):
+class Series(Translatable):
+    translatable_fields = ("name", "summary", "description")
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "events.add_event", self.space
+
     space = models.ForeignKey(
         "network.Space", verbose_name=_("space"), on_delete=models.CASCADE, related_name="series"
     )
@@ -108,7 +114,9 @@ class Series(models.Model):
             node = node.parent
 
 
-class Event(models.Model):
+class Event(Translatable):
+    translatable_fields = ("title", "summary", "description")
+
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("webinar")
         WORKSHOP = "workshop", _("workshop")
@@ -316,7 +324,12 @@ class Event(models.Model):
                 raise ValidationError({"latitude": error}) from error
 
 
-class Speaker(models.Model):
+class Speaker(Translatable):
+    translatable_fields = ("affiliation",)
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "events.change_event", self.event
+
     class Role(models.TextChoices):
         INPUT = "input", _("input")
         COMMENT = "comment", _("comment")
@@ -392,7 +405,12 @@ class Material(models.Model):
         return self.file.url if self.file else self.url
 
 
-class Track(models.Model):
+class Track(Translatable):
+    translatable_fields = ("name", "description")
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "events.change_event", self.event
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
     name = models.CharField(_("name"), max_length=200)
     description = models.CharField(_("description"), max_length=500, blank=True)
@@ -418,7 +436,12 @@ class Track(models.Model):
         return max(self.capacity - self.confirmed_count, 0)
 
 
-class Session(models.Model):
+class Session(Translatable):
+    translatable_fields = ("title",)
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "events.change_event", self.track.event
+
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=200, blank=True)
     start = models.DateTimeField(_("start"), db_index=True)

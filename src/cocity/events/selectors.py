@@ -356,7 +356,10 @@ def filter_choices(*, user: Viewer) -> FilterChoices:
         ids = [row[0] for row in spaces] + [row[3] for row in data["series"]]
         visible = set(spaces_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     language = (get_language() or "en").split("-")[0]
-    topics = [(slug, (tr or {}).get(language) or name) for slug, name, tr in data["topics"]]
+    topics = [
+        (slug, ((tr or {}).get(language) or {}).get("name") or name)
+        for slug, name, tr in data["topics"]
+    ]
     return FilterChoices(
         series=[(slug, name) for _pk, slug, name, space in data["series"] if space in visible],
         spaces=[(slug, name) for pk, slug, name, _vis in spaces if pk in visible],

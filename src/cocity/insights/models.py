@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core.translations import Translatable
+
 from .problems import from_json, texts
 
 
@@ -99,7 +101,9 @@ class ColumnChoice(models.Model):
         return f"{self.city_id}:{self.signature[:8]}"
 
 
-class DataSet(models.Model):
+class DataSet(Translatable):
+    translatable_fields = ("name",)
+
     class Status(models.TextChoices):
         IMPORTING = "importing", _("importing")
         READY = "ready", _("ready")

@@ -18,6 +18,7 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
+from cocity.core.translations import translation_columns
 
 from . import selectors
 
@@ -26,7 +27,17 @@ def _content(scope: HubScope) -> HubContent:
     datasets = selectors.datasets_in_hub(scope)
     shown = list(
         datasets.select_related("city")
-        .only("id", "name", "year", "source", "created_at", "city__code", "city__name")
+        .only(
+            "id",
+            "name",
+            "year",
+            "source",
+            "created_at",
+            "city__code",
+            "city__name",
+            *translation_columns(),
+            *translation_columns("city"),
+        )
         .order_by("-year", "-id")[:ITEMS_PER_SECTION]
     )
     return HubContent(

@@ -10,6 +10,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.hubs import HubScope
+from cocity.core.translations import translation_columns
 from cocity.network.models import Territory
 
 from .models import DataSet, Geography, ImportJob
@@ -158,7 +159,15 @@ def comparison_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     rows = (
         DataSet.objects.filter(status=READY)
         .select_related("city")
-        .only("id", "name", "year", "city__name", "city__code")
+        .only(
+            "id",
+            "name",
+            "year",
+            "city__name",
+            "city__code",
+            *translation_columns(),
+            *translation_columns("city"),
+        )
         .order_by("city__name", "-year", "-id")
     )
     groups: dict[str, list[tuple[int, str]]] = {}

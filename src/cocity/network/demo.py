@@ -722,7 +722,7 @@ def build_topics() -> dict[str, Topic]:
             slug=slug,
             defaults={
                 "name": name,
-                "translations": {"fr": name_fr},
+                "translations": {"fr": {"name": name_fr}},
                 "parent": topics.get(parent) if parent else None,
             },
         )

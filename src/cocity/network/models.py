@@ -11,11 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images, media
 from cocity.core.geo import validate_boundary
+from cocity.core.translations import Translatable, translated
 
 TERRITORY_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 validate_territory_code = RegexValidator(
@@ -37,7 +37,9 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.MEMBER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
-class Territory(models.Model):
+class Territory(Translatable):
+    translatable_fields = ("name",)
+
     class Kind(models.TextChoices):
         COUNTRY = "country", _("country")
         CITY = "city", _("city")
@@ -133,15 +135,11 @@ class Territory(models.Model):
         return self if self.kind == self.Kind.CITY else None
 
 
-class Topic(models.Model):
+class Topic(Translatable):
+    translatable_fields = ("name", "description")
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    translations = models.JSONField(
-        _("names in other languages"),
-        default=dict,
-        blank=True,
-        help_text=_('For example {"fr": "Logement"}.'),
-    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("broader topic"),
@@ -162,20 +160,17 @@ class Topic(models.Model):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en").split("-")[0]
-        return (self.translations or {}).get(language) or self.name
+        return translated(self, "name")
 
     def clean(self) -> None:
         super().clean()
-        if not isinstance(self.translations, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in self.translations.items()
-        ):
-            raise ValidationError({"translations": _("Give an object of language code to name.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A topic cannot be broader than itself.")})
 
 
-class Organisation(models.Model):
+class Organisation(Translatable):
+    translatable_fields = ("name", "description")
+
     class Kind(models.TextChoices):
         LOCAL_GOVERNMENT = "local_government", _("local government")
         CIVIL_SOCIETY = "civil_society", _("civil-society group")
@@ -244,7 +239,9 @@ class OrganisationMembership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
-class Space(models.Model):
+class Space(Translatable):
+    translatable_fields = ("name", "summary", "description")
+
     class Kind(models.TextChoices):
         PARTNERSHIP = "partnership", _("partnership")
         WORKING_GROUP = "working_group", _("working group")

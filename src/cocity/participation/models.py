@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocity.core.translations import Translatable
+
 
 class Moderated(models.Model):
     """Content moderators can hide: it stays in place with the reason shown instead of the text."""
@@ -53,7 +55,10 @@ def one_venue(name: str) -> models.CheckConstraint:
     )
 
 
-class Comment(Moderated):
+class Comment(Moderated, Translatable):
+    translatable_fields = ("body",)
+    translation_permission = None  # machine translation only
+
     class Stance(models.TextChoices):
         FOR = "for", _("in favour")
         AGAINST = "against", _("against")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import media
+from cocity.core.translations import Translatable
 from cocity.participation.models import Moderated
 
 
@@ -40,7 +41,9 @@ PHASE_ALLOWS: dict[str, frozenset[str]] = {
 }
 
 
-class Process(models.Model):
+class Process(Translatable):
+    translatable_fields = ("title", "description")
+
     class PlanState(models.TextChoices):
         DRAFT = "draft", _("draft")
         ADOPTED = "adopted", _("adopted")
@@ -109,7 +112,12 @@ class Process(models.Model):
         return phase is not None and what in PHASE_ALLOWS[phase.kind]
 
 
-class Phase(models.Model):
+class Phase(Translatable):
+    translatable_fields = ("name", "description")
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "plans.change_process", self.process
+
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField(_("kind"), max_length=12, choices=PhaseKind.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
@@ -150,7 +158,12 @@ class Answer(models.TextChoices):
     NOT_PURSUED = "not_pursued", _("not pursued")
 
 
-class Idea(Moderated):
+class Idea(Moderated, Translatable):
+    translatable_fields = ("title", "body")
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "plans.change_process", self.process
+
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ideas")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("description"), max_length=10_000, help_text=_("Markdown."))
@@ -261,7 +274,12 @@ class IdeaAttachment(models.Model):
         return self.name
 
 
-class Action(models.Model):
+class Action(Translatable):
+    translatable_fields = ("title", "description")
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "plans.change_process", self.process
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("proposed")
         PLANNED = "planned", _("planned")

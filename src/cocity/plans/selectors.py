@@ -22,6 +22,7 @@ from cocity.accounts.types import Viewer
 from cocity.core.cache import cached
 from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
+from cocity.core.translations import translation_columns
 from cocity.network.models import Territory
 from cocity.network.selectors import spaces_visible_to
 from cocity.network.selectors.territories import paths_with_ancestors, places_at
@@ -99,7 +100,8 @@ def idea_list(
         "action__id", "action__title", "action__process_id",
         "author__id", "author__display_name", "author__email", "author__deleted_at",
         "on_behalf_of__id", "on_behalf_of__name",
-        "topic__id", "topic__name", "topic__translations", "territory__id", "territory__name",
+        "topic__id", "topic__name", "territory__id", "territory__name",
+        *translation_columns(), *translation_columns("topic", "territory", "action"),
     )  # fmt: skip
     if sort == "random":
         key = Mod(
@@ -230,6 +232,7 @@ def plan_actions(process: Process, *, include_proposed: bool = True) -> list[Act
                 .only(
                     "id",
                     "title",
+                    *translation_columns(),
                     "action_id",
                     "process_id",
                     "author__id",

@@ -18,42 +18,34 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import media
+from cocity.core.translations import Translatable, translated
 
 from .currencies import validate_currency
 
 ZERO = Decimal("0")
 
 
-def _language() -> str:
-    return (get_language() or "en").split("-")[0]
+class Translated(Translatable):
+    """A framework's own words in every language (cocity.core.translations)."""
 
-
-class Translated(models.Model):
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=5000)
-    translations = models.JSONField(
-        _("translations"),
-        default=dict,
-        blank=True,
-        help_text=_('For example {"fr": {"name": "Égalité des chances", "description": "…"}}.'),
-    )
+
+    translatable_fields = ("name", "description")
 
     class Meta:
         abstract = True
 
     @property
     def label(self) -> str:
-        entry = (self.translations or {}).get(_language()) or {}
-        return str(entry.get("name") or self.name)
+        return translated(self, "name")
 
     @property
     def text(self) -> str:
-        entry = (self.translations or {}).get(_language()) or {}
-        return str(entry.get("description") or self.description)
+        return translated(self, "description")
 
     def clean(self) -> None:
         super().clean()
@@ -138,7 +130,9 @@ class FrameworkItem(Translated):
             raise ValidationError({"parent": _("A chapter is at the top of its framework.")})
 
 
-class Campaign(models.Model):
+class Campaign(Translatable):
+    translatable_fields = ("name", "summary", "description")
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
@@ -182,7 +176,9 @@ class Status(models.TextChoices):
     ABANDONED = "abandoned", _("abandoned")
 
 
-class Pledge(models.Model):
+class Pledge(Translatable):
+    translatable_fields = ("title", "statement")
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
@@ -237,7 +233,12 @@ class Pledge(models.Model):
         return bool(self.is_published and self.report_due_on and self.report_due_on < today)
 
 
-class Measure(models.Model):
+class Measure(Translatable):
+    translatable_fields = ("description",)
+
+    def translation_owner(self) -> tuple[str, object]:
+        return "pledges.change_pledge", self.pledge
+
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="measures")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = models.TextField(_("description"), max_length=5000)

@@ -19,3 +19,13 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Each capability registers its provider in ``<app>/search.py``.
         autodiscover_modules("search")
+        # A new translation of an object: its document gets the new words.
+        from cocity.core.translations import translations_changed
+
+        translations_changed.connect(_translated, dispatch_uid="search:translated")
+
+
+def _translated(sender: object, instance: object, **kwargs: object) -> None:
+    from .index import update
+
+    update(instance)

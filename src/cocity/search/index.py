@@ -1,6 +1,7 @@
 """Keep the index current: services call ``update(obj)`` / ``remove(obj)`` in the transaction of
 the change, so a document is searchable the moment the change commits (and never before)."""
 
+import dataclasses
 import hashlib
 from collections import Counter
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from cocity.core.text import render_markdown
+from cocity.core.translations import Translatable, words_of
 
 from .models import Document, DocumentTopic, FacetCount
 from .registry import IndexEntry, SearchProvider, provider_for
@@ -339,6 +341,11 @@ def update(obj: Any) -> None:
         if entry is None:
             _delete(provider.key, obj.pk)
         else:
+            if isinstance(obj, Translatable):
+                # Found in every language it is read in: people's and machine translations.
+                words = words_of(obj)
+                if words:
+                    entry = dataclasses.replace(entry, body="\n".join([entry.body, *words]))
             write_entry(provider, obj.pk, entry)
 
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cocity.core.translations import normalise_translations
+
 from ..models import Topic
 
 
@@ -31,7 +33,7 @@ def topic_create(
         slug=slug,
         parent=parent,
         description=description,
-        translations=translations if translations is not None else {},
+        translations=normalise_translations(translations or {}, "name"),
     )
     topic.full_clean()
     topic.save()
@@ -53,7 +55,7 @@ def topic_update(
     _check_parent(locked, parent)
     locked.name, locked.slug, locked.parent = (name or "").strip(), slug, parent
     locked.description = description
-    locked.translations = translations if translations is not None else {}
+    locked.translations = normalise_translations(translations or {}, "name")
     locked.full_clean()
     locked.save()
     return locked
