@@ -236,7 +236,7 @@ def test_a_backend_answering_too_few_translations_is_unavailable():
         def _translate(self, texts, route):
             return super()._translate(texts, route)[:-1]
 
-    with pytest.raises(TranslationUnavailable, match="answered 1 translations for 2 texts"):
+    with pytest.raises(TranslationUnavailable, match=r"translations \(1\) than texts sent \(2\)"):
         Short().translate(["a b", "c d"], "en", "fr")
 
 
@@ -349,8 +349,8 @@ def test_libretranslate_a_server_error_page_that_is_not_json(server, libre):
         (b"<html>Welcome to nginx</html>", ["not JSON"]),
         (b'{"translatedText": "one string"}', ["unexpected form", "translatedText"]),
         (b'{"translatedText": [1, 2]}', ["unexpected form"]),
-        (b'{"translatedText": ["only one"]}', ["answered 1 translations for 2 texts"]),
-        (b'{"translatedText": ["one", "two", "three"]}', ["answered 3 translations for 2"]),
+        (b'{"translatedText": ["only one"]}', ["translations (1) than texts sent (2)"]),
+        (b'{"translatedText": ["one", "two", "three"]}', ["translations (3) than texts sent (2)"]),
         (b"[]", ["unexpected form"]),
     ],
 )
@@ -480,7 +480,10 @@ def test_deepl_a_server_error(server, deepl_backend):
     [
         (b"Service Unavailable", ["not JSON"]),
         (b'{"translations": {"text": "x"}}', ["unexpected form"]),
-        (b'{"translations": [{"text": "only one"}]}', ["answered 1 translations for 2 texts"]),
+        (
+            b'{"translations": [{"text": "only one"}]}',
+            ["translations (1) than texts sent (2)"],
+        ),
         (b'{"translations": [{"text": null}, {"text": "b"}]}', ["unexpected form"]),
     ],
 )

@@ -167,7 +167,10 @@ class _BaseBackend:
             raise _unexpected(self.label, "not a list of texts")
         if len(answers) != len(sent):
             raise TranslationUnavailable(
-                _("%(backend)s answered %(got)s translations for %(sent)s texts."),
+                _(
+                    "%(backend)s answered a different number of translations (%(got)s) than "
+                    "texts sent (%(sent)s)."
+                ),
                 backend=self.label,
                 got=len(answers),
                 sent=len(sent),
@@ -605,7 +608,10 @@ class DeepLBackend(_HttpBackend):
                 raise _unexpected(self.label, "no translations list")
             if len(translations) != len(batch):
                 raise TranslationUnavailable(
-                    _("%(backend)s answered %(got)s translations for %(sent)s texts."),
+                    _(
+                        "%(backend)s answered a different number of translations (%(got)s) than "
+                        "texts sent (%(sent)s)."
+                    ),
                     backend=self.label,
                     got=len(translations),
                     sent=len(batch),
