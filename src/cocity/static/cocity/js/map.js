@@ -39,9 +39,28 @@
     return node ? JSON.parse(node.textContent) : { tiles: "", texts: {} };
   }
 
+  // Numbers as the page's language writes them (<html lang>: 1,234.5 / 1.234,5 / 1 234,5), in
+  // Western digits as the server writes them (cocity/formats; Arabic too).
+  function formatNumber(value, digits) {
+    const options = { numberingSystem: "latn" };
+    if (digits !== undefined) {
+      options.minimumFractionDigits = digits;
+      options.maximumFractionDigits = digits;
+    }
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined, options).format(value);
+    } catch (_error) {
+      return digits === undefined ? String(value) : value.toFixed(digits);
+    }
+  }
+
   function fill(text, values) {
     return String(text || "").replace(/%\((\w+)\)s/g, function (_m, key) {
-      return values[key] === undefined ? "" : String(values[key]);
+      const value = values[key];
+      if (value === undefined) {
+        return "";
+      }
+      return typeof value === "number" ? formatNumber(value) : String(value);
     });
   }
 
@@ -150,7 +169,7 @@
         const count = cluster.getChildCount();
         const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
         return L.divIcon({
-          html: '<div><span aria-hidden="true">' + count + '</span><span class="visually-hidden">' +
+          html: '<div><span aria-hidden="true">' + formatNumber(count) + '</span><span class="visually-hidden">' +
             escapeHtml(fill(texts.cluster, { count: count })) + "</span></div>",
           className: "marker-cluster marker-cluster-" + size,
           iconSize: L.point(40, 40),
@@ -622,7 +641,7 @@
         lon.value = latlng.lng.toFixed(5);
         lat.dispatchEvent(new Event("change", { bubbles: true }));
       }
-      status(root, fill(texts.pinMoved, { lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5) }));
+      status(root, fill(texts.pinMoved, { lat: formatNumber(latlng.lat, 5), lon: formatNumber(latlng.lng, 5) }));
       return true;
     }
 
