@@ -319,7 +319,7 @@ def notice(obj: Any) -> Notice | None:
     if language == source:
         return None
     kinds = [shown(obj, name) for name in obj.translatable_fields if getattr(obj, name, "")]
-    source_name = str(LANGUAGE_NAMES.get(source, source))
+    source_name = language_in_sentence(source)
     if viewing().original:
         with showing(Viewing(request=viewing().request)):
             again = [shown(obj, name) for name in obj.translatable_fields if getattr(obj, name, "")]
@@ -333,11 +333,23 @@ def notice(obj: Any) -> Notice | None:
             source_name,
             "machine",
             tuple(sorted({backend_label(s.backend) for s in machines})),
-            tuple(sorted({str(LANGUAGE_NAMES.get(s.via, s.via)) for s in machines if s.via})),
+            tuple(sorted({language_in_sentence(s.via) for s in machines if s.via})),
         )
     if any(s.kind == "human" for s in kinds):
         return Notice(source, source_name, "human")
     return None
+
+
+def language_in_sentence(code: str) -> str:
+    """A language's name as written inside a sentence of the current language ("anglais",
+    "Englisch", "الإنجليزية"): CLDR's names through Babel, else the interface's label."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(current_language()).languages.get(code)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return str(name or LANGUAGE_NAMES.get(code, code))
 
 
 # The names machine translations are stored with, as people know them.
@@ -464,6 +476,12 @@ def missing_machine_translations(
 def machine_translate(obj: Translatable, backend: Any, targets: Iterable[str] | None = None) -> int:
     """Translate what is missing of ``obj`` with ``backend``; returns the number of texts
     written. Raises the backend's TranslationUnavailable (nothing written for that language)."""
+    if not obj.original_language:
+        # Written before languages were kept: recognise it once, and keep it.
+        obj.original_language = guess_language(obj)
+        type(obj)._default_manager.filter(pk=obj.pk).update(
+            original_language=obj.original_language
+        )
     wanted = missing_machine_translations(obj, targets)
     written = 0
     for language, texts in wanted.items():
