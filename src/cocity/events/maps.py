@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from cocity.core.translations import TRANSLATION_COLUMNS, translated
 from cocity.network.selectors.territories import ContextAreas, city_areas
 
 from .models import Event
@@ -38,7 +39,15 @@ def events_in_bbox(
             longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
         )
     rows: Any = events.prefetch_related(None).values(
-        "slug", "title", "format", "starts_at", "time_zone", "venue_name", "latitude", "longitude"
+        "slug",
+        "title",
+        "format",
+        "starts_at",
+        "time_zone",
+        "venue_name",
+        "latitude",
+        "longitude",
+        *TRANSLATION_COLUMNS,
     )[:limit]
     return list(rows)
 
@@ -57,8 +66,8 @@ def context_areas(*, user: Any, filters: EventFilters) -> ContextAreas:
 
 
 def feature(row: dict[str, Any], url_pattern: str) -> dict[str, Any]:
-    """One event as a point: its title (linked), the day it starts in its own zone and its
-    format, its venue."""
+    """One event as a point: its title (linked, in the viewer's language), the day it starts in
+    its own zone and its format, its venue."""
     day = ""
     if row["starts_at"] is not None:
         start = timezone.localtime(row["starts_at"], Event(time_zone=row["time_zone"]).zone)
@@ -71,12 +80,21 @@ def feature(row: dict[str, Any], url_pattern: str) -> dict[str, Any]:
             "coordinates": [float(row["longitude"]), float(row["latitude"])],
         },
         "properties": {
-            "title": row["title"],
+            "title": _title(row),
             "status_label": f"{day} · {fmt}" if day else fmt,
             "place": row["venue_name"],
             "url": url_pattern.replace("EVENT-SLUG", row["slug"]),
         },
     }
+
+
+def _title(row: dict[str, Any]) -> str:
+    """The row's title as the viewer reads it (a row read without the translation columns: as
+    written)."""
+    if not all(name in row for name in TRANSLATION_COLUMNS):
+        return str(row["title"])
+    columns = {name: row[name] for name in TRANSLATION_COLUMNS}
+    return translated(Event(title=row["title"], **columns), "title")
 
 
 def event_url_pattern() -> str:

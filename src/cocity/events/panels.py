@@ -19,6 +19,7 @@ from cocity.core.hubs import (
     register,
 )
 from cocity.core.timezones import session_line
+from cocity.core.translations import translated
 
 from . import selectors
 from .models import Event
@@ -41,7 +42,10 @@ def _item(event: Event) -> HubItem:
         meta.append(gettext("online"))
     badge = "" if event.status == Event.Status.PUBLISHED else str(event.get_status_display())
     return HubItem(
-        title=event.title, url=event.get_absolute_url(), meta=" · ".join(meta), badge=badge
+        title=translated(event, "title"),
+        url=event.get_absolute_url(),
+        meta=" · ".join(meta),
+        badge=badge,
     )
 
 
@@ -66,7 +70,10 @@ def _content(scope: HubScope) -> HubContent:
         see_all=_see_all(scope),
         activity=[
             HubActivity(
-                when=e.created_at, kind=gettext("Event"), title=e.title, url=e.get_absolute_url()
+                when=e.created_at,
+                kind=gettext("Event"),
+                title=translated(e, "title"),
+                url=e.get_absolute_url(),
             )
             for e in published
         ],

@@ -30,6 +30,7 @@ from cocity.core.forms import add_service_errors, error_text
 from cocity.core.geo import parse_bbox
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
+from cocity.core.translations import translated
 from cocity.network.models import Space
 from cocity.network.selectors import spaces_visible_to
 from cocity.network.selectors.hubs import hub_filter
@@ -380,23 +381,23 @@ class SeriesAtomFeed(Feed):
         return _SeriesReading(series=series, events=_events_in_series(request, series))
 
     def title(self, obj: _SeriesReading) -> str:
-        return obj.series.name
+        return translated(obj.series, "name")
 
     def link(self, obj: _SeriesReading) -> str:
         return obj.series.get_absolute_url()
 
     def subtitle(self, obj: _SeriesReading) -> str:
-        return obj.series.summary
+        return translated(obj.series, "summary")
 
     def items(self, obj: _SeriesReading) -> Any:
         return obj.events.order_by("-starts_at", "-id")[:50]
 
     def item_title(self, item: Event) -> str:
-        return item.title
+        return translated(item, "title")
 
     def item_description(self, item: Event) -> str:
         # Atom's <summary type="html">: the plain-text summary escaped, shown as text.
-        return escape(item.summary)
+        return escape(translated(item, "summary"))
 
     def item_link(self, item: Event) -> str:
         return item.get_absolute_url()
