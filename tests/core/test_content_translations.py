@@ -333,3 +333,21 @@ def test_unknown_models_and_objects_answer_404(client):
     assert client.get("/translations/accounts/user/1/").status_code == 404
     assert client.get("/translations/events/event/999999/").status_code == 404
     assert Event.objects.count() == 0
+
+
+def test_translating_everything_sends_many_objects_texts_together():
+    calls = []
+
+    class Counting(EchoBackend):
+        def translate(self, texts, source, target):
+            calls.append((source, target, len(texts)))
+            return super().translate(texts, source, target)
+
+    spaces = [make_space() for _ in range(5)]
+    objects, texts, words = translations.translate_everything(
+        Counting(), ["fr", "de"], models_=[Space], batch=100
+    )
+    assert objects == 5 and texts == 5 * 3 * 2
+    assert sorted(calls) == [("en", "de", 15), ("en", "fr", 15)]
+    assert words == 2 * 5 * len(" ".join(spaces[0].original_texts().values()).split())
+    assert translations.translate_everything(Counting(), ["fr"], models_=[Space]) == (5, 0, 0)
