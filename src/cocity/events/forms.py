@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocity.core import images
 from cocity.core.forms import BoundedDateField, BoundedDateTimeField
@@ -328,7 +329,9 @@ class EventForm(forms.Form):
 class TrackForm(forms.Form):
     name = forms.CharField(label=_("Track name"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
-    capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1)
+    capacity = forms.IntegerField(
+        label=pgettext_lazy("seats of a track", "Places"), required=False, min_value=1
+    )
     registration_deadline = BoundedDateTimeField(
         label=_("Registration deadline"),
         required=False,
