@@ -134,3 +134,13 @@ def test_the_switcher_names_each_language_in_its_own_words():
         "Français",
         "Nederlands",
     ]
+
+
+def test_a_percentage_follows_the_language():
+    """``|percent``: the figure localised, the sign placed as the catalogue says ("40%" in
+    English, "40 %" with a narrow no-break space in French); nothing for nothing."""
+    assert render("{{ 40|percent }}|{{ 12.5|percent:1 }}", "en") == "40%|12.5%"
+    french = render("{{ 12.5|percent:1 }}", "fr")
+    assert french.startswith("12,5") and french.endswith("%") and " " not in french
+    assert render("[{{ none|percent }}][{{ text|percent }}]", "en", none=None, text="x") == "[][]"
+    assert render("{{ 3|percent_of:4|percent }}", "en") == "75%"

@@ -6,6 +6,7 @@ from django import template
 from django.http import QueryDict
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from cocity.core.numbers import format_number, to_decimal
 from cocity.core.text import render_markdown
@@ -108,6 +109,21 @@ def number_filter(value: Any, decimals: Any = None) -> str:
         except (TypeError, ValueError):
             places = None
     return format_number(value, places)
+
+
+@register.filter(is_safe=True)
+def percent(value: Any, decimals: Any = 0) -> str:
+    """A percentage (0..100) as the language writes it: "40%" in English, "40 %" in French and
+    German (the catalogue's "%(percent)s%%"), the figure localised:
+    ``{{ action.progress|percent }}``. Nothing for nothing."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    try:
+        places = max(0, int(decimals))
+    except (TypeError, ValueError):
+        places = 0
+    return gettext("%(percent)s%%") % {"percent": format_number(number, places)}
 
 
 @register.filter(is_safe=True)
