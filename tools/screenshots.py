@@ -3,9 +3,9 @@
 Builds the demo in a scratch SQLite database (the embedded default, the demo's own data built
 today), serves it with ``cocity runserver`` on a free port, and takes full-page screenshots in
 Debian's Chromium (never a downloaded browser) of the home page, a space, an event, a process,
-the pledges campaign, a pact and the insights page, at 320, 768 and 1280 px, in English and
-French. They land in ``var/screenshots/<lang>-<width>-<page>.png`` with an ``index.html`` to
-look at them side by side.
+the pledges campaign, a pact and the insights page, at 320, 768 and 1280 px, in English,
+French and Arabic (right to left). They land in ``var/screenshots/<lang>-<width>-<page>.png``
+with an ``index.html`` to look at them side by side.
 
     make screenshots                      # everything
     .venv/bin/python tools/screenshots.py --pages home,space --widths 320 --langs fr
@@ -38,7 +38,16 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 WIDTHS = (320, 768, 1280)
-LANGS = ("en", "fr")
+LANGS = ("en", "fr", "ar")
+# The browser's own language for each (its date fields and number inputs follow it).
+BROWSER_LOCALES = {
+    "ar": "ar-EG",
+    "de": "de-DE",
+    "el": "el-GR",
+    "es": "es-ES",
+    "fr": "fr-FR",
+    "nl": "nl-NL",
+}
 
 # Which demo object each page shows, chosen by what a newcomer would open first; printed as
 # JSON by a snippet run with the server's settings and database.
@@ -184,7 +193,7 @@ def main() -> None:
                 for width in widths:
                     context = browser.new_context(
                         viewport={"width": width, "height": 900},
-                        locale="fr-FR" if lang == "fr" else "en-GB",
+                        locale=BROWSER_LOCALES.get(lang, "en-GB"),
                         timezone_id="Europe/Paris",
                     )
                     context.add_cookies([{"name": "cocity_language", "value": lang, "url": url}])
