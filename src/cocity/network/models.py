@@ -162,6 +162,9 @@ class Topic(Translatable):
     def label(self) -> str:
         return translated(self, "name")
 
+    def get_absolute_url(self) -> str:
+        return reverse("network:topic_detail", args=[self.slug])
+
     def clean(self) -> None:
         super().clean()
         if self.parent_id and self.parent_id == self.pk:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Viewer
 from cocity.core.hubs import SCOPE_PARAMS, Hub, HubScope, gather, paths_up
+from cocity.core.translations import translated
 
 from ..models import (
     Organisation,
@@ -195,7 +196,7 @@ def hub_filter(
     ]
     return HubFilter(
         scope=scope,
-        name=str(scope.obj.name),
+        name=translated(scope.obj, "name"),
         remove_url="?" + urlencode(pairs),
         hidden=tuple((k, v) for k, v in scope.query.items() if k not in form_fields),
     )

@@ -16,6 +16,7 @@ from cocity.core.cache import public_page_cache
 from cocity.core.forms import add_service_errors, error_text
 from cocity.core.hubs import HUB_NAMESPACE
 from cocity.core.pagination import paginate
+from cocity.core.translations import translated
 
 from ..forms.organisations import (
     MemberAddForm,
@@ -110,7 +111,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             forget_roles(request.user)
             messages.success(
                 request,
-                _("%(name)s is created, and you are its admin.") % {"name": organisation.name},
+                _("%(name)s is created, and you are its admin.")
+                % {"name": translated(organisation, "name")},
             )
             return redirect(organisation)
     status = 400 if request.method == "POST" else 200
@@ -244,7 +246,9 @@ def organisation_leave(request: HttpRequest, slug: str) -> HttpResponse:
             error = error_text(exc)
         else:
             forget_roles(request.user)
-            messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})
+            messages.success(
+                request, _("You have left %(name)s.") % {"name": translated(organisation, "name")}
+            )
             return redirect(organisation)
     return render(
         request,

@@ -21,6 +21,7 @@ from cocity.core.cache import public_page_cache
 from cocity.core.forms import add_service_errors, error_text
 from cocity.core.hubs import HUB_NAMESPACE
 from cocity.core.pagination import paginate
+from cocity.core.translations import translated
 
 from ..forms.spaces import (
     InvitationForm,
@@ -225,7 +226,9 @@ def space_leave(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, error_text(error))
             return redirect(space)
         forget_roles(request.user)
-        messages.success(request, _("You have left %(space)s.") % {"space": space.name})
+        messages.success(
+            request, _("You have left %(space)s.") % {"space": translated(space, "name")}
+        )
         if selectors.space_for_viewer(slug=space.slug, user=request.user) is None:
             return redirect("network:space_list")
         return redirect(space)
@@ -400,7 +403,7 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
             if accept:
                 messages.success(
                     request,
-                    _("Welcome to %(space)s!") % {"space": invitation.space.name},
+                    _("Welcome to %(space)s!") % {"space": translated(invitation.space, "name")},
                 )
                 return redirect(invitation.space)
             messages.success(request, _("You have declined the invitation."))

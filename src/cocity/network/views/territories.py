@@ -11,6 +11,7 @@ from cocity.core import geojson
 from cocity.core.cache import public_page_cache
 from cocity.core.hubs import HUB_NAMESPACE
 from cocity.core.pagination import paginate
+from cocity.core.translations import translated
 
 from ..selectors import hubs as hub_selectors
 from ..selectors import organisations as organisation_selectors
@@ -95,7 +96,7 @@ def territory_boundary(request: HttpRequest) -> HttpResponse:
         "type": "Feature",
         "geometry": geometry,
         "properties": {
-            "name": territory.name,
+            "name": translated(territory, "name"),
             "code": territory.code,
             "approximate": territory.boundary_approximate,
         },
