@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core import media
-from cocity.core.translations import Translatable
+from cocity.core.translations import Translatable, translated
 from cocity.participation.models import Moderated
 
 
@@ -140,7 +140,8 @@ class Phase(Translatable):
 
     @property
     def label(self) -> str:
-        return self.name or str(self.get_kind_display())
+        """The phase's name in the viewer's language, else its kind."""
+        return translated(self, "name") or str(self.get_kind_display())
 
     def clean(self) -> None:
         super().clean()

@@ -22,6 +22,7 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
+from cocity.core.translations import translated
 
 from . import selectors
 from .models import Action, PhaseKind
@@ -41,7 +42,7 @@ def _item(process: Any, today: datetime.date) -> HubItem:
     """``process`` carries the annotations of ``_content`` (plan_actions, plan_done,
     plan_progress)."""
     phase = process.active_phase(today)
-    item = HubItem(title=process.title, url=process.get_absolute_url())
+    item = HubItem(title=translated(process, "title"), url=process.get_absolute_url())
     if phase is not None:
         item.badge = phase.label
         item.action = str(NOW[phase.kind]) % {
@@ -84,7 +85,10 @@ def _content(scope: HubScope) -> HubContent:
         see_all=scope.see_all(reverse("plans:process_list")),
         activity=[
             HubActivity(
-                when=p.created_at, kind=gettext("Process"), title=p.title, url=p.get_absolute_url()
+                when=p.created_at,
+                kind=gettext("Process"),
+                title=translated(p, "title"),
+                url=p.get_absolute_url(),
             )
             for p in shown
         ],
