@@ -523,7 +523,164 @@ def start(**options: str) -> dict[str, Any]:
     }
 
 
+def translations(**options: str) -> dict[str, Any]:
+    """Issue 19: content written in English with French translations by people — a space in
+    Athens, an event in Vienna (in that space), a pledge campaign signed by organisations of
+    Vienna and Athens — the two cities named Vienne and Athènes in French; and, translated by
+    machine only (the echo backend: "[fr] …"), a second space, a second event and the pledges.
+    The first event is also machine-translated into Arabic ("[ar] …")."""
+    from cocity.core.machine_translation import EchoBackend
+    from cocity.core.translations import machine_translate, save_translation
+    from cocity.network.models import Territory
+    from cocity.pledges.models import Pledge
+    from tests.factories import (
+        CampaignFactory,
+        OrganisationFactory,
+        SpaceFactory,
+        TerritoryFactory,
+        event_with_session,
+        pledge_with_measures,
+    )
+
+    tag = secrets.token_hex(3)
+    code = tag.upper()
+    echo = EchoBackend()
+    austria = TerritoryFactory(
+        name="Austria", code=f"AT{code}", kind=Territory.Kind.COUNTRY, original_language="en"
+    )
+    greece = TerritoryFactory(
+        name="Greece", code=f"GR{code}", kind=Territory.Kind.COUNTRY, original_language="en"
+    )
+    vienna = TerritoryFactory(
+        name="Vienna", code=f"AT{code}-VIE", kind=Territory.Kind.CITY, parent=austria,
+        original_language="en",
+    )  # fmt: skip
+    athens = TerritoryFactory(
+        name="Athens", code=f"GR{code}-ATH", kind=Territory.Kind.CITY, parent=greece,
+        original_language="en",
+    )  # fmt: skip
+    save_translation(vienna, "fr", {"name": "Vienne"})
+    save_translation(athens, "fr", {"name": "Athènes"})
+
+    space = SpaceFactory(
+        name=f"Neighbourhood kitchen {tag}",
+        slug=f"kitchen-{tag}",
+        summary="Residents cook and eat together every Thursday.",
+        territory=athens,
+        original_language="en",
+    )
+    save_translation(
+        space,
+        "fr",
+        {
+            "name": f"Cuisine de quartier {tag}",
+            "summary": "Les habitants cuisinent et mangent ensemble chaque jeudi.",
+        },
+    )
+    machine_space = SpaceFactory(
+        name=f"Tool library {tag}",
+        slug=f"tools-{tag}",
+        summary="Borrow a drill instead of buying one.",
+        territory=athens,
+        original_language="en",
+    )
+    machine_translate(machine_space, echo, ["fr"])
+
+    event, _track = event_with_session(
+        title=f"Housing dialogue {tag}",
+        slug=f"housing-dialogue-{tag}",
+        summary="Tenants and city officers compare what works against evictions.",
+        space=space,
+        territory=vienna,
+        original_language="en",
+    )
+    save_translation(
+        event,
+        "fr",
+        {
+            "title": f"Dialogue sur le logement {tag}",
+            "summary": "Locataires et agents municipaux comparent ce qui marche contre les "
+            "expulsions.",
+        },
+    )
+    machine_translate(event, echo, ["ar"])
+    machine_event, _track = event_with_session(
+        title=f"Open data evening {tag}",
+        slug=f"open-data-{tag}",
+        summary="What the city publishes, and how to read it.",
+        space=space,
+        territory=vienna,
+        original_language="en",
+    )
+    machine_translate(machine_event, echo, ["fr"])
+
+    campaign = CampaignFactory(
+        name=f"Homes for all {tag}",
+        slug=f"homes-{tag}",
+        summary="Cities pledge public money for affordable homes.",
+        original_language="en",
+    )
+    save_translation(
+        campaign,
+        "fr",
+        {
+            "name": f"Un logement pour tous {tag}",
+            "summary": "Les villes engagent des fonds publics pour des logements abordables.",
+        },
+    )
+    pledges = [
+        pledge_with_measures(
+            campaign=campaign,
+            organisation=OrganisationFactory(
+                name=f"City of {city.name} {tag}",
+                slug=f"{city.name.lower()}-{tag}",
+                home_territory=city,
+                original_language="en",
+            ),
+            amounts=(amount,),
+        )
+        for city, amount in ((vienna, "2000000"), (athens, "1000000"))
+    ]
+    # Their titles are English ("Pledge of City of Vienna …"), whatever a detector makes of them.
+    Pledge.objects.filter(pk__in=[p.pk for p in pledges]).update(original_language="en")
+    for pledge in Pledge.objects.filter(pk__in=[p.pk for p in pledges]):
+        machine_translate(pledge, echo, ["fr"])
+    return {
+        "tag": tag,
+        "space": {
+            "slug": space.slug,
+            "name": space.name,
+            "summary": space.summary,
+            "fr_name": f"Cuisine de quartier {tag}",
+            "fr_summary": "Les habitants cuisinent et mangent ensemble chaque jeudi.",
+        },
+        "machine_space": {"slug": machine_space.slug, "name": machine_space.name},
+        "event": {
+            "slug": event.slug,
+            "title": event.title,
+            "summary": event.summary,
+            "fr_title": f"Dialogue sur le logement {tag}",
+            "fr_summary": "Locataires et agents municipaux comparent ce qui marche contre les "
+            "expulsions.",
+        },
+        "machine_event": {
+            "slug": machine_event.slug,
+            "title": machine_event.title,
+            "summary": machine_event.summary,
+        },
+        "campaign": {
+            "slug": campaign.slug,
+            "name": campaign.name,
+            "summary": campaign.summary,
+            "fr_name": f"Un logement pour tous {tag}",
+            "fr_summary": "Les villes engagent des fonds publics pour des logements abordables.",
+        },
+        "pledges": [p.title for p in pledges],
+    }
+
+
 SCENARIOS: dict[str, Callable[..., dict[str, Any]]] = {
+    "translations": translations,
     "start": start,
     "maps": maps,
     "event_maps": event_maps,
