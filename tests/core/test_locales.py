@@ -144,3 +144,17 @@ def test_a_percentage_follows_the_language():
     assert french.startswith("12,5") and french.endswith("%") and " " not in french
     assert render("[{{ none|percent }}][{{ text|percent }}]", "en", none=None, text="x") == "[][]"
     assert render("{{ 3|percent_of:4|percent }}", "en") == "75%"
+
+
+@pytest.mark.django_db
+def test_an_overdue_pact_step_is_dated_in_the_viewers_language():
+    """The commons index's "steps overdue" badge wrote 2026-11-22 in every language."""
+    from cocity.commons.selectors import overdue_cards
+    from tests.factories import PactFactory
+
+    pact = PactFactory(state="in_review", step_due_on=datetime.date(2026, 11, 22))
+    for language, day in [("en", "22 Nov 2026"), ("de", "22. Nov. 2026"), ("ar", "22 نوفمبر 2026")]:
+        with translation.override(language):
+            (card,) = overdue_cards([pact])
+        assert card["badge"].endswith(day), card["badge"]
+        assert "2026-11-22" not in card["badge"]

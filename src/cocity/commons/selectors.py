@@ -411,7 +411,9 @@ def overdue_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
             "badge": _("%(state)s: due %(date)s")
             % {
                 "state": states.get(pact.state, pact.state),
-                "date": pact.step_due_on.isoformat() if pact.step_due_on else "",
+                "date": formats.date_format(pact.step_due_on, "DATE_FORMAT")
+                if pact.step_due_on
+                else "",
             },
         }
         for pact in pacts
