@@ -351,3 +351,16 @@ def test_translating_everything_sends_many_objects_texts_together():
     assert sorted(calls) == [("en", "de", 15), ("en", "fr", 15)]
     assert words == 2 * 5 * len(" ".join(spaces[0].original_texts().values()).split())
     assert translations.translate_everything(Counting(), ["fr"], models_=[Space]) == (5, 0, 0)
+
+
+def test_rows_read_as_values_show_translated_with_the_columns_they_carry():
+    from cocity.network.models import Territory
+
+    TerritoryFactory = __import__("tests.factories", fromlist=["x"]).TerritoryFactory
+    city = TerritoryFactory(name="Vienna", kind="city", original_language="en")
+    translations.save_translation(city, "fr", {"name": "Vienne"})
+    row = Territory.objects.filter(pk=city.pk).values(*translations.translation_values("name"))[0]
+    with translation.override("fr"):
+        assert translations.translated_value(Territory, row) == "Vienne"
+    with translation.override("de"):
+        assert translations.translated_value(Territory, row) == "Vienna"

@@ -66,6 +66,20 @@ def translation_columns(*relations: str) -> tuple[str, ...]:
     return tuple(f"{rel}__{name}" for rel in relations for name in TRANSLATION_COLUMNS)
 
 
+def translation_values(field: str, prefix: str = "") -> tuple[str, ...]:
+    """The names a ``.values()`` read adds to show ``field`` translated with
+    :func:`translated_value`: ``.values("slug", *translation_values("name", "territory__"))``."""
+    return tuple(f"{prefix}{name}" for name in (field, *TRANSLATION_COLUMNS))
+
+
+def translated_value(
+    model: type[Translatable], row: Any, field: str = "name", prefix: str = ""
+) -> str:
+    """``field`` of a ``.values()`` row in the viewer's language (see ``translation_values``)."""
+    obj = model(**{name: row[f"{prefix}{name}"] for name in (field, *TRANSLATION_COLUMNS)})
+    return shown(obj, field).text
+
+
 def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -372,11 +386,9 @@ def machine_note(*quoted: tuple[Any, Iterable[str]]) -> str:
     sentences = []
     for source, machines in by_source.items():
         values = {
-            "language": LANGUAGE_NAMES.get(source, source),
+            "language": language_in_sentence(source),
             "backend": ", ".join(sorted({backend_label(s.backend) for s in machines})),
-            "via": ", ".join(
-                sorted({str(LANGUAGE_NAMES.get(s.via, s.via)) for s in machines if s.via})
-            ),
+            "via": ", ".join(sorted({language_in_sentence(s.via) for s in machines if s.via})),
         }
         if values["via"]:
             text = gettext("Machine-translated from %(language)s by %(backend)s, through %(via)s.")
