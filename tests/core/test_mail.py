@@ -58,7 +58,8 @@ def test_with_the_database_queue_a_worker_sends_the_mail(
 
 def test_recipient_language_is_the_first_offered_language_they_speak(user_factory) -> None:
     assert recipient_language(user_factory(languages=["wo", "fr", "en"])) == "fr"
-    assert recipient_language(user_factory(languages=["ar"])) == "en"
+    assert recipient_language(user_factory(languages=["ar"])) == "ar"
+    assert recipient_language(user_factory(languages=["wo", "pl"])) == "en"  # none offered
 
 
 def test_a_text_mail_shows_what_people_wrote_unescaped(django_capture_on_commit_callbacks) -> None:

@@ -4,6 +4,8 @@
 <h1 lang="{{ event|tr_lang:'title' }}">{{ event|tr:"title" }}</h1>
 {% translation_notice event %}        {# "Translated from English · Show original" #}
 {{ event|tr:"description"|markdown }}
+
+In a plain-text mail: ``“{{ event|tr:"title" }}”{% machine_note event "title" %}``.
 """
 
 from typing import Any
@@ -45,6 +47,23 @@ def translation_notice(context: template.Context, obj: Any) -> dict[str, Any]:
             params["original"] = "1"
     encoded = params.urlencode() if params is not None else "original=1"
     return {"notice": found, "toggle": f"?{encoded}" if encoded else "?"}
+
+
+@register.simple_tag
+def machine_note(*args: Any) -> str:
+    """For plain-text mails, right after the texts they quote: a new line saying "(Machine-
+    translated from English by Apertium.)" when what is shown is a machine translation, else
+    nothing. ``{% machine_note event "title" track "name" %}``: each object, then the fields
+    of it that the mail quoted (none: all of its translatable fields)."""
+    quoted: list[tuple[Any, list[str]]] = []
+    for arg in args:
+        if isinstance(arg, str):
+            if quoted:
+                quoted[-1][1].append(arg)
+        else:
+            quoted.append((arg, []))
+    note = translations.machine_note(*quoted)
+    return f"\n{note}" if note else ""
 
 
 @register.simple_tag(takes_context=True)
