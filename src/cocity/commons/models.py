@@ -145,7 +145,8 @@ class CallForCare(Translatable):
     translatable_fields = ("title", "description")
 
     def translation_owner(self) -> tuple[str, object]:
-        return "commons.change_commons", self.commons
+        # Translated by those who may publish the city's calls (``commons`` is a list).
+        return "commons.add_callforcare", self.organisation
 
     organisation = models.ForeignKey(
         "network.Organisation",

@@ -18,7 +18,7 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
-from cocity.core.translations import translation_columns
+from cocity.core.translations import translated, translation_columns
 
 from . import selectors
 
@@ -43,9 +43,9 @@ def _pacts(scope: HubScope) -> HubContent:
         count=pacts.count(),
         items=[
             HubItem(
-                title=pact.title,
+                title=translated(pact, "title"),
                 url=pact.get_absolute_url(),
-                meta=pact.commons.name,
+                meta=translated(pact.commons, "name"),
                 badge=str(pact.get_state_display()),
             )
             for pact in shown
@@ -55,7 +55,7 @@ def _pacts(scope: HubScope) -> HubContent:
             HubActivity(
                 when=pact.state_since,
                 kind=gettext("Pact"),
-                title=pact.title,
+                title=translated(pact, "title"),
                 url=pact.get_absolute_url(),
             )
             for pact in shown
@@ -82,9 +82,10 @@ def _commons(scope: HubScope) -> HubContent:
         count=commons.count(),
         items=[
             HubItem(
-                title=item.name,
+                title=translated(item, "name"),
                 url=item.get_absolute_url(),
-                meta=f"{str(item.get_kind_display()).capitalize()} · {item.territory.name}",
+                meta=f"{str(item.get_kind_display()).capitalize()} · "
+                f"{translated(item.territory, 'name')}",
             )
             for item in shown
         ],

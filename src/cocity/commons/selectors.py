@@ -17,7 +17,7 @@ from cocity.accounts.types import Viewer
 from cocity.core.cache import cached
 from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
-from cocity.core.translations import translation_columns
+from cocity.core.translations import translated, translation_columns
 from cocity.network.models import Role, Territory, Topic
 from cocity.network.selectors.territories import paths_with_ancestors, places_at
 
@@ -163,7 +163,8 @@ def pact_registry(filters: dict[str, Any]) -> QuerySet[Pact]:
 def pacts_in_bbox(
     filters: dict[str, Any], bbox: tuple[float, float, float, float] | None, limit: int = MAP_LIMIT
 ) -> list[dict[str, Any]]:
-    """The newest pacts whose commons lie in the visible area, as plain rows for the map."""
+    """The newest pacts whose commons lie in the visible area, as plain rows for the map (the
+    pact's title and the commons' name in the viewer's language)."""
     qs = filter_pacts(public_pacts(), filters)
     if bbox is not None:
         west, south, east, north = bbox
@@ -190,8 +191,18 @@ def pacts_in_bbox(
             "commons__longitude",
             "commons__shape",
             "commons__territory_path",
+            *translation_columns(),
+            *translation_columns("commons"),
         )[:limit]
     )
+    for row in rows:
+        pact = Pact(title=row["title"], **{n: row.pop(n) for n in translation_columns()})
+        commons = Commons(
+            name=row["commons__name"],
+            **{n: row.pop(f"commons__{n}") for n in translation_columns()},
+        )
+        row["title"] = translated(pact, "title")
+        row["commons__name"] = translated(commons, "name")
     return rows
 
 
@@ -235,7 +246,7 @@ def pact_detail(pk: int) -> Pact:
             Prefetch(
                 "competing",
                 Pact.objects.exclude(state__in=HIDDEN_STATES).only(
-                    "id", "title", "state", "competes_with_id"
+                    "id", "title", "state", "competes_with_id", *translation_columns()
                 ),
             ),
         )
@@ -374,9 +385,9 @@ def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, Any]]:
     cards = []
     for pact in pacts:
         commons = pact.commons
-        place = [commons.name]
+        place = [translated(commons, "name")]
         if commons.territory_id:
-            place.append(commons.territory.name)
+            place.append(translated(commons.territory, "name"))
         place.append(str(kinds.get(pact.kind, pact.kind)))
         place.append(
             _("proposed %(date)s")
@@ -390,7 +401,7 @@ def registry_cards(pacts: Iterable[Pact]) -> list[dict[str, Any]]:
         cards.append(
             {
                 "url": pattern.replace("987654321", str(pact.pk)),
-                "title": pact.title,
+                "title": translated(pact, "title"),
                 "meta": " · ".join(place),
                 "state": str(states.get(pact.state, pact.state)),
                 "overdue": overdue,
@@ -407,7 +418,7 @@ def overdue_cards(pacts: Iterable[Pact]) -> list[dict[str, str]]:
     return [
         {
             "url": pattern.replace("987654321", str(pact.pk)),
-            "title": pact.title,
+            "title": translated(pact, "title"),
             "badge": _("%(state)s: due %(date)s")
             % {
                 "state": states.get(pact.state, pact.state),

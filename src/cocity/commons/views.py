@@ -27,6 +27,7 @@ from cocity.core.forms import add_service_errors, error_text
 from cocity.core.geo import parse_bbox
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
+from cocity.core.translations import translation_columns
 from cocity.network.models import Organisation, Role
 from cocity.network.selectors.hubs import hub_filter
 from cocity.network.selectors.territories import CONTEXT_CITIES, city_areas
@@ -137,7 +138,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "overdue": selectors.overdue_cards(
                 selectors.overdue_pacts()
                 .select_related(None)
-                .only("id", "title", "state", "step_due_on")[:10]
+                .only("id", "title", "state", "step_due_on", *translation_columns())[:10]
             ),
             "calls": list(selectors.calls_list()[:5]),
         }
@@ -500,7 +501,8 @@ def pact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commons/pact_detail.html", context)
 
 
-def _pact_form_view(request, pk, *, perm, form_factory, run, heading):
+def _pact_form_view(request, pk, *, perm, form_factory, run, heading, editing=False):
+    """``editing``: the form edits the pact itself (its page links to its translation form)."""
     pact = _pact_or_404(request, pk)
     if not request.user.has_perm(perm, pact):
         return login_or_forbidden(request)
@@ -512,9 +514,8 @@ def _pact_form_view(request, pk, *, perm, form_factory, run, heading):
             add_service_errors(form, error)
         else:
             return redirect(pact)
-    return render(
-        request, "commons/form_page.html", {"form": form, "heading": heading, "back": pact}
-    )
+    context = {"form": form, "heading": heading, "back": pact, "editing": pact if editing else None}
+    return render(request, "commons/form_page.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -537,6 +538,7 @@ def pact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_factory=factory,
         run=run,
         heading=_("Edit the pact"),
+        editing=True,
     )
 
 
