@@ -15,13 +15,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocity.accounts.models import User
 from cocity.accounts.types import Actor, Viewer
 from cocity.core import images
 from cocity.core.cache import rows_changed
 from cocity.core.geo import normalise_boundary
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import queue_templated_email
 from cocity.core.reminders import send_once, unsent
 from cocity.network.models import Organisation, Territory
 from cocity.network.rules import is_org_editor
@@ -446,8 +447,10 @@ def _tell_space_followers(pact: Pact, actor: Actor) -> None:
             organisation_id=commons.organisation_id, territory_path=commons.territory_path
         ),
         kind="space_publication",
-        message=_("New collaboration pact for %(commons)s: %(title)s")
-        % {"commons": commons.name, "title": pact.title},
+        message=participation.Said(
+            gettext_lazy("New collaboration pact for %(commons)s: %(title)s"),
+            {"commons": (commons, "name"), "title": (pact, "title")},
+        ),
         url=pact.get_absolute_url(),
         actor=actor,
     )
@@ -617,8 +620,10 @@ def comment_add(
     participation.notify(
         recipients=recipients,
         kind="comment",
-        message=_("%(name)s commented on the pact “%(title)s”")
-        % {"name": author.public_name, "title": pact.title},
+        message=participation.Said(
+            gettext_lazy("%(name)s commented on the pact “%(title)s”"),
+            {"name": author.public_name, "title": (pact, "title")},
+        ),
         url=f"{pact.get_absolute_url()}#comment-{comment.pk}",
     )
     return comment
@@ -701,7 +706,7 @@ def _tell_proponent(pact: Pact, *, action: str, reason: str) -> None:
             "reason": reason,
             "site_url": settings.COCITY_BASE_URL.rstrip("/"),
         },
-        language=recipient_language(person),
+        recipient=person,
     )
 
 
@@ -756,7 +761,7 @@ def _remind_officers(entry: PactHistoryEntry, officers: list[Any], today: date) 
                 "officer": officer,
                 "site_url": settings.COCITY_BASE_URL.rstrip("/"),
             },
-            language=recipient_language(officer),
+            recipient=officer,
         )
         count += 1
     return count

@@ -23,13 +23,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cocity.accounts.models import User
 from cocity.accounts.types import Actor
 from cocity.core import images, uploads
 from cocity.core.cache import rows_changed
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import queue_templated_email, queue_templated_emails
+from cocity.core.numbers import format_number
 from cocity.core.queue import enqueue_with_writes
 from cocity.core.reminders import send_once, sent_keys
 from cocity.core.validators import validate_sane_date
@@ -173,8 +174,10 @@ def _tell_space_followers(event: Event, actor: Actor) -> None:
     participation.space_news(
         spaces=[event.space],
         kind="space_event",
-        message=_("New event in %(space)s: %(title)s")
-        % {"space": event.space.name, "title": event.title},
+        message=participation.Said(
+            gettext_lazy("New event in %(space)s: %(title)s"),
+            {"space": (event.space, "name"), "title": (event, "title")},
+        ),
         url=event.get_absolute_url(),
         actor=actor,
     )
@@ -583,7 +586,7 @@ def _check_capacity(locked: Track, capacity: int | None) -> None:
                     "%(count)s people are already confirmed.",
                     count,
                 )
-                % {"count": count}
+                % {"count": format_number(count, 0)}
             }
         )
 
@@ -634,7 +637,7 @@ def track_delete(*, track: Track) -> None:
                 "This track cannot be deleted: %(count)s people are registered for it.",
                 count,
             )
-            % {"count": count},
+            % {"count": format_number(count, 0)},
             code="track_has_registrations",
         )
     event_id = locked.event_id
@@ -716,24 +719,21 @@ def registrants_message(
     statuses = [Registration.Status.CONFIRMED]
     if include_waitlist:
         statuses.append(Registration.Status.WAITLISTED)
-    count = 0
-    for registration in Registration.objects.select_related("user").filter(
+    registrations = Registration.objects.select_related("user").filter(
         event=event, status__in=statuses
-    ):
-        queue_templated_email(
-            to=registration.user.email,
-            template="events/emails/message",
-            context={
-                "event": event,
-                "subject": subject,
-                "body": body,
-                "sender": actor,
-                "base_url": settings.COCITY_BASE_URL,
-            },
-            language=recipient_language(registration.user),
-        )
-        count += 1
-    return count
+    )
+    # Rendered once per language (and time zone) among the registrants, one message each.
+    return queue_templated_emails(
+        recipients=[registration.user for registration in registrations.order_by("pk")],
+        template="events/emails/message",
+        context={
+            "event": event,
+            "subject": subject,
+            "body": body,
+            "sender": actor,
+            "base_url": settings.COCITY_BASE_URL,
+        },
+    )
 
 
 # Mail and calendars --------------------------------------------------------------------------
@@ -789,7 +789,7 @@ def _mail_registration(registration: Registration, what: str) -> None:
             if registration.status == Registration.Status.CONFIRMED
             else "",
         },
-        language=recipient_language(registration.user),
+        recipient=registration.user,
         attachments=attachments,
     )
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django_tasks import task
 
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import queue_templated_email
 from cocity.network.selectors import persons_who_see
 
 
@@ -34,6 +34,6 @@ def send_reminder(*, registration_id: int, session_id: int) -> bool:
             "online_url": registration.event.online_url,
             "cancel_url": base + f"/events/registrations/cancel/{cancel_token(registration)}/",
         },
-        language=recipient_language(registration.user),
+        recipient=registration.user,
     )
     return True

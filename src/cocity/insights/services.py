@@ -31,7 +31,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from cocity.accounts.types import Actor
 from cocity.core import geojson, uploads
@@ -386,8 +386,13 @@ def _tell_space_followers(dataset: DataSet) -> None:
     participation.space_news(
         spaces=spaces_gathering(territory_path=dataset.city.path, both_ways=True),
         kind="space_publication",
-        message=_("New data set for %(city)s: %(name)s")
-        % {"city": dataset.city.name, "name": str(dataset)},
+        message=participation.Said(
+            gettext_lazy("New data set for %(city)s: %(name)s"),
+            {
+                "city": (dataset.city, "name"),
+                "name": (dataset, "name", f"{{}} ({dataset.year})"),
+            },
+        ),
         url=dataset.get_absolute_url(),
         actor=dataset.created_by_id,
     )

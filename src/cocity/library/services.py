@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import queue_templated_email
 from cocity.network.models import Organisation, Space, Territory, Topic
 from cocity.participation import services as participation
 from cocity.search import index
@@ -196,7 +197,7 @@ def _tell_author(item: LibraryItem, template: str, comment: str) -> None:
             to=item.author.email,
             template=f"library/emails/{template}",
             context={"item": item, "comment": comment},
-            language=recipient_language(item.author),
+            recipient=item.author,
         )
 
 
@@ -214,8 +215,10 @@ def item_publish(*, user: Actor, item: LibraryItem, comment: str = "") -> Librar
     participation.space_news(
         spaces=[item.space, *item.also_in_spaces.all()],
         kind="space_publication",
-        message=_("New in the library of %(space)s: %(title)s")
-        % {"space": item.space.name, "title": item.title},
+        message=participation.Said(
+            gettext_lazy("New in the library of %(space)s: %(title)s"),
+            {"space": (item.space, "name"), "title": (item, "title")},
+        ),
         url=item.get_absolute_url(),
         actor=item.author_id,
     )
@@ -338,7 +341,7 @@ def contact_send(
             to=membership.user.email,
             template="library/emails/contact_received",
             context={"contact": contact},
-            language=recipient_language(membership.user),
+            recipient=membership.user,
         )
     return contact
 
@@ -358,12 +361,12 @@ def contact_answer(*, user: Actor, contact: ContactRequest, accept: bool) -> Con
         to=contact.sender.email,
         template="library/emails/contact_answered",
         context={"contact": contact, "other_email": user.email if accept else ""},
-        language=recipient_language(contact.sender),
+        recipient=contact.sender,
     )
     queue_templated_email(
         to=user.email,
         template="library/emails/contact_answered_copy",
         context={"contact": contact, "other_email": contact.sender.email if accept else ""},
-        language=recipient_language(user),
+        recipient=user,
     )
     return contact

@@ -6,6 +6,7 @@ they stay exact under concurrent writers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -17,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Actor, Viewer
+from cocity.core import translations
 from cocity.core.cache import rows_changed
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import as_recipient, queue_templated_email, reading_of
 from cocity.network.selectors import persons_who_see
 from cocity.search import index as search_index
 
@@ -192,7 +194,7 @@ def followers_of(*targets: models.Model) -> list[int]:
 
 
 def space_news(
-    *, spaces: Iterable[Any], kind: str, message: str, url: str, actor: Any = None
+    *, spaces: Iterable[Any], kind: str, message: str | Said, url: str, actor: Any = None
 ) -> int:
     """Tell the people who follow these spaces that something new appeared there (an event, a
     process, a publication), through :func:`notify` (in-app, e-mail now or in the daily
@@ -363,13 +365,62 @@ def preference_update(*, user: Actor, email: str) -> NotificationPreference:
     return preference
 
 
+@dataclass(frozen=True)
+class Said:
+    """A notification's text, written for each recipient in their language: ``text`` is the
+    sentence (``gettext_lazy``) with its ``%(name)s`` placeholders; a value is a plain value
+    (a lazy label is translated too) or ``(object, "field")``, what someone wrote, shown as the
+    recipient reads it (``|tr``), followed by "(Machine-translated from … by ….)" when that is
+    a machine translation; ``(object, "field", "{} (2021)")`` puts it in a shape.
+
+    ``Said(gettext_lazy("New event in %(space)s: %(title)s"),
+    {"space": (event.space, "name"), "title": (event, "title")})``"""
+
+    text: Any
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def render(self) -> str:
+        values: dict[str, str] = {}
+        quoted: list[tuple[Any, list[str]]] = []
+        for name, value in self.values.items():
+            if isinstance(value, tuple):
+                obj, attribute, *shape = value
+                text = str(translations.lookup(obj, attribute))
+                if isinstance(obj, translations.Translatable):
+                    text = translations.translated(obj, attribute)
+                    quoted.append((obj, [attribute]))
+                values[name] = shape[0].format(text) if shape else text
+            else:
+                values[name] = str(value)
+        text = str(self.text) % values
+        note = translations.machine_note(*quoted)
+        return f"{text} {note}" if note else text
+
+
+def _messages_for(users: list[Any], message: str | Said) -> dict[int, str]:
+    """Each person's text of ``message``: a ``Said`` is rendered once per language (and choice
+    of machine translations) among them, in it."""
+    if not isinstance(message, Said):
+        return {user.pk: str(message) for user in users}
+    rendered: dict[tuple[str, str, bool], str] = {}
+    texts: dict[int, str] = {}
+    for user in users:
+        key = reading_of(user)
+        if key not in rendered:
+            with as_recipient(user):
+                rendered[key] = message.render()
+        texts[user.pk] = rendered[key]
+    return texts
+
+
 def notify(
-    *, recipients: Iterable[Any], kind: str, message: str, url: str = "", space: Any = None
+    *, recipients: Iterable[Any], kind: str, message: str | Said, url: str = "", space: Any = None
 ) -> int:
-    """An in-app notification for each person (once each); e-mailed at once to those who chose
-    it, the others get it in their daily digest (``cocity notification_digests``). With
-    ``space`` (what the news is about lives there), only the persons who may see that space now
-    are notified, and the notification is shown only while they still do."""
+    """An in-app notification for each person (once each), its ``message`` in their language
+    (:class:`Said`); e-mailed at once to those who chose it, the others get it in their daily
+    digest (``cocity notification_digests``). With ``space`` (what the news is about lives
+    there), only the persons who may see that space now are notified, and the notification is
+    shown only while they still do."""
     from django.contrib.auth import get_user_model
 
     ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
@@ -378,6 +429,7 @@ def notify(
     if not ids:
         return 0
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+    texts = _messages_for(users, message)
     modes = dict(
         NotificationPreference.objects.filter(user_id__in=ids).values_list("user_id", "email")
     )
@@ -389,7 +441,7 @@ def notify(
             notification = Notification.objects.create(
                 recipient=user,
                 kind=kind,
-                message=message[:400],
+                message=texts[user.pk][:400],
                 url=url,
                 space=space,
                 emailed_at=now if immediate or mode == NotificationPreference.Email.NEVER else None,
@@ -399,7 +451,7 @@ def notify(
                     to=user.email,
                     template="participation/emails/notification",
                     context={"notification": notification, "user": user},
-                    language=recipient_language(user),
+                    recipient=user,
                 )
     return len(users)
 
@@ -441,7 +493,7 @@ def digests_send(*, now: Any = None) -> int:
                     to=user.email,
                     template="participation/emails/digest",
                     context={"notifications": pending, "user": user},
-                    language=recipient_language(user),
+                    recipient=user,
                 )
                 sent += 1
     return sent

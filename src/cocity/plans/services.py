@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
+from cocity.core.numbers import format_number
 from cocity.network.models import Organisation, OrganisationMembership
 from cocity.participation import services as participation
 from cocity.participation.models import Comment
@@ -60,8 +61,10 @@ def process_create(
         participation.space_news(
             spaces=[space],
             kind="space_process",
-            message=_("New process in %(space)s: %(title)s")
-            % {"space": space.name, "title": process.title},
+            message=participation.Said(
+                gettext_lazy("New process in %(space)s: %(title)s"),
+                {"space": (space, "name"), "title": (process, "title")},
+            ),
             url=process.get_absolute_url(),
         )
     return process
@@ -190,8 +193,10 @@ def idea_create(
         participation.notify(
             recipients=followers,
             kind="idea_posted",
-            message=_("New idea in %(process)s: %(title)s")
-            % {"process": process.title, "title": idea.title},
+            message=participation.Said(
+                gettext_lazy("New idea in %(process)s: %(title)s"),
+                {"process": (process, "title"), "title": (idea, "title")},
+            ),
             url=idea.get_absolute_url(),
             space=process.space,
         )
@@ -236,8 +241,10 @@ def idea_comment(
         participation.notify(
             recipients=recipients,
             kind="comment",
-            message=_("%(name)s commented on the idea “%(title)s”")
-            % {"name": author.public_name, "title": idea.title},
+            message=participation.Said(
+                gettext_lazy("%(name)s commented on the idea “%(title)s”"),
+                {"name": author.public_name, "title": (idea, "title")},
+            ),
             url=idea.get_absolute_url(),
             space=idea.process.space,
         )
@@ -279,14 +286,18 @@ def idea_answer(*, idea: Idea, facilitator: Any, answer: str, reason: str) -> Id
         _notify_idea_people(
             [idea],
             kind="idea_answered",
-            message=_("Your idea “%(title)s” was answered: %(answer)s")
-            % {"title": idea.title, "answer": idea.get_answer_display()},
+            message=participation.Said(
+                gettext_lazy("Your idea “%(title)s” was answered: %(answer)s"),
+                {"title": (idea, "title"), "answer": Answer(idea.answer).label},
+            ),
             url=idea.get_absolute_url(),
         )
     return idea
 
 
-def _notify_idea_people(ideas: Sequence[Idea], *, kind: str, message: str, url: str) -> None:
+def _notify_idea_people(
+    ideas: Sequence[Idea], *, kind: str, message: participation.Said, url: str
+) -> None:
     recipients: set[int] = {idea.author_id for idea in ideas}
     recipients.update(participation.followers_of(*ideas))
     participation.notify(
@@ -339,14 +350,16 @@ def action_merge(
             summary=ngettext(
                 "%(count)s idea into “%(title)s”", "%(count)s ideas into “%(title)s”", len(ideas)
             )
-            % {"count": len(ideas), "title": action.title},
+            % {"count": format_number(len(ideas), 0), "title": action.title},
             target=action,
         )
         _notify_idea_people(
             ideas,
             kind="idea_merged",
-            message=_("An idea you follow became the proposed action “%(title)s”")
-            % {"title": action.title},
+            message=participation.Said(
+                gettext_lazy("An idea you follow became the proposed action “%(title)s”"),
+                {"title": (action, "title")},
+            ),
             url=action.get_absolute_url(),
         )
     return action
@@ -417,12 +430,14 @@ def progress_add(
         participation.notify(
             recipients=recipients,
             kind="progress",
-            message=_("Progress on “%(title)s”: %(progress)s%% (%(status)s)")
-            % {
-                "title": action.title,
-                "progress": update.progress,
-                "status": action.get_status_display(),
-            },
+            message=participation.Said(
+                gettext_lazy("Progress on “%(title)s”: %(progress)s%% (%(status)s)"),
+                {
+                    "title": (action, "title"),
+                    "progress": update.progress,
+                    "status": Action.Status(action.status).label,
+                },
+            ),
             url=action.get_absolute_url(),
             space=action.process.space,
         )

@@ -24,11 +24,12 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocity.accounts.types import Actor
 from cocity.core import uploads
 from cocity.core.cache import rows_changed
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import queue_templated_email
 from cocity.core.reminders import send_once, sent_keys
 from cocity.network.models import Organisation, OrganisationMembership, Role
 from cocity.network.selectors.hubs import spaces_gathering
@@ -169,8 +170,10 @@ def campaign_create(
     participation.space_news(
         spaces=spaces_gathering(organisation_id=organisation.pk),
         kind="space_publication",
-        message=_("New pledge campaign by %(organisation)s: %(name)s")
-        % {"organisation": organisation.name, "name": campaign.name},
+        message=participation.Said(
+            gettext_lazy("New pledge campaign by %(organisation)s: %(name)s"),
+            {"organisation": (organisation, "name"), "name": (campaign, "name")},
+        ),
         url=campaign.get_absolute_url(),
     )
     return campaign
@@ -794,6 +797,6 @@ def _remind_owners(pledge: Pledge, site_url: str) -> int:
                 "due_on": pledge.report_due_on,
                 "site_url": site_url.rstrip("/"),
             },
-            language=recipient_language(user),
+            recipient=user,
         )
     return len(owners)

@@ -16,16 +16,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocity.accounts.types import Actor
 from cocity.core import images
-from cocity.core.mail import queue_templated_email, recipient_language
+from cocity.core.mail import queue_templated_email, queue_templated_emails
 
 from .. import access
 from ..models import (
@@ -58,22 +59,9 @@ SPACE_FIELDS = (
 # Helpers ------------------------------------------------------------------------------------
 
 
-_language_for = recipient_language
-
-
 def _absolute(path: str, link_base: str) -> str:
     base = link_base or getattr(settings, "COCITY_BASE_URL", "")
     return f"{base.rstrip('/')}{path}"
-
-
-def _mail_each(
-    *, template: str, recipients: Sequence[str], language: str, context: dict[str, Any]
-) -> None:
-    """One message per recipient (no one sees the others' addresses), queued with the writes."""
-    for address in dict.fromkeys(recipients):
-        queue_templated_email(
-            to=address, template=f"network/emails/{template}", context=context, language=language
-        )
 
 
 def _unique_slug(name: str) -> str:
@@ -158,12 +146,13 @@ def _locked_admin_ids(space: Space) -> list[int]:
     return [user_id for user_id, role in rows if role == Role.ADMIN]
 
 
-def _space_admin_emails(space: Space) -> list[str]:
-    return list(
-        SpaceMembership.objects.filter(space_id=space.pk, role=Role.ADMIN)
+def _space_admins(space: Space) -> list[Any]:
+    return [
+        membership.user
+        for membership in SpaceMembership.objects.filter(space_id=space.pk, role=Role.ADMIN)
         .exclude(user__is_active=False)
-        .values_list("user__email", flat=True)
-    )
+        .select_related("user")
+    ]
 
 
 # Spaces -------------------------------------------------------------------------------------
@@ -311,10 +300,10 @@ def join_request_create(
             join_request.save()
     except IntegrityError:
         raise ValidationError(already) from None
-    _mail_each(
-        template="join_request_received",
-        recipients=_space_admin_emails(space),
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+    # Each admin reads it in their language (one rendering per language among them).
+    queue_templated_emails(
+        recipients=_space_admins(space),
+        template="network/emails/join_request_received",
         context={
             "space": space,
             "requester": user,
@@ -364,10 +353,10 @@ def join_request_decide(
     join_request.decided_at = timezone.now()
     join_request.full_clean(validate_constraints=False)
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
-    _mail_each(
-        template="join_request_decided",
-        recipients=[requester.email],
-        language=_language_for(requester),
+    queue_templated_email(
+        to=requester.email,
+        template="network/emails/join_request_decided",
+        recipient=requester,
         context={
             "space": space,
             "requester": requester,
@@ -481,15 +470,16 @@ def invitation_create(
         raise ValidationError(
             {"email": _("This address already has a pending invitation to this space.")}
         ) from None
-    _mail_each(
-        template="invitation",
-        recipients=[email],
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+    # In the language of the person invited when they have an account, else the inviter's.
+    invitee = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    queue_templated_email(
+        to=email,
+        template="network/emails/invitation",
+        recipient=invitee,
         context={
             "space": space,
             "invitation": invitation,
             "inviter": invited_by,
-            "role": invitation.get_role_display(),
             "accept_url": _absolute(
                 reverse("network:invitation_respond", args=[invitation.token]), link_base
             ),
