@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from cocity.core import geo
 from cocity.core.geojson import GeoJSONError
+from cocity.core.numbers import format_number
 
 from .io import MAX_REPORTED, Problem
 
@@ -48,8 +49,8 @@ def texts(problems: Sequence[AnyProblem], total: int | None = None) -> list[str]
     more = total - len(shown)
     if more > 0:
         shown.append(
-            ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", more)
-            % {"count": more}
+            ngettext("… and %(count)s more problem.", "… and %(count)s more problems.", more)
+            % {"count": format_number(more, 0)}
         )
     return shown
 

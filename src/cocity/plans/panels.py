@@ -22,6 +22,7 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
+from cocity.core.numbers import format_number
 from cocity.core.translations import translated
 
 from . import selectors
@@ -62,7 +63,10 @@ def _item(process: Any, today: datetime.date) -> HubItem:
             "Action plan: %(done)s of %(total)s actions done",
             "Action plan: %(done)s of %(total)s actions done",
             process.plan_done or 0,
-        ) % {"done": process.plan_done, "total": process.plan_actions}
+        ) % {
+            "done": format_number(process.plan_done or 0, 0),
+            "total": format_number(process.plan_actions, 0),
+        }
     return item
 
 
