@@ -21,6 +21,7 @@ from cocity.core.hubs import (
     HubSection,
 )
 from cocity.core.panels import RelatedPanel, register
+from cocity.core.translations import translated
 
 from . import selectors
 
@@ -59,9 +60,10 @@ def _pledges_hub(scope: HubScope) -> HubContent:
         count=pledges.count(),
         items=[
             HubItem(
-                title=pledge.title,
+                title=translated(pledge, "title"),
                 url=pledge.get_absolute_url(),
-                meta=f"{pledge.organisation.name} · {pledge.campaign.name}",
+                meta=f"{translated(pledge.organisation, 'name')} · "
+                f"{translated(pledge.campaign, 'name')}",
                 badge=str(pledge.get_status_display())
                 if pledge.is_published
                 else str(pledge.get_state_display()),
@@ -73,7 +75,7 @@ def _pledges_hub(scope: HubScope) -> HubContent:
             HubActivity(
                 when=pledge.published_at,
                 kind=gettext("Pledge"),
-                title=pledge.title,
+                title=translated(pledge, "title"),
                 url=pledge.get_absolute_url(),
             )
             for pledge in shown
@@ -91,9 +93,9 @@ def _campaigns_hub(scope: HubScope) -> HubContent:
         count=campaigns.count(),
         items=[
             HubItem(
-                title=campaign.name,
+                title=translated(campaign, "name"),
                 url=campaign.get_absolute_url(),
-                meta=campaign.summary or campaign.organisation.name,
+                meta=translated(campaign, "summary") or translated(campaign.organisation, "name"),
             )
             for campaign in shown
         ],
@@ -102,7 +104,7 @@ def _campaigns_hub(scope: HubScope) -> HubContent:
             HubActivity(
                 when=campaign.created_at,
                 kind=gettext("Campaign"),
-                title=campaign.name,
+                title=translated(campaign, "name"),
                 url=campaign.get_absolute_url(),
             )
             for campaign in shown

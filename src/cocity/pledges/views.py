@@ -29,6 +29,7 @@ from cocity.core.csv import csv_streaming_response
 from cocity.core.forms import add_service_errors, error_text
 from cocity.core.http import vary_on_htmx
 from cocity.core.pagination import paginate
+from cocity.core.translations import viewing
 from cocity.network.models import Organisation, Role
 from cocity.network.selectors.hubs import hub_filter
 
@@ -115,7 +116,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     versions = namespace_versions(PUBLIC_CACHE)
     today = timezone.localdate()
     page_number = request.GET.get("page", "")
-    parts = [str(campaign.pk), versions, today.isoformat(), get_language() or ""]
+    # The language and what is shown in it (translations, people's only, or the originals).
+    parts = [str(campaign.pk), versions, today.isoformat(), get_language() or "", viewing().key()]
     body_key = None
     if shared and not getattr(request, "htmx", False) and (form.is_valid() or not request.GET):
         fields = [
@@ -206,6 +208,7 @@ def _totals_html(
             currency or "",
             on.isoformat() if on else "",
             get_language() or "",
+            viewing().key(),
         ]
     )
     html = cache.get(key)
