@@ -224,3 +224,28 @@ def test_a_date_in_a_mail_is_written_in_the_recipients_language() -> None:
         with core_mail.as_recipient(user):
             results[language] = Template(template).render(Context({"moment": moment}))
     assert results == {"fr": "8 déc. 2026", "de": "8. Dez. 2026"}
+
+
+def test_a_library_items_news_gives_its_title_in_each_followers_language(user_factory) -> None:
+    """Library items keep people's translations of their own (ItemTranslation): the news of a
+    publication gives the follower reading French its French title."""
+    from functools import partial
+
+    from cocity.library.models import ItemTranslation
+    from cocity.library.services import _title_in_language
+    from tests.factories import LibraryItemFactory
+
+    item = LibraryItemFactory(title="Shared gardens", language="en")
+    ItemTranslation.objects.create(
+        item=item, language="fr", title="Jardins partagés", summary="Ce qui a été fait."
+    )
+    french, english = user_factory(languages=["fr"]), user_factory(languages=["en"])
+    said = participation.Said(
+        translation.gettext_lazy("New in the library of %(space)s: %(title)s"),
+        {"space": (item.space, "name"), "title": partial(_title_in_language, item)},
+    )
+    participation.notify(recipients=[french, english], kind="space_publication", message=said)
+    assert french.notifications.get().message.endswith(": Jardins partagés")
+    assert english.notifications.get().message == (
+        f"New in the library of {item.space.name}: Shared gardens"
+    )

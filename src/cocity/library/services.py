@@ -5,13 +5,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cocity.accounts.types import Actor
 from cocity.core import uploads
@@ -201,6 +202,17 @@ def _tell_author(item: LibraryItem, template: str, comment: str) -> None:
         )
 
 
+def _title_in_language(item: LibraryItem) -> str:
+    """The item's title in the current language: its people's translation into it, else the
+    original."""
+    language = (get_language() or "").split("-")[0]
+    if language and language != item.language:
+        found = item.translations.filter(language=language).values_list("title", flat=True)
+        for title in found[:1]:
+            return str(title)
+    return item.title
+
+
 @transaction.atomic
 def item_publish(*, user: Actor, item: LibraryItem, comment: str = "") -> LibraryItem:
     _require(user, "library.review_item", item)
@@ -217,7 +229,7 @@ def item_publish(*, user: Actor, item: LibraryItem, comment: str = "") -> Librar
         kind="space_publication",
         message=participation.Said(
             gettext_lazy("New in the library of %(space)s: %(title)s"),
-            {"space": (item.space, "name"), "title": (item, "title")},
+            {"space": (item.space, "name"), "title": partial(_title_in_language, item)},
         ),
         url=item.get_absolute_url(),
         actor=item.author_id,

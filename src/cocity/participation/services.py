@@ -371,7 +371,8 @@ class Said:
     sentence (``gettext_lazy``) with its ``%(name)s`` placeholders; a value is a plain value
     (a lazy label is translated too) or ``(object, "field")``, what someone wrote, shown as the
     recipient reads it (``|tr``), followed by "(Machine-translated from … by ….)" when that is
-    a machine translation; ``(object, "field", "{} (2021)")`` puts it in a shape.
+    a machine translation; ``(object, "field", "{} (2021)")`` puts it in a shape; a function
+    is called in the recipient's language (a library item's title in it).
 
     ``Said(gettext_lazy("New event in %(space)s: %(title)s"),
     {"space": (event.space, "name"), "title": (event, "title")})``"""
@@ -390,6 +391,8 @@ class Said:
                     text = translations.translated(obj, attribute)
                     quoted.append((obj, [attribute]))
                 values[name] = shape[0].format(text) if shape else text
+            elif callable(value):
+                values[name] = str(value())  # called in the recipient's language
             else:
                 values[name] = str(value)
         text = str(self.text) % values
