@@ -22,7 +22,7 @@ from cocity.accounts.types import Actor, Viewer
 from cocity.core import images
 from cocity.core.cache import rows_changed
 from cocity.core.geo import normalise_boundary
-from cocity.core.mail import queue_templated_email
+from cocity.core.mail import queue_templated_email, queue_templated_emails
 from cocity.core.reminders import send_once, unsent
 from cocity.network.models import Organisation, Territory
 from cocity.network.rules import is_org_editor
@@ -745,23 +745,16 @@ def reminders_send(*, today: date | None = None) -> int:
 
 
 def _remind_officers(entry: PactHistoryEntry, officers: list[Any], today: date) -> int:
+    """One message each, rendered once per language (and time zone) among the officers."""
     pact = entry.pact
-    count = 0
-    for officer in officers:
-        if not officer.email:
-            continue
-        queue_templated_email(
-            to=officer.email,
-            template="commons/emails/reminder",
-            context={
-                "pact": pact,
-                "state": Pact.State(pact.state).label,
-                "due_on": entry.due_on,
-                "overdue": entry.due_on is not None and entry.due_on < today,
-                "officer": officer,
-                "site_url": settings.COCITY_BASE_URL.rstrip("/"),
-            },
-            recipient=officer,
-        )
-        count += 1
-    return count
+    return queue_templated_emails(
+        recipients=officers,
+        template="commons/emails/reminder",
+        context={
+            "pact": pact,
+            "state": Pact.State(pact.state).label,
+            "due_on": entry.due_on,
+            "overdue": entry.due_on is not None and entry.due_on < today,
+            "site_url": settings.COCITY_BASE_URL.rstrip("/"),
+        },
+    )
