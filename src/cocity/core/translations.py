@@ -208,7 +208,7 @@ class Viewing:
         user = self.person
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not getattr(user, "is_authenticated", False):
             return True
         return bool(getattr(user, "machine_translation", True))
 
