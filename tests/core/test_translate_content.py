@@ -52,6 +52,7 @@ def test_everything_missing_is_translated_and_the_figures_are_said(settings, wri
     # Space: name and summary, event: title; into two languages; 2 + 6 + 2 words, twice.
     assert "2 objects read, 6 texts translated (20 words of the originals)" in out
     assert "Echo into fr, de" in out
+    assert "Echo translates en → fr, de." in out  # the pairs, asked for before anything is read
     assert "words per second" in out
     # Run again: nothing is missing any more.
     again = run("--language", "fr", *models)

@@ -187,14 +187,31 @@ class Command(BaseCommand):
                 .values_list("original_language", flat=True)
                 .distinct()
             )
-        missing = [
-            f"{source} → {target}"
-            for source in sorted(sources or {"en"})
-            for target in targets
-            if source != target and backend.route(source, target) is None
-        ]
-        if missing and verbosity >= 1:
+        done: dict[str, list[str]] = {}
+        missing: dict[str, list[str]] = {}
+        for source in sorted(sources or {"en"}):
+            for target in targets:
+                if source == target:
+                    continue
+                route = backend.route(source, target)
+                if route is None:
+                    missing.setdefault(source, []).append(target)
+                else:
+                    via = f" (via {route.via})" if route.via else ""
+                    done.setdefault(source, []).append(target + via)
+        if verbosity < 1:
+            return
+        if done:
+            self.stdout.write(
+                _("%(backend)s translates %(pairs)s.") % {"backend": label, "pairs": _pairs(done)}
+            )
+        if missing:
             self.stdout.write(
                 _("%(backend)s does not translate %(pairs)s: those texts stay as written.")
-                % {"backend": label, "pairs": ", ".join(missing)}
+                % {"backend": label, "pairs": _pairs(missing)}
             )
+
+
+def _pairs(by_source: dict[str, list[str]]) -> str:
+    """{"en": ["es", "fr"], "fr": ["es"]} as "en → es, fr; fr → es"."""
+    return "; ".join(f"{source} → {', '.join(targets)}" for source, targets in by_source.items())
