@@ -67,6 +67,13 @@ messages: install
 COCITY_BASE_URL ?= http://$(HOST):$(PORT)
 DEMO_ENV := DJANGO_SETTINGS_MODULE=cocity.settings.demo HOST=$(HOST) PORT=$(PORT) COCITY_BASE_URL=$(COCITY_BASE_URL)
 
+# Machine translation (Apertium, when installed): two background processes beside runserver,
+# stopped with it, their output in var/demo-translations.log. `cocity translate-content` sends
+# the demo's texts to Apertium in a few batches (about 20 s on two cores, docs/benchmarks.md:
+# meanwhile pages show the originals and the people's translations), and a worker runs the
+# `translations` task queue: what people write while the demo runs. No page waits for Apertium.
+DEMO_WORKER_LOG ?= var/demo-translations.log
+
 demo: compilemessages
 	$(DEMO_ENV) $(BIN)/cocity migrate --noinput
 	$(DEMO_ENV) $(BIN)/cocity demo-data
@@ -75,7 +82,13 @@ demo: compilemessages
 	@echo "  sent mails:   $(COCITY_BASE_URL)/demo/outbox/"
 	@echo "  log in as any person above, e.g. claire@demo.cocity.localhost / cocity-demo"
 	@echo "  staff admin:  admin@demo.cocity.localhost / cocity-demo ($(COCITY_BASE_URL)/admin/)"
+	@echo "  machine translation: in the background, see $(DEMO_WORKER_LOG)"
 	@echo
+	@mkdir -p $(dir $(DEMO_WORKER_LOG)); \
+	$(DEMO_ENV) $(BIN)/cocity translate-content >>$(DEMO_WORKER_LOG) 2>&1 & catchup=$$!; \
+	$(DEMO_ENV) $(BIN)/cocity db-worker --backend translations --no-reload --no-startup-delay \
+		>>$(DEMO_WORKER_LOG) 2>&1 & worker=$$!; \
+	trap 'kill $$catchup $$worker 2>/dev/null; wait $$catchup $$worker 2>/dev/null' EXIT; \
 	$(DEMO_ENV) $(BIN)/cocity runserver $(HOST):$(PORT)
 
 # Style and mistakes (ruff), the import contracts of docs/architecture.md (import-linter, in

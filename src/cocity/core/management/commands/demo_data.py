@@ -2,6 +2,7 @@ import importlib
 import importlib.util
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
@@ -22,8 +23,14 @@ class Command(BaseCommand):
         counts: dict[str, int] = {}
         # The demo's history is written through the services, which mail the people concerned:
         # nobody should receive mail about a history laid out in the past (nor find it in the
-        # demo's outbox), so the build sends none.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # demo's outbox), so the build sends none. Nor does it queue a machine translation per
+        # object it writes: `cocity translate-content` after it (`make demo` runs it) sends the
+        # demo's texts to the backend in a few batches (8 Apertium runs for the whole demo into
+        # French, against about 3 per object one at a time; docs/benchmarks.md).
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            COCITY_TRANSLATION_BACKEND="",
+        ):
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
                 if not config.name.startswith("cocity.") or not importlib.util.find_spec(
@@ -42,3 +49,6 @@ class Command(BaseCommand):
             f"Who does what (every password is “{DEMO_PASSWORD}”; admin@{DEMO_DOMAIN} is "
             "staff):\n" + people_and_roles()
         )
+        machine = getattr(settings, "COCITY_DEMO_MACHINE_TRANSLATION", "")
+        if machine:  # the demo settings say whether machine translation is on, and why not
+            self.stdout.write(f"Machine translation: {machine}")
