@@ -677,6 +677,11 @@ def build() -> dict[str, int]:
 
     for event in Event.objects.filter(cover=""):
         attach_cover(event)
+    # People's translations: the series, the key events, their tracks and the speakers'
+    # affiliations in French (the two French events in English): events/demo_translations.py.
+    from .demo_translations import translate_events
+
+    translate_events()
     return {
         "event series": Series.objects.count(),
         "events": Event.objects.count(),

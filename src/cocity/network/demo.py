@@ -825,6 +825,12 @@ def build() -> dict[str, int]:
 
     for space in spaces.values():
         attach_cover(space)
+    # People's translations: every place's name in every language, the spaces in English and
+    # French, the organisations in French (network/demo_translations.py).
+    from cocity.network.demo_translations import name_places, translate_spaces_and_organisations
+
+    name_places()
+    translate_spaces_and_organisations()
     return {
         "territories": len(places),
         "topics": len(topics),

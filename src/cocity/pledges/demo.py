@@ -354,4 +354,12 @@ def build() -> dict[str, int]:
     if LYON not in existing:
         _lyon(campaign, orgs[LYON])
     links = _lyon_links(campaign.pledges.get(organisation=orgs[LYON]))
+    # People's translations: the pledging cities' names in every language, the campaign, the
+    # pledges and their measures in French (pledges/demo_translations.py).
+    from cocity.network.demo_translations import name_places
+
+    from .demo_translations import translate_campaign
+
+    name_places()
+    translate_campaign(campaign)
     return {"pledge campaigns": 1, "pledges": campaign.pledges.count(), "measure links": links}

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from cocity.core.translations import Translatable
 
 DEMO_PASSWORD = "cocity-demo"  # noqa: S105 - printed by `make demo`; demo data only
 DEMO_DOMAIN = "demo.cocity.localhost"
@@ -64,6 +68,29 @@ def years_before(day: dt.date, years: int) -> dt.date:
 def at(day: dt.date, hour: int, minute: int = 0, zone: str = "Europe/Paris") -> dt.datetime:
     """An aware moment: ``day`` at ``hour:minute`` wall-clock time in ``zone``."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def keep_translations(
+    obj: Translatable, original_language: str, translations: dict[str, dict[str, str]]
+) -> int:
+    """Keep people's translations of a demo object (``{"fr": {"name": "…"}}``), written as a
+    person's are (``save_translation``: checked, never overwritten by a machine), each only
+    when it differs from what is kept; the object's original is in ``original_language``.
+    Returns 1 when something changed, else 0 (a second build changes nothing)."""
+    from cocity.core.translations import save_translation
+
+    changed = 0
+    if obj.original_language != original_language:
+        type(obj)._default_manager.filter(pk=obj.pk).update(original_language=original_language)
+        obj.original_language = original_language
+        changed = 1
+    for language, values in translations.items():
+        kept = (obj.translations or {}).get(language)
+        wanted = {name: text for name, text in values.items() if text}
+        if kept != wanted:
+            obj.translations = save_translation(obj, language, wanted).translations
+            changed = 1
+    return changed
 
 
 def people_and_roles() -> str:
