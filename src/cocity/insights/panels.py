@@ -5,6 +5,8 @@ the number of data sets; only data sets whose import is done."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +20,13 @@ from cocity.core.hubs import (
     HubSection,
     register,
 )
-from cocity.core.translations import translation_columns
+from cocity.core.translations import translated, translation_columns
 
 from . import selectors
+
+
+def _title(dataset: Any) -> str:
+    return f"{translated(dataset, 'name')} ({dataset.year})"
 
 
 def _content(scope: HubScope) -> HubContent:
@@ -44,9 +50,11 @@ def _content(scope: HubScope) -> HubContent:
         count=datasets.count() if shown else 0,
         items=[
             HubItem(
-                title=str(dataset),
+                title=_title(dataset),
                 url=dataset.get_absolute_url(),
-                meta=" · ".join(part for part in (dataset.city.name, dataset.source) if part),
+                meta=" · ".join(
+                    part for part in (translated(dataset.city, "name"), dataset.source) if part
+                ),
             )
             for dataset in shown
         ],
@@ -55,7 +63,7 @@ def _content(scope: HubScope) -> HubContent:
             HubActivity(
                 when=dataset.created_at,
                 kind=gettext("Data"),
-                title=str(dataset),
+                title=_title(dataset),
                 url=dataset.get_absolute_url(),
             )
             for dataset in shown

@@ -10,7 +10,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.hubs import HubScope
-from cocity.core.translations import translation_columns
+from cocity.core.translations import translated, translation_columns
 from cocity.network.models import Territory
 
 from .models import DataSet, Geography, ImportJob
@@ -77,6 +77,7 @@ def dataset_units(dataset: DataSet) -> list[Any]:
             "territory__path",
             "territory__boundary",
             "territory__boundary_approximate",
+            *translation_columns("territory"),
         )
         .order_by("territory__path")
     )
@@ -172,7 +173,9 @@ def comparison_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     )
     groups: dict[str, list[tuple[int, str]]] = {}
     for ds in rows:
-        groups.setdefault(ds.city.name, []).append((ds.pk, f"{ds.name} ({ds.year})"))
+        groups.setdefault(translated(ds.city, "name"), []).append(
+            (ds.pk, f"{translated(ds, 'name')} ({ds.year})")
+        )
     return list(groups.items())
 
 

@@ -19,6 +19,7 @@ from cocity.core.access import login_or_forbidden
 from cocity.core.csv import csv_response
 from cocity.core.http import HtmxHttpRequest, vary_on_htmx
 from cocity.core.pagination import paginate
+from cocity.core.translations import translated
 from cocity.network.models import Territory
 from cocity.network.selectors.hubs import hub_filter
 
@@ -92,7 +93,8 @@ def _city_context(request: HttpRequest, city: Territory) -> dict[str, Any]:
     features = []
     for unit in units:
         value, text = _unit_value(chosen, unit.territory.code, measure, report)
-        features.append((unit.territory.code, unit.territory.name, unit.geometry(), value, text))
+        name = translated(unit.territory, "name")
+        features.append((unit.territory.code, name, unit.geometry(), value, text))
     results = chosen.results
     method = request.GET.get("classes", "")
     method = method if method in maps.CLASS_METHODS else "quantiles"
