@@ -249,3 +249,40 @@ def test_a_library_items_news_gives_its_title_in_each_followers_language(user_fa
     assert english.notifications.get().message == (
         f"New in the library of {item.space.name}: Shared gardens"
     )
+
+
+def test_a_notification_mail_is_in_its_readers_language_with_a_whole_link(
+    user_factory, settings, event_in_english, django_capture_on_commit_callbacks
+) -> None:
+    settings.COCITY_BASE_URL = "https://cocity.example.org/"
+    event, _track = event_in_english
+    event = save_translation(event, "fr", {"title": "Dialogue sur le logement"})
+    reader = user_factory(languages=["fr"])  # e-mailed at once (the default)
+    said = participation.Said(
+        translation.gettext_lazy("New event in %(space)s: %(title)s"),
+        {"space": (event.space, "name"), "title": (event, "title")},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        participation.notify(recipients=[reader], kind="space_event", message=said, url="/e/1/")
+    (message,) = mail.outbox
+    assert message.subject == (
+        f"[cocity] Nouvel événement dans {event.space.name} : Dialogue sur le logement"
+    )
+    assert message.body.startswith("Bonjour ")
+    assert "\nhttps://cocity.example.org/e/1/" in message.body
+
+
+def test_a_digest_links_each_notification_whole(
+    user_factory, settings, django_capture_on_commit_callbacks
+) -> None:
+    from cocity.participation.models import NotificationPreference
+
+    settings.COCITY_BASE_URL = "https://cocity.example.org"
+    reader = user_factory(languages=["de"])
+    NotificationPreference.objects.create(user=reader, email=NotificationPreference.Email.DAILY)
+    participation.notify(recipients=[reader], kind="news", message="Neu", url="/e/2/")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert participation.digests_send() == 1
+    (message,) = mail.outbox
+    assert "- Neu (https://cocity.example.org/e/2/)" in message.body
+    assert message.body.startswith("Hallo ")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -453,7 +454,11 @@ def notify(
                 queue_templated_email(
                     to=user.email,
                     template="participation/emails/notification",
-                    context={"notification": notification, "user": user},
+                    context={
+                        "notification": notification,
+                        "user": user,
+                        "site_url": settings.COCITY_BASE_URL.rstrip("/"),
+                    },
                     recipient=user,
                 )
     return len(users)
@@ -495,7 +500,11 @@ def digests_send(*, now: Any = None) -> int:
                 queue_templated_email(
                     to=user.email,
                     template="participation/emails/digest",
-                    context={"notifications": pending, "user": user},
+                    context={
+                        "notifications": pending,
+                        "user": user,
+                        "site_url": settings.COCITY_BASE_URL.rstrip("/"),
+                    },
                     recipient=user,
                 )
                 sent += 1
