@@ -286,3 +286,25 @@ def test_a_digest_links_each_notification_whole(
     (message,) = mail.outbox
     assert "- Neu (https://cocity.example.org/e/2/)" in message.body
     assert message.body.startswith("Hallo ")
+
+
+def test_the_invitation_attached_is_written_for_its_reader(
+    event_in_english, user_factory, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """invite.ics is built in the reader's language (its titles as they read them), whatever
+    the language of the page that registered them."""
+    _event, track = event_in_english
+    seen: list[str | None] = []
+    real = events.registration_ics
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(translation.get_language())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(events, "registration_ics", recording)
+    with translation.override("en"):
+        message = _register(
+            user_factory(languages=["de"]), track, django_capture_on_commit_callbacks
+        )
+    assert seen == ["de"]
+    assert message.attachments[0][0] == "invite.ics"

@@ -29,7 +29,7 @@ from cocity.accounts.models import User
 from cocity.accounts.types import Actor
 from cocity.core import images, uploads
 from cocity.core.cache import rows_changed
-from cocity.core.mail import queue_templated_email, queue_templated_emails
+from cocity.core.mail import as_recipient, queue_templated_email, queue_templated_emails
 from cocity.core.numbers import format_number
 from cocity.core.queue import enqueue_with_writes
 from cocity.core.reminders import send_once, sent_keys
@@ -768,13 +768,9 @@ def _mail_registration(registration: Registration, what: str) -> None:
     if what in ("confirmed", "promoted", "cancelled", "access_ended", "changed"):
         cancelled = what in ("cancelled", "access_ended")
         method = "CANCEL" if cancelled or event.is_cancelled else "REQUEST"
-        attachments.append(
-            (
-                "invite.ics",
-                registration_ics(registration, cancelled=cancelled).decode(),
-                f"text/calendar; method={method}",
-            )
-        )
+        with as_recipient(registration.user):  # its titles in the reader's language
+            invite = registration_ics(registration, cancelled=cancelled).decode()
+        attachments.append(("invite.ics", invite, f"text/calendar; method={method}"))
     base = settings.COCITY_BASE_URL.rstrip("/")
     queue_templated_email(
         to=registration.user.email,
