@@ -85,3 +85,22 @@ def test_series_page_in_french(french):
     assert "Chaque mois." in page and all(words in page for words in NOTICE)
     original = french.get(series.get_absolute_url() + "?original=1").content.decode()
     assert '<h1 lang="en">Housing talks</h1>' in original
+
+
+def test_calendar_map_and_feed_in_french(french):
+    event, _track = event_with_session(
+        title="Housing dialogue", summary="How cities share housing.", original_language="en"
+    )
+    type(event).objects.filter(pk=event.pk).update(format="in_person", latitude=43.3, longitude=5.4)
+    save_translation(event, "fr", {"title": "Dialogue sur le logement", "summary": "Comment."})
+    calendar = french.get(reverse("events:event_ics", args=[event.slug])).content.decode()
+    assert "SUMMARY:Dialogue sur le logement" in calendar and "Housing dialogue" not in calendar
+    features = french.get(reverse("events:event_map")).json()["features"]
+    assert [f["properties"]["title"] for f in features] == ["Dialogue sur le logement"]
+    series = Series.objects.create(
+        space=event.space, name="Talks", slug="talks", original_language="en"
+    )
+    type(event).objects.filter(pk=event.pk).update(series=series)
+    save_translation(series, "fr", {"name": "Causeries"})
+    feed = french.get(reverse("events:series_feed", args=[series.slug])).content.decode()
+    assert "<title>Causeries</title>" in feed and "Dialogue sur le logement" in feed

@@ -19,6 +19,8 @@ from django.utils import timezone
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
+from cocity.core.translations import translated
+
 from .models import Event, Session
 
 PRODID = "-//cocity//events//EN"
@@ -56,12 +58,14 @@ def _vevent(
     vevent.add("dtstart", session.start.astimezone(UTC))
     vevent.add("dtend", session.end.astimezone(UTC))
     vevent.add("sequence", event.sequence)
-    title = event.title
+    # What a person reads in their calendar: in the language of the request (or of the e-mail).
+    title = translated(event, "title")
     if session.title:
-        title = f"{event.title}: {session.title}"
+        title = f"{title}: {translated(session, 'title')}"
     vevent.add("summary", title)
     url = settings.COCITY_BASE_URL.rstrip("/") + event.get_absolute_url()
-    lines = [event.summary, url] if event.summary else [url]
+    summary = translated(event, "summary")
+    lines = [summary, url] if summary else [url]
     if with_link and event.online_url:
         lines.append(event.online_url)
     vevent.add("description", "\n\n".join(lines))

@@ -321,7 +321,9 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(request, slug)
     sessions = list(selectors.sessions_for_events([event.pk]))
-    return _ics_response(ical.build_calendar(sessions, name=event.title), f"{event.slug}.ics")
+    return _ics_response(
+        ical.build_calendar(sessions, name=translated(event, "title")), f"{event.slug}.ics"
+    )
 
 
 def _series_or_404(request: HttpRequest, slug: str) -> Series:
@@ -361,7 +363,9 @@ def _events_in_series(request: HttpRequest, series: Series) -> Any:
 def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
     series = _series_or_404(request, slug)
     sessions = list(selectors.sessions_for_events(_events_in_series(request, series).values("pk")))
-    return _ics_response(ical.build_calendar(sessions, name=series.name), f"{series.slug}.ics")
+    return _ics_response(
+        ical.build_calendar(sessions, name=translated(series, "name")), f"{series.slug}.ics"
+    )
 
 
 @dataclass(frozen=True)
@@ -419,7 +423,9 @@ def space_ics(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     events = selectors.events_visible_to(request.user).filter(space=space).values("pk")
     sessions = list(selectors.sessions_for_events(events))
-    return _ics_response(ical.build_calendar(sessions, name=space.name), f"{space.slug}.ics")
+    return _ics_response(
+        ical.build_calendar(sessions, name=translated(space, "name")), f"{space.slug}.ics"
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
