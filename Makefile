@@ -69,7 +69,7 @@ DEMO_ENV := DJANGO_SETTINGS_MODULE=cocity.settings.demo HOST=$(HOST) PORT=$(PORT
 
 # Machine translation (Apertium, when installed): two background processes beside runserver,
 # stopped with it, their output in var/demo-translations.log. `cocity translate-content` sends
-# the demo's texts to Apertium in a few batches (about 20 s on two cores, docs/benchmarks.md:
+# the demo's texts to Apertium in a few batches (10 to 20 s on two busy cores, docs/benchmarks.md;
 # meanwhile pages show the originals and the people's translations), and a worker runs the
 # `translations` task queue: what people write while the demo runs. No page waits for Apertium.
 DEMO_WORKER_LOG ?= var/demo-translations.log

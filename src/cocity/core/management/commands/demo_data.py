@@ -25,8 +25,8 @@ class Command(BaseCommand):
         # nobody should receive mail about a history laid out in the past (nor find it in the
         # demo's outbox), so the build sends none. Nor does it queue a machine translation per
         # object it writes: `cocity translate-content` after it (`make demo` runs it) sends the
-        # demo's texts to the backend in a few batches (8 Apertium runs for the whole demo into
-        # French, against about 3 per object one at a time; docs/benchmarks.md).
+        # demo's texts to the backend in a few batches (7 Apertium runs for the whole demo into
+        # French, where a task per object takes two per English object; docs/benchmarks.md).
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             COCITY_TRANSLATION_BACKEND="",
