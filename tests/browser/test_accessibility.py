@@ -238,11 +238,19 @@ def test_the_switcher_names_seven_languages_in_their_own_words_and_works_by_keyb
     assert page.locator("html").get_attribute("dir") == "rtl"
 
 
-def test_text_in_another_language_keeps_its_own_direction(page: Any, server: Any) -> None:
+def test_text_in_another_language_keeps_its_own_direction(
+    page: Any, server: Any, site_data: dict[str, Any]
+) -> None:
     """An English title shown on an Arabic page (lang="en" on its element) runs left to right,
     so its full stop stays at its end; what one types runs in its own direction too."""
     _in_language(page, server, "ar")
     page.goto("/")
+    # The home page's latest spaces, written in English: their names and summaries say so.
+    english = page.locator("main .card [lang=en]")
+    assert english.count() >= 2
+    assert set(english.evaluate_all("els => els.map(e => getComputedStyle(e).direction)")) == {
+        "ltr"
+    }
     found = page.evaluate(
         """() => {
           const main = document.querySelector('main');
