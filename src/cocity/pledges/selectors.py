@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from cocity.accounts.types import Viewer
 from cocity.core.hubs import HubScope
 from cocity.core.numbers import format_number
-from cocity.network.models import OrganisationMembership, Role
+from cocity.core.translations import translated_value, translation_values
+from cocity.network.models import Organisation, OrganisationMembership, Role, Territory
 
 from .currencies import normalise_currency, validate_currency
 from .models import (
@@ -257,6 +258,7 @@ def campaign_totals(
     )
     organisation_count = len(organisation_rows)
     organisation_rows = organisation_rows[:TOP_SIGNATORIES]
+    _signatories_in_viewer_language(organisation_rows)
     month_rows = []
     running = Decimal(0)
     pledges_so_far = 0
@@ -319,6 +321,29 @@ def campaign_totals(
             ]
         ),
     }
+
+
+def _signatories_in_viewer_language(rows: list[dict[str, Any]]) -> None:
+    """The summary keeps each signatory's name and city as written (one summary for every
+    language): the rows shown get them in the viewer's language, read in one query."""
+    if not rows:
+        return
+    found = {
+        row["id"]: row
+        for row in Organisation.objects.filter(pk__in=[r["id"] for r in rows]).values(
+            "id",
+            "home_territory_id",
+            *translation_values("name"),
+            *translation_values("name", "home_territory__"),
+        )
+    }
+    for row in rows:
+        current = found.get(row["id"])
+        if current is None:  # deleted since the summary was computed: as it was kept
+            continue
+        row["name"] = translated_value(Organisation, current)
+        if current["home_territory_id"] is not None:
+            row["city"] = translated_value(Territory, current, "name", "home_territory__")
 
 
 def overdue_pledges(campaign: Campaign | None = None, *, today: datetime.date | None = None):
