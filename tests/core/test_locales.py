@@ -158,3 +158,15 @@ def test_an_overdue_pact_step_is_dated_in_the_viewers_language():
             (card,) = overdue_cards([pact])
         assert card["badge"].endswith(day), card["badge"]
         assert "2026-11-22" not in card["badge"]
+
+
+def test_a_card_says_the_language_of_its_title_and_summary():
+    html = render(
+        '{% include "includes/components/card.html" with title="Open day!" url="/t/" '
+        'summary="Come." title_lang="en" summary_lang="en" %}',
+        "ar",
+    )
+    assert '<a href="/t/" lang="en"><bdi>Open day!</bdi></a>' in html
+    assert '<p lang="en">Come.</p>' in html
+    plain = render('{% include "includes/components/card.html" with title="T" url="/t/" %}', "en")
+    assert "lang=" not in plain
