@@ -62,6 +62,9 @@ def test_event_translate_link_for_organisers_only(client):
     assert url in client.get(event.get_absolute_url()).content.decode()
     form = client.get(reverse("events:event_edit", args=[event.slug])).content.decode()
     assert url in form and "Translate this into other languages" in form
+    speaker = event.speakers.create(name="Marie Garmadi", affiliation="City of Marseille")
+    manage = client.get(reverse("events:event_manage", args=[event.slug])).content.decode()
+    assert reverse("translations:edit", args=["events", "speaker", speaker.pk]) in manage
     track = event.tracks.get()
     track_url = reverse("translations:edit", args=["events", "track", track.pk])
     assert (

@@ -96,6 +96,8 @@ def test_translate_links_for_organisers_only(client):
     client.force_login(organiser)
     for obj in (process, idea, action):
         assert _translate_url(obj) in client.get(obj.get_absolute_url()).content.decode()
+    phase = process.phases.get()
+    assert _translate_url(phase) in client.get(process.get_absolute_url()).content.decode()
     for obj, name, args in (
         (process, "plans:process_edit", [process.slug]),
         (action, "plans:action_edit", [process.slug, action.pk]),

@@ -91,6 +91,8 @@ def test_translate_links_for_those_who_may(client, settings):
     editor = UserFactory()
     OrganisationMembershipFactory(organisation=pledge.organisation, user=editor, role=Role.EDITOR)
     client.force_login(editor)
-    assert _translate_url(pledge) in client.get(pledge.get_absolute_url()).content.decode()
+    page = client.get(pledge.get_absolute_url()).content.decode()
+    assert _translate_url(pledge) in page
+    assert _translate_url(pledge.measures.get()) in page
     form = client.get(reverse("pledges:pledge_edit", args=[pledge.pk])).content.decode()
     assert _translate_url(pledge) in form and "Translate this into other languages" in form
