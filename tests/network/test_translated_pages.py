@@ -118,3 +118,24 @@ def test_place_and_topic_pages_in_french(french):
     french.force_login(staff)
     assert _translate_url(topic) in french.get(topic.get_absolute_url()).content.decode()
     assert _translate_url(city) in french.get(city.get_absolute_url()).content.decode()
+
+
+def test_place_names_on_the_maps_in_french(french, settings):
+    settings.COCITY_PAGE_CACHE = False
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[16.3, 48.2], [16.4, 48.2], [16.4, 48.3], [16.3, 48.3], [16.3, 48.2]]],
+    }
+    austria = TerritoryFactory(name="Austria", code="AT", original_language="en")
+    vienna = TerritoryFactory(
+        name="Vienna",
+        code="AT-VIE",
+        kind=Territory.Kind.CITY,
+        parent=austria,
+        boundary=square,
+        original_language="en",
+    )
+    save_translation(vienna, "fr", {"name": "Vienne"})
+    page = french.get(austria.get_absolute_url()).content.decode()
+    assert '"name": "Vienne"' in page or '"name":"Vienne"' in page
+    assert '"Vienna"' not in page

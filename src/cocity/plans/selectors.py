@@ -184,9 +184,9 @@ def similar_ideas(
     if exclude:
         qs = qs.exclude(pk=exclude)
     candidates = list(
-        qs.only("id", "title", "process_id", "support_count").order_by("-support_count", "-id")[
-            :CANDIDATES
-        ]
+        qs.only("id", "title", "process_id", "support_count", *translation_columns()).order_by(
+            "-support_count", "-id"
+        )[:CANDIDATES]
     )
     wanted = title.lower()
 

@@ -18,6 +18,7 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from cocity.core import geojson
+from cocity.core.translations import translated
 
 register = template.Library()
 
@@ -73,7 +74,7 @@ def places_points(places: Iterable[Any]) -> dict[str, Any] | None:
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": point},
-            "properties": {"title": p.name, "url": p.get_absolute_url()},
+            "properties": {"title": translated(p, "name"), "url": p.get_absolute_url()},
         }
         for p, point in zip(shown, points, strict=True)
     ]
@@ -108,7 +109,7 @@ def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, A
             "type": "Feature",
             "geometry": shape,
             "properties": {
-                "name": p.name,
+                "name": translated(p, "name"),
                 "code": p.code,
                 "url": p.get_absolute_url(),
                 **_approximate(p),
@@ -123,7 +124,7 @@ def places_collection(places: Iterable[Any], outline: Any = None) -> dict[str, A
                 "type": "Feature",
                 "geometry": shapes[-1],
                 "properties": {
-                    "name": outline.name,
+                    "name": translated(outline, "name"),
                     "dashed": True,
                     "weight": 2,
                     **_approximate(outline),

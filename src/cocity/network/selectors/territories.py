@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cocity.accounts.types import Viewer
+from cocity.core.translations import translation_columns
 
 from ..models import Space, Territory, Topic
 from .spaces import spaces_visible_to
@@ -90,7 +91,15 @@ def city_areas(
             Q(parent__path__in=cities) | Q(path__in=cities),
             boundary__isnull=False,
         )
-        .only("name", "code", "path", "kind", "boundary", "boundary_approximate")
+        .only(
+            "name",
+            "code",
+            "path",
+            "kind",
+            "boundary",
+            "boundary_approximate",
+            *translation_columns(),
+        )
         .order_by("path")[: max_areas + len(cities) + 1]
     )
     with_parts = {row.path.rsplit("/", 2)[0] + "/" for row in rows if row.path not in cities}
@@ -124,7 +133,7 @@ def territory_outline(pk: int) -> Territory | None:
     """A place's name, code and boundary for its outline on a map (``None``: no such place)."""
     return (
         Territory.objects.filter(pk=pk)
-        .only("name", "code", "boundary", "boundary_approximate")
+        .only("name", "code", "boundary", "boundary_approximate", *translation_columns())
         .first()
     )
 
