@@ -2,6 +2,7 @@
 says what it did, and refuses a language the site does not offer or a backend that is off or
 cannot run, with a clear message, no traceback, and nothing changed."""
 
+import shutil
 from io import StringIO
 
 import pytest
@@ -50,13 +51,13 @@ def test_everything_missing_is_translated_and_the_figures_are_said(settings, wri
     assert event.machine_translations["fr"]["title"]["backend"] == "echo"
     assert "es" not in space.machine_translations  # only the languages asked for
     # Space: name and summary, event: title; into two languages; 2 + 6 + 2 words, twice.
-    assert "2 objects read, 6 texts translated (20 words of the originals)" in out
+    assert "objects read: 2, texts translated: 6, words of the originals: 20," in out
     assert "Echo into fr, de" in out
     assert "Echo translates en → fr, de." in out  # the pairs, asked for before anything is read
-    assert "words per second" in out
+    assert "words per second: " in out
     # Run again: nothing is missing any more.
     again = run("--language", "fr", *models)
-    assert "2 objects read, 0 texts translated (0 words" in again
+    assert "objects read: 2, texts translated: 0, words of the originals: 0," in again
 
 
 def test_a_persons_translation_is_left_alone(settings, written):
@@ -77,7 +78,7 @@ def test_only_the_models_asked_for(settings, written):
     out = run("--language", "fr", "--model", "events.event")
     assert Event.objects.get(pk=event.pk).machine_translations["fr"]["title"]["text"]
     assert Space.objects.get(pk=space.pk).machine_translations == {}
-    assert "1 texts translated" in out
+    assert "texts translated: 1," in out
 
 
 def test_the_backend_option_overrides_the_setting(settings, written):
@@ -170,3 +171,19 @@ def test_the_command_name_has_a_dash_on_the_command_line(settings, written):
     )
     assert result.returncode == 0, result.stderr
     assert "--language" in result.stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("apertium") is None,
+    reason="Apertium is not installed (Debian: apertium apertium-eng-spa apertium-fr-es)",
+)
+def test_apertium_translates_into_french_through_spanish(settings, written):
+    space, _event = written
+    settings.COCITY_TRANSLATION_BACKEND = ""
+    out = run("--backend", "apertium", "--language", "fr", "--model", "network.Space")
+    space.refresh_from_db()
+    name = space.machine_translations["fr"]["name"]
+    assert (name["backend"], name["via"]) == ("apertium", "es")
+    assert name["text"] and name["text"] != "Housing lab"
+    assert "Apertium translates en → fr (via es)." in out
+    assert "objects read: 1, texts translated: 2, words of the originals: 8," in out

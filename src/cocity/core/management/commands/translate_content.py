@@ -154,9 +154,9 @@ class Command(BaseCommand):
         rate = words / seconds if seconds > 0 else 0.0
         self.stdout.write(
             _(
-                "%(backend)s into %(languages)s: %(objects)d objects read, %(texts)d texts "
-                "translated (%(words)d words of the originals) in %(seconds).1f s, %(rate).0f "
-                "words per second."
+                "%(backend)s into %(languages)s: objects read: %(objects)d, texts translated: "
+                "%(texts)d, words of the originals: %(words)d, time: %(seconds).1f s, words per "
+                "second: %(rate).0f."
             )
             % {
                 "backend": label,
