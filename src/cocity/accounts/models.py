@@ -77,6 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     machine_translation = models.BooleanField(
         _("show machine translations"),
         default=True,
+        db_default=True,
         help_text=_(
             "What others wrote in another language is shown machine-translated, labelled, when "
             "nobody has translated it yet. Off: the original is shown instead."
