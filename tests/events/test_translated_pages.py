@@ -6,8 +6,13 @@ from django.urls import reverse
 
 from cocity.core.translations import save_translation
 from cocity.events.models import Series
-from cocity.network.models import Role
-from tests.factories import SpaceMembershipFactory, UserFactory, event_with_session
+from cocity.network.models import Role, Territory
+from tests.factories import (
+    SpaceMembershipFactory,
+    TerritoryFactory,
+    UserFactory,
+    event_with_session,
+)
 
 pytestmark = pytest.mark.django_db
 # "Translated from English. Show original", in French.
@@ -107,3 +112,13 @@ def test_calendar_map_and_feed_in_french(french):
     save_translation(series, "fr", {"name": "Causeries"})
     feed = french.get(reverse("events:series_feed", args=[series.slug])).content.decode()
     assert "<title>Causeries</title>" in feed and "Dialogue sur le logement" in feed
+
+
+def test_the_list_filters_name_spaces_and_places_in_french(french):
+    event, _track = event_with_session(original_language="en")
+    TerritoryFactory(name="Vienna", code="AT-VIE", kind=Territory.Kind.CITY, original_language="en")
+    save_translation(Territory.objects.get(code="AT-VIE"), "fr", {"name": "Vienne"})
+    save_translation(event.space, "fr", {"name": "Espace traduit"})
+    page = french.get(reverse("events:event_list")).content.decode()
+    assert '<option value="AT-VIE">Vienne</option>' in page
+    assert f'<option value="{event.space.slug}">Espace traduit</option>' in page

@@ -11,12 +11,12 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from cocity.accounts.types import Actor, Viewer
 from cocity.core.cache import cached
 from cocity.core.hubs import HubScope
 from cocity.core.pagination import paginate
+from cocity.core.translations import TRANSLATION_COLUMNS, translated
 from cocity.network.models import (
     OrganisationMembership,
     Role,
@@ -303,18 +303,20 @@ def _compute_choices() -> dict[str, Any]:
         "spaces": list(
             Space.objects.filter(pk__in=Event.objects.values("space_id"))
             .order_by("name", "pk")
-            .values_list("pk", "slug", "name", "visibility")
+            .values_list("pk", "slug", "name", "visibility", *TRANSLATION_COLUMNS)
         ),
         "series": list(
-            Series.objects.order_by("name", "pk").values_list("pk", "slug", "name", "space_id")
+            Series.objects.order_by("name", "pk").values_list(
+                "pk", "slug", "name", "space_id", *TRANSLATION_COLUMNS
+            )
         ),
         "topics": list(
-            Topic.objects.order_by("name", "pk").values_list("slug", "name", "translations")
+            Topic.objects.order_by("name", "pk").values_list("slug", "name", *TRANSLATION_COLUMNS)
         ),
         "cities": list(
             Territory.objects.filter(kind=Territory.Kind.CITY)
             .order_by("name", "pk")
-            .values_list("code", "name")
+            .values_list("code", "name", *TRANSLATION_COLUMNS)
         ),
         "longest": Event.objects.filter(starts_at__isnull=False).aggregate(
             longest=Max(F("ends_at") - F("starts_at"))
@@ -323,7 +325,14 @@ def _compute_choices() -> dict[str, Any]:
 
 
 def _all_choices() -> dict[str, Any]:
-    return cached(("events", "network"), "events-choices", _compute_choices, CHOICES_TIMEOUT)
+    # The rows carry their translation columns (each label is shown in the viewer's language).
+    return cached(("events", "network"), "events-choices-2", _compute_choices, CHOICES_TIMEOUT)
+
+
+def _label(model: type[Any], name: str, columns: Any) -> str:
+    """A choice's name in the viewer's language, from its row's translation columns."""
+    row = model(name=name, **dict(zip(TRANSLATION_COLUMNS, columns, strict=True)))
+    return translated(row, "name")
 
 
 @dataclass(frozen=True)
@@ -338,7 +347,10 @@ class FilterChoices:
         when its events are all in its sub-spaces."""
         if any(slug == space.slug for slug, _name in self.spaces):
             return self
-        spaces = sorted([*self.spaces, (space.slug, space.name)], key=lambda choice: choice[1])
+        spaces = sorted(
+            [*self.spaces, (space.slug, translated(space, "name"))],
+            key=lambda choice: sort_key(choice[1]),
+        )
         return replace(self, spaces=spaces)
 
 
@@ -349,22 +361,29 @@ def filter_choices(*, user: Viewer) -> FilterChoices:
     data = _all_choices()
     spaces = data["spaces"]
     if not user.is_authenticated:
-        visible = {pk for pk, _slug, _name, vis in spaces if vis == Space.Visibility.PUBLIC}
+        visible = {row[0] for row in spaces if row[3] == Space.Visibility.PUBLIC}
     elif user.is_staff:
         visible = {row[0] for row in spaces}
     else:
         ids = [row[0] for row in spaces] + [row[3] for row in data["series"]]
         visible = set(spaces_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    language = (get_language() or "en").split("-")[0]
-    topics = [
-        (slug, ((tr or {}).get(language) or {}).get("name") or name)
-        for slug, name, tr in data["topics"]
+    series = [
+        (slug, _label(Series, name, columns))
+        for _pk, slug, name, space, *columns in data["series"]
+        if space in visible
     ]
+    shown_spaces = [
+        (slug, _label(Space, name, columns))
+        for pk, slug, name, _vis, *columns in spaces
+        if pk in visible
+    ]
+    topics = [(slug, _label(Topic, name, columns)) for slug, name, *columns in data["topics"]]
+    cities = [(code, _label(Territory, name, columns)) for code, name, *columns in data["cities"]]
     return FilterChoices(
-        series=[(slug, name) for _pk, slug, name, space in data["series"] if space in visible],
-        spaces=[(slug, name) for pk, slug, name, _vis in spaces if pk in visible],
+        series=sorted(series, key=lambda c: sort_key(c[1])),
+        spaces=sorted(shown_spaces, key=lambda c: sort_key(c[1])),
         topics=sorted(topics, key=lambda c: sort_key(c[1])),
-        cities=list(data["cities"]),
+        cities=sorted(cities, key=lambda c: sort_key(c[1])),
     )
 
 
