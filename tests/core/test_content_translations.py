@@ -364,3 +364,17 @@ def test_rows_read_as_values_show_translated_with_the_columns_they_carry():
         assert translations.translated_value(Territory, row) == "Vienne"
     with translation.override("de"):
         assert translations.translated_value(Territory, row) == "Vienna"
+
+
+def test_a_list_showing_machine_translations_says_so_once_with_the_originals_link(echo, client):
+    space = make_space()
+    translations.machine_translate(space, echo, ["fr"])
+    page = client.get("/spaces/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "[fr] Housing lab" in page
+    assert "Certains textes de cette page sont traduits automatiquement par Echo." in page
+    assert "?original=1" in page
+    original = client.get("/spaces/?original=1", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "[fr] Housing lab" not in original and "Housing lab" in original
+    assert "traduits automatiquement" not in original
+    english = client.get("/spaces/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "traduits automatiquement" not in english and "machine-translated" not in english

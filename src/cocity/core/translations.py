@@ -29,6 +29,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -202,6 +203,8 @@ class Viewing:
     original: bool = False
     # Whose choice of machine translations applies when there is no request (a mail's recipient).
     person: Any = None
+    # The backends of the machine translations this request has shown (the page's footnote).
+    machine_shown: set[str] = dataclass_field(default_factory=set, compare=False, hash=False)
 
     @property
     def machine(self) -> bool:
@@ -288,6 +291,8 @@ def shown(obj: Any, field: str, language: str | None = None) -> Shown:
         and machine.get("hash") == source_hash(original)
         and view.machine
     ):
+        if view.request is not None:
+            view.machine_shown.add(str(machine.get("backend", "")))
         return Shown(
             str(machine["text"]), language, "machine", str(machine.get("backend", "")),
             str(machine.get("via", "")),

@@ -74,3 +74,19 @@ def translate_url(context: template.Context, obj: Any) -> str:
     if user is None or not translations.may_translate(user, obj):
         return ""
     return reverse("translations:edit", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
+
+
+@register.inclusion_tag("core/translations/page_note.html", takes_context=True)
+def machine_translations_note(context: template.Context) -> dict[str, Any]:
+    """After the page's content: says that some of what it showed was machine-translated (the
+    lists' titles carry no label of their own), with the link to the originals."""
+    view = translations.viewing()
+    request = context.get("request")
+    if not view.machine_shown or request is None:
+        return {"backends": ""}
+    params = request.GET.copy()
+    params["original"] = "1"
+    return {
+        "backends": ", ".join(sorted(translations.backend_label(b) for b in view.machine_shown)),
+        "toggle": f"?{params.urlencode()}",
+    }
