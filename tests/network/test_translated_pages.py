@@ -139,3 +139,14 @@ def test_place_names_on_the_maps_in_french(french, settings):
     page = french.get(austria.get_absolute_url()).content.decode()
     assert '"name": "Vienne"' in page or '"name":"Vienne"' in page
     assert '"Vienna"' not in page
+
+
+def test_place_choices_in_the_forms_in_french(french):
+    city = TerritoryFactory(
+        name="Vienna", code="AT-VIE", kind=Territory.Kind.CITY, original_language="en"
+    )
+    save_translation(city, "fr", {"name": "Vienne"})
+    french.force_login(UserFactory())
+    page = french.get(reverse("network:organisation_create")).content.decode()
+    assert ">Vienne</option>" in page
+    assert ">Vienna</option>" not in page

@@ -29,6 +29,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
+from cocity.core.translations import translated, translation_columns
 from cocity.network.models import Space, Territory
 
 from . import indices
@@ -205,11 +206,12 @@ def report(
     people_total = len({u for people in overall.values() for u in people})
     hood_counts = [counts.get(h.pk, 0) for h in hoods]
     enough = sum(hood_counts) >= limit
-    spaces = dict(
-        Space.objects.filter(
+    spaces = {
+        space.pk: translated(space, "name")
+        for space in Space.objects.filter(
             pk__in=per_space.keys(), visibility=Space.Visibility.PUBLIC
-        ).values_list("pk", "name")
-    )
+        ).only("pk", "name", *translation_columns())
+    }
     by_space = [
         _summary(spaces[pk], people, hoods, population)
         for pk, people in per_space.items()

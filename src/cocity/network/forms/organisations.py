@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocity.core import uploads
 from cocity.core.text import clean_plain_text
+from cocity.core.translations import translated
 from cocity.core.widgets import DatalistInput
 
 from ..models import Organisation, Role, Territory
@@ -18,7 +19,7 @@ class TerritoryChoiceField(forms.ModelChoiceField):
     """A territory chosen by code, shown indented under its parents."""
 
     def label_from_instance(self, obj: Territory) -> str:
-        return "\u2003" * obj.depth + obj.name
+        return "\u2003" * obj.depth + translated(obj, "name")
 
 
 class LogoField(forms.ImageField):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocity.core import images
 from cocity.core.text import clean_plain_text
+from cocity.core.translations import translated
 from cocity.core.widgets import DatalistInput
 
 from ..models import Organisation, Role, Space, Territory, Topic
@@ -16,7 +17,7 @@ from ..models import Organisation, Role, Space, Territory, Topic
 
 class TerritoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Territory) -> str:  # type: ignore[override]
-        return f"{'— ' * obj.depth}{obj.name}"
+        return f"{'— ' * obj.depth}{translated(obj, 'name')}"
 
 
 class SlugOrNameChoiceField(forms.ModelChoiceField):
