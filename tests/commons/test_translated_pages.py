@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from cocity.commons.models import CallForCare
 from cocity.core.translations import save_translation
-from cocity.network.models import Role
+from cocity.network.models import Role, Territory
 from tests.factories import (
     CommonsFactory,
     OrganisationMembershipFactory,
     PactFactory,
+    TerritoryFactory,
     UserFactory,
 )
 
@@ -108,3 +109,14 @@ def test_translate_links_for_those_who_may(client):
     assert _translate_url(pact) in form and "Translate this into other languages" in form
     other_form = client.get(reverse("commons:party_add", args=[pact.pk])).content.decode()
     assert "Translate this into other languages" not in other_form
+
+
+def test_the_registry_filter_names_places_in_french(client, settings):
+    settings.COCITY_PAGE_CACHE = False
+    city = TerritoryFactory(
+        name="Vienna", code="AT-VIE", kind=Territory.Kind.CITY, original_language="en"
+    )
+    save_translation(city, "fr", {"name": "Vienne"})
+    PactFactory(commons=CommonsFactory(territory=city), original_language="en")
+    page = _french(client).get(reverse("commons:index")).content.decode()
+    assert '<option value="AT-VIE">Vienne</option>' in page

@@ -14,6 +14,7 @@ from cocity.core import images
 from cocity.core.forms import BoundedDateField, PlainTextMixin, bounded_formfield, offered_or_asked
 from cocity.core.geo import check_point_inside
 from cocity.core.text import clean_plain_text
+from cocity.core.translations import translated, translation_columns
 from cocity.core.uploads import validate_image, validate_pdf
 from cocity.network.models import Territory, Topic
 
@@ -67,9 +68,10 @@ class PactFilterForm(forms.Form):
         field.queryset = (
             offered_or_asked(self, "territory", places)
             .exclude(kind=Territory.Kind.COUNTRY)
-            .only("id", "code", "name", "path")
+            .only("id", "code", "name", "path", *translation_columns())
             .order_by("path")
         )
+        field.label_from_instance = lambda obj: translated(obj, "name")  # type: ignore[method-assign]
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
