@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cocity.network.models import Role, Space, SpaceMembership
 from tests.factories import city_with_neighbourhoods
@@ -373,3 +375,15 @@ def test_time_zone_choices_are_real_zone_names(client, user) -> None:
     assert "EST5EDT" in dict(
         ProfileForm(initial={"time_zone": "EST5EDT"}).fields["time_zone"].choices
     )
+
+
+def test_the_password_reset_mail_is_in_the_language_the_person_speaks(client, user) -> None:
+    user.languages = ["de", "fr"]
+    user.save()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    with translation.override("de"):
+        expected = gettext("Password Reset Email")
+    assert expected != "Password Reset Email"
+    assert expected in message.subject
