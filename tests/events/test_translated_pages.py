@@ -122,3 +122,15 @@ def test_the_list_filters_name_spaces_and_places_in_french(french):
     page = french.get(reverse("events:event_list")).content.decode()
     assert '<option value="AT-VIE">Vienne</option>' in page
     assert f'<option value="{event.space.slug}">Espace traduit</option>' in page
+
+
+def test_the_event_form_names_places_in_french(client):
+    event, _track = event_with_session(original_language="en")
+    TerritoryFactory(name="Vienna", code="AT-VIE", kind=Territory.Kind.CITY, original_language="en")
+    save_translation(Territory.objects.get(code="AT-VIE"), "fr", {"name": "Vienne"})
+    organiser = UserFactory()
+    SpaceMembershipFactory(space=event.space, user=organiser, role=Role.EDITOR)
+    client.force_login(organiser)
+    client.cookies["cocity_language"] = "fr"
+    form = client.get(reverse("events:event_edit", args=[event.slug])).content.decode()
+    assert ">Vienne</option>" in form and ">Vienna</option>" not in form

@@ -16,6 +16,7 @@ from cocity.core.forms import BoundedDateField, BoundedDateTimeField
 from cocity.core.geo import check_point_inside
 from cocity.core.languages import LANGUAGE_NAMES
 from cocity.core.text import clean_plain_text
+from cocity.core.translations import translated
 from cocity.network.models import Organisation, Space, Territory, Topic
 
 from .models import Event, Material, Question, Series, Speaker
@@ -230,6 +231,8 @@ class EventForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = series if series is not None else Series.objects.none()  # type: ignore[attr-defined]
+        for name in ("series", "territory", "organisations"):
+            self.fields[name].label_from_instance = _name_shown  # type: ignore[attr-defined]
         # The place picker's outline, and the server's check: the space's territory.
         territory = space.territory if space is not None else None
         self.limit = territory if territory is not None and territory.boundary else None
@@ -472,3 +475,8 @@ class MessageForm(forms.Form):
 
     def clean_body(self) -> str:
         return clean_plain_text(self.cleaned_data["body"])
+
+
+def _name_shown(obj: Any) -> str:
+    """A choice's label: the row's name in the viewer's language."""
+    return translated(obj, "name")

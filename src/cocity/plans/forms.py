@@ -19,6 +19,7 @@ from cocity.core.forms import (
     offered_or_asked,
 )
 from cocity.core.geo import check_point_inside
+from cocity.core.translations import translated
 from cocity.network.models import Organisation, Territory, Topic
 
 from .models import Action, Answer, Idea, Phase, PhaseKind, Process, ProgressUpdate
@@ -100,6 +101,8 @@ class IdeaForm(PlainTextMixin, forms.ModelForm):
             memberships__user=user
         ).order_by("name")
         self.fields["on_behalf_of"].empty_label = _("Myself")  # type: ignore[attr-defined]
+        for name in ("territory", "on_behalf_of"):
+            self.fields[name].label_from_instance = _name_shown  # type: ignore[attr-defined]
         self.fields["title"].widget.attrs.update(
             {
                 "hx-get": reverse("plans:idea_similar", args=[process.slug]),
@@ -259,7 +262,13 @@ class IdeaFilterForm(forms.Form):
         field = self.fields["territory"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing for mypy)
         field.queryset = offered_or_asked(self, "territory", places).order_by("path")
+        field.label_from_instance = _name_shown  # type: ignore[method-assign]
 
 
 def phase_kinds() -> list[tuple[str, str]]:
     return [(k, str(v)) for k, v in PhaseKind.choices]
+
+
+def _name_shown(obj: Any) -> str:
+    """A choice's label: the row's name in the viewer's language."""
+    return translated(obj, "name")

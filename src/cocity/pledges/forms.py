@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cocity.core.forms import BoundedDateField, PlainTextMixin
+from cocity.core.translations import translated
 from cocity.network.models import Organisation
 
 from .currencies import ISO_4217, normalise_currency
@@ -77,6 +78,7 @@ class PledgeForm(PlainTextMixin, forms.Form):
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            self.fields["organisation"].label_from_instance = _name_shown  # type: ignore[attr-defined]
         field = self.fields["principles"]
         field.queryset = FrameworkItem.objects.filter(framework=framework).exclude(  # type: ignore[attr-defined]
             kind=FrameworkItem.Kind.CHAPTER
@@ -250,3 +252,8 @@ class FrameworkForm(PlainTextMixin, forms.Form):
         if not rows:
             raise ValidationError(_("Give at least one principle or goal."))
         return rows
+
+
+def _name_shown(obj: Any) -> str:
+    """A choice's label: the row's name in the viewer's language."""
+    return translated(obj, "name")

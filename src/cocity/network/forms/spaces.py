@@ -167,6 +167,8 @@ class SpaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
+        for name in ("parent", "organisations"):
+            self.fields[name].label_from_instance = _name_shown  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         name = clean_plain_text(self.cleaned_data["name"])
@@ -228,3 +230,8 @@ class InvitationForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+def _name_shown(obj: Any) -> str:
+    """A choice's label: the row's name in the viewer's language."""
+    return translated(obj, "name")
