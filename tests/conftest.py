@@ -100,3 +100,10 @@ register(factories.ActionFactory)
 
 
 register(factories.LibraryItemFactory)
+
+
+@pytest.fixture
+def french(client):
+    """The test client reading in French (the language cookie, as the switcher sets it)."""
+    client.cookies["cocity_language"] = "fr"
+    return client

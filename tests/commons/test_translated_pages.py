@@ -16,10 +16,9 @@ from tests.factories import (
     TerritoryFactory,
     UserFactory,
 )
+from tests.i18n import NOTICE
 
 pytestmark = pytest.mark.django_db
-# "Translated from English. Show original", in French.
-NOTICE = ("Traduit", "Afficher l’original")  # noqa: RUF001
 
 
 def _translate_url(obj) -> str:

@@ -13,16 +13,9 @@ from tests.factories import (
     UserFactory,
     event_with_session,
 )
+from tests.i18n import NOTICE
 
 pytestmark = pytest.mark.django_db
-# "Translated from English. Show original", in French.
-NOTICE = ("Traduit", "Afficher l’original")  # noqa: RUF001
-
-
-@pytest.fixture
-def french(client):
-    client.cookies["cocity_language"] = "fr"
-    return client
 
 
 def test_event_page_in_french_with_the_notice_and_the_original(french):

@@ -11,12 +11,11 @@ from cocity.core.translations import save_translation
 from cocity.insights import services
 from cocity.insights.models import DataSet
 from tests.factories import OrganisationFactory, OrganisationMembershipFactory, UserFactory
+from tests.i18n import NOTICE
 
 from .platform_helpers import GROUPS, ROWS, counts_csv, grid_city
 
 pytestmark = pytest.mark.django_db
-# "Translated from English. Show original", in French.
-NOTICE = ("Traduit", "Afficher l’original")  # noqa: RUF001
 
 
 def _census() -> DataSet:

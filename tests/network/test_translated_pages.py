@@ -15,16 +15,9 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.i18n import NOTICE
 
 pytestmark = pytest.mark.django_db
-# "Translated from English. Show original", in French.
-NOTICE = ("Traduit", "Afficher l’original")  # noqa: RUF001
-
-
-@pytest.fixture
-def french(client):
-    client.cookies["cocity_language"] = "fr"
-    return client
 
 
 def _translate_url(obj) -> str:

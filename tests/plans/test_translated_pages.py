@@ -8,10 +8,9 @@ from django.urls import reverse
 from cocity.core.translations import save_translation, source_hash, store_machine_translations
 from cocity.plans import services
 from tests.factories import ActionFactory, IdeaFactory, UserFactory, process_in_phase
+from tests.i18n import NOTICE
 
 pytestmark = pytest.mark.django_db
-# "Translated from English. Show original", in French.
-NOTICE = ("Traduit", "Afficher l’original")  # noqa: RUF001
 
 
 def _translate_url(obj) -> str:

@@ -115,6 +115,18 @@ def _unexpected(backend: str, detail: str) -> TranslationUnavailable:
     )
 
 
+def _wrong_count(backend: str, got: int, sent: int) -> TranslationUnavailable:
+    return TranslationUnavailable(
+        _(
+            "%(backend)s answered a different number of translations (%(got)s) than "
+            "texts sent (%(sent)s)."
+        ),
+        backend=backend,
+        got=got,
+        sent=sent,
+    )
+
+
 def _timed_out(backend: str, seconds: float) -> TranslationUnavailable:
     return TranslationUnavailable(
         _("%(backend)s did not answer within %(seconds)s seconds."),
@@ -166,15 +178,7 @@ class _BaseBackend:
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
             raise _unexpected(self.label, "not a list of texts")
         if len(answers) != len(sent):
-            raise TranslationUnavailable(
-                _(
-                    "%(backend)s answered a different number of translations (%(got)s) than "
-                    "texts sent (%(sent)s)."
-                ),
-                backend=self.label,
-                got=len(answers),
-                sent=len(sent),
-            )
+            raise _wrong_count(self.label, len(answers), len(sent))
         result = list(texts)
         for i, answer in zip(sent, answers, strict=True):
             result[i] = answer
@@ -607,15 +611,7 @@ class DeepLBackend(_HttpBackend):
             ):
                 raise _unexpected(self.label, "no translations list")
             if len(translations) != len(batch):
-                raise TranslationUnavailable(
-                    _(
-                        "%(backend)s answered a different number of translations (%(got)s) than "
-                        "texts sent (%(sent)s)."
-                    ),
-                    backend=self.label,
-                    got=len(translations),
-                    sent=len(batch),
-                )
+                raise _wrong_count(self.label, len(translations), len(batch))
             results += _texts(self.label, (item.get("text") for item in translations))
         return results
 
