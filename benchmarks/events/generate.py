@@ -54,14 +54,16 @@ def main() -> None:
                 """INSERT INTO events_event (space_id, slug, title, summary, description, kind,
                 format, status, time_zone, extra_zones, venue_name, venue_address, languages,
                 interpretation, online_url, registration_mode, external_registration_url,
-                reminder_offsets, starts_at, ends_at, sequence, created_at, updated_at)
+                reminder_offsets, starts_at, ends_at, sequence, created_at, updated_at, cover,
+                cover_alt, cover_decorative, cover_variants)
                 SELECT %s, 'bench-event-' || i, 'Bench dialogue ' || i, 'A generated event.', '',
                   (ARRAY['webinar','workshop','presentation','study_visit'])[1 + i %% 4],
                   (ARRAY['online','in_person','hybrid'])[1 + i %% 3], 'published',
                   'Europe/Paris', '["Europe/London"]', '', '', '["en","fr"]', '["fr>en"]',
                   'https://zoom.example.org/j/bench-' || i, 'internal', '', '[1440, 60]',
                   now() + (i - %s / 2) * interval '3 hours',
-                  now() + (i - %s / 2) * interval '3 hours' + interval '2 hours', 0, now(), now()
+                  now() + (i - %s / 2) * interval '3 hours' + interval '2 hours', 0, now(), now(),
+                  '', '', false, '[]'
                 FROM generate_series(1, %s) i""",
                 [space.pk, events, events, events],
             )

@@ -37,6 +37,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import JSONField, Value
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -102,11 +103,20 @@ class Translatable(models.Model):
         max_length=12,
         choices=SPOKEN_LANGUAGES,
         blank=True,
+        db_default="",
         help_text=_("The language this was written in. Left empty, cocity recognises it."),
     )
-    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # Database defaults too: rows written by raw SQL (bulk loaders, the benchmarks' generators)
+    # or by code older than these columns are valid, with nothing translated.
+    translations = models.JSONField(
+        _("translations"), default=dict, db_default=Value({}, JSONField()), blank=True
+    )
     machine_translations = models.JSONField(
-        _("machine translations"), default=dict, blank=True, editable=False
+        _("machine translations"),
+        default=dict,
+        db_default=Value({}, JSONField()),
+        blank=True,
+        editable=False,
     )
 
     translatable_fields: ClassVar[tuple[str, ...]] = ()
