@@ -195,6 +195,30 @@ register_form(
     )
 )
 
+
+def _space_translated(scenario: Scenario, field: str) -> Any:
+    space = Space.objects.get(pk=scenario.objects["space"].pk)
+    return (space.translations.get("fr") or {}).get(field, "")
+
+
+register_form(
+    FormCase(
+        name="content translation",
+        url_name="translations:edit",
+        url_kwargs=lambda s: {
+            "app_label": "network",
+            "model_name": "space",
+            "pk": s.objects["space"].pk,
+        },
+        setup=_space_admin,
+        data=lambda s: {"language": "fr", "name": "Cuisine partagée", "summary": ""},
+        fields=("name", "summary", "description"),
+        # The form shows the kept translation back, prefilled, in the language it is in.
+        rendered_at=lambda s: f"/translations/network/space/{s.objects['space'].pk}/?language=fr",
+        stored=_space_translated,
+    )
+)
+
 register_form(
     FormCase(
         name="join request message",
