@@ -322,6 +322,10 @@ def test_the_translation_form_is_for_editors_and_says_what_is_wrong(client):
     assert saved.status_code == 302
     space.refresh_from_db()
     assert space.translations == {"fr": {"name": "Atelier logement", "summary": "Voisins"}}
+    form = client.get(url + "?language=de").content.decode()
+    # Each language in its own name with what it has; the original's language is not offered.
+    assert 'lang="fr">Français</a>' in form and "translated by a person" in form
+    assert 'lang="de">Deutsch</a>' in form and 'lang="en">English</a>' not in form
     client.post(url, {"language": "fr", "action": "delete"})
     space.refresh_from_db()
     assert space.translations == {}

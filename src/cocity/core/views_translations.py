@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from cocity.core import translations
@@ -39,7 +41,7 @@ def translation_form(
         limit = getattr(field, "max_length", None)
         long_text = isinstance(field, models.TextField) or (limit or 0) > 300
         form.fields[name] = forms.CharField(
-            label=getattr(field, "verbose_name", name),
+            label=capfirst(getattr(field, "verbose_name", name)),
             required=False,
             max_length=limit,
             strip=True,
@@ -108,7 +110,8 @@ def edit(request: HttpRequest, app_label: str, model_name: str, pk: int) -> Http
     languages = [
         {
             "code": code,
-            "name": name,
+            # Each language in its own name, as the language switcher offers it.
+            "name": get_language_info(code)["name_local"],
             "state": "human"
             if (obj.translations or {}).get(code)
             else "machine"
@@ -125,8 +128,11 @@ def edit(request: HttpRequest, app_label: str, model_name: str, pk: int) -> Http
             "form": form,
             "originals": originals,
             "language": language,
-            "language_name": dict(offered).get(language, language),
-            "languages": languages,
+            "language_name": get_language_info(language)["name_local"]
+            if language in dict(offered)
+            else language,
+            "translation_languages": languages,
+            "original_language": translations.language_in_sentence(obj.original_language),
             "has_human": bool(human),
             "prefilled_by_machine": prefilled_by_machine and request.method != "POST",
             "problem": problem,
