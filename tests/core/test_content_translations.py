@@ -382,3 +382,9 @@ def test_a_list_showing_machine_translations_says_so_once_with_the_originals_lin
     assert "traduits automatiquement" not in original
     english = client.get("/spaces/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "traduits automatiquement" not in english and "machine-translated" not in english
+
+
+def test_a_row_created_without_a_language_gets_the_recognised_one():
+    space = SpaceFactory(name="Housing lab", summary="Neighbours who fix empty homes together.")
+    assert space.original_language == "en"
+    assert Space.objects.get(pk=space.pk).original_language == "en"

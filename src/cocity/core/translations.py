@@ -103,6 +103,9 @@ class Translatable(models.Model):
         max_length=12,
         choices=SPOKEN_LANGUAGES,
         blank=True,
+        # Both: the Python default keeps an unsaved row's value a string that save() can
+        # recognise (with db_default alone it is a DatabaseDefault until the insert).
+        default="",
         db_default="",
         help_text=_("The language this was written in. Left empty, cocity recognises it."),
     )

@@ -31,25 +31,27 @@ def _object(app_label: str, model_name: str, pk: int) -> translations.Translatab
     return obj
 
 
-def translation_form(
-    obj: translations.Translatable, data: Any = None, initial: Any = None
-) -> forms.Form:
-    form = forms.Form(data=data, initial=initial)
-    model = type(obj)
-    for name in obj.translatable_fields:
-        field = model._meta.get_field(name)
-        limit = getattr(field, "max_length", None)
-        long_text = isinstance(field, models.TextField) or (limit or 0) > 300
-        form.fields[name] = forms.CharField(
-            label=capfirst(getattr(field, "verbose_name", name)),
-            required=False,
-            max_length=limit,
-            strip=True,
-            widget=forms.Textarea(attrs={"rows": 8 if isinstance(field, models.TextField) else 3})
-            if long_text
-            else forms.TextInput(),
-        )
-    return form
+class TranslationForm(forms.Form):
+    """One field per translatable field of ``obj``, with the original's limits."""
+
+    def __init__(self, obj: translations.Translatable, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model = type(obj)
+        for name in obj.translatable_fields:
+            field = model._meta.get_field(name)
+            limit = getattr(field, "max_length", None)
+            long_text = isinstance(field, models.TextField) or (limit or 0) > 300
+            self.fields[name] = forms.CharField(
+                label=capfirst(getattr(field, "verbose_name", name)),
+                required=False,
+                max_length=limit,
+                strip=True,
+                widget=forms.Textarea(
+                    attrs={"rows": 8 if isinstance(field, models.TextField) else 3}
+                )
+                if long_text
+                else forms.TextInput(),
+            )
 
 
 @login_required
@@ -77,7 +79,7 @@ def edit(request: HttpRequest, app_label: str, model_name: str, pk: int) -> Http
             translations.delete_translation(obj, language)
             messages.success(request, _("The translation was deleted."))
             return redirect(request.path + f"?language={language}")
-        form = translation_form(obj, data=request.POST)
+        form = TranslationForm(obj, data=request.POST)
         if form.is_valid():
             try:
                 translations.save_translation(obj, language, form.cleaned_data)
@@ -101,7 +103,7 @@ def edit(request: HttpRequest, app_label: str, model_name: str, pk: int) -> Http
                 originals_now[name]
             )
             initial[name] = human.get(name) or (entry["text"] if current else "")  # type: ignore[index]
-        form = translation_form(obj, initial=initial)
+        form = TranslationForm(obj, initial=initial)
         status = 400 if problem else 200
     with translations.showing(translations.Viewing(request=request, original=True)):
         originals = [
