@@ -148,6 +148,25 @@ def test_no_horizontal_scrolling_at_320_pixels(
 
 # --- The same pages in Arabic, right to left (docs/design.md, "Right to left") ----------------
 
+
+def assert_fits_without_violation(page: Any, name: str, axe_source: str) -> None:
+    """No sideways scrolling at the page's width (in a right-to-left page, overflow goes to the
+    left), then no serious or critical axe violation; ``name`` says which page failed."""
+    widths = page.evaluate(
+        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    if widths[0] > widths[1]:
+        culprits = page.evaluate(OVERFLOW_CULPRITS_JS)
+        pytest.fail(f"{name}: {widths[0]}px wide at {widths[1]}px; too wide: {culprits}")
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"{name}:\n" + "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']})\n    " + "\n    ".join(v["nodes"])
+        for v in blocking
+    )
+
+
 OVERFLOW_CULPRITS_JS = """() => [...document.querySelectorAll('body *')]
   .filter(el => { const r = el.getBoundingClientRect();
                   return r.width && (r.left < -0.5 || r.right > innerWidth + 0.5); })
@@ -174,20 +193,7 @@ def test_every_main_page_mirrors_in_arabic_without_overflow_or_violation(
     brand = axe_page.locator(".brand").bounding_box()
     menu = axe_page.locator(".header-menu > summary").bounding_box()
     assert brand["x"] > menu["x"], f"{spec.name}: the header is not mirrored"
-    # No sideways scrolling at 320 px (in a right-to-left page, overflow goes to the left).
-    widths = axe_page.evaluate(
-        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-    )
-    if widths[0] > widths[1]:
-        culprits = axe_page.evaluate(OVERFLOW_CULPRITS_JS)
-        pytest.fail(f"{spec.name} in Arabic: {widths[0]}px wide at 320px; too wide: {culprits}")
-    axe_page.add_script_tag(content=axe_source)
-    violations = axe_page.evaluate(RUN_AXE_JS, AXE_TAGS)
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, "\n".join(
-        f"{v['impact']}: {v['id']} ({v['help']})\n    " + "\n    ".join(v["nodes"])
-        for v in blocking
-    )
+    assert_fits_without_violation(axe_page, f"{spec.name} in Arabic", axe_source)
 
 
 LANGUAGE_NAMES = {

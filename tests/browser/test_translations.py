@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .test_accessibility import AXE_TAGS, BLOCKING, OVERFLOW_CULPRITS_JS, RUN_AXE_JS
+from .test_accessibility import assert_fits_without_violation
 
 # The French catalogue's words (src/cocity/locale/fr/LC_MESSAGES/django.po).
 TRANSLATED_FROM_ENGLISH = re.compile(r"Traduit de l’original en anglais\.", re.I)
@@ -103,19 +103,7 @@ def _right_to_left_without_overflow_or_violation(page: Any, axe_source: str, nam
     assert brand["x"] > menu["x"] + menu["width"], f"{name}: the header is not mirrored"
     assert brand["x"] + brand["width"] > 320 / 2, f"{name}: the logo is not on the right"
     assert page.locator("main").evaluate("m => getComputedStyle(m).direction") == "rtl", name
-    widths = page.evaluate(
-        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-    )
-    if widths[0] > widths[1]:
-        culprits = page.evaluate(OVERFLOW_CULPRITS_JS)
-        pytest.fail(f"{name} in Arabic: {widths[0]}px wide at 320px; too wide: {culprits}")
-    page.add_script_tag(content=axe_source)
-    violations = page.evaluate(RUN_AXE_JS, AXE_TAGS)
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{name} in Arabic:\n" + "\n".join(
-        f"{v['impact']}: {v['id']} ({v['help']})\n    " + "\n    ".join(v["nodes"])
-        for v in blocking
-    )
+    assert_fits_without_violation(page, f"{name} in Arabic", axe_source)
 
 
 def _shots(page: Any, name: str) -> None:

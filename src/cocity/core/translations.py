@@ -197,6 +197,14 @@ def guess_language(obj: Translatable) -> str:
     return found or current_language()
 
 
+def keep_recognised_language(obj: Translatable) -> None:
+    """A row written before languages were kept: recognise its language once, and keep it
+    (without a save: nothing else of the row is written)."""
+    if not obj.original_language:
+        obj.original_language = guess_language(obj)
+        type(obj)._default_manager.filter(pk=obj.pk).update(original_language=obj.original_language)
+
+
 def translatable_models() -> list[type[Translatable]]:
     return [model for model in apps.get_models() if issubclass(model, Translatable)]
 
@@ -540,10 +548,7 @@ def missing_machine_translations(
 def machine_translate(obj: Translatable, backend: Any, targets: Iterable[str] | None = None) -> int:
     """Translate what is missing of ``obj`` with ``backend``; returns the number of texts
     written. Raises the backend's TranslationUnavailable (nothing written for that language)."""
-    if not obj.original_language:
-        # Written before languages were kept: recognise it once, and keep it.
-        obj.original_language = guess_language(obj)
-        type(obj)._default_manager.filter(pk=obj.pk).update(original_language=obj.original_language)
+    keep_recognised_language(obj)
     wanted = missing_machine_translations(obj, targets)
     written = 0
     for language, texts in wanted.items():
@@ -702,11 +707,7 @@ def translate_everything(
     for model in models_ if models_ is not None else translatable_models():
         for obj in model._default_manager.order_by("pk").iterator(chunk_size=500):
             totals["objects"] += 1
-            if not obj.original_language:
-                obj.original_language = guess_language(obj)
-                model._default_manager.filter(pk=obj.pk).update(
-                    original_language=obj.original_language
-                )
+            keep_recognised_language(obj)
             for language, texts in missing_machine_translations(obj, targets).items():
                 if route(obj.original_language, language) is not None:
                     pending.append((obj, language, texts))
