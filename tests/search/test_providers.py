@@ -27,7 +27,7 @@ def test_event_indexed_on_write_and_hidden_for_members_only(space_factory, user_
         status="published",
         time_zone="Europe/Paris",
     )
-    found = match(visible_documents(AnonymousUser()), parse_query("remunicipalisation"))
+    found = match(visible_documents(AnonymousUser()), parse_query("remunicipalisation").terms)
     assert [d.object_id for d in found] == [event.pk]
     event_services.event_update(event=event, actor=admin, status="draft")
     assert not Document.objects.filter(provider="events.event").exists()
@@ -43,7 +43,9 @@ def test_event_indexed_on_write_and_hidden_for_members_only(space_factory, user_
         summary="remunicipalisation",
         time_zone="Europe/Paris",
     )
-    assert not match(visible_documents(user_factory()), parse_query("remunicipalisation")).exists()
+    assert not match(
+        visible_documents(user_factory()), parse_query("remunicipalisation").terms
+    ).exists()
 
 
 def test_idea_and_action_providers(idea_factory, action_factory):
@@ -65,7 +67,7 @@ def test_an_idea_hidden_by_moderation_leaves_the_index(idea_factory, user_factor
 
     idea = idea_factory(title="Rooftop gardens for the estate")
     index.update(idea)
-    assert match(visible_documents(AnonymousUser()), parse_query("rooftop")).exists()
+    assert match(visible_documents(AnonymousUser()), parse_query("rooftop").terms).exists()
     moderator = user_factory()
     space = idea.process.space
     if how == "hide":
@@ -75,5 +77,5 @@ def test_an_idea_hidden_by_moderation_leaves_the_index(idea_factory, user_factor
             target=idea, space=space, reporter=user_factory(), reason="Advertising"
         )
         participation.report_decide(report=report, moderator=moderator, hide=True, reason="Spam")
-    assert not match(visible_documents(AnonymousUser()), parse_query("rooftop")).exists()
+    assert not match(visible_documents(AnonymousUser()), parse_query("rooftop").terms).exists()
     assert not Document.objects.filter(provider="plans.idea", object_id=idea.pk).exists()

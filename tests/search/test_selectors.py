@@ -118,17 +118,14 @@ def test_remove_and_update(editorial, publish):
 def test_pages_past_the_kept_ids_follow_the_same_order(
     editorial, publish, user_factory, monkeypatch, settings
 ):
-    from cocity.search import selectors
 
     space, author, editor = editorial
     for n in range(7):
         publish(author=author, editor=editor, space=space, title=f"Housing practice {n}",
                 summary="S", body="housing " * (n + 1))  # fmt: skip
     viewer = user_factory()
-    monkeypatch.setattr(selectors, "RANKED_KEEP", 100)
     everything = [h["document"].pk for h in _search(viewer, "housing").hits]
     assert len(everything) == 7
-    monkeypatch.setattr(selectors, "RANKED_KEEP", 2)
     settings.COCITY_PAGE_SIZE = 3
     seen = []
     for number in (1, 2, 3):
@@ -164,11 +161,13 @@ def test_one_computation_at_a_time_others_get_the_previous_answer(
     publish(author=author, editor=editor, space=space, title="Bakery one", summary="S")
     assert _search(viewer, "bakery").page.paginator.count == 1
     calls = []
-    real = selectors.summarise
-    monkeypatch.setattr(selectors, "summarise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    backend = selectors.get_backend()
+    real = backend.search
+    monkeypatch.setattr(backend, "search", lambda q: calls.append(1) or real(q))
     with django_capture_on_commit_callbacks(execute=True):
         publish(author=author, editor=editor, space=space, title="Bakery two", summary="S")
-    key = selectors._cache_key(viewer, "bakery", {})
+    question = selectors.Query(terms=("bakery",), scopes=selectors._scopes(viewer), filters={})
+    key = selectors._cache_key(backend.name, question)
     # Someone else is computing the new answer: this search gets the previous one, at once.
     cache.add(key + ":computing", 1, 30)
     assert _search(viewer, "bakery").page.paginator.count == 1

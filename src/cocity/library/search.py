@@ -53,5 +53,11 @@ register(
         queryset=lambda: __import__(
             "cocity.library.models", fromlist=["LibraryItem"]
         ).LibraryItem.objects.filter(status="published"),
+        kinds=lambda: [
+            f"library.{kind}"
+            for kind in __import__(
+                "cocity.library.models", fromlist=["LibraryItem"]
+            ).LibraryItem.Kind.values
+        ],
     )
 )

@@ -154,7 +154,7 @@ def _similar_item_ids(user: Viewer, text: str, limit: int) -> list[int]:
         return []
     parsed = parse_query(" ".join(words))
     documents = match(
-        visible_documents(user).filter(provider="library.item"), parsed, any_term=True
+        visible_documents(user).filter(provider="library.item"), parsed.terms, any_term=True
     )
     return list(documents.order_by("-rank").values_list("object_id", flat=True)[:limit])
 
@@ -201,7 +201,7 @@ def matches_for(
     if words:
         documents = match(
             visible_documents(user).filter(provider="library.item"),
-            parse_query(" ".join(words)),
+            parse_query(" ".join(words)).terms,
             any_term=True,
         )
         for object_id, rank in documents.order_by("-rank").values_list("object_id", "rank")[:50]:

@@ -15,7 +15,8 @@ from django.utils.html import strip_tags
 from cocity.core.text import render_markdown
 from cocity.core.translations import Translatable, words_of
 
-from .models import Document, DocumentTopic, FacetCount
+from .analysis import fold, index_terms, words
+from .models import Document, DocumentTopic, FacetCount, IndexChange, SearchWord
 from .registry import IndexEntry, SearchProvider, provider_for
 
 # Content language -> PostgreSQL text-search configuration (stemming and stop words).
@@ -27,6 +28,7 @@ TS_CONFIGS = {
     "es": "spanish",
     "fi": "finnish",
     "fr": "french",
+    "ar": "arabic",
     "hu": "hungarian",
     "it": "italian",
     "nl": "dutch",
@@ -235,29 +237,58 @@ def plain_text(markdown: str) -> str:
     return " ".join(strip_tags(render_markdown(markdown or "")).split())
 
 
+def fulltext_sql(vendor: str) -> str:
+    """The statement that writes one document's full-text part: parameters are those of
+    ``fulltext_params`` (PostgreSQL: its dictionaries on folded text; SQLite: our terms)."""
+    if vendor == "postgresql":
+        return (
+            "UPDATE search_document SET ts_config = %s::regconfig, search_vector = "
+            "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
+            "setweight(to_tsvector(%s::regconfig, %s), 'B') WHERE id = %s"
+        )
+    return "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)"
+
+
+def fulltext_params(vendor: str, pk: int, title: str, body: str, language: str) -> list[Any]:
+    if vendor == "postgresql":
+        config = ts_config(language)
+        return [config, config, fold(searchable(title)), config, fold(searchable(body)), pk]
+    return [pk, index_terms(searchable(title)), index_terms(searchable(body))]
+
+
 def _write_fulltext(document: Document) -> None:
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            config = ts_config(document.language)
-            cursor.execute(
-                "UPDATE search_document SET ts_config = %s::regconfig, search_vector = "
-                "setweight(to_tsvector(%s::regconfig, %s), 'A') || "
-                "setweight(to_tsvector(%s::regconfig, %s), 'B') WHERE id = %s",
-                [
-                    config,
-                    config,
-                    searchable(document.title),
-                    config,
-                    searchable(document.body),
-                    document.pk,
-                ],
-            )
-        elif connection.vendor == "sqlite":
+        if vendor == "sqlite":
             cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [document.pk])
-            cursor.execute(
-                "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [document.pk, searchable(document.title), searchable(document.body)],
-            )
+        cursor.execute(
+            fulltext_sql(vendor),
+            fulltext_params(vendor, document.pk, document.title, document.body, document.language),
+        )
+
+
+def _remember_words(title: str) -> None:
+    """The title's words, for suggestions (``selectors.suggest``)."""
+    known = {w for w in words(title) if 3 <= len(w) <= 64 and not w.isdigit()}
+    if known:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w, length=len(w)) for w in sorted(known)], ignore_conflicts=True
+        )
+
+
+def _outbox(document_ids: list[int]) -> None:
+    """One outbox row per changed document, in this transaction, when the backend keeps its
+    own index (``indexer``); the indexer is queued for after the commit."""
+    from .backends import get_backend
+
+    if not document_ids or not get_backend().uses_outbox:
+        return
+    IndexChange.objects.bulk_create([IndexChange(document_id=pk) for pk in document_ids])
+    from .indexer import queue_apply
+
+    queue_apply()
 
 
 def _lock_object(provider_key: str, object_id: int) -> None:
@@ -306,7 +337,9 @@ def write_entry(provider: SearchProvider, object_id: int, entry: IndexEntry) -> 
         ]
     )
     _write_fulltext(document)
+    _remember_words(document.title)
     _record_facet_change(before, _facet_rows(document, list(dict(entry.topics).items())))
+    _outbox([document.pk])
     _count_change()
     return document
 
@@ -327,6 +360,7 @@ def _delete(provider_key: str, object_id: int) -> None:
             for pk in ids:
                 cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
     Document.objects.filter(pk__in=ids).delete()
+    _outbox(ids)
     _count_change()
 
 
@@ -370,14 +404,23 @@ def city_of(territory: Any) -> tuple[str, str]:
     return (codes[1], name) if name else ("", "")
 
 
-def reindex_all() -> int:
-    """Rebuild every provider's documents (after an import, or to repair the index)."""
+def reindex_all(progress: Any = None) -> int:
+    """Write every provider's documents again from the objects (after an import, a change of
+    analysis, or to repair), each object in its own transaction, so that a search meanwhile sees
+    every document either as it was or as it is now; documents whose object is gone or no longer
+    belongs are dropped at the end. ``progress(count)`` is called every 500 objects."""
     from .registry import providers
 
+    started = timezone.now()
     count = 0
     for provider in providers():
         for obj in provider.objects():
             update(obj)
             count += 1
+            if progress is not None and count % 500 == 0:
+                progress(count)
+    stale = Document.objects.filter(updated_at__lt=started).values_list("provider", "object_id")
+    for provider_key, object_id in list(stale.iterator()):
+        _delete(provider_key, object_id)
     rebuild_facet_counts()
     return count

@@ -102,3 +102,73 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}: {self.n}"
+
+
+class IndexChange(models.Model):
+    """The outbox: one row per change of a document, written in the transaction of the change
+    (``index.write_entry`` / ``index._delete``) when the backend keeps its own index. The indexer
+    (``indexer.apply_pending``, run by the task worker) applies the documents' current state to
+    the backend and then deletes the rows it applied: a rolled-back write leaves no row, and an
+    indexer stopped half-way leaves its rows for the next run."""
+
+    document_id = models.BigIntegerField(_("document"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("index change")
+        verbose_name_plural = _("index changes")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.document_id}"
+
+
+class Reindex(models.Model):
+    """One rebuild of the index from scratch (``cocity search-reindex``), with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    backend = models.CharField(_("backend"), max_length=20)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    # First write every document again from the objects (providers), then build the index.
+    from_objects = models.BooleanField(_("from the objects"), default=True)
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    total = models.PositiveIntegerField(_("documents"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reindex")
+        verbose_name_plural = _("reindexes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.backend} {self.state} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+
+class SearchWord(models.Model):
+    """The words of the documents' titles, folded (``analysis.words``), for the suggestion a
+    search that finds nothing makes ("Did you mean ..."). Added by the index writes; a word
+    whose documents are gone stays until ``cocity search-reindex`` (harmless: a suggestion is
+    only made when it finds something)."""
+
+    word = models.CharField(_("word"), max_length=64, unique=True)
+    length = models.PositiveSmallIntegerField(_("length"))
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [models.Index(fields=["length", "word"], name="search_word_length")]
+
+    def __str__(self) -> str:
+        return self.word

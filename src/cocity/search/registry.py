@@ -38,6 +38,12 @@ class SearchProvider:
     entry: Callable[[Any], IndexEntry | None]
     # Every object to (re)index with ``cocity search-reindex``; defaults to all objects.
     queryset: Callable[[], Iterable[Any]] | None = field(default=None)
+    # The kinds its entries have, when not only ``key`` (the library: one kind per item type);
+    # a list page's own search box searches these (``selectors.WITHIN``).
+    kinds: Callable[[], Iterable[str]] | None = field(default=None)
+
+    def entry_kinds(self) -> tuple[str, ...]:
+        return tuple(self.kinds()) if self.kinds is not None else (self.key,)
 
     def model_class(self) -> Any:
         return apps.get_model(self.model)
@@ -58,6 +64,13 @@ def register(provider: SearchProvider) -> SearchProvider:
 
 def providers() -> list[SearchProvider]:
     return list(_providers.values())
+
+
+def kinds_of(*keys: str) -> tuple[str, ...]:
+    """Every kind the providers with these keys give their entries."""
+    return tuple(
+        kind for key in keys if key in _providers for kind in _providers[key].entry_kinds()
+    )
 
 
 def provider_for(obj: Any) -> SearchProvider | None:

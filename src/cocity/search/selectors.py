@@ -4,40 +4,42 @@ The viewer only ever sees documents of spaces they may see (``spaces_visible_to`
 documents without a space that are public.
 """
 
+import difflib
 import hashlib
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page
-from django.db import connection, transaction
-from django.db.models import BooleanField, FloatField, Max, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocity.accounts.types import Viewer
 from cocity.core.cache import namespace_versions
-from cocity.core.pagination import paginate
+from cocity.core.pagination import page_number, paginate
 from cocity.network.models import Space, Topic
 from cocity.network.selectors import spaces_visible_to
 
-from .index import MARK_OFF, MARK_ON
-from .models import Document, DocumentTopic, FacetCount
+from .analysis import fold, highlight, highlight_pattern
+from .backends import get_backend
+from .backends.base import FACETS, MAX_HITS, Outcome, Query, SearchBackend, SearchUnavailable
+from .backends.database import CANDIDATES, DatabaseBackend, apply_filters, match
+from .index import MARK_OFF, MARK_ON, without_marks
+from .models import Document, SearchWord
+from .registry import kinds_of
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
-FACETS = ("kind", "topic", "city", "language", "year", "space")
 FACET_LIMIT = 12
-# Query parsed with every main language's rules, ORed: a word matches its stem in any of them.
-QUERY_CONFIGS = ("simple", "english", "french", "italian", "spanish", "german")
 
 
 @dataclass
@@ -66,52 +68,32 @@ def parse_query(raw: str) -> ParsedQuery:
     return ParsedQuery(text=" ".join(terms), terms=terms, message=message)
 
 
+__all__ = ["apply_filters", "match", "parse_query", "search", "visible_documents"]
+
+
 def visible_documents(user: Viewer) -> QuerySet[Document]:
     visible = spaces_visible_to(user).values("pk")
     return Document.objects.filter(Q(space__isnull=True, is_public=True) | Q(space_id__in=visible))
 
 
-def _pg_tsquery(text: str) -> tuple[str, list[str]]:
-    """The words parsed with each main language's rules, ORed, each distinct reading once: most
-    words read the same in several languages, and ranking pays for every repeated branch."""
-    parts = ", ".join(f"websearch_to_tsquery('{c}', %s)::text" for c in QUERY_CONFIGS)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}", [text] * len(QUERY_CONFIGS))
-        readings = [r for r in dict.fromkeys(cursor.fetchone()) if r]
-    return "%s::tsquery", [" | ".join(f"( {r} )" for r in readings)]
+def _scopes(user: Viewer) -> tuple[int, ...]:
+    """What this person may see, as the index keeps it: 0 (public documents without a space)
+    and the ids of the spaces they may see."""
+    return (0, *sorted(spaces_visible_to(user).values_list("pk", flat=True)))
 
 
-def _fts5_query(terms: list[str], *, any_term: bool = False) -> str:
-    quoted = []
-    for term in terms:
-        word = '"' + term.replace('"', '""') + '"'
-        quoted.append(word + "*" if len(term) >= 4 else word)
-    return (" OR " if any_term else " ").join(quoted)
+# A list page's own search box searches only its capability's providers (``within``).
+WITHIN: dict[str, tuple[tuple[str, ...], Any]] = {
+    "library": (("library.item",), gettext_lazy("in the library")),
+    "events": (("events.event",), gettext_lazy("in events")),
+    "plans": (("plans.idea", "plans.action"), gettext_lazy("in ideas and actions")),
+    "commons": (("commons.commons", "commons.pact"), gettext_lazy("in commons and pacts")),
+}
 
 
-def match(documents: QuerySet[Document], parsed: ParsedQuery, *, any_term: bool = False):
-    """Documents matching the words, annotated with ``rank`` (higher is better)."""
-    if connection.vendor == "postgresql":
-        text = " or ".join(parsed.terms) if any_term else parsed.text
-        sql, params = _pg_tsquery(text)
-        return documents.filter(
-            RawSQL(f"search_vector @@ {sql}", params, output_field=BooleanField())  # noqa: S611
-        ).annotate(
-            rank=RawSQL(  # noqa: S611 - configs are constants, words are parameters
-                f"ts_rank_cd(search_vector, {sql})",
-                params,
-                output_field=FloatField(),
-            )
-        )
-    fts = _fts5_query(parsed.terms, any_term=any_term)
-    # A join on rowid (FTS5 finds the matches once, then primary-key lookups); a correlated
-    # bm25() subquery per row would re-run the MATCH for every row.
-    return documents.extra(
-        tables=["search_fts"],
-        where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
-        params=[fts],
-        select={"rank": "-bm25(search_fts, 3.0, 1.0)"},
-    )
+def within_kinds(within: str) -> tuple[str, ...]:
+    """The kinds a ``within`` key stands for (the library's items have one kind per type)."""
+    return kinds_of(*WITHIN[within][0]) if within in WITHIN else ()
 
 
 def _safe_snippet(raw: str) -> SafeString:
@@ -119,30 +101,18 @@ def _safe_snippet(raw: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags added
 
 
-def snippets(ids: list[int], parsed: ParsedQuery) -> dict[int, SafeString]:
-    """Highlighted extracts for the documents shown (one query for the page)."""
-    if not ids or not parsed.terms:
-        return {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql, params = _pg_tsquery(parsed.text)
-            options = (
-                f"StartSel={MARK_ON}, StopSel={MARK_OFF}, MaxWords=35, MinWords=12, "
-                'MaxFragments=2, FragmentDelimiter=" … "'
-            )
-            cursor.execute(
-                f"SELECT id, ts_headline(ts_config, body, {sql}, %s) FROM search_document "  # noqa: S608
-                "WHERE id = ANY(%s)",
-                [*params, options, ids],
-            )
-        else:
-            marks = ",".join(["%s"] * len(ids))
-            cursor.execute(
-                f"SELECT rowid, snippet(search_fts, 1, %s, %s, ' … ', 24) FROM search_fts "  # noqa: S608 - placeholders only
-                f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
-                [MARK_ON, MARK_OFF, _fts5_query(parsed.terms), *ids],
-            )
-        return {row[0]: _safe_snippet(row[1] or "") for row in cursor.fetchall()}
+EXTRACT_FROM = 20_000  # characters of a body an extract is looked for in
+
+
+def snippets(documents: Sequence[Document], parsed: ParsedQuery) -> dict[int, SafeString]:
+    """Highlighted extracts of the documents shown, made here whichever backend found them."""
+    prefixes = highlight_pattern(parsed.terms)
+    return {
+        d.pk: _safe_snippet(
+            highlight(without_marks(d.body[:EXTRACT_FROM]), prefixes, on=MARK_ON, off=MARK_OFF)
+        )
+        for d in documents
+    }
 
 
 @dataclass
@@ -160,38 +130,12 @@ class SearchResults:
     hits: list[dict[str, Any]]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)
-
-
-def apply_filters(documents: QuerySet[Document], filters: dict[str, str]) -> QuerySet[Document]:
-    if filters.get("kind"):
-        documents = documents.filter(kind=filters["kind"])
-    if filters.get("language"):
-        documents = documents.filter(language=filters["language"])
-    if filters.get("city"):
-        documents = documents.filter(city=filters["city"])
-    if (filters.get("year") or "").isdigit():
-        documents = documents.filter(year=int(filters["year"]))
-    if (filters.get("space") or "").isdigit():
-        documents = documents.filter(space_id=int(filters["space"]))
-    if filters.get("topic"):
-        documents = documents.filter(
-            pk__in=DocumentTopic.objects.filter(slug=filters["topic"]).values("document_id")
-        )
-    return documents
-
-
-RANKED_KEEP = 1000  # ids of the best matches kept with a summary: the first 50 pages
-_ORDER = {True: "rank DESC, id DESC", False: "year DESC, id DESC"}  # with words / without
-
-
-@dataclass
-class MatchSummary:
-    """What one pass over the matching documents gives: their number, the ids of the best
-    ``RANKED_KEEP`` in order, and the facet counts."""
-
-    total: int
-    ranked: list[int]
-    facets: dict[str, list[FacetValue]]
+    total: int = 0
+    exact: bool = True  # False: more than ``total`` ("10,000+")
+    suggestion: str = ""  # another way to write the words that finds something
+    within: str = ""
+    within_label: str = ""
+    degraded: bool = False  # the question was too costly and was answered over fewer documents
 
 
 def _facets_from_rows(
@@ -206,7 +150,10 @@ def _facets_from_rows(
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
         numeric = name in ("year", "space")
-        top = sorted(grouped[name], key=lambda r: (-r[2], int(r[0]) if numeric else r[0]))
+        top = sorted(
+            grouped[name],
+            key=lambda r: (-r[2], int(r[0]) if numeric and r[0].isdigit() else 0, r[0]),
+        )
         facets[name] = [
             FacetValue(
                 value=value, label=label or value, count=count, selected=active.get(name) == value
@@ -215,218 +162,123 @@ def _facets_from_rows(
         ]
     if facets["space"]:
         names = dict(
-            Space.objects.filter(pk__in=[int(v.value) for v in facets["space"]]).values_list(
-                "pk", "name"
-            )
+            Space.objects.filter(
+                pk__in=[int(v.value) for v in facets["space"] if v.value.isdigit()]
+            ).values_list("pk", "name")
         )
         facets["space"] = [
-            replace(v, label=names.get(int(v.value), v.label)) for v in facets["space"]
+            replace(v, label=names.get(int(v.value), v.label) if v.value.isdigit() else v.label)
+            for v in facets["space"]
         ]
     return facets
 
 
-def summarise(
-    documents: QuerySet[Document], filters: dict[str, str], *, ranked: bool
-) -> MatchSummary:
-    """Count, rank and facet the matching documents in one statement: the matches are read
-    once into a materialised CTE, which the best ids, the total and the six facets then share
-    (six GROUP BYs over the documents would read every match six times). ``documents`` carries
-    a ``rank`` when ``ranked`` (words were searched); without words the newest come first."""
-    columns = ["id", "kind", "kind_label", "city", "city_name", "language", "year", "space_id"]
-    inner = documents.order_by().values_list(*columns, *(["rank"] if ranked else []))
-    sql, params = inner.query.sql_with_params()
-    names = ", ".join([*columns, "rank" if ranked else "0 AS rank"])
-    order = _ORDER[ranked]
-    if connection.vendor == "postgresql":
-        # LATERAL with OFFSET 0 is never flattened into a join: one index look-up per match,
-        # never a hash of every topic row (which the planner picks for a large match set).
-        topics = (
-            "CROSS JOIN LATERAL (SELECT slug, label FROM search_documenttopic "
-            "WHERE document_id = m.id OFFSET 0) t"
-        )
-    else:
-        topics = "JOIN search_documenttopic t ON t.document_id = m.id"
-    statement = (
-        f"WITH m AS MATERIALIZED (SELECT {names} FROM ({sql}) matched) "  # noqa: S608 - compiled queryset and constants
-        "SELECT 'hit', CAST(id AS varchar(24)), '', row_number() OVER (ORDER BY "
-        f"{order}) FROM (SELECT id, year, rank FROM m ORDER BY {order} LIMIT {RANKED_KEEP}) h "
-        "UNION ALL SELECT 'total', '', '', count(*) FROM m "
-        "UNION ALL SELECT 'kind', kind, max(kind_label), count(*) FROM m GROUP BY kind "
-        "UNION ALL SELECT 'city', city, max(city_name), count(*) FROM m WHERE city <> '' "
-        "GROUP BY city "
-        "UNION ALL SELECT 'language', language, language, count(*) FROM m "
-        "WHERE language <> '' GROUP BY language "
-        "UNION ALL SELECT 'year', CAST(year AS varchar(12)), CAST(year AS varchar(12)), "
-        "count(*) FROM m WHERE year IS NOT NULL GROUP BY year "
-        "UNION ALL SELECT 'space', CAST(space_id AS varchar(24)), '', count(*) FROM m "
-        "WHERE space_id IS NOT NULL GROUP BY space_id "
-        f"UNION ALL SELECT 'topic', t.slug, max(t.label), count(*) FROM m {topics} "
-        "GROUP BY t.slug"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The estimated cost of a large match set turns the JIT compiler on: ~50 ms of
-            # compiling for a statement that runs once.
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    hits = sorted((int(n), int(value)) for kind, value, _label, n in rows if kind == "hit")
-    total = next((int(n) for kind, _v, _l, n in rows if kind == "total"), 0)
-    facet_rows = [row for row in rows if row[0] not in ("hit", "total")]
-    return MatchSummary(
-        total=total,
-        ranked=[pk for _position, pk in hits],
-        facets=_facets_from_rows(facet_rows, active_filters(filters)),
-    )
-
-
-def facet_counts(
-    documents: QuerySet[Document], filters: dict[str, str]
-) -> dict[str, list[FacetValue]]:
-    """The six facet counts of these documents, read from them."""
-    return summarise(documents, filters, ranked=False).facets
-
-
 def active_filters(filters: dict[str, str]) -> dict[str, str]:
-    """The filters ``apply_filters`` applies, each value as the index stores it."""
+    """The filters a search applies, each value as the index stores it."""
     active = {}
     for name in FACETS:
-        value = (filters.get(name) or "").strip()
+        # No index holds NUL or other control characters (PostgreSQL refuses them in text).
+        value = "".join(c for c in str(filters.get(name) or "") if c.isprintable()).strip()[:200]
         if name in ("year", "space"):
-            if value.isdigit():
+            if value.isdigit() and len(value) < 12:
                 active[name] = str(int(value))
         elif value:
             active[name] = value
     return active
 
 
+@dataclass
+class MatchSummary:
+    total: int
+    facets: dict[str, list[FacetValue]]
+
+
 def stored_facet_counts(user: Viewer, filters: dict[str, str]) -> MatchSummary | None:
-    """The facet counts kept by the index writes (``FacetCount``), for the documents this person
-    sees, with no filter or one: a few hundred rows whatever the size of the index. ``None``
-    when more than one filter is on (those are counted from the documents). The total is the
-    sum of the kinds (every document has one); ``ranked`` is left empty."""
+    """The database backend's kept facet counts for what this person sees, with no filter or
+    one (``None`` with more: those are counted from the documents)."""
     active = active_filters(filters)
     if len(active) > 1:
         return None
-    condition = "=".join(next(iter(active.items()))) if active else ""
-    scopes = [0, *spaces_visible_to(user).values_list("pk", flat=True)]
-    rows = list(
-        FacetCount.objects.filter(condition=condition, scope__in=scopes)
-        .values("facet", "value")
-        .annotate(label=Max("label"), total=Sum("n"))
-        .filter(total__gt=0)
-        .order_by()
-        .values_list("facet", "value", "label", "total")
-    )
-    total = sum(row[3] for row in rows if row[0] == "kind")
-    return MatchSummary(total=total, ranked=[], facets=_facets_from_rows(rows, active))
+    total, rows = DatabaseBackend().kept_counts(_scopes(user), active)
+    return MatchSummary(total, _facets_from_rows(rows, active))
+
+
+def facet_counts(
+    documents: QuerySet[Document], filters: dict[str, str]
+) -> dict[str, list[FacetValue]]:
+    """The six facet counts of these documents, read from them (the database backend)."""
+    active = active_filters(filters)
+    query = Query(terms=(), scopes=(), filters=active, limit=0)
+    outcome = DatabaseBackend().summarise(documents, query, CANDIDATES)
+    return _facets_from_rows(outcome.facets, active)
 
 
 SUMMARY_CACHE_SECONDS = 60
-
-
-SUMMARY_FRESH_SECONDS = 60  # a summary of the current index version is used this long
+SUMMARY_FRESH_SECONDS = 60  # an answer of the current index version is used this long
 SUMMARY_KEEP_SECONDS = 600  # ... and kept this long, to answer while its successor is computed
 COMPUTING_SECONDS = 30  # how long one computation may hold a question
 
 
-def _cache_key(user: Viewer, query: str, filters: dict[str, str]) -> str:
-    """One key per question and set of visible spaces."""
-    visible = sorted(spaces_visible_to(user).values_list("pk", flat=True))
-    raw = json.dumps([visible, query, sorted(active_filters(filters).items())])
+def _cache_key(backend: str, query: Query) -> str:
+    """One key per backend, question, page and set of visible spaces."""
+    raw = json.dumps(
+        [
+            backend,
+            query.scopes,
+            query.terms,
+            sorted(query.filters.items()),
+            query.kinds,
+            query.offset,
+            query.limit,
+            query.facets,
+        ]
+    )
     return "search:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_summary(
-    user: Viewer,
-    filters: dict[str, str],
-    *,
-    key: str,
-    documents: Callable[[], QuerySet[Document]],
-    ranked: bool,
-) -> tuple[MatchSummary, str]:
-    """The summary of a question, and the key its pages are kept under.
-
-    A summary serves everyone who asks the same thing and sees the same spaces, as long as the
-    index has not changed (every write to the index bumps the "search" namespace of
-    ``cocity.core.cache``: the next search finds a new item) and for a minute at most. One
-    request at a time computes a question's new summary; the others asking meanwhile get the
-    previous one instead of all computing it at once (after a write, 20 people asking the same
-    thing cost one computation, not 20). Without words and with one filter at most it comes from
-    the kept counts; otherwise from one pass over the matches (``documents()`` is only built
-    then)."""
+def cached_outcome(backend: SearchBackend, query: Query) -> Outcome:
+    """The backend's answer to a question, kept for everyone who asks the same thing and sees
+    the same spaces, as long as the index has not changed (every write to the index bumps the
+    "search" namespace of ``cocity.core.cache``: the next search finds a new item) and for a
+    minute at most. One request at a time computes a question's new answer; the others asking
+    meanwhile get the previous one instead of all computing it at once."""
+    key = _cache_key(backend.name, query)
     version = namespace_versions(("search",))
-    entry = cache.get(key + ":summary")  # (version, computed at, summary)
+    entry = cache.get(key)  # (version, computed at, outcome)
     locked = False
     if entry is not None:
         fresh = entry[0] == version and time.time() - entry[1] < SUMMARY_FRESH_SECONDS
         if fresh:
-            return entry[2], f"{key}:{entry[0]}:{entry[1]}"
+            return entry[2]
         locked = cache.add(key + ":computing", 1, COMPUTING_SECONDS)
         if not locked:
-            return entry[2], f"{key}:{entry[0]}:{entry[1]}"
+            return entry[2]
     try:
         computed_at = time.time()
-        summary = None if ranked else stored_facet_counts(user, filters)
-        if summary is None:
-            summary = summarise(documents(), filters, ranked=ranked)
-        cache.set(key + ":summary", (version, computed_at, summary), SUMMARY_KEEP_SECONDS)
+        outcome = backend.search(query)
+        if not outcome.degraded:
+            cache.set(key, (version, computed_at, outcome), SUMMARY_KEEP_SECONDS)
     finally:
         if locked:
             cache.delete(key + ":computing")
-    return summary, f"{key}:{version}:{computed_at}"
+    return outcome
 
 
-class _Hits(Sequence[dict[str, Any]]):
-    """The matches for the paginator: their number is known; a page is read by id from the
-    summary's best ids (or, past them, by the same order with an offset), with its extracts,
-    and kept under the question's key."""
+class _Window(Sequence[dict[str, Any]]):
+    """The matches as the paginator sees them: their number, and the one page that was read."""
 
-    def __init__(
-        self,
-        total: int,
-        ranked: list[int],
-        ordered: Callable[[], QuerySet[Document]],
-        parsed: ParsedQuery,
-        key: str,
-    ) -> None:
-        self.total, self.ranked, self._ordered = total, ranked, ordered
-        self.parsed, self.key = parsed, key
+    def __init__(self, size: int, offset: int, hits: list[dict[str, Any]]) -> None:
+        self.size, self.offset, self.hits = size, offset, hits
 
     def __len__(self) -> int:
-        return self.total
+        return self.size
 
-    def __getitem__(self, index):
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop = index.start or 0, min(index.stop or self.total, self.total)
-        key = f"{self.key}:hits:{start}:{stop}"
-        hits = cache.get(key)
-        if hits is None:
-            hits = self._read(start, stop)
-            cache.set(key, hits, SUMMARY_CACHE_SECONDS)
-        return hits
-
-    def _read(self, start: int, stop: int) -> list[dict[str, Any]]:
-        if stop <= len(self.ranked) or len(self.ranked) >= self.total:
-            ids = self.ranked[start:stop]
-        else:
-            ids = list(self._ordered().values_list("pk", flat=True)[start:stop])
-        found = (
-            Document.objects.select_related("space")
-            .defer("body")
-            .annotate(excerpt=Substr("body", 1, 240))
-            .in_bulk(ids)
-        )
-        extracts = snippets(ids, self.parsed)
-        return [
-            {
-                "document": found[pk],
-                "snippet": extracts.get(pk) or escape(found[pk].excerpt),
-            }
-            for pk in ids
-            if pk in found
-        ]
+        start = (index.start or 0) - self.offset
+        stop = (index.stop if index.stop is not None else self.size) - self.offset
+        return self.hits[max(start, 0) : max(stop, 0)]
 
 
 def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
@@ -435,43 +287,97 @@ def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
     return [replace(v, label=labels.get(v.value, v.label)) for v in values]
 
 
+def suggest(terms: list[str]) -> str:
+    """The words written another way that the index knows (``SearchWord``: the words of the
+    titles), or "" when every word is known or nothing close is. Looks at the known words of
+    the same first letter and a similar length only: a few hundred rows at most."""
+    changed = False
+    out = []
+    for term in terms[:MAX_TERMS]:
+        folded = fold(term)[:64]
+        if len(folded) < 3 or folded.isdigit() or SearchWord.objects.filter(word=folded).exists():
+            out.append(term)
+            continue
+        nearby = list(
+            SearchWord.objects.filter(
+                word__startswith=folded[0],
+                length__gte=len(folded) - 2,
+                length__lte=len(folded) + 2,
+            )
+            .order_by()
+            .values_list("word", flat=True)[:3000]
+        )
+        close = difflib.get_close_matches(folded, nearby, n=1, cutoff=0.75)
+        if close:
+            out.append(close[0])
+            changed = True
+        else:
+            out.append(term)
+    return " ".join(out) if changed else ""
+
+
 def search(
     *,
     user: Viewer,
     raw_query: str,
     filters: dict[str, str],
     page: str | int | None = None,
+    within: str = "",
+    backend: str | None = None,
     with_facets: bool = True,
 ) -> SearchResults:
     parsed = parse_query(raw_query)
-    ranked = bool(parsed.terms)
-
-    def documents() -> QuerySet[Document]:
-        visible = apply_filters(visible_documents(user), filters)
-        return match(visible, parsed) if ranked else visible
-
-    def ordered() -> QuerySet[Document]:
-        return documents().order_by(*(("-rank", "-id") if ranked else ("-year", "-id")))
-
-    # Without words and with one filter at most, the kept counts give the total and the facets,
-    # and the newest documents come from the (year, id) index: nothing reads every document.
-    # The summary and each page are cached per question until the index changes.
-    summary, key = cached_summary(
-        user,
-        filters,
-        key=_cache_key(user, parsed.text, filters),
-        documents=documents,
-        ranked=ranked,
+    engine = get_backend(backend)
+    within = within if within in WITHIN else ""
+    active = active_filters(filters)
+    per_page = settings.COCITY_PAGE_SIZE
+    number = page_number(page)
+    query = Query(
+        terms=tuple(parsed.terms),
+        scopes=_scopes(user),
+        filters=active,
+        kinds=within_kinds(within),
+        offset=min((number - 1) * per_page, MAX_HITS - per_page),
+        limit=per_page,
+        facets=with_facets,
     )
-    page_obj = paginate(_Hits(summary.total, summary.ranked, ordered, parsed, key), page)
-    hits = list(page_obj.object_list)
-    facets = summary.facets if with_facets else {}
+    try:
+        outcome = cached_outcome(engine, query)
+    except SearchUnavailable:
+        outcome = Outcome(ids=[], total=0, exact=False, degraded=True)
+    reachable = min(outcome.total, MAX_HITS)
+    if query.offset and query.offset >= reachable:
+        # A page past the end: the last page there is.
+        last = max((reachable - 1) // per_page, 0)
+        query = replace(query, offset=last * per_page)
+        outcome = cached_outcome(engine, query)
+        reachable = min(outcome.total, MAX_HITS)
+    found = (
+        Document.objects.select_related("space")
+        .defer("body")
+        .annotate(body_start=Substr("body", 1, EXTRACT_FROM))
+        .in_bulk(outcome.ids)
+    )
+    shown = [found[pk] for pk in outcome.ids if pk in found]
+    for document in shown:
+        document.body = document.body_start  # type: ignore[attr-defined]
+    extracts = snippets(shown, parsed)
+    hits = [{"document": d, "snippet": extracts[d.pk]} for d in shown]
+    page_obj = paginate(_Window(reachable, query.offset, hits), query.offset // per_page + 1)
+    facets = _facets_from_rows(outcome.facets, active) if with_facets else {}
     if facets.get("topic"):
-        # Kept with the summary, per language (a topic renamed shows within a minute).
-        labels_key = f"{key}:topics:{get_language()}"
-        topics = cache.get(labels_key)
-        if topics is None:
-            topics = _topic_labels(facets["topic"])
-            cache.set(labels_key, topics, SUMMARY_CACHE_SECONDS)
-        facets = {**facets, "topic": topics}
-    return SearchResults(query=parsed, page=page_obj, hits=hits, facets=facets, filters=filters)
+        facets = {**facets, "topic": _topic_labels(facets["topic"])}
+    suggestion = suggest(parsed.terms) if parsed.terms and not outcome.total else ""
+    return SearchResults(
+        query=parsed,
+        page=page_obj,
+        hits=hits,
+        facets=facets,
+        filters=filters,
+        total=outcome.total,
+        exact=outcome.exact,
+        suggestion=suggestion,
+        within=within,
+        within_label=str(WITHIN[within][1]) if within else "",
+        degraded=outcome.degraded,
+    )

@@ -310,6 +310,15 @@ COCITY_LIBRETRANSLATE_URL = env.str("COCITY_LIBRETRANSLATE_URL", default="")
 COCITY_LIBRETRANSLATE_API_KEY = env.str("COCITY_LIBRETRANSLATE_API_KEY", default="")
 COCITY_DEEPL_URL = env.str("COCITY_DEEPL_URL", default="https://api-free.deepl.com")
 COCITY_DEEPL_API_KEY = env.str("COCITY_DEEPL_API_KEY", default="")
+# Search (cocity/search/backends, docs/search.md): "database" (default: SQLite FTS5 or PostgreSQL
+# full-text in the main database), "tantivy" (an embedded index in COCITY_SEARCH_DIR, fed by the
+# task worker) or "opensearch" (COCITY_OPENSEARCH_URL, docs/scaling.md).
+COCITY_SEARCH_BACKEND = env.str("COCITY_SEARCH_BACKEND", default="database")
+COCITY_SEARCH_DIR = Path(env.str("COCITY_SEARCH_DIR", default=str(DATA_DIR / "search")))
+COCITY_OPENSEARCH_URL = env.str("COCITY_OPENSEARCH_URL", default="")
+COCITY_OPENSEARCH_INDEX = env.str("COCITY_OPENSEARCH_INDEX", default="cocity")
+# The database backend's bound on one question's database time (PostgreSQL statement_timeout).
+COCITY_SEARCH_STATEMENT_TIMEOUT_MS = env.int("COCITY_SEARCH_STATEMENT_TIMEOUT_MS", default=300)
 # Insights: never show an aggregate of fewer people; imports above this many rows are written
 # on the task queue; uploads above this many bytes (counts and boundaries together) are not even
 # read in the request: stored as they came, checked and written by the task.
