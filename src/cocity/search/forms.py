@@ -12,6 +12,8 @@ class SearchForm(forms.Form):
     language = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
     year = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
     space = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+    # Where to search: a capability's key (``selectors.WITHIN``); an unknown one is ignored.
+    within = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def clean_q(self) -> str:
         return clean_plain_text(self.cleaned_data.get("q") or "")
