@@ -640,3 +640,51 @@ def test_the_backend_chosen_in_settings(settings, fake):
         assert PASSWORD not in repr(chosen)
     finally:
         reset_backends()
+
+
+def test_a_private_certificate_authority_can_be_trusted(settings, tmp_path):
+    authority = tmp_path / "ca.pem"
+    authority.write_text("-----BEGIN CERTIFICATE-----\n")
+    settings.COCITY_OPENSEARCH_CA_CERTS = str(authority)
+    backend = OpenSearchBackend(url="https://cocity:pw@search.example.org:9200", alias="cocity")
+    (connection,) = backend.client.transport.connection_pool.connections
+    assert connection.pool.ca_certs == str(authority)
+    assert connection.use_ssl
+
+
+# With the outbox
+
+
+@pytest.mark.django_db
+def test_the_outbox_keeps_the_changes_until_the_cluster_takes_them(fake, backend):
+    from cocity.search.indexer import apply_pending
+    from cocity.search.models import Document, DocumentTopic, IndexChange
+
+    shown = Document.objects.create(
+        provider="library.item", object_id=1, title="Logements", body="Des logements",
+        language="fr", kind="library.item", kind_label="Library item", year=2025,
+        url="/library/1/",
+    )  # fmt: skip
+    DocumentTopic.objects.create(document=shown, slug="housing", label="Housing")
+    hidden = Document.objects.create(
+        provider="library.item", object_id=2, title="Brouillon", language="fr",
+        kind="library.item", is_public=False, url="/library/2/",
+    )  # fmt: skip
+    gone = hidden.pk + 100
+    for pk in (shown.pk, hidden.pk, gone):
+        IndexChange.objects.create(document_id=pk)
+
+    fake.reply("HEAD", "/_alias/cocity")
+    fake.reply("POST", "/cocity/_bulk", "server_error.json", status=500)
+    with pytest.raises(IndexingFailed):
+        apply_pending(backend)
+    assert IndexChange.objects.count() == 3
+
+    fake.reply("POST", "/cocity/_bulk", bulk_answer)
+    assert apply_pending(backend) == 3
+    assert not IndexChange.objects.exists()
+    lines = fake.made("POST", "/cocity/_bulk")[-1].lines()
+    assert lines[0] == {"index": {"_id": str(shown.pk)}}
+    assert lines[1]["topic"] == ["housing"]
+    # Seen by nobody (not public, no space) or no longer in the table: out of the index.
+    assert lines[2:] == [{"delete": {"_id": str(hidden.pk)}}, {"delete": {"_id": str(gone)}}]

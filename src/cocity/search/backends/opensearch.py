@@ -426,12 +426,18 @@ class OpenSearchBackend(SearchBackend):
         self.alias = alias
         self.search_timeout = search_timeout
         self.write_timeout = write_timeout
+        # A private certificate authority (a self-signed cluster): its certificate's path.
+        tls: dict[str, Any] = {}
+        ca_certs = getattr(settings, "COCITY_OPENSEARCH_CA_CERTS", "")
+        if ca_certs:
+            tls["ca_certs"] = str(ca_certs)
         self.client = OpenSearch(
             hosts=[url],
             timeout=write_timeout,
             max_retries=max_retries,
             retry_on_timeout=False,
             http_compress=False,
+            **tls,
         )
         self._alias_checked = False
         self._generation = re.compile(re.escape(alias) + r"-\d{20}$")
