@@ -2,6 +2,7 @@ import pytest
 
 from cocity.library import services
 from cocity.network.models import Role
+from cocity.search.backends import get_backend, reset_backends
 
 
 @pytest.fixture
@@ -24,3 +25,20 @@ def publish():  # type: ignore[no-untyped-def]
         return services.item_publish(user=editor, item=item)
 
     return _publish
+
+
+@pytest.fixture(params=["database", "tantivy"])
+def search_backend(request, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Each search backend in turn, so a test (the leak tests) runs against every one.
+
+    Ask for it before the fixtures that write content (the outbox rows are written for the
+    backend in use), and call ``indexer.apply_pending()`` after the writes: ``on_commit`` does
+    not run in these tests, so nothing else feeds an index the database does not hold."""
+    settings.COCITY_SEARCH_BACKEND = request.param
+    settings.COCITY_SEARCH_DIR = tmp_path / "search"
+    reset_backends()
+    backend = get_backend()
+    yield backend
+    if backend.uses_outbox:
+        backend.reset()
+    reset_backends()

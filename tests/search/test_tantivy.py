@@ -13,7 +13,7 @@ from cocity.search import indexer
 from cocity.search.backends import get_backend, reset_backends
 from cocity.search.backends.base import MAX_HITS, IndexedDocument, Query
 from cocity.search.backends.tantivy import TantivyBackend
-from cocity.search.models import IndexChange, Reindex
+from cocity.search.models import Document, IndexChange, Reindex
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -80,8 +80,6 @@ def corpus(backend, editorial, publish, topic_factory, space_factory, space_memb
 
 
 def _titles(outcome):  # type: ignore[no-untyped-def]
-    from cocity.search.models import Document
-
     names = dict(Document.objects.filter(pk__in=outcome.ids).values_list("pk", "title"))
     return [names[pk] for pk in outcome.ids]
 
@@ -132,15 +130,16 @@ def test_a_translation_is_found_in_its_language_whatever_the_document_language(b
 def test_members_only_never_found_nor_counted(corpus, user_factory):
     backend = get_backend()
     secret = corpus["secret"]
+    hidden = Document.objects.get(provider="library.item", object_id=corpus["hidden"].pk).pk
     for viewer in (AnonymousUser(), user_factory(), corpus["author"]):
         for terms in (("housing",), ("confidential",), ("secret", "negotiations"), ()):
             outcome = _find(backend, viewer, *terms)
-            assert corpus["hidden"].pk not in _document_ids(outcome)
+            assert hidden not in outcome.ids
             assert "Confidential housing draft plan" not in _titles(outcome)
             assert ("space", str(secret.pk)) not in {(f[0], f[1]) for f in outcome.facets}
         topics = {f[1]: f[3] for f in _find(backend, viewer).facets if f[0] == "topic"}
         assert topics == {"housing": 1}
-        # Asking for the space by name of filter finds nothing either.
+        # Asking for the space by its filter finds nothing either.
         assert _find(backend, viewer, filters={"space": str(secret.pk)}).total == 0
     insider = corpus["insider"]
     found = _find(backend, insider, "housing")
@@ -148,10 +147,6 @@ def test_members_only_never_found_nor_counted(corpus, user_factory):
     assert ("space", str(secret.pk), "", 1) in found.facets
     topics = {f[1]: f[3] for f in _find(backend, insider).facets if f[0] == "topic"}
     assert topics == {"housing": 2}
-
-
-def _document_ids(outcome):  # type: ignore[no-untyped-def]
-    return set(outcome.ids)
 
 
 def test_documents_seen_by_nobody_are_never_indexed(backend):
@@ -180,8 +175,6 @@ def test_facets_count_the_matches_with_their_labels(corpus, user_factory):
 
 
 def _label(item) -> str:  # type: ignore[no-untyped-def]
-    from cocity.search.models import Document
-
     return Document.objects.get(object_id=item.pk, provider="library.item").kind_label
 
 
