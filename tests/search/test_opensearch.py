@@ -688,3 +688,47 @@ def test_the_outbox_keeps_the_changes_until_the_cluster_takes_them(fake, backend
     assert lines[1]["topic"] == ["housing"]
     # Seen by nobody (not public, no space) or no longer in the table: out of the index.
     assert lines[2:] == [{"delete": {"_id": str(hidden.pk)}}, {"delete": {"_id": str(gone)}}]
+
+
+@pytest.mark.django_db
+def test_a_rebuild_through_the_indexer_switches_and_then_applies_the_changes_written_meanwhile(
+    fake, settings
+):
+    from cocity.search.indexer import rebuild
+    from cocity.search.models import Document, IndexChange, Reindex
+
+    settings.COCITY_SEARCH_BACKEND = "opensearch"
+    settings.COCITY_OPENSEARCH_URL = fake.url
+    settings.COCITY_OPENSEARCH_INDEX = "cocity"
+    reset_backends()
+    documents = [
+        Document.objects.create(
+            provider="plans.idea",
+            object_id=n,
+            title=f"Idée {n}",
+            language="fr",
+            kind="plans.idea",
+            year=2026,
+            url=f"/ideas/{n}/",
+        )
+        for n in range(3)
+    ]
+    IndexChange.objects.create(document_id=documents[0].pk)  # older than the rebuild: in it
+    new = r"/cocity-\d{20}"
+    fake.reply("PUT", new, "create_index.json")
+    fake.reply("POST", new + "/_bulk", bulk_answer)
+    fake.reply("PUT", new + "/_settings", "acknowledged.json")
+    fake.reply("POST", new + "/_refresh", "refresh.json")
+    fake.reply("GET", "/_alias/cocity", "get_alias.json")
+    fake.reply("POST", "/_aliases", "acknowledged.json")
+    fake.reply("GET", "/cocity-\\*", "get_indices.json")
+    fake.reply("DELETE", new, "acknowledged.json", times=None)
+    try:
+        run = rebuild(Reindex.objects.create(backend="opensearch", from_objects=False))
+    finally:
+        reset_backends()
+    assert (run.state, run.done, run.total) == (Reindex.State.DONE, 3, 3), run.error
+    (bulk,) = fake.made("POST", new + "/_bulk")
+    assert [line["index"]["_id"] for line in bulk.lines()[::2]] == [str(d.pk) for d in documents]
+    assert len(fake.made("POST", "/_aliases")) == 1
+    assert not IndexChange.objects.exists()
