@@ -70,6 +70,7 @@ def test_find_refine_remove_go_back_and_search_within_the_library(
     page.goto("/search/")
     _ask(page, "logements")
     assert data["french"] in _hits(page)  # stemmed: "logements" finds "logement"
+    assert page.title().startswith("Search: logements")  # the history entry's name too
 
     _ask(page, "housing")
     assert data["english"] in _hits(page)  # "housing" finds "houses"

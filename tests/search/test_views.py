@@ -220,6 +220,7 @@ def test_htmx_gets_the_results_alone_and_a_history_restore_the_whole_page(client
     assert fragment.status_code == 200
     assert b"<html" not in fragment.content
     assert b"Moving families into housing" in fragment.content
+    assert fragment.content.decode().lstrip().startswith("<title>Search: housing")
     # The back button on an address htmx pushed: htmx asks it again and swaps the whole body.
     restored = client.get(
         URL, {"q": "housing"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"

@@ -148,6 +148,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         and not request.htmx.history_restore_request
         and request.htmx.target == RESULTS_TARGET
     )
+    context["fragment"] = fragment  # the fragment carries the page's title (htmx sets it)
     template = "search/_results.html" if fragment else "search/search.html"
     response = vary_on_htmx(render(request, template, context))
     patch_vary_headers(response, ("HX-Target", "HX-History-Restore-Request"))
