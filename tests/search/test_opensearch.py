@@ -448,6 +448,21 @@ def test_changes_are_sent_in_one_bulk_request(fake, backend):
     assert lines[4:] == [{"delete": {"_id": "9"}}, {"delete": {"_id": "10"}}]
 
 
+def test_a_document_seen_by_nobody_is_never_sent_to_the_index(fake, backend):
+    fake.reply("HEAD", "/_alias/cocity")
+    fake.reply("POST", "/cocity/_bulk", bulk_answer)
+    backend.apply([document(1), document(2, is_public=False)], [])
+    lines = fake.made("POST", "/cocity/_bulk")[0].lines()
+    assert lines[0] == {"index": {"_id": "1"}}
+    assert lines[2:] == [{"delete": {"_id": "2"}}]
+
+
+def test_nobodys_scope_is_no_viewers_scope(fake, backend):
+    fake.reply("POST", "/cocity/_search", "search_empty.json")
+    backend.search(Query(terms=(), scopes=(0, NOBODY, 4)))
+    assert scope_filter(fake.requests[0].json()) == [0, 4]
+
+
 def test_the_alias_is_checked_once_and_created_with_an_empty_index_when_missing(fake, backend):
     fake.reply("HEAD", "/_alias/cocity", status=404)
     fake.reply("PUT", r"/cocity-\d{20}", "create_index.json")

@@ -39,6 +39,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import (
     EXACT_LIMIT,
     MAX_HITS,
+    NOBODY,
     IndexedDocument,
     Outcome,
     Progress,
@@ -297,7 +298,9 @@ def search_body(query: Query) -> dict[str, Any]:
             must.append(exact)
 
     # Who may see what, always inside the query: never a hit nor a count the viewer may not see.
-    filters: list[dict[str, Any]] = [{"terms": {"scope": sorted(set(query.scopes))}}]
+    # NOBODY is no viewer's scope (such documents are never indexed; this keeps it so).
+    scopes = sorted({int(s) for s in query.scopes} - {NOBODY})
+    filters: list[dict[str, Any]] = [{"terms": {"scope": scopes}}]
     for name in ("kind", "topic", "city", "language", "year", "space"):
         value = query.filters.get(name)
         if value is None or value == "":
@@ -477,10 +480,15 @@ class OpenSearchBackend(SearchBackend):
         if not upserts and not deletions:
             return
         self._ensure_alias()
+        # A document seen by nobody is never in the index (the indexer sends none; this keeps
+        # it so whoever calls).
+        hidden = [d.id for d in upserts if d.scope == NOBODY]
         actions: list[dict[str, Any]] = [
-            {"_op_type": "index", "_id": str(d.id), "_source": document_body(d)} for d in upserts
+            {"_op_type": "index", "_id": str(d.id), "_source": document_body(d)}
+            for d in upserts
+            if d.scope != NOBODY
         ]
-        actions += [{"_op_type": "delete", "_id": str(pk)} for pk in deletions]
+        actions += [{"_op_type": "delete", "_id": str(pk)} for pk in [*deletions, *hidden]]
         self._bulk(actions, index=self.alias, refresh="wait_for")
 
     def _bulk(self, actions: list[dict[str, Any]], *, index: str, refresh: str | bool) -> None:
@@ -583,8 +591,10 @@ class OpenSearchBackend(SearchBackend):
                 actions = [
                     {"_op_type": "index", "_id": str(d.id), "_source": document_body(d)}
                     for d in batch
+                    if d.scope != NOBODY
                 ]
-                self._bulk(actions, index=name, refresh=False)
+                if actions:
+                    self._bulk(actions, index=name, refresh=False)
                 done += len(batch)
                 progress(done)
             self.client.indices.put_settings(
