@@ -143,7 +143,7 @@ def test_search_works_without_javascript(browser: Any, server: Any, data: dict) 
     context.close()
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
 @pytest.mark.parametrize("width", [320, 1280])
 def test_the_page_fits_and_is_accessible(
     browser: Any,  # noqa: F811
