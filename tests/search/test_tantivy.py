@@ -363,3 +363,19 @@ def test_hostile_queries_give_a_normal_answer(corpus, user_factory, terms):
 def test_the_stopwords_alone_still_match_like_words(corpus, user_factory):
     outcome = _find(get_backend(), user_factory(), "the")
     assert _titles(outcome) == ["Moving families into housing"]
+
+
+def test_a_search_asked_before_the_indexer_ran_is_not_kept(
+    backend, editorial, publish, user_factory
+):
+    from cocity.search.selectors import search
+
+    space, author, editor = editorial
+    viewer = user_factory()
+    publish(author=author, editor=editor, space=space, title="Cooperative bakery", summary="S")
+    # Committed, not yet in the index: the answer (cached) says nothing...
+    assert search(user=viewer, raw_query="bakery", filters={}).page.paginator.count == 0
+    indexer.apply_pending()
+    # ... until the indexer applies it, which makes the cached answers stale.
+    results = search(user=viewer, raw_query="bakery", filters={})
+    assert [h["document"].title for h in results.hits] == ["Cooperative bakery"]
