@@ -127,6 +127,27 @@ def test_a_translation_is_found_in_its_language_whatever_the_document_language(b
     assert backend.search(Query(terms=("familien",), scopes=(0,))).ids == [2]
 
 
+def test_greek_and_arabic_without_their_accents(backend):
+    backend.apply(
+        [
+            _doc(1, "Στέγαση στην Αθήνα", "Οι οικογένειες.", language="el"),  # noqa: RUF001
+            _doc(2, "Housing", "Translated: Η πόλη της Αθήνας.", language="en"),  # noqa: RUF001
+            _doc(3, "سكن", "المَدِينَة", language="ar"),
+        ],
+        [],
+    )
+
+    def ids(*terms: str) -> list[int]:
+        return sorted(backend.search(Query(terms=terms, scopes=(0,))).ids)
+
+    assert ids("αθηνα", "στεγαση") == [1]
+    assert ids("Αθήνα", "στέγαση") == [1]
+    assert ids("αθη") == [1, 2]  # as the start of a word, accents folded
+    assert ids("στεγαση") == [1]
+    assert ids("πολη") == [2]
+    assert ids("المدينة") == [3]
+
+
 def test_members_only_never_found_nor_counted(corpus, user_factory):
     backend = get_backend()
     secret = corpus["secret"]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -45,6 +46,7 @@ from typing import Any, ClassVar
 import tantivy
 from django.conf import settings
 
+from ..analysis import fold
 from .base import (
     MAX_HITS,
     NOBODY,
@@ -142,6 +144,17 @@ def _clean(text: str) -> str:
     return text
 
 
+# Letters ``ascii_fold`` leaves accented (Greek tonos, Arabic short vowels), and combining marks.
+_UNFOLDED = re.compile("[\u0300-\u036f\u0370-\u03ff\u1f00-\u1fff\u0600-\u06ff\u0750-\u077f]")
+
+
+def _plain(text: str) -> str:
+    """The text of the plain fields: a text with letters ``ascii_fold`` leaves accented is
+    folded first (``analysis.fold``), so "αθη" finds "Αθήνα" there too (the Greek and Arabic
+    stemmers fold their own letters). Most texts have none and are left to Tantivy."""
+    return fold(text) if _UNFOLDED.search(text) else text
+
+
 def _labelled(value: str, label: str) -> str:
     return f"{value.replace(SEPARATOR, ' ')}{SEPARATOR}{label.replace(SEPARATOR, ' ')}"
 
@@ -162,10 +175,11 @@ def _document(d: IndexedDocument) -> tantivy.Document:
     doc.add_integer("newest", _newest(d))
     title, body = _clean(d.title), _clean(d.body)
     language = _language(d.language)
-    fields = {PLAIN, language}
-    for code in fields:
-        doc.add_text(f"title_{code}", title)
-        doc.add_text(f"body_{code}", body)
+    if language != PLAIN:
+        doc.add_text(f"title_{language}", title)
+        doc.add_text(f"body_{language}", body)
+    doc.add_text(f"title_{PLAIN}", _plain(title))
+    doc.add_text(f"body_{PLAIN}", _plain(body))
     doc.add_text("kind", _clean(d.kind))
     doc.add_text("kind_facet", _labelled(_clean(d.kind), _clean(d.kind_label)))
     if d.city:
@@ -390,7 +404,7 @@ class TantivyBackend(SearchBackend):
         schema = self.schema
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for field, code in TEXT_FIELDS:
-            tokens = ANALYZERS[code].analyze(term)
+            tokens = ANALYZERS[code].analyze(_plain(term) if code == PLAIN else term)
             if not tokens:
                 continue
             if len(tokens) == 1:
