@@ -325,8 +325,11 @@ def test_rebuild_switches_atomically(corpus, user_factory, settings):
     assert _titles(_find(reader, viewer, "logements")) == ["Accès au logement"]
     root = settings.COCITY_SEARCH_DIR / "tantivy"
     assert (root / first).is_dir()  # kept for the readers that have not moved yet
+    leftover = root / "gen-1"  # a build that failed long ago
+    leftover.mkdir()
     backend.rebuild(iter([_doc(1, "Only one")]), lambda n: None)
     assert not (root / first).exists() and (root / second).is_dir()
+    assert not leftover.exists()
     assert _find(reader, viewer).ids == [1]
 
 

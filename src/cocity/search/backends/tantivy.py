@@ -210,6 +210,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _made(generation: str) -> int:
+    """When a generation was made (its name says), 0 for a name not of ours."""
+    digits = generation.removeprefix("gen-")
+    return int(digits) if digits.isdigit() else 0
+
+
 def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
@@ -275,9 +281,12 @@ class TantivyBackend(SearchBackend):
         os.replace(temporary, self.root / CURRENT)
         _fsync_dir(self.root)
 
-    def _remove_old(self, keep: set[str]) -> None:
+    def _remove_older_than(self, previous: str) -> None:
+        """Remove the generations made before ``previous`` (the one just replaced, which the
+        processes that have not looked at ``CURRENT`` since still read), and failed builds'
+        leftovers; a newer one (another build under way) is left alone."""
         for path in self.root.glob("gen-*"):
-            if path.name not in keep and path.is_dir():
+            if path.is_dir() and _made(path.name) < _made(previous):
                 shutil.rmtree(path, ignore_errors=True)
 
     def _reader(self) -> _Opened | None:
@@ -372,8 +381,7 @@ class TantivyBackend(SearchBackend):
             shutil.rmtree(self.root / name, ignore_errors=True)
             raise
         self._switch(name)
-        # The previous generation stays for the processes that have not looked at CURRENT since.
-        self._remove_old({name, *([previous] if previous else [])})
+        self._remove_older_than(previous or name)
 
     def reset(self) -> None:
         with self._lock:
