@@ -22,6 +22,8 @@ class SearchConfig(AppConfig):
         # A new translation of an object: its document gets the new words.
         from cocity.core.translations import translations_changed
 
+        from . import checks  # noqa: F401 - registers the settings checks
+
         translations_changed.connect(_translated, dispatch_uid="search:translated")
 
 

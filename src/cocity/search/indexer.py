@@ -15,11 +15,17 @@ and are applied to the new index after the switch.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
+
+from cocity.core.cache import bump_cache_versions
 
 from .backends import get_backend
 from .backends.base import NOBODY, SearchBackend, indexed_documents
@@ -29,12 +35,68 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-def apply_pending(backend: SearchBackend | None = None, *, batch: int = BATCH) -> int:
-    """Apply every change in the outbox to the backend; returns the number of changes applied."""
+_process_lock = threading.Lock()
+LOCK_KEY = 0x5EA2C4  # the PostgreSQL advisory lock the indexers take turns with
+
+
+@contextmanager
+def _one_indexer() -> Iterator[None]:
+    """One indexer at a time, across processes. Two at once could apply a document's older
+    state after another applied its newer one (each read the row at a different moment), and
+    the index would keep the older. The second waits, then drains what is left, so a change
+    committed while the first was finishing is never left behind."""
+    with _process_lock:
+        if connection.vendor != "postgresql":
+            yield  # SQLite: one writer at a time anyway
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+REBUILD_KEY = 0x5EA2C5  # held by a rebuild for its whole run (PostgreSQL)
+STALE_REBUILD = timedelta(hours=6)  # elsewhere, a "running" row older than this is a dead run
+
+
+def _rebuilding(backend: SearchBackend) -> bool:
+    """Is a rebuild of this backend's index running? Its changes then stay in the outbox: the
+    rebuild applies them to the new index after its switch (applied to the old one and deleted,
+    the new index would miss them)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_KEY])
+            free = cursor.fetchone()[0]
+            if free:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_KEY])
+        return not free
+    return Reindex.objects.filter(
+        backend=backend.name,
+        state=Reindex.State.RUNNING,
+        phase="index",
+        started_at__gt=timezone.now() - STALE_REBUILD,
+    ).exists()
+
+
+def apply_pending(
+    backend: SearchBackend | None = None, *, batch: int = BATCH, rebuilding: bool = False
+) -> int:
+    """Apply every change in the outbox to the backend; returns the number of changes applied.
+    While a rebuild runs, nothing (the rebuild applies them), unless called by the rebuild."""
     backend = backend or get_backend()
     if not backend.uses_outbox:
         IndexChange.objects.all().delete()
         return 0
+    with _one_indexer():
+        if not rebuilding and _rebuilding(backend):
+            return 0
+        return _drain(backend, batch)
+
+
+def _drain(backend: SearchBackend, batch: int) -> int:
     applied = 0
     while True:
         changes = list(IndexChange.objects.order_by("id").values_list("id", "document_id")[:batch])
@@ -44,6 +106,9 @@ def apply_pending(backend: SearchBackend | None = None, *, batch: int = BATCH) -
         upserts = [d for d in indexed_documents(ids) if d.scope != NOBODY]
         deletions = sorted(ids - {d.id for d in upserts})
         backend.apply(upserts, deletions)
+        # Answers cached between the content's commit and now came from the index without
+        # these changes: make them stale (the commit's own bump came before the index had them).
+        bump_cache_versions("search")
         IndexChange.objects.filter(id__lte=changes[-1][0]).filter(
             id__in=[pk for pk, _d in changes]
         ).delete()
@@ -103,8 +168,32 @@ def rebuild(run: Reindex) -> Reindex:
             return _failed(run)
     run.phase, run.done, run.total = "index", 0, Document.objects.count()
     run.save(update_fields=["phase", "done", "total"])
-    # Changes from here on are applied after the switch (idempotent if the new index has them).
-    last_change = IndexChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with _rebuild_lock():
+        return _rebuild(run, backend)
+
+
+@contextmanager
+def _rebuild_lock() -> Iterator[None]:
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [REBUILD_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_KEY])
+
+
+def _rebuild(run: Reindex, backend: SearchBackend) -> Reindex:
+    # An indexer that started before this rebuild finishes first; later ones leave the outbox
+    # alone until the switch. Changes from here on are applied after it.
+    run.phase = "index"
+    with _one_indexer():
+        Reindex.objects.filter(pk=run.pk).update(phase="index")
+        last_change = IndexChange.objects.order_by("-id").values_list("id", flat=True).first()
+    last_change = last_change or 0
 
     def progress(done: int) -> None:
         if done - run.done >= BATCH or done >= run.total:
@@ -119,7 +208,14 @@ def rebuild(run: Reindex) -> Reindex:
     if backend.uses_outbox:
         # The new index was built from the rows as they were: older outbox rows are in it.
         IndexChange.objects.filter(id__lte=last_change).delete()
-        apply_pending(backend)
+        try:
+            apply_pending(backend, rebuilding=True)
+        except Exception:
+            # The switch is done; what was written meanwhile waits in the outbox for the next
+            # indexer run (nothing is lost), and the rebuild says so.
+            log.exception("search rebuild: changes written meanwhile not applied yet")
+            run.error = traceback.format_exc()[-4000:]
+            run.save(update_fields=["error"])
     run.state, run.finished_at, run.done = Reindex.State.DONE, timezone.now(), run.total
     run.save(update_fields=["state", "finished_at", "done"])
     return run

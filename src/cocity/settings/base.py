@@ -317,6 +317,8 @@ COCITY_SEARCH_BACKEND = env.str("COCITY_SEARCH_BACKEND", default="database")
 COCITY_SEARCH_DIR = Path(env.str("COCITY_SEARCH_DIR", default=str(DATA_DIR / "search")))
 COCITY_OPENSEARCH_URL = env.str("COCITY_OPENSEARCH_URL", default="")
 COCITY_OPENSEARCH_INDEX = env.str("COCITY_OPENSEARCH_INDEX", default="cocity")
+# A file of the certificate authority that signed the cluster's certificate (a private CA).
+COCITY_OPENSEARCH_CA_CERTS = env.str("COCITY_OPENSEARCH_CA_CERTS", default="")
 # The database backend's bound on one question's database time (PostgreSQL statement_timeout).
 COCITY_SEARCH_STATEMENT_TIMEOUT_MS = env.int("COCITY_SEARCH_STATEMENT_TIMEOUT_MS", default=300)
 # Insights: never show an aggregate of fewer people; imports above this many rows are written
