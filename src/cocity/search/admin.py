@@ -1,15 +1,20 @@
 """The search index's rebuilds (with their progress) and the outbox's backlog, for operators."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import IndexChange, Reindex
 
 
 @admin.register(Reindex)
 class ReindexAdmin(admin.ModelAdmin):
-    list_display = ("id", "backend", "state", "phase", "done", "total", "percent", "created_at")
+    list_display = ("id", "backend", "state", "phase", "done", "total", "progress", "created_at")
     list_filter = ("backend", "state")
     readonly_fields = [f.name for f in Reindex._meta.fields]
+
+    @admin.display(description=_("progress"))
+    def progress(self, run: Reindex) -> str:
+        return f"{run.percent}%"
 
     def has_add_permission(self, request: object) -> bool:
         return False  # `cocity search-reindex --background` starts one
