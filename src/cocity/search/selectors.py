@@ -288,8 +288,9 @@ def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
 
 
 def suggest(terms: list[str]) -> str:
-    """The words written another way that the index knows (``SearchWord``: the words of the
-    titles), or "" when every word is known or nothing close is. Looks at the known words of
+    """The words written another way that the index knows (``SearchWord``: the words of all
+    titles, so ``search`` shows a suggestion only when it finds something the viewer may see),
+    or "" when every word is known or nothing close is. Looks at the known words of
     the same first letter and a similar length only: a few hundred rows at most."""
     changed = False
     out = []
@@ -368,6 +369,15 @@ def search(
     if facets.get("topic"):
         facets = {**facets, "topic": _topic_labels(facets["topic"])}
     suggestion = suggest(parsed.terms) if parsed.terms and not outcome.total else ""
+    if suggestion:
+        # Only a suggestion that finds something this person may see: the known words come from
+        # every title, members-only ones included, which must not show through.
+        check = replace(query, terms=tuple(parse_query(suggestion).terms), offset=0, limit=1)
+        try:
+            if not cached_outcome(engine, replace(check, facets=False)).total:
+                suggestion = ""
+        except SearchUnavailable:
+            suggestion = ""
     return SearchResults(
         query=parsed,
         page=page_obj,
