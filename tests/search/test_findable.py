@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from cocity.search.backends import database
 from cocity.search.selectors import search
@@ -66,26 +67,26 @@ def test_within_a_list_searches_only_its_kinds(items, event_factory):
     assert results.within == ""
 
 
-def test_totals_beyond_the_bound_read_as_more(items, monkeypatch):
-    monkeypatch.setattr(database, "CANDIDATES", 2)
-    monkeypatch.setattr(database, "EXACT_LIMIT", 1)
-    results = search(user=AnonymousUser(), raw_query="", filters={"language": "fr", "year": "x"})
-    assert results.total == 1
-    for q in ("famille OR community", "pour", ""):
-        results = search(
-            user=AnonymousUser(),
-            raw_query=q,
-            filters={"kind": "library.case_study", "language": "de"},
-        )
-        assert results.total <= 1
+def test_totals_beyond_the_bound_read_as_more(editorial, publish, monkeypatch):
+    space, author, editor = editorial
+    for n in range(4):
+        publish(author=author, editor=editor, space=space, title=f"Housing {n}", summary="S")
+    exact = search(user=AnonymousUser(), raw_query="housing", filters={})
+    assert (exact.total, exact.exact) == (4, True)
+    monkeypatch.setattr(database, "CANDIDATES", 3)  # "2+" beyond two
+    cache.clear()  # the answers above are kept
+    for q, filters in (("housing", {}), ("", {"kind": "library.case_study", "language": "en"})):
+        results = search(user=AnonymousUser(), raw_query=q, filters=filters)
+        assert (results.total, results.exact) == (2, False), (q, filters)
+        assert len(results.hits) >= 2  # the candidates read are all shown
 
 
 def test_a_question_over_its_time_is_answered_over_fewer_candidates(items, monkeypatch):
     backend = database.DatabaseBackend()
     calls = []
 
-    def slow(statement, params):  # type: ignore[no-untyped-def]
-        calls.append(statement)
+    def slow(statement, params, timeout_ms):  # type: ignore[no-untyped-def]
+        calls.append(timeout_ms)
         raise database.SearchTimeout
 
     monkeypatch.setattr(backend, "_run", slow)
@@ -93,7 +94,8 @@ def test_a_question_over_its_time_is_answered_over_fewer_candidates(items, monke
 
     outcome = backend.search(Query(terms=("logement",), scopes=(0,)))
     assert outcome.degraded and outcome.ids == [] and not outcome.exact
-    assert len(calls) == 2
+    # Both attempts together never take more than the question's budget of database time.
+    assert len(calls) == 2 and sum(calls) == 300 and all(calls)
 
 
 HOSTILE = [
