@@ -101,8 +101,14 @@ def highlight(text: str, prefixes: set[str], *, on: str, off: str, size: int = 2
     matches = []
     if prefixes:
         shortest = min(len(p) for p in prefixes)
+        initials = {p[0] for p in prefixes}
         for found in _WORD.finditer(text):
-            word = fold(found.group())
+            raw = found.group()
+            # Most words are ruled out by their first letter, without folding them.
+            first = raw[0].lower()
+            if len(raw) < shortest or (first.isascii() and first not in initials):
+                continue
+            word = fold(raw)
             if len(word) >= shortest and any(word.startswith(p) for p in prefixes):
                 matches.append((found.start(), found.end()))
                 if len(matches) >= 12:

@@ -101,7 +101,7 @@ def _safe_snippet(raw: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags added
 
 
-EXTRACT_FROM = 20_000  # characters of a body an extract is looked for in
+EXTRACT_FROM = 8_000  # characters of a body an extract is looked for in (and read)
 
 
 def snippets(documents: Sequence[Document], parsed: ParsedQuery) -> dict[int, SafeString]:
