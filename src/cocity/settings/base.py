@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cocity.commons",
     "cocity.library",
     "cocity.search",
+    "cocity.api",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +311,8 @@ COCITY_LIBRETRANSLATE_URL = env.str("COCITY_LIBRETRANSLATE_URL", default="")
 COCITY_LIBRETRANSLATE_API_KEY = env.str("COCITY_LIBRETRANSLATE_API_KEY", default="")
 COCITY_DEEPL_URL = env.str("COCITY_DEEPL_URL", default="https://api-free.deepl.com")
 COCITY_DEEPL_API_KEY = env.str("COCITY_DEEPL_API_KEY", default="")
+# The API (cocity/api, docs/api.md): calls per token (or per address without one) and period.
+COCITY_API_RATE = env.str("COCITY_API_RATE", default="600/m")
 # Search (cocity/search/backends, docs/search.md): "database" (default: SQLite FTS5 or PostgreSQL
 # full-text in the main database), "tantivy" (an embedded index in COCITY_SEARCH_DIR, fed by the
 # task worker) or "opensearch" (COCITY_OPENSEARCH_URL, docs/scaling.md).

@@ -1,0 +1,62 @@
+"""The one HTTP API, ``/api/v1/`` (decision 0014, docs/api.md): django-ninja, its OpenAPI 3.1
+schema generated from the typed schemas of ``cocity/api/endpoints/``, committed in
+``docs/api/openapi.json`` and checked against the code by the tests.
+
+Each capability's endpoints are a ``Router`` in ``cocity/api/endpoints/<capability>.py``, listed
+in ``ROUTERS``; they read through the capability's selectors (the pages' visibility, exactly)
+and write through its services (the pages' permissions and rules).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import read_auth
+
+DESCRIPTION = """Everything cocity shows, as JSON: spaces, organisations, places, topics;
+events, tracks and sessions; processes, ideas, actions and plans; commons and pacts; pledges;
+the library; search; data sets. Reads need no token (you see what a visitor sees) or a
+personal access token (you see what its person sees); writes need a token with the right
+scope. Lists are paged with cursors; answers carry an `ETag`; errors are
+`application/problem+json`. See docs/api.md."""
+
+# (prefix, router path): each capability's endpoints.
+ROUTERS: list[tuple[str, str]] = [
+    ("", "cocity.api.endpoints.me.router"),
+]
+
+
+class CocityAPI(NinjaAPI):
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        # Kept on the request so ``http.conditional`` can put the ETag on it.
+        response = super().create_temporal_response(request)
+        request.api_response = response  # type: ignore[attr-defined]
+        return response
+
+
+def build() -> NinjaAPI:
+    api = CocityAPI(
+        title="cocity",
+        version="1",
+        description=DESCRIPTION,
+        urls_namespace="api",
+        docs_url=None,  # our own page, /api/v1/docs/ (no third-party script)
+        openapi_url="/openapi.json",
+        auth=read_auth,
+    )
+    errors.install(api)
+    for prefix, path in ROUTERS:
+        api.add_router(prefix, import_string(path))
+    return api
+
+
+api = build()
+
+
+def schema() -> dict[str, Any]:
+    return api.get_openapi_schema()

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "cocity.api"
+    label = "api"
+    verbose_name = _("API")
+
+    def ready(self) -> None:
+        # Each capability's endpoints (``cocity/api/endpoints/<capability>.py``) are added to
+        # the one API when its module is imported by ``cocity.api.urls``.
+        pass

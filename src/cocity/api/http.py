@@ -1,0 +1,50 @@
+"""Conditional requests for the API's reads: an ``ETag`` made from the versions of the cache
+namespaces the answer depends on (``cocity.core.cache``: every write to those tables bumps
+them), the address and who asks. ``If-None-Match`` with the current tag is answered 304 before
+any row is read; the answer carries the tag and ``Cache-Control: private, no-cache`` (always
+asked again, cheaply)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from cocity.core.cache import namespace_versions
+
+
+def _tag(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    user = getattr(request, "user", None)
+    who = f"u{user.pk}" if user is not None and user.is_authenticated else "anon"
+    raw = "|".join(
+        [namespace_versions(namespaces), request.get_full_path(), who, request.LANGUAGE_CODE]
+    )
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+def conditional(*namespaces: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a read endpoint: 304 when the caller's ``If-None-Match`` holds the current tag."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            tag = _tag(request, namespaces)
+            asked = request.headers.get("If-None-Match", "")
+            if tag in [t.strip() for t in asked.split(",")] or asked.strip() == "*":
+                not_modified = HttpResponse(status=304)
+                not_modified["ETag"] = tag
+                return not_modified
+            result = view(request, *args, **kwargs)
+            response = getattr(request, "api_response", None)  # ninja's, set by CocityAPI
+            if response is not None:
+                response["ETag"] = tag
+                response["Cache-Control"] = "private, no-cache"
+                response["Vary"] = "Authorization, Accept-Language, Cookie"
+            return result
+
+        return wrapper
+
+    return decorate
