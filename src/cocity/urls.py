@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("cocity.accounts.urls")),
+    path("", include("cocity.api.urls_pages")),  # /me/tokens/: personal access tokens
     path("", include("cocity.network.urls")),
     path("events/", include("cocity.events.urls")),
     path("pledges/", include("cocity.pledges.urls")),
