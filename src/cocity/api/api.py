@@ -29,6 +29,7 @@ scope. Lists are paged with cursors; answers carry an `ETag`; errors are
 ROUTERS: list[tuple[str, str]] = [
     ("", "cocity.api.endpoints.me.router"),
     ("", "cocity.api.endpoints.network.router"),
+    ("", "cocity.api.endpoints.events.router"),
 ]
 
 
