@@ -30,6 +30,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "cocity.api.endpoints.me.router"),
     ("", "cocity.api.endpoints.network.router"),
     ("", "cocity.api.endpoints.events.router"),
+    ("", "cocity.api.endpoints.search.router"),
 ]
 
 
