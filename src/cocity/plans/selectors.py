@@ -97,11 +97,13 @@ def idea_list(
     qs = qs.select_related("author", "on_behalf_of", "topic", "territory", "action").only(
         "id", "process_id", "title", "created_at", "support_count", "comment_count", "answer",
         "hidden_at", "hidden_reason", "latitude", "longitude",  # the list's map (maps.points_map)
-        "action__id", "action__title", "action__process_id",
+        "action__id", "action__title", "action__process_id", "action__status", "action__progress",
         "author__id", "author__display_name", "author__email", "author__deleted_at",
-        "on_behalf_of__id", "on_behalf_of__name",
-        "topic__id", "topic__name", "territory__id", "territory__name",
-        *translation_columns(), *translation_columns("topic", "territory", "action"),
+        "on_behalf_of__id", "on_behalf_of__name", "on_behalf_of__slug",
+        "topic__id", "topic__name", "topic__slug", "territory__id", "territory__name",
+        "territory__code",  # the API names places by code, as the filter does
+        *translation_columns(),
+        *translation_columns("topic", "territory", "action", "on_behalf_of"),
     )  # fmt: skip
     if sort == "random":
         key = Mod(
@@ -220,8 +222,10 @@ def action_detail(process: Process, pk: int) -> Action:
         raise Http404 from None
 
 
-def plan_actions(process: Process, *, include_proposed: bool = True) -> list[Action]:
-    qs = (
+def actions_of(process: Process) -> QuerySet[Action]:
+    """The actions of a process with their lead, topic, partners and source ideas (a fixed
+    number of queries whatever their number): the action plan and the API's action list."""
+    return (
         Action.objects.filter(process=process)
         .select_related("lead_organisation", "topic")
         .prefetch_related(
@@ -243,8 +247,11 @@ def plan_actions(process: Process, *, include_proposed: bool = True) -> list[Act
                 .order_by("id"),
             ),
         )
-        .order_by("topic__name", "starts_on", "id")
     )
+
+
+def plan_actions(process: Process, *, include_proposed: bool = True) -> list[Action]:
+    qs = actions_of(process).order_by("topic__name", "starts_on", "id")
     if not include_proposed:
         qs = qs.exclude(status=Action.Status.PROPOSED)
     actions = list(qs)
