@@ -26,6 +26,7 @@ urlpatterns = [
     path("insights/", include("cocity.insights.urls")),
     path("search/", include("cocity.search.urls")),
     path("api/v1/", include("cocity.api.urls")),
+    path("open-data/", include("cocity.api.urls_opendata")),
     path("translations/", include("cocity.core.urls_translations")),
     # Every uploaded file, through the view that checks who may read it (cocity.core.media).
     path(settings.MEDIA_URL.lstrip("/") + "<path:path>", core_views.media, name="media"),

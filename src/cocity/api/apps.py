@@ -10,4 +10,6 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         # Each capability's endpoints (``cocity/api/endpoints/<capability>.py``) are added to
         # the one API when its module is imported by ``cocity.api.urls``.
-        pass
+        from .tasks import connect_refresh
+
+        connect_refresh()  # the open-data packages are regenerated in the background after writes

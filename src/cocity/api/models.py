@@ -74,3 +74,37 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ImportedRecord(models.Model):
+    """Where an imported library item or event came from (``cocity open-data import``): the
+    published package of another instance, the record's identifier there and its page, shown as
+    "From <source>" with a link back. Importing the same package again updates the object found
+    here instead of creating another."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    space = models.ForeignKey(
+        "network.Space", verbose_name=_("space"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(_("package"), max_length=500)
+    source_title = models.CharField(_("source"), max_length=300)
+    remote_id = models.CharField(_("identifier at the source"), max_length=100)
+    origin_url = models.URLField(_("page at the source"), max_length=500)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "remote_id"], name="imported_record_once"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="imported_object")]
+
+    def __str__(self) -> str:
+        return f"{self.source_title}: {self.remote_id}"
