@@ -28,6 +28,7 @@ scope. Lists are paged with cursors; answers carry an `ETag`; errors are
 # (prefix, router path): each capability's endpoints.
 ROUTERS: list[tuple[str, str]] = [
     ("", "cocity.api.endpoints.me.router"),
+    ("", "cocity.api.endpoints.pledges.router"),
     ("", "cocity.api.endpoints.plans.router"),
     ("", "cocity.api.endpoints.commons.router"),
     ("", "cocity.api.endpoints.network.router"),

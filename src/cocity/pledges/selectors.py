@@ -551,6 +551,22 @@ def pledge_detail(pk: int, user: Viewer) -> Pledge:
     )
 
 
+def pledge_list(user: Viewer) -> QuerySet[Pledge]:
+    """The pledges this person may see, with their campaign and organisation (the API's list:
+    filtered by campaign, organisation, principle or hub, one query a page)."""
+    return pledges_visible_to(user).select_related("campaign", "organisation")
+
+
+def pledge_reports(pledge: Pledge) -> QuerySet[ProgressReport]:
+    """A pledge's progress reports with their indicator values (newest first), in three
+    queries however many."""
+    return (
+        ProgressReport.objects.filter(measure__pledge=pledge)
+        .prefetch_related("values__indicator")
+        .order_by("-reported_on", "-id")
+    )
+
+
 def pledge_timeline(pledge: Pledge) -> list[dict[str, Any]]:
     """Signing, measure starts and ends, reports, the next due date: oldest first."""
     events: list[dict[str, Any]] = [{"on": pledge.signed_on, "kind": "signed", "text": ""}]
