@@ -31,6 +31,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "cocity.api.endpoints.pledges.router"),
     ("", "cocity.api.endpoints.plans.router"),
     ("", "cocity.api.endpoints.commons.router"),
+    ("", "cocity.api.endpoints.library.router"),
     ("", "cocity.api.endpoints.network.router"),
     ("", "cocity.api.endpoints.events.router"),
     ("", "cocity.api.endpoints.search.router"),
