@@ -12,6 +12,7 @@ import urllib.error
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -185,6 +186,32 @@ def test_city_package_gathers_the_public_content_of_the_city(settings) -> None: 
     assert card["licenses"][0]["name"] == "CC0-1.0"
     assert [e["title"] for e in json.loads(files["events.json"])] == [HOSTILE]
     assert city.name in card["title"]
+
+
+def _queries_to_publish(rows: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = OrganisationFactory()
+    space = SpaceFactory(territory=TerritoryFactory(kind="city"))
+    space.organisations.add(org)
+    process = ProcessFactory(space=space)
+    for _n in range(rows):
+        event = EventFactory(space=space)
+        event.organisations.add(org)
+        LibraryItemFactory(space=space, status="published", published_at=timezone.now())
+        idea = IdeaFactory(process=process, on_behalf_of=org)
+        Comment.objects.create(target=idea, author=idea.author, body="Agreed")
+        ActionFactory(process=process)
+        PactFactory(commons__organisation=org)
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        opendata.publish(space=space.slug)
+    return len(queries)
+
+
+def test_a_package_costs_the_same_queries_for_few_rows_and_many() -> None:
+    assert _queries_to_publish(2) == _queries_to_publish(12)
 
 
 def test_regenerating_replaces_the_package_atomically() -> None:
@@ -437,3 +464,26 @@ def test_the_space_page_links_to_its_published_package(client) -> None:  # type:
     opendata.publish(space="greening")
     space.save()  # a write: the cached page is stale
     assert b"/open-data/spaces/greening/" in client.get(space.get_absolute_url()).content
+
+
+def test_the_demo_packages_validate_against_their_cards() -> None:
+    """The demo's packages (every public space, every city): each file matches its data card,
+    and nothing of a members-only space is in any of them."""
+    call_command("demo_data", verbosity=0)
+
+    written = opendata.publish()
+
+    assert any(name.startswith("cities/") for name in written)
+    hidden = Space.objects.exclude(visibility=Space.Visibility.PUBLIC)
+    hidden_events = set(Event.objects.filter(space__in=hidden).values_list("slug", flat=True))
+    counts: dict[str, int] = {}
+    for name in written:
+        scope_kind, key = name.split("/")
+        files = _files(scope_kind, key)
+        card = validate(files)
+        for resource in card["resources"]:
+            counts[resource["path"]] = counts.get(resource["path"], 0) + resource["cocity:rows"]
+        events = json.loads(files["events.json"])
+        assert not {e["reference"] for e in events} & hidden_events
+        assert not any(e["status"] == "draft" for e in events)
+    assert counts["events.json"] and counts["library_items.json"] and counts["ideas.json"]

@@ -294,6 +294,15 @@ COCITY_SITE_NAME = env.str("COCITY_SITE_NAME", default="cocity")
 # The address links in e-mails point to (mail is sent outside any request).
 COCITY_BASE_URL = env.str("COCITY_BASE_URL", default="http://127.0.0.1:8000")
 COCITY_PAGE_SIZE = env.int("COCITY_PAGE_SIZE", default=20)
+# Open data (cocity.api.opendata): the licence of the published packages (an SPDX-style id), the
+# folder they are written to ("" = MEDIA_ROOT/open-data), the largest file an import reads, and
+# whether a write queues their regeneration ("" = yes, unless tasks run in the request).
+COCITY_OPEN_DATA_LICENSE = env.str("COCITY_OPEN_DATA_LICENSE", default="CC-BY-4.0")
+COCITY_OPEN_DATA_DIR = env.str("COCITY_OPEN_DATA_DIR", default="")
+COCITY_OPEN_DATA_IMPORT_MAX_BYTES = env.int("COCITY_OPEN_DATA_IMPORT_MAX_BYTES", default=10_485_760)
+COCITY_OPEN_DATA_ON_WRITE = {"": None, "true": True, "false": False}.get(
+    env.str("COCITY_OPEN_DATA_ON_WRITE", default="").lower()
+)
 # Anonymous visitors get directory and detail pages from the shared cache (cocity.core.cache).
 # On by default with Redis only: a per-process cache would keep other processes' pages stale.
 COCITY_PAGE_CACHE = env.bool("COCITY_PAGE_CACHE", default=bool(REDIS_URL))
