@@ -34,11 +34,11 @@ from django.test import RequestFactory
 from cocity.search.index import rebuild_facet_counts
 from cocity.search.selectors import (
     FACETS,
+    facet_counts,
     match,
     parse_query,
     search,
     stored_facet_counts,
-    summarise,
     visible_documents,
 )
 
@@ -51,16 +51,14 @@ def _one(kind: str, query: str, factory: RequestFactory) -> None:
     if kind in ("search", "search-cold", "browse"):
         if kind == "search-cold":
             cache.clear()  # this process's summaries: every search counts and ranks again
-        request = factory.get("/search/", {"q": query})
-        request.user = user
-        results = search(request=request, raw_query="" if kind == "browse" else query, filters={})
+        results = search(user=user, raw_query="" if kind == "browse" else query, filters={})
         list(results.hits)
     elif kind == "facets":
         stored_facet_counts(user, {})
     elif kind == "facets-filter":
         stored_facet_counts(user, {"city": "FR-MRS"})
     elif kind == "facets-words":
-        summarise(match(visible_documents(user), parse_query(query)), {}, ranked=True)
+        facet_counts(match(visible_documents(user), parse_query(query).terms), {})
 
 
 def _client(kind: str, seed: int, deadline: float, out: Queue) -> None:  # type: ignore[type-arg]

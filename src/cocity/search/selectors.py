@@ -20,8 +20,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cocity.accounts.types import Viewer
 from cocity.core.cache import namespace_versions
@@ -282,8 +282,13 @@ class _Window(Sequence[dict[str, Any]]):
 
 
 def _topic_labels(values: list[FacetValue]) -> list[FacetValue]:
-    """Topic names in the reader's language (the index and the cache hold the source name)."""
-    labels = {t.slug: t.label for t in Topic.objects.filter(slug__in=[v.value for v in values])}
+    """Topic names in the reader's language (the index and the cache hold the source name),
+    kept per language until a topic changes (the "network" namespace): a query less a page."""
+    key = f"search:topic-labels:{get_language()}:{namespace_versions(('network',))}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = {t.slug: t.label for t in Topic.objects.all()[:5000]}
+        cache.set(key, labels, 3600)
     return [replace(v, label=labels.get(v.value, v.label)) for v in values]
 
 

@@ -318,6 +318,10 @@ class DatabaseBackend(SearchBackend):
                     # A common word's bitmap of matches stays exact (no lossy pages whose every
                     # row is checked again).
                     cursor.execute("SET LOCAL work_mem = '64MB'")
+                    # With a LIMIT the planner bets a sequential scan meets the candidates
+                    # early; when a word's documents sit together it reads most of the table
+                    # (2.0-2.6 s at a million documents, against 45-154 ms with the index).
+                    cursor.execute("SET LOCAL enable_seqscan = off")
                     if timeout_ms:
                         cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
                     cursor.execute(statement, params)
