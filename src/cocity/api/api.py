@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from . import errors
@@ -28,6 +29,7 @@ scope. Lists are paged with cursors; answers carry an `ETag`; errors are
 # (prefix, router path): each capability's endpoints.
 ROUTERS: list[tuple[str, str]] = [
     ("", "cocity.api.endpoints.me.router"),
+    ("", "cocity.api.endpoints.writes.router"),
     ("", "cocity.api.endpoints.pledges.router"),
     ("", "cocity.api.endpoints.plans.router"),
     ("", "cocity.api.endpoints.commons.router"),
@@ -44,6 +46,54 @@ class CocityAPI(NinjaAPI):
         response = super().create_temporal_response(request)
         request.api_response = response  # type: ignore[attr-defined]
         return response
+
+    def _get_urls(self) -> list[Any]:
+        # Two routers may share an address (a read in one, a write in another: GET and POST
+        # /processes/{slug}/ideas). The schema merges them, but Django answers with the first
+        # pattern of a route, whose router has only its own methods (405 for the other's). So
+        # the first pattern of such a route tries each router's view in turn.
+        return _merge_routes(super()._get_urls())
+
+
+def _merge_routes(patterns: list[Any]) -> list[Any]:
+    from django.urls import URLPattern
+    from django.urls import path as django_path
+
+    views: dict[str, list[Any]] = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            views.setdefault(str(pattern.pattern), []).append(pattern.callback)
+    merged: list[Any] = []
+    done: set[str] = set()
+    for pattern in patterns:
+        route = str(pattern.pattern) if isinstance(pattern, URLPattern) else ""
+        callbacks = views.get(route, [])
+        if route and callbacks and route not in done:  # every route: its 405 is a problem
+            done.add(route)
+            pattern = django_path(route, _first_allowed(callbacks), name=pattern.name)
+        merged.append(pattern)
+    return merged
+
+
+def _first_allowed(callbacks: list[Any]) -> Any:
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse | None = None
+        allowed: set[str] = set()
+        for callback in callbacks:
+            response = callback(request, *args, **kwargs)
+            if response is not None and response.status_code != 405:
+                return response
+            named = response.get("Allow", "") if response is not None else ""
+            allowed.update(m.strip() for m in named.split(",") if m.strip())
+        # No router of this address has the method: one 405 naming all the methods it has.
+        return errors.problem(
+            405,
+            _("This method is not allowed here."),
+            headers={"Allow": ", ".join(sorted(allowed))},
+        )
+
+    view.csrf_exempt = True  # type: ignore[attr-defined]  # as ninja's views (tokens, no cookies)
+    return view
 
 
 def build() -> NinjaAPI:

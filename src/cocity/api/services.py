@@ -75,7 +75,22 @@ def idempotent(
     IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEEP_IDEMPOTENCY).delete()
     with transaction.atomic():
         found = IdempotencyKey.objects.select_for_update().filter(user=user, key=key).first()
-        if found is not None:
+        claimed = False
+        if found is None:
+            # The key is claimed before acting: the same key sent twice at once waits here (the
+            # unique constraint) for the first request's transaction, then gives its answer; if
+            # the first one failed (nothing kept), the second one acts.
+            try:
+                with transaction.atomic():
+                    found = IdempotencyKey.objects.create(
+                        user=user, key=key, endpoint=endpoint, request_hash=digest, status=0
+                    )
+                claimed = True
+            except IntegrityError:
+                found = IdempotencyKey.objects.filter(user=user, key=key).first()
+                if found is None:  # pragma: no cover - the other one rolled back meanwhile
+                    raise ApiError(409, _("The same request is being handled already.")) from None
+        if not claimed:
             if found.request_hash != digest:
                 raise ApiError(
                     422,
@@ -84,18 +99,7 @@ def idempotent(
                 )
             return found.status, found.body
         status, body = act()
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    endpoint=endpoint,
-                    request_hash=digest,
-                    status=status,
-                    body=json.loads(json.dumps(body, default=str)),
-                )
-        except IntegrityError:
-            # The same key sent twice at once: the other request's answer stands, and this
-            # one's writes roll back with the transaction.
-            raise ApiError(409, _("The same request is being handled already.")) from None
+        found.status = status
+        found.body = json.loads(json.dumps(body, default=str))
+        found.save(update_fields=["status", "body"])
     return status, body

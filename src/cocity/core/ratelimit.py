@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+API_PATH = "/api/"
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -91,7 +92,10 @@ class PostRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in UNSAFE_METHODS:
+        # The API counts its writes itself, per token's person and in its own error format
+        # (cocity/api/endpoints/writes.py: the same counter as the pages'); here its callers
+        # would be anonymous and counted by address.
+        if request.method in UNSAFE_METHODS and not request.path.startswith(API_PATH):
             rate = parse_rate(getattr(settings, "COCITY_POST_RATE", ""))
             if rate is not None:
                 allowed, retry_after = hit(client_identity(request), rate)
