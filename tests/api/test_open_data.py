@@ -362,7 +362,11 @@ def test_import_can_publish(partner_package, follower, client) -> None:  # type:
 
 def _rewrite(folder: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
     path = folder / name
-    path.write_text(json.dumps(change(json.loads(path.read_text()))))
+    changed = change(json.loads(path.read_text()))
+    if isinstance(changed, bytes):  # raw bytes, not JSON
+        path.write_bytes(changed)
+    else:
+        path.write_text(json.dumps(changed))
 
 
 def _drop_field(card: dict) -> dict:  # type: ignore[type-arg]
@@ -377,6 +381,7 @@ def _drop_field(card: dict) -> dict:  # type: ignore[type-arg]
 @pytest.mark.parametrize(
     ("name", "change", "message"),
     [
+        ("events.json", lambda rows: b"[" * 100_000, "not valid JSON"),
         ("datapackage.json", lambda card: [1, 2], "not a data package"),
         ("datapackage.json", lambda card: {**card, "resources": "x"}, "not a data package"),
         ("datapackage.json", _drop_field, "lacks the fields start_time"),
@@ -487,3 +492,20 @@ def test_the_demo_packages_validate_against_their_cards() -> None:
         assert not {e["reference"] for e in events} & hidden_events
         assert not any(e["status"] == "draft" for e in events)
     assert counts["events.json"] and counts["library_items.json"] and counts["ideas.json"]
+
+
+def test_folders_left_by_regenerations_at_once_are_swept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    target = tmp_path / "pkg"
+    orphan = tmp_path / ".pkg-orphan"
+    orphan.mkdir()
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))
+    fresh = tmp_path / ".pkg-writing"
+    fresh.mkdir()  # another regeneration still writing: kept
+
+    opendata.write_atomically(target, {"datapackage.json": b"{}"})
+
+    assert not orphan.exists() and fresh.exists()
+    assert (target / "datapackage.json").read_bytes() == b"{}"

@@ -33,6 +33,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -713,6 +714,20 @@ def write_atomically(target: Path, files: dict[str, bytes]) -> None:
     os.replace(link, target)
     if previous and previous != fresh.name:
         shutil.rmtree(target.parent / previous, ignore_errors=True)
+    _sweep(target, keep=fresh.name)
+
+
+def _sweep(target: Path, *, keep: str) -> None:
+    """Remove the folders of this package that two regenerations at once may have left behind
+    (each removes the folder it replaced): those no link points to, older than ten minutes (a
+    regeneration still writing its folder is not touched)."""
+    limit = time.time() - 600
+    for old in target.parent.glob(f".{target.name}-*"):
+        try:
+            if old.name != keep and old.is_dir() and old.stat().st_mtime < limit:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def remove(target: Path) -> None:

@@ -149,7 +149,7 @@ def _fetch(address: str) -> bytes:
 def _json(address: str) -> Any:
     try:
         return json.loads(_fetch(address).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         raise ImportRefused(_("%(address)s is not valid JSON.") % {"address": address}) from None
 
 
