@@ -509,3 +509,38 @@ def test_folders_left_by_regenerations_at_once_are_swept(tmp_path) -> None:  # t
 
     assert not orphan.exists() and fresh.exists()
     assert (target / "datapackage.json").read_bytes() == b"{}"
+
+
+def test_import_from_an_address_reads_the_files_beside_the_card(
+    partner_package, follower, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    space, editor = follower
+    asked: list[str] = []
+
+    class Response(io.BytesIO):
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *args):  # type: ignore[no-untyped-def]
+            return False
+
+    def urlopen(request, timeout):  # type: ignore[no-untyped-def]
+        url = request.full_url
+        asked.append(url)
+        prefix = "https://partner.example.org/open-data/spaces/greening/"
+        assert url.startswith(prefix) and timeout
+        return Response((partner_package / url.removeprefix(prefix)).read_bytes())
+
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+    result = import_package(
+        "https://partner.example.org/open-data/spaces/greening", space=space, by=editor
+    )
+
+    assert result.created == 2
+    assert asked == [
+        "https://partner.example.org/open-data/spaces/greening/datapackage.json",
+        "https://partner.example.org/open-data/spaces/greening/library_items.json",
+        "https://partner.example.org/open-data/spaces/greening/events.json",
+    ]
+    record = ImportedRecord.objects.get(content_type__model="libraryitem")
+    assert record.source == "https://partner.example.org/open-data/spaces/greening/datapackage.json"
