@@ -31,6 +31,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "cocity.api.endpoints.me.router"),
     ("", "cocity.api.endpoints.writes.router"),
     ("", "cocity.api.endpoints.pledges.router"),
+    ("", "cocity.api.endpoints.insights.router"),
     ("", "cocity.api.endpoints.plans.router"),
     ("", "cocity.api.endpoints.commons.router"),
     ("", "cocity.api.endpoints.library.router"),

@@ -314,3 +314,97 @@ def import_live(job: ImportJob) -> ImportJob:
             job.rows_done = int(live.get("rows_done") or 0)
             job.rows_total = int(live.get("rows_total") or 0)
     return job
+
+
+# --- The API's reads (cocity.api.endpoints.insights) -------------------------------------------
+# The results of a large data set are tens of megabytes (the local measures of every area): the
+# API reads only the parts an answer shows, as the pages do.
+
+INDEX_PARTS = ("units", "population", "errors", "single_group", "spatial", "multigroup")
+
+
+def datasets_with_indices() -> QuerySet[DataSet]:
+    """Data sets with their city, units and the city-wide indices of their results
+    (``result_<part>`` for each of ``INDEX_PARTS`` and ``comparison``), not the local measures."""
+    return (
+        DataSet.objects.select_related("city", "geography")
+        .defer("results")
+        .annotate(
+            **{f"result_{part}": KeyTransform(part, "results") for part in INDEX_PARTS},
+            result_comparison=KeyTransform("comparison", "results"),
+        )
+    )
+
+
+def city_datasets_over_time(city: Territory) -> list[DataSet]:
+    """The city's data sets as :func:`over_time` reads them (its ``results`` made of the parts
+    it needs only: units, indices and the comparison with the year before)."""
+    parts = ("units", "single_group", "multigroup", "comparison")
+    rows = list(
+        DataSet.objects.filter(city=city)
+        .defer("results")
+        .annotate(**{f"result_{part}": KeyTransform(part, "results") for part in parts})
+        .order_by("-year", "-id")
+    )
+    for row in rows:
+        row.results = {part: getattr(row, f"result_{part}") for part in parts}
+    return rows
+
+
+def dataset_units_page(dataset: DataSet) -> QuerySet[Any]:
+    """A data set's units with their place (code, name, path as ``path``) and counts, without
+    boundaries, in the city page's order (the place tree's)."""
+    from django.db.models import F
+
+    return (
+        dataset.units.select_related("territory")
+        .only(
+            "id",
+            "counts",
+            "total",
+            "territory_id",
+            "dataset_id",
+            "territory__code",
+            "territory__name",
+            "territory__path",
+            *translation_columns("territory"),
+        )
+        .annotate(path=F("territory__path"))
+    )
+
+
+def local_measures(dataset: DataSet, codes: list[str]) -> dict[str, Any]:
+    """The local measures (location quotients, entropy, diversity) of these areas of a data set,
+    read from its results in one query, whatever their number (the rest stays in the database)."""
+    if not codes:
+        return {}
+    names = {f"m{i}": code for i, code in enumerate(codes)}
+    local = KeyTransform("local", "results")
+    row = (
+        DataSet.objects.filter(pk=dataset.pk)
+        .annotate(**{name: KeyTransform(code, local) for name, code in names.items()})
+        .values(*names)
+        .first()
+    )
+    if row is None:
+        return {}
+    return {code: row[name] for name, code in names.items() if isinstance(row[name], dict)}
+
+
+def dataset_population(dataset: DataSet) -> tuple[list[Territory], dict[int, int]]:
+    """The areas of a data set (places with code and name only) and their population, for the
+    participation-equity report (``equity.report``), in one query."""
+    units = list(
+        dataset.units.select_related("territory")
+        .only(
+            "total",
+            "territory_id",
+            "dataset_id",
+            "territory__code",
+            "territory__name",
+            "territory__path",
+            *translation_columns("territory"),
+        )
+        .order_by("territory__path")
+    )
+    return [u.territory for u in units], {u.territory_id: u.total for u in units}

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from cocity.accounts.types import Actor
 from cocity.core import geojson, uploads
+from cocity.core.cache import rows_changed
 from cocity.core.geojson import GeoJSONError
 from cocity.core.queue import enqueue_with_writes
 from cocity.network.models import Territory
@@ -521,6 +522,7 @@ def _write_units(dataset: DataSet, rows: list[ParsedRow]) -> None:
         ],
         batch_size=BATCH,
     )
+    rows_changed(Unit)
 
 
 # --------------------------------------------------------------------------- the queued import
@@ -575,6 +577,7 @@ def _failed(job: ImportJob, *, problems: Sequence[AnyProblem] = (), error: str =
         DataSet.objects.filter(pk=job.dataset_id, status=DataSet.Status.IMPORTING).update(
             status=DataSet.Status.FAILED
         )
+        rows_changed(DataSet)
 
 
 def _progress(job: ImportJob, **values: Any) -> None:
@@ -729,6 +732,7 @@ def _move_staged(job: ImportJob, dataset: DataSet) -> int:
         cursor.execute(sql, [dataset.pk, job.pk])
         moved = int(cursor.rowcount)
     StagedUnit.objects.filter(job=job).delete()
+    rows_changed(Unit)
     return moved
 
 
