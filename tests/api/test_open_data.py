@@ -462,13 +462,23 @@ def test_only_an_editor_of_the_space_may_import(partner_package, follower) -> No
         call_command("open_data", "import", str(partner_package), stdout=io.StringIO())
 
 
-def test_the_space_page_links_to_its_published_package(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_space_page_links_to_its_package_written_on_first_request(client) -> None:  # type: ignore[no-untyped-def]
     _world()
     space = Space.objects.get(slug="greening")
-    assert b"/open-data/spaces/greening/" not in client.get(space.get_absolute_url()).content
-    opendata.publish(space="greening")
-    space.save()  # a write: the cached page is stale
-    assert b"/open-data/spaces/greening/" in client.get(space.get_absolute_url()).content
+    assert b'href="/open-data/spaces/greening/"' in client.get(space.get_absolute_url()).content
+    secret = Space.objects.get(slug="secret")
+    client.force_login(SpaceMembershipFactory(space=secret).user)
+    secret_page = client.get(secret.get_absolute_url())
+    assert secret_page.status_code == 200 and b"/open-data/" not in secret_page.content
+    client.logout()
+
+    assert not opendata.package_dir("spaces", "greening").exists()
+    page = client.get("/open-data/spaces/greening/")
+    assert page.status_code == 200
+    assert opendata.package_dir("spaces", "greening").is_symlink()
+    opendata.remove(opendata.package_dir("spaces", "greening"))
+    assert client.get("/open-data/cities/FR-MRS/ideas.csv").status_code == 200
+    assert client.get("/open-data/spaces/greening/events.json").status_code == 200
 
 
 def test_the_demo_packages_validate_against_their_cards() -> None:

@@ -26,28 +26,23 @@ def _still_public(scope_kind: str, key: str) -> Any:
     return None
 
 
-def _packages() -> list[dict[str, Any]]:
-    found = []
-    for scope_kind, objects, key_of in (
-        ("spaces", opendata.public_spaces(), lambda o: o.slug),
-        ("cities", opendata.cities(), lambda o: o.code),
-    ):
-        published = set(opendata.published_keys(scope_kind))
-        for obj in objects:
-            key = key_of(obj)
-            if key in published:
-                found.append({"scope": scope_kind, "key": key, "obj": obj})
-    return found
+def _ensure(scope_kind: str, key: str, obj: Any) -> None:
+    """A package not published yet (a new space, a site whose worker has not run) is written on
+    its first request, so that every public space and city has one at its address."""
+    if opendata.read_card(scope_kind, key) is None:
+        if scope_kind == "spaces":
+            opendata.publish_space(obj)
+        else:
+            opendata.publish_city(obj)
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    packages = _packages()
     return render(
         request,
         "api/open_data.html",
         {
-            "spaces": [p for p in packages if p["scope"] == "spaces"],
-            "cities": [p for p in packages if p["scope"] == "cities"],
+            "spaces": list(opendata.public_spaces().only("name", "slug")),
+            "cities": list(opendata.cities().only("name", "code")),
             "license": opendata.license_id(),
         },
     )
@@ -55,7 +50,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def package(request: HttpRequest, scope_kind: str, key: str) -> HttpResponse:
     obj = _still_public(scope_kind, key)
-    card = opendata.read_card(scope_kind, key) if obj is not None else None
+    if obj is None:
+        raise Http404
+    _ensure(scope_kind, key, obj)
+    card = opendata.read_card(scope_kind, key)
     if card is None:
         raise Http404
     return render(
@@ -66,8 +64,14 @@ def package(request: HttpRequest, scope_kind: str, key: str) -> HttpResponse:
 
 
 def data_file(request: HttpRequest, scope_kind: str, key: str, name: str) -> FileResponse:
+    if not opendata.FILE_NAME.fullmatch(name):
+        raise Http404
+    obj = _still_public(scope_kind, key)
+    if obj is None:
+        raise Http404
+    _ensure(scope_kind, key, obj)
     path = opendata.published_file(scope_kind, key, name)
-    if path is None or _still_public(scope_kind, key) is None:
+    if path is None:
         raise Http404
     response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[path.suffix[1:]])
     response["Access-Control-Allow-Origin"] = "*"

@@ -115,12 +115,9 @@ def imported_origin(obj: Any) -> dict[str, Any]:
 
 @register.simple_tag
 def space_open_data_url(space: Any) -> str:
-    """The address of a public space's open-data page, once its package is published; "" else
-    (no query: the space's visibility and a look at the package's folder)."""
+    """The address of a public space's open-data page ("" for other spaces; no query)."""
     from django.urls import reverse
 
-    from ..opendata import CARD, published_file
-
-    if space.visibility != "public" or published_file("spaces", space.slug, CARD) is None:
+    if space.visibility != "public":
         return ""
     return reverse("open_data:package", args=["spaces", space.slug])
