@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from cocity.accounts.models import User
@@ -146,14 +146,15 @@ def _once(
     endpoint: str,
     payload: Any,
     act: Callable[[], tuple[int, Schema]],
-) -> tuple[int, Any]:
+) -> Status[Any]:
     def run() -> tuple[int, Any]:
         status, body = act()
         return status, body.model_dump(mode="json")
 
-    return services.idempotent(
+    status, body = services.idempotent(
         user=cast(User, request.user), key=key, endpoint=endpoint, payload=payload, act=run
     )
+    return Status(status, body)
 
 
 # --- events: register for a track, cancel -------------------------------------------------------
@@ -203,7 +204,7 @@ def register(
     track_id: int,
     payload: RegistrationIn,
     idempotency_key: str | None = KEY,
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _person(request, "write:events")
     event = event_selectors.event_for_viewer(slug=slug[:200], user=user)
     if event is None:
@@ -247,7 +248,7 @@ def register(
 )
 def cancel(
     request: HttpRequest, registration_id: int, idempotency_key: str | None = KEY
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _person(request, "write:events")
     registration = (
         Registration.objects.select_related("event").filter(pk=registration_id, user=user).first()
@@ -321,7 +322,7 @@ def _pk_of(model: type[Model], field: str, value: str | None) -> int | str | Non
 )
 def idea_post(
     request: HttpRequest, slug: str, payload: IdeaIn, idempotency_key: str | None = KEY
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _person(request, "write:plans")
     process, _idea = _process_and_idea(request, slug)
     if not process.allows("post"):
@@ -368,7 +369,7 @@ class SupportResult(Schema):
 
 def _support(
     request: HttpRequest, slug: str, idea_id: int, key: str | None, support: bool
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _person(request, "write:plans")
     _process, idea = _process_and_idea(request, slug, idea_id)
 
@@ -395,7 +396,7 @@ def _support(
 )
 def idea_support(
     request: HttpRequest, slug: str, idea_id: int, idempotency_key: str | None = KEY
-) -> tuple[int, Any]:
+) -> Status[Any]:
     return _support(request, slug, idea_id, idempotency_key, True)
 
 
@@ -408,7 +409,7 @@ def idea_support(
 )
 def idea_unsupport(
     request: HttpRequest, slug: str, idea_id: int, idempotency_key: str | None = KEY
-) -> tuple[int, Any]:
+) -> Status[Any]:
     return _support(request, slug, idea_id, idempotency_key, False)
 
 
@@ -440,7 +441,7 @@ def idea_comment(
     idea_id: int,
     payload: CommentIn,
     idempotency_key: str | None = KEY,
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _person(request, "write:plans")
     _process, idea = _process_and_idea(request, slug, idea_id)
     form = CommentForm({"body": payload.body, "stance": payload.stance})
@@ -585,7 +586,7 @@ class ReportFiled(Schema):
 )
 def report_file(
     request: HttpRequest, pledge_id: int, payload: ReportIn, idempotency_key: str | None = KEY
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _person(request, "write:pledges")
     try:
         pledge = pledge_selectors.pledge_detail(pledge_id, user) if pledge_id < 2**63 else None
