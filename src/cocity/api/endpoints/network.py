@@ -220,7 +220,10 @@ def _geometry(territory: Territory) -> Geometry | None:
     return Geometry(**shape)
 
 
-def _place_fields(territory: Territory, *, parent: str | None, boundary: bool) -> dict[str, Any]:
+def _place_fields(
+    territory: Territory, *, parent: str | None, boundary: bool, has_boundary: bool | None = None
+) -> dict[str, Any]:
+    """``has_boundary`` when the boundary was not read (a list without shapes)."""
     return {
         "id": territory.pk,
         "code": territory.code,
@@ -228,7 +231,7 @@ def _place_fields(territory: Territory, *, parent: str | None, boundary: bool) -
         "kind": territory.kind,
         "url": territory.get_absolute_url(),
         "parent": parent,
-        "has_boundary": bool(territory.boundary),
+        "has_boundary": bool(territory.boundary) if has_boundary is None else has_boundary,
         "boundary_approximate": territory.boundary_approximate,
         "boundary": _geometry(territory) if boundary else None,
     }
@@ -400,10 +403,14 @@ def place_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str, 
         )
 
     def convert(territory: Territory) -> PlaceOut:
-        fields = _place_fields(territory, parent=_parent_code(territory), boundary=filters.boundary)
-        if not filters.boundary:
-            fields["has_boundary"] = bool(territory.with_boundary)  # type: ignore[attr-defined]
-        return PlaceOut(**fields)
+        return PlaceOut(
+            **_place_fields(
+                territory,
+                parent=_parent_code(territory),
+                boundary=filters.boundary,
+                has_boundary=None if filters.boundary else bool(territory.with_boundary),  # type: ignore[attr-defined]
+            )
+        )
 
     return cursor_page(
         places, cursor=filters.cursor, limit=filters.limit, order=("path", "id"), convert=convert
