@@ -554,3 +554,20 @@ def test_import_from_an_address_reads_the_files_beside_the_card(
     ]
     record = ImportedRecord.objects.get(content_type__model="libraryitem")
     assert record.source == "https://partner.example.org/open-data/spaces/greening/datapackage.json"
+
+
+def test_a_burst_of_writes_queues_one_deferred_regeneration(
+    settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    space = SpaceFactory(slug="burst")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _n in range(3):
+            EventFactory(space=space)
+    queued = DBTaskResult.objects.filter(task_path="cocity.api.tasks.refresh_open_data")
+    assert queued.count() == 1
+    assert queued.get().run_after > timezone.now()
