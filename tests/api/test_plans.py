@@ -253,7 +253,7 @@ def _count(path: str, client: Client) -> int:
 
 
 @pytest.mark.parametrize("as_member", [False, True])
-def test_lists_take_a_constant_number_of_queries(world, token_for, as_member):
+def test_lists_and_details_take_a_constant_number_of_queries(world, token_for, as_member):
     process = world["public"]
     headers = {"Authorization": f"Bearer {token_for(world['member'])}"} if as_member else {}
     client = Client(headers=headers)
@@ -268,20 +268,41 @@ def test_lists_take_a_constant_number_of_queries(world, token_for, as_member):
             first = _comment(process.ideas.order_by("id").first(), body="B")
             _comment(process.ideas.order_by("id").first(), body="C", parent=first)
             action = ActionFactory(process=process, topic=topic)
+            action.partners.add(OrganisationFactory())
             IdeaFactory(process=process, action=action)
+            first_action = process.actions.order_by("id").first()
+            ProgressUpdate.objects.create(
+                action=first_action, text="On", progress=10, status="in_progress",
+                author=UserFactory(),
+            )  # fmt: skip
+            first_action.partners.add(OrganisationFactory())
+            IdeaFactory(process=process, action=first_action)
+            _comment(first_action, body="D")
+            Phase.objects.create(
+                process=process, kind="refine", starts_on=datetime.date(2020, 1, 1),
+                ends_on=datetime.date(2020, 2, 1),
+            )  # fmt: skip
             ProcessFactory(space=process.space)
 
-    first_idea = None
     paths = [
         "/processes",
         "/processes/open-budget/ideas",
         "/processes/open-budget/ideas?sort=supported",
+        "/processes/open-budget/ideas?sort=random&seed=3",
+        f"/processes/open-budget/ideas?topic={topic.pk}&territory={place.code}",
         "/processes/open-budget/actions",
         "/processes/open-budget/plan",
+        "/processes/open-budget",
     ]
     rows(3)
     first_idea = process.ideas.order_by("id").first()
-    paths.append(f"/processes/open-budget/ideas/{first_idea.pk}/comments")
+    first_action = process.actions.order_by("id").first()
+    paths += [
+        f"/processes/open-budget/ideas/{first_idea.pk}",
+        f"/processes/open-budget/ideas/{first_idea.pk}/comments",
+        f"/processes/open-budget/actions/{first_action.pk}",
+        f"/processes/open-budget/actions/{first_action.pk}/comments",
+    ]
     few = [_count(p, client) for p in paths]
     rows(27)
     many = [_count(p, client) for p in paths]
