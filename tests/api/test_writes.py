@@ -242,6 +242,8 @@ class TestIdeas:
             ({"title": "t", "body": "b", "place": "XX-NOWHERE"}, "place"),
             ({"title": "t", "body": "b", "on_behalf_of": "not-mine"}, "on_behalf_of"),
             ({"title": "t", "body": "b", "latitude": 1e300}, "latitude"),
+            ({"title": "t", "body": "b", "latitude": float("nan")}, "latitude"),
+            ({"title": "t", "body": "b", "longitude": float("inf")}, "longitude"),
         ):
             problem = _problem(api_post(path, body, token=token), 422)
             assert field in {e["field"] for e in problem["errors"]}, (body, problem)
@@ -380,10 +382,10 @@ class TestProgressReports:
         good = {"measure": measure.pk, "reported_on": "2024-06-01", "spent": "1",
                 "status": "delayed"}  # fmt: skip
         path = f"/pledges/{pledge.pk}/reports"
+        later = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
         for change, field in (
             ({"reported_on": "2023-01-01"}, "reported_on"),  # before the signature
-            ({"reported_on": (datetime.date.today() + datetime.timedelta(days=3)).isoformat()},
-             "reported_on"),  # fmt: skip
+            ({"reported_on": later}, "reported_on"),  # in the future
             ({"spent": "lots"}, "spent"),
             ({"spent": "1e400"}, "spent"),
             ({"measure": 2**40}, "measure"),

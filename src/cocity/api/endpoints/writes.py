@@ -209,7 +209,7 @@ def register(
     event = event_selectors.event_for_viewer(slug=slug[:200], user=user)
     if event is None:
         raise Http404
-    track = Track.objects.filter(pk=track_id, event=event).first() if track_id < 2**31 else None
+    track = Track.objects.filter(pk=track_id, event=event).first() if track_id < 2**63 else None
     if track is None:
         raise Http404
     if not user.has_perm("events.register", event):
