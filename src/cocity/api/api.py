@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import read_auth
+from .openapi import document_problems
 
 DESCRIPTION = """Everything cocity shows, as JSON: spaces, organisations, places, topics;
 events, tracks and sessions; processes, ideas, actions and plans; commons and pacts; pledges;
@@ -54,6 +55,10 @@ class CocityAPI(NinjaAPI):
         # pattern of a route, whose router has only its own methods (405 for the other's). So
         # the first pattern of such a route tries each router's view in turn.
         return _merge_routes(super()._get_urls())
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # Every operation's errors (problem+json), from what it is: see openapi.py.
+        return document_problems(self, super().get_openapi_schema(**kwargs))
 
 
 def _merge_routes(patterns: list[Any]) -> list[Any]:

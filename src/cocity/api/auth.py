@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,6 +85,15 @@ def _touch(token: ApiToken) -> None:
         token.last_used_at = now
 
 
+def _address(request: HttpRequest) -> str:
+    """A visitor's allowance is per address; one that cannot be told (no REMOTE_ADDR, a proxy
+    header allauth refuses) shares the allowance of the unknown ones instead of a 403."""
+    try:
+        return client_identity(request)
+    except PermissionDenied:
+        return "ip:unknown"
+
+
 class TokenOrVisitor(HttpBearer):
     """Reads: a valid token, or no ``Authorization`` header at all (a visitor)."""
 
@@ -92,7 +102,7 @@ class TokenOrVisitor(HttpBearer):
         if header is None:
             request.api_token = None  # type: ignore[attr-defined]
             request.user = AnonymousUser()
-            _throttle(request, client_identity(request))
+            _throttle(request, _address(request))
             return True
         return super().__call__(request)
 

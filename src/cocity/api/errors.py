@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -83,6 +85,23 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem(404, _("Not found."))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(403, _("This is not allowed."))
+
+    @api.exception_handler(DjangoValidationError)
+    def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        # A service's rule (the same as the page's form would show): 422, by field.
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": field, "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "body", "message": str(m)} for m in exc.messages]
+        return problem(422, _("The request is not valid."), errors=errors)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

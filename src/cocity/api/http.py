@@ -45,6 +45,7 @@ def conditional(*namespaces: str) -> Callable[[Callable[..., Any]], Callable[...
                 response["Vary"] = "Authorization, Accept-Language, Cookie"
             return result
 
+        wrapper.cocity_conditional = True  # type: ignore[attr-defined]  # documents the 304
         return wrapper
 
     return decorate

@@ -1,12 +1,14 @@
 """Cross-cutting request handling: unreadable input, the viewer's time zone and security
 headers."""
 
+import json
 import zoneinfo
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -52,7 +54,12 @@ def unreadable_input(request: HttpRequest) -> bool:
     """Whether the path, the query, the cookies or the form fields (names and values) hold a
     NUL byte or a percent-escape that does not decode as UTF-8. PostgreSQL refuses NUL in text
     (a 500 where SQLite answered), and Django would silently turn bad bytes into U+FFFD."""
-    if "\x00" in request.path_info or _unreadable(_wsgi_bytes(request.META.get("PATH_INFO", ""))):
+    # Django has already decoded the path (META["PATH_INFO"] included), putting the bytes that
+    # are not UTF-8 back as percent-escapes: encode the text, not its Latin-1 reading (which
+    # refused any "é" or "Å" of a valid address).
+    if "\x00" in request.path_info or _unreadable(
+        request.path_info.encode("utf-8", "surrogateescape")
+    ):
         return True
     if _unreadable(_wsgi_bytes(request.META.get("QUERY_STRING", "")).replace(b"+", b" ")):
         return True
@@ -65,7 +72,11 @@ def unreadable_input(request: HttpRequest) -> bool:
     if request.content_type == "multipart/form-data":
         # Parts are decoded with errors="replace" by Django; a NUL is what breaks the database.
         # (File names lose their unprintable characters in Django's parser already.)
-        for name, values in request.POST.lists():
+        try:
+            fields = list(request.POST.lists())
+        except MultiPartParserError:  # no boundary, a broken part: nothing can be read
+            return True
+        for name, values in fields:
             if "\x00" in name or any("\x00" in value for value in values):
                 return True
     return False
@@ -86,6 +97,11 @@ class BadInputMiddleware:
                 message = gettext(
                     "Bad request: the address or the form holds characters that cannot be "
                     "read (a NUL byte or an invalid encoding)."
+                )
+            if request.path_info.startswith("/api/"):  # the API's errors are problem+json
+                body = {"type": "about:blank", "title": message, "status": 400}
+                return HttpResponseBadRequest(
+                    json.dumps(body, ensure_ascii=False), content_type="application/problem+json"
                 )
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -7,7 +7,7 @@ shows "15:00 Europe/Paris" as the page does. The online meeting link is given on
 event page shows it: the event's organisers and the person with a confirmed registration.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef
@@ -27,6 +27,7 @@ from cocity.network.selectors.hubs import hub_scope_from_query
 
 from ..auth import write_auth
 from ..errors import ApiError
+from ..fields import Day
 from ..http import conditional
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, cursor_page
 from .network import CODE, SLUG, PlaceRef, Ref, _place_ref, _ref
@@ -277,8 +278,8 @@ class EventFilters(Schema):
     )
     topic: str | None = Field(None, max_length=120, pattern=SLUG, description="A topic's slug.")
     city: str | None = Field(None, max_length=32, pattern=CODE, description="A city's code.")
-    date_from: date | None = Field(None, description="Events not ended before this day.")
-    date_to: date | None = Field(None, description="Events starting by this day.")
+    date_from: Day | None = Field(None, description="Events not ended before this day.")
+    date_to: Day | None = Field(None, description="Events starting by this day.")
     cursor: str | None = Cursor
     limit: int = Limit
 
