@@ -216,6 +216,8 @@ class Pledge(Translatable):
         indexes = [
             models.Index(fields=["campaign", "state", "report_due_on"]),
             models.Index(fields=["campaign", "state", "signed_on"]),
+            # Every published pledge, newest signed first (the API's list, a page at a time).
+            models.Index(fields=["state", "-signed_on", "-id"], name="pledges_state_signed_id"),
         ]
 
     def __str__(self) -> str:
