@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import urllib.error
 from pathlib import Path
 
@@ -117,6 +118,10 @@ def validate(files: dict[str, bytes]) -> dict:  # type: ignore[type-arg]
     assert {r["path"] for r in card["resources"]} | {"datapackage.json"} == set(files)
     names = [r["name"] for r in card["resources"]]
     assert len(names) == len(set(names))
+    # Frictionless names: lower case letters, digits, ".", "_", "-".
+    assert all(re.fullmatch(r"[a-z0-9._-]+", name) for name in [card["name"], *names])
+    assert all(r["profile"] == "tabular-data-resource" for r in card["resources"])
+    assert all(r["schema"]["primaryKey"] == "id" for r in card["resources"])
     for resource in card["resources"]:
         fields = resource["schema"]["fields"]
         columns = [f["name"] for f in fields]
