@@ -61,6 +61,41 @@ def test_a_draft_pact_is_found_only_by_its_author_and_the_officers(
     assert client.get(f"/commons/pacts/{draft.pk}/").status_code == 200
 
 
+def _comment(pact, **fields):  # type: ignore[no-untyped-def]
+    from django.contrib.contenttypes.models import ContentType
+
+    from cocity.participation.models import Comment
+
+    return Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(type(pact)),
+        object_id=pact.pk,
+        author=fields.pop("author", None) or UserFactory(),
+        **fields,
+    )
+
+
+def test_a_pact_s_comments_hidden_ones_keep_only_their_reason(api_get, garden, token_for):
+    from django.utils import timezone
+
+    pact = PactFactory(commons=garden, state="public_window")
+    first = _comment(pact, body="Count me in", stance="for")
+    _comment(pact, body="Me too", parent=first)
+    _comment(pact, body="RUDE REMARK", hidden_at=timezone.now(), hidden_reason="abuse")
+    response = api_get(f"/pacts/{pact.pk}/comments")
+    body = response.json()
+    assert [c["body"] for c in body["items"]] == ["Count me in", None]
+    assert [r["body"] for r in body["items"][0]["replies"]] == ["Me too"]
+    assert body["items"][1]["hidden_reason"] == "abuse"
+    assert "RUDE REMARK" not in response.content.decode()
+    author = UserFactory()
+    draft = PactFactory(commons=garden, state="draft", created_by=author)
+    _comment(draft, body="Early note")
+    assert api_get(f"/pacts/{draft.pk}/comments").status_code == 404
+    assert api_get(f"/pacts/{draft.pk}/comments", token=token_for(UserFactory())).status_code == 404
+    mine = api_get(f"/pacts/{draft.pk}/comments", token=token_for(author))
+    assert [c["body"] for c in mine.json()["items"]] == ["Early note"]
+
+
 def test_a_pact_shows_its_parties_commitments_and_dated_history(api_get, garden):
     person = UserFactory(display_name="Ada Lovelace")
     pact = PactFactory(commons=garden, title="Care of the roses", state="active")
@@ -170,6 +205,8 @@ def test_lists_and_details_take_a_constant_number_of_queries(garden, token_for, 
             PactHistoryEntry.objects.create(
                 pact=pact, action="x", to_state="active", actor=UserFactory()
             )
+            first = _comment(pact, body="A")
+            _comment(pact, body="B", parent=first)
 
     paths = [
         "/pacts",
@@ -178,6 +215,7 @@ def test_lists_and_details_take_a_constant_number_of_queries(garden, token_for, 
         "/calls",
         "/calls/call",
         f"/pacts/{pact.pk}",
+        f"/pacts/{pact.pk}/comments",
     ]
     rows(3)
     few = [_count(p, client) for p in paths]
@@ -212,6 +250,9 @@ def test_answers_carry_an_etag_and_304_until_something_changes(api_get, garden):
         "/pacts/99999999999999999999999",
         "/pacts/9223372036854775807",
         "/pacts/abc",
+        "/pacts/0/comments",
+        "/pacts/99999999999999999999999/comments",
+        "/pacts/123456/comments",
         "/commons?commons_kind=castle",
         "/commons?cursor=W10",
         "/commons/%27%3B--",

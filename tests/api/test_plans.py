@@ -309,6 +309,17 @@ def test_lists_and_details_take_a_constant_number_of_queries(world, token_for, a
     assert few == many
 
 
+def test_joining_a_members_only_space_changes_the_answer_and_its_etag(api_get, world, token_for):
+    newcomer = UserFactory()
+    secret = token_for(newcomer)
+    before = api_get("/processes", token=secret)
+    assert [p["slug"] for p in before.json()["items"]] == ["open-budget"]
+    SpaceMembershipFactory(space=world["closed"].space, user=newcomer)
+    after = api_get("/processes", token=secret, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert {p["slug"] for p in after.json()["items"]} == {"open-budget", "inner-circle"}
+
+
 def test_answers_carry_an_etag_and_304_until_something_changes(api_get, world):
     first = api_get("/processes/open-budget/ideas")
     tag = first["ETag"]

@@ -22,6 +22,7 @@ from cocity.network.selectors.hubs import hub_scope_from_query
 from ..errors import ApiError
 from ..http import conditional
 from ..pagination import cursor_page
+from .threads import CommentPage, comment_page
 
 router = Router(tags=["commons"])
 
@@ -183,7 +184,7 @@ class PactReportOut(Schema):
     author: str
 
 
-class DocumentOut(Schema):
+class PactDocumentOut(Schema):
     title: str
     url: str
 
@@ -217,7 +218,7 @@ class PactDetailOut(PactOut):
     activities: list[ActivityOut]
     reports: list[PactReportOut]
     volunteer_hours: int
-    documents: list[DocumentOut]
+    documents: list[PactDocumentOut]
     history: list[HistoryEntryOut]
 
 
@@ -507,6 +508,39 @@ def pact_list(
     )
 
 
+def _pact_or_404(request: HttpRequest, pact_id: int, *, full: bool) -> Pact:
+    """The pact (with everything its page shows when ``full``), or 404 to whoever its page
+    refuses (``commons.view_pact``)."""
+    try:
+        pact = (
+            selectors.pact_detail(pact_id)
+            if full
+            else Pact.objects.select_related("commons__organisation").get(pk=pact_id)
+        )
+    except Pact.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("commons.view_pact", pact):
+        raise Http404
+    return pact
+
+
+@router.get(
+    "/pacts/{pact_id}/comments",
+    response=CommentPage,
+    summary="The public comments on a pact, oldest first, each with its replies",
+    description="A comment the moderators removed keeps its place with their reason; its text "
+    "is never given (`body` is null).",
+)
+@conditional(*SHOWN, "participation")
+def pact_comments(
+    request: HttpRequest,
+    pact_id: int = Path(..., ge=1, le=MAX_ID),
+    cursor: str | None = Query(None, max_length=2000),
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    return comment_page(_pact_or_404(request, pact_id, full=False), cursor, limit)
+
+
 @router.get(
     "/pacts/{pact_id}",
     response=PactDetailOut,
@@ -517,12 +551,7 @@ def pact_list(
 )
 @conditional(*SHOWN)
 def pact_detail(request: HttpRequest, pact_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    try:
-        pact = selectors.pact_detail(pact_id)
-    except Pact.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("commons.view_pact", pact):
-        raise Http404
+    pact = _pact_or_404(request, pact_id, full=True)
     reports = list(pact.reports.all())
     return PactDetailOut(
         **_pact(pact, timezone.localdate()),
@@ -580,7 +609,7 @@ def pact_detail(request: HttpRequest, pact_id: int = Path(..., ge=1, le=MAX_ID))
             for r in reports
         ],
         volunteer_hours=sum(r.hours for r in reports),
-        documents=[DocumentOut(title=d.title, url=d.file.url) for d in pact.documents.all()],
+        documents=[PactDocumentOut(title=d.title, url=d.file.url) for d in pact.documents.all()],
         history=[
             HistoryEntryOut(
                 created_at=e.created_at,

@@ -17,7 +17,6 @@ from ninja import Path, Query, Router, Schema
 
 from cocity.core.translations import translated
 from cocity.network.selectors.hubs import hub_scope_from_query
-from cocity.participation import selectors as participation_selectors
 from cocity.participation.services import supported_ids
 from cocity.plans import selectors
 from cocity.plans.forms import IdeaFilterForm
@@ -26,6 +25,7 @@ from cocity.plans.models import PHASE_ALLOWS, Action, Idea, Phase, Process
 from ..errors import ApiError
 from ..http import conditional
 from ..pagination import cursor_page
+from .threads import CommentPage, comment_page
 
 router = Router(tags=["processes"])
 
@@ -149,26 +149,6 @@ class IdeaDetailOut(IdeaOut):
 
 class IdeaPage(Schema):
     items: list[IdeaOut]
-    next: str | None
-
-
-class CommentReplyOut(Schema):
-    id: int
-    author: str
-    stance: str
-    created_at: datetime
-    edited_at: datetime | None
-    hidden: bool
-    hidden_reason: str
-    body: str | None
-
-
-class CommentOut(CommentReplyOut):
-    replies: list[CommentReplyOut]
-
-
-class CommentPage(Schema):
-    items: list[CommentOut]
     next: str | None
 
 
@@ -309,26 +289,6 @@ def _idea(idea: Idea, supported: set[int]) -> dict[str, Any]:
         "you_support": idea.pk in supported,
         "url": idea.get_absolute_url(),
     }
-
-
-def _reply(comment: Any) -> dict[str, Any]:
-    hidden = comment.is_hidden
-    return {
-        "id": comment.pk,
-        "author": comment.author.public_name,
-        "stance": comment.stance,
-        "created_at": comment.created_at,
-        "edited_at": comment.edited_at,
-        "hidden": hidden,
-        "hidden_reason": comment.hidden_reason if hidden else "",
-        "body": None if hidden else translated(comment, "body"),
-    }
-
-
-def _comment(comment: Any) -> CommentOut:
-    return CommentOut(
-        **_reply(comment), replies=[CommentReplyOut(**_reply(r)) for r in comment.replies.all()]
-    )
 
 
 def _action(action: Action) -> dict[str, Any]:
@@ -524,16 +484,6 @@ def idea_detail(
     )
 
 
-def _comment_page(target: Any, cursor: str | None, limit: int) -> dict[str, Any]:
-    return cursor_page(
-        participation_selectors.comment_threads(target),
-        cursor=cursor,
-        limit=limit,
-        order=("created_at", "id"),
-        convert=_comment,
-    )
-
-
 @router.get(
     "/processes/{slug}/ideas/{idea_id}/comments",
     response=CommentPage,
@@ -549,7 +499,7 @@ def idea_comments(
     cursor: str | None = Query(None, max_length=2000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
-    return _comment_page(_idea_of(request, slug, idea_id), cursor, limit)
+    return comment_page(_idea_of(request, slug, idea_id), cursor, limit)
 
 
 # --- actions and the plan ----------------------------------------------------------------------
@@ -633,7 +583,7 @@ def action_comments(
     cursor: str | None = Query(None, max_length=2000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
-    return _comment_page(_action_of(request, slug, action_id), cursor, limit)
+    return comment_page(_action_of(request, slug, action_id), cursor, limit)
 
 
 @router.get(
