@@ -290,3 +290,51 @@ def test_a_nul_byte_is_refused_before_the_api(api_get, address):  # type: ignore
 @pytest.mark.parametrize("address", ["/spaces?q=%E2%80%AE%3Cb%3E", "/organisations?q=%25%25_"])
 def test_odd_but_harmless_words_are_answered(api_get, address):  # type: ignore[no-untyped-def]
     assert api_get(address).status_code == 200
+
+
+def test_the_permission_matrix_is_the_pages_own(
+    closed,
+    space_factory,
+    user_factory,
+    space_membership_factory,
+    organisation_membership_factory,
+    token_for,
+):
+    """Every viewer, public and members-only spaces (and sub-spaces): the API answers 404
+    exactly where the page does, and lists a space exactly where the directory does."""
+    from django.test import Client as PageClient
+
+    space_factory(slug="open", name="Open house")
+    space_factory(slug="open-child", name="Open child", parent=closed)
+    space_factory(
+        slug="closed-child",
+        name="Closed child",
+        parent=closed,
+        visibility=Space.Visibility.MEMBERS,
+        join_policy=Space.JoinPolicy.REQUEST,
+    )
+    member, org_admin, org_member, stranger = (user_factory() for _ in range(4))
+    staff = user_factory(is_staff=True)
+    space_membership_factory(space=closed, user=member, role=Role.MEMBER)
+    owner = closed.organisations.get()
+    organisation_membership_factory(organisation=owner, user=org_admin, role=Role.ADMIN)
+    organisation_membership_factory(organisation=owner, user=org_member, role=Role.MEMBER)
+    viewers = {"visitor": None, "stranger": stranger, "member": member, "org admin": org_admin,
+               "org member": org_member, "staff": staff}  # fmt: skip
+    slugs = ["open", "closed", "open-child", "closed-child"]
+    for who, person in viewers.items():
+        page, api = PageClient(), Client()
+        if person is not None:
+            page.force_login(person)
+            api = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(person)}")
+        listed = {s["slug"] for s in api.get("/api/v1/spaces").json()["items"]}
+        directory = page.get("/spaces/").content.decode()
+        for slug in slugs:
+            shown = page.get(f"/spaces/{slug}/")
+            assert shown.status_code == api.get(f"/api/v1/spaces/{slug}").status_code, (who, slug)
+            assert (slug in listed) is (f'href="/spaces/{slug}/"' in directory), (who, slug)
+        owned = {s["slug"] for s in api.get("/api/v1/organisations/owner").json()["spaces"]}
+        on_page = page.get("/organisations/owner/").content.decode()
+        sees = who in ("member", "org admin", "staff")
+        assert owned == ({"closed"} if sees else set()), who
+        assert ("closed" in owned) is ('href="/spaces/closed/"' in on_page), who

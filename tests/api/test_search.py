@@ -143,3 +143,25 @@ def test_bad_input_is_a_4xx_never_a_500(api_get, address):
     response = api_get(address)
     assert 400 <= response.status_code < 500, (address, response.status_code)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_same_hits_as_the_search_page_for_every_viewer(
+    indexed, user_factory, space_membership_factory, token_for
+):
+    from html import unescape
+
+    from django.contrib.auth import get_user_model
+
+    member = get_user_model().objects.filter(space_memberships__space=indexed["closed"]).get()
+    titles = ["Bread & roses: housing dialogue", "Confidential housing plan"]
+    for person in (None, user_factory(), member, user_factory(is_staff=True)):
+        page, api = Client(), Client()
+        if person is not None:
+            page.force_login(person)
+            api = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(person)}")
+        for query in ("q=housing", "q=", "q=housing&within=events", "q=plan"):
+            on_page = unescape(page.get(f"/search/?{query}").content.decode())
+            body = api.get(f"/api/v1/search?{query}").json()
+            found = [hit["title"] for hit in body["hits"]]
+            for title in titles:
+                assert (title in found) is (title in on_page), (person, query, title)
