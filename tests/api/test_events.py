@@ -341,3 +341,55 @@ def test_a_cursor_of_one_list_order_given_to_another_is_refused_or_harmless(api_
     cursor = api_get("/events?limit=1").json()["next"]
     response = api_get(f"/events?when=all&limit=1&cursor={cursor}")
     assert response.status_code in (200, 400)
+
+
+def test_the_permission_matrix_is_the_pages_own(
+    client, closed, space_factory, user_factory, space_membership_factory, token_for
+):
+    """Every viewer, every kind of event and series: the API answers 404 exactly where the page
+    does, and gives the meeting link exactly where the page shows it."""
+    from django.test import Client as PageClient
+
+    lab = space_factory(slug="lab")
+    confirmed, waiting, member, editor, stranger = (user_factory() for _ in range(5))
+    space_membership_factory(space=closed, user=member, role=Role.MEMBER)
+    space_membership_factory(space=closed, user=editor, role=Role.EDITOR)
+    space_membership_factory(space=closed, user=confirmed, role=Role.MEMBER)
+    space_membership_factory(space=closed, user=waiting, role=Role.MEMBER)
+    events = {
+        "public": event_with_session(space=lab, slug="public", capacity=1),
+        "draft": event_with_session(space=lab, slug="draft", status=Event.Status.DRAFT),
+        "inside": event_with_session(space=closed, slug="inside", capacity=1),
+        "inside-draft": event_with_session(
+            space=closed, slug="inside-draft", status=Event.Status.DRAFT
+        ),
+        "cancelled": event_with_session(space=lab, slug="cancelled", status="cancelled"),
+    }
+    for name in ("public", "inside"):
+        _event, track = events[name]
+        services.registration_create(track=track, user=confirmed)
+        services.registration_create(track=track, user=waiting)
+    Series.objects.create(space=lab, name="Open series", slug="open-series")
+    Series.objects.create(space=closed, name="Closed series", slug="closed-series")
+    viewers = {"visitor": None, "stranger": stranger, "member": member, "organiser": editor,
+               "confirmed": confirmed, "waiting": waiting}  # fmt: skip
+    for who, person in viewers.items():
+        page = PageClient()
+        api = Client()
+        if person is not None:
+            page.force_login(person)
+            api = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(person)}")
+        for slug in events:
+            shown = page.get(f"/events/{slug}/")
+            answered = api.get(f"/api/v1/events/{slug}")
+            assert shown.status_code == answered.status_code, (who, slug)
+            if answered.status_code == 200:
+                link = answered.json()["online_url"]
+                assert (SECRET in shown.content.decode()) is (link is not None), (who, slug)
+        for slug in ("open-series", "closed-series"):
+            shown = page.get(f"/events/series/{slug}/")
+            assert shown.status_code == api.get(f"/api/v1/series/{slug}").status_code, (who, slug)
+        listed = {e["slug"] for e in api.get("/api/v1/events").json()["items"]}
+        on_page = page.get("/events/").content.decode()
+        for slug in events:
+            assert (slug in listed) is (f'href="/events/{slug}/"' in on_page), (who, slug)
