@@ -363,3 +363,16 @@ def test_bad_input_is_a_4xx_problem_never_a_500(api_get, world, path):
     response = api_get(path)
     assert 400 <= response.status_code < 500, (path, response.status_code)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_texts_come_in_the_caller_s_language_with_their_own_etag(api_get, world):
+    process = world["public"]
+    process.original_language = "en"
+    process.translations = {"fr": {"title": "Budget participatif"}}
+    process.save()
+    french = api_get("/processes/open-budget", HTTP_ACCEPT_LANGUAGE="fr")
+    english = api_get("/processes/open-budget", HTTP_ACCEPT_LANGUAGE="en")
+    assert french.json()["title"] == "Budget participatif"
+    assert english.json()["title"] == "Open budget"
+    assert french.json()["original_language"] == "en"
+    assert french["ETag"] != english["ETag"]
