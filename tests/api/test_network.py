@@ -338,3 +338,17 @@ def test_the_permission_matrix_is_the_pages_own(
         sees = who in ("member", "org admin", "staff")
         assert owned == ({"closed"} if sees else set()), who
         assert ("closed" in owned) is ('href="/spaces/closed/"' in on_page), who
+
+
+def test_names_in_the_caller_s_language_each_with_its_own_etag(api_get, topic_factory):
+    topic_factory(name="Housing", slug="housing", translations={"fr": {"name": "Logement"}})
+    english = api_get("/topics/housing")
+    french = api_get("/topics/housing", HTTP_ACCEPT_LANGUAGE="fr")
+    assert english.json()["name"] == "Housing"
+    assert french.json()["name"] == "Logement"
+    assert english["ETag"] != french["ETag"]
+    assert "Accept-Language" in french["Vary"]
+    refreshed = api_get(
+        "/topics/housing", HTTP_ACCEPT_LANGUAGE="fr", HTTP_IF_NONE_MATCH=english["ETag"]
+    )
+    assert refreshed.status_code == 200 and refreshed.json()["name"] == "Logement"
