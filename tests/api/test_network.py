@@ -284,7 +284,9 @@ def test_bad_input_is_a_4xx_never_a_500(api_get, address):  # type: ignore[no-un
 @pytest.mark.parametrize("address", ["/spaces?q=%00water", "/spaces?city=%00", "/topics/%00"])
 def test_a_nul_byte_is_refused_before_the_api(api_get, address):  # type: ignore[no-untyped-def]
     # cocity.core.middleware.BadInputMiddleware answers 400 for any address holding one.
-    assert api_get(address).status_code == 400
+    response = api_get(address)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
 
 
 @pytest.mark.parametrize("address", ["/spaces?q=%E2%80%AE%3Cb%3E", "/organisations?q=%25%25_"])
