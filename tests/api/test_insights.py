@@ -287,3 +287,27 @@ def test_hostile_input_is_a_4xx_never_a_500(api_get, hostile):
         assert response.status_code < 500, (path, response.status_code)
         if response.status_code >= 400 and "\x00" not in hostile.replace("%00", "\x00"):
             assert response["Content-Type"] == PROBLEM, path
+
+
+def test_every_schema_of_the_api_has_a_name_of_its_own():
+    """The schema names its types by their class names: two classes of one name (a series of
+    events, a series of data sets over time) would be documented as one, wrongly for one of
+    them."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import cocity.api.endpoints as package
+
+    names: dict[str, set[str]] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for obj in vars(module).values():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, Schema)
+                and obj.__module__ == module.__name__
+            ):
+                names.setdefault(obj.__name__, set()).add(module.__name__)
+    assert {name: found for name, found in names.items() if len(found) > 1} == {}

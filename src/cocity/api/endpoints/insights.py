@@ -121,17 +121,17 @@ class GeographyOut(GeographyRef):
     areas: int
 
 
-class SeriesRowOut(Schema):
+class OverTimeRowOut(Schema):
     name: str
     values: list[float | None]  # one a year
     change: float | None  # last year's minus the first's
 
 
-class SeriesOut(Schema):
+class OverTimeOut(Schema):
     datasets: list[int]
     years: list[int]
-    dissimilarity: list[SeriesRowOut]  # each group's
-    multigroup: list[SeriesRowOut]
+    dissimilarity: list[OverTimeRowOut]  # each group's
+    multigroup: list[OverTimeRowOut]
     comparison: ComparisonOut | None
 
 
@@ -139,7 +139,7 @@ class CityDetailOut(CityRef):
     url: str
     datasets: list[DataSetOut]  # every status, newest year first
     geographies: list[GeographyOut]
-    over_time: list[SeriesOut]
+    over_time: list[OverTimeOut]
     min_cell: int  # the fewest people a participation figure may count
 
 
@@ -352,15 +352,15 @@ def city(request: HttpRequest, code: str) -> Any:
             for g in selectors.city_geographies(place)
         ],
         "over_time": [
-            SeriesOut(
+            OverTimeOut(
                 datasets=[d.pk for d in series["datasets"]],
                 years=series["years"],
                 dissimilarity=[
-                    SeriesRowOut(name=str(r["name"]), values=r["values"], change=r["change"])
+                    OverTimeRowOut(name=str(r["name"]), values=r["values"], change=r["change"])
                     for r in series["dissimilarity"]
                 ],
                 multigroup=[
-                    SeriesRowOut(name=str(r["name"]), values=r["values"], change=r["change"])
+                    OverTimeRowOut(name=str(r["name"]), values=r["values"], change=r["change"])
                     for r in series["multigroup"]
                 ],
                 comparison=_comparison(series["comparison"]),

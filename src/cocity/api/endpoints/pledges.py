@@ -241,7 +241,7 @@ class MeasureOut(Schema):
     links: list[LinkOut]
 
 
-class DocumentOut(Schema):
+class PledgeDocumentOut(Schema):
     title: str
     url: str
 
@@ -251,7 +251,7 @@ class PledgeDetailOut(PledgeOut):
     principles: list[PrincipleRef]
     progress: ProgressOut
     measures: list[MeasureOut]
-    documents: list[DocumentOut]
+    documents: list[PledgeDocumentOut]
 
 
 class IndicatorValueOut(Schema):
@@ -744,7 +744,7 @@ def pledge(request: HttpRequest, pledge_id: int) -> Any:
             for m in measures
         ],
         "documents": [
-            DocumentOut(title=translated(d, "title"), url=_file_url(d.file))
+            PledgeDocumentOut(title=translated(d, "title"), url=_file_url(d.file))
             for d in found.documents.all()
         ],
     }
