@@ -225,24 +225,27 @@ class PactDetailOut(PactOut):
 # --- converting --------------------------------------------------------------------------------
 
 
-def _place(territory: Any) -> CommonsPlaceRef | None:
+# The converters make plain dicts: the response's schema validates them once.
+
+
+def _place(territory: Any) -> dict[str, Any] | None:
     if territory is None:
         return None
-    return CommonsPlaceRef(code=territory.code, name=translated(territory, "name"))
+    return {"code": territory.code, "name": translated(territory, "name")}
 
 
-def _organisation(organisation: Any) -> CommonsOrganisationRef:
-    return CommonsOrganisationRef(slug=organisation.slug, name=translated(organisation, "name"))
+def _organisation(organisation: Any) -> dict[str, Any]:
+    return {"slug": organisation.slug, "name": translated(organisation, "name")}
 
 
-def _commons_ref(commons: Commons) -> CommonsRef:
-    return CommonsRef(
-        slug=commons.slug,
-        name=translated(commons, "name"),
-        kind=commons.kind,
-        place=_place(commons.territory) if commons.territory_id else None,
-        url=commons.get_absolute_url(),
-    )
+def _commons_ref(commons: Commons) -> dict[str, Any]:
+    return {
+        "slug": commons.slug,
+        "name": translated(commons, "name"),
+        "kind": commons.kind,
+        "place": _place(commons.territory) if commons.territory_id else None,
+        "url": commons.get_absolute_url(),
+    }
 
 
 def _commons(commons: Commons) -> dict[str, Any]:
@@ -359,7 +362,7 @@ def commons_list(
         cursor=cursor,
         limit=limit,
         order=("name", "id"),
-        convert=lambda c: CommonsOut(**_commons(c)),
+        convert=_commons,
     )
 
 
@@ -414,7 +417,7 @@ def commons_pacts(
         cursor=cursor,
         limit=limit,
         order=("-created_at", "-id"),
-        convert=lambda p: PactOut(**_pact(p, today)),
+        convert=lambda p: _pact(p, today),
     )
 
 
@@ -434,7 +437,7 @@ def call_list(
         cursor=cursor,
         limit=limit,
         order=("-opens_on", "id"),
-        convert=lambda c: CallOut(**_call(c, today)),
+        convert=lambda c: _call(c, today),
     )
 
 
@@ -450,7 +453,7 @@ def call_detail(request: HttpRequest, slug: str = Path(..., max_length=200)) -> 
         **{**_call(call, timezone.localdate()), "commons_count": len(commons)},
         description=translated(call, "description"),
         original_language=call.original_language,
-        commons=[_commons_ref(c) for c in commons],
+        commons=[CommonsRef(**_commons_ref(c)) for c in commons],
     )
 
 
@@ -504,7 +507,7 @@ def pact_list(
         cursor=cursor,
         limit=limit,
         order=("-created_at", "-id"),
-        convert=lambda p: PactOut(**_pact(p, today)),
+        convert=lambda p: _pact(p, today),
     )
 
 
@@ -559,7 +562,7 @@ def pact_detail(request: HttpRequest, pact_id: int = Path(..., ge=1, le=MAX_ID))
         original_language=pact.original_language,
         level_label=str(pact.get_level_display()),
         state_since=pact.state_since,
-        organisation=_organisation(pact.commons.organisation),
+        organisation=CommonsOrganisationRef(**_organisation(pact.commons.organisation)),
         department=pact.commons.department,
         call=CallRef(
             slug=pact.call.slug,
@@ -582,7 +585,9 @@ def pact_detail(request: HttpRequest, pact_id: int = Path(..., ge=1, le=MAX_ID))
             PartyOut(
                 role=party.role,
                 name=translated(party.organisation, "name") if party.organisation else party.name,
-                organisation=_organisation(party.organisation) if party.organisation else None,
+                organisation=CommonsOrganisationRef(**_organisation(party.organisation))
+                if party.organisation
+                else None,
                 contact=party.person.public_name if party.organisation and party.person else None,
                 signed_at=party.signed_at,
                 signed_by=party.signed_by.public_name if party.signed_by else None,

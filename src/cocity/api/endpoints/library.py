@@ -120,11 +120,9 @@ def _item(item: LibraryItem) -> dict[str, Any]:
         "language": item.language,
         "languages": list(dict.fromkeys([item.language, *(t.language for t in translations)])),
         "published_on": item.published_on,
-        "space": LibrarySpaceRef(slug=item.space.slug, name=translated(item.space, "name")),
-        "topics": [LibraryTopicRef(slug=t.slug, name=t.label) for t in item.topics.all()],
-        "places": [
-            LibraryPlaceRef(code=t.code, name=translated(t, "name")) for t in item.territories.all()
-        ],
+        "space": {"slug": item.space.slug, "name": translated(item.space, "name")},
+        "topics": [{"slug": t.slug, "name": t.label} for t in item.topics.all()],
+        "places": [{"code": t.code, "name": translated(t, "name")} for t in item.territories.all()],
         "url": item.get_absolute_url(),
     }
 
@@ -157,7 +155,7 @@ def item_list(
         cursor=cursor,
         limit=limit,
         order=("-day", "-id"),
-        convert=lambda item: LibraryItemOut(**_item(item)),
+        convert=_item,
     )
 
 
