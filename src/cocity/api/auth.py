@@ -109,6 +109,8 @@ class TokenOrVisitor(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_for(token)
         if found is None:
+            # Wrong tokens count against the caller's address: no guessing at full speed.
+            _throttle(request, client_identity(request))
             return None  # 401
         if "read" not in found.scopes and not any(s.startswith("write:") for s in found.scopes):
             return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,12 +16,17 @@ from django.http import HttpRequest, HttpResponse
 
 from cocity.core.cache import namespace_versions
 
+CLOCK_SECONDS = 120  # what changes with the clock alone (an event becoming past, a deadline)
+
 
 def _tag(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
     user = getattr(request, "user", None)
     who = f"u{user.pk}" if user is not None and user.is_authenticated else "anon"
+    # A new tag every two minutes too, as the page cache's timeout: an answer that changes with
+    # the clock alone (an event moving from upcoming to past) is never held longer than a page.
+    tick = str(int(time.time() // CLOCK_SECONDS))
     raw = "|".join(
-        [namespace_versions(namespaces), request.get_full_path(), who, request.LANGUAGE_CODE]
+        [namespace_versions(namespaces), request.get_full_path(), who, request.LANGUAGE_CODE, tick]
     )
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 

@@ -71,16 +71,13 @@ WATCHED = (
 )
 
 
-def _written(sender: Any, **kwargs: Any) -> None:
-    queue_refresh()
-
-
 def connect_refresh() -> None:
-    """Called by ``ApiConfig.ready()``: regenerate the packages in the background after writes."""
+    """Called by ``ApiConfig.ready()``: regenerate the packages in the background after the
+    commits that changed what they hold. The writes are seen where every cached page sees them,
+    the cache table of ``cocity.core.cache`` (decision 0007): the namespaces of these models."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
 
-    for label in WATCHED:
-        model = apps.get_model(label)
-        post_save.connect(_written, sender=model, dispatch_uid=f"open-data-save-{label}")
-        post_delete.connect(_written, sender=model, dispatch_uid=f"open-data-delete-{label}")
+    from cocity.core.cache import after_changes, cache_namespaces_of
+
+    namespaces = {name for label in WATCHED for name in cache_namespaces_of(apps.get_model(label))}
+    after_changes(namespaces, queue_refresh)

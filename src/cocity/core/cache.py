@@ -112,6 +112,24 @@ def _set_new_tokens(namespaces: Iterable[str]) -> None:
     cache.set_many({_VERSION_KEY.format(name): _new_token() for name in namespaces}, timeout=None)
 
 
+# Work that follows changes of some namespaces (the open-data packages' regeneration): each
+# callback runs once per commit that changed one of its namespaces, after the commit (at once
+# for a write outside a transaction). The table's signals stay the one place writes are seen.
+_FOLLOWERS: list[tuple[frozenset[str], Callable[[], None]]] = []
+
+
+def after_changes(namespaces: Iterable[str], callback: Callable[[], None]) -> None:
+    """Run ``callback`` after every commit that changed one of ``namespaces``."""
+    _FOLLOWERS.append((frozenset(namespaces), callback))
+
+
+def _follow(names: Iterable[str]) -> None:
+    changed = set(names)
+    for watched, callback in _FOLLOWERS:
+        if watched & changed:
+            callback()
+
+
 def bump_cache_versions(*namespaces: str) -> None:
     """Make every page and value cached under these namespaces stale: now, and after the
     commit. Called by the model signals (the table) and ``rows_changed``."""
@@ -121,6 +139,8 @@ def bump_cache_versions(*namespaces: str) -> None:
     _set_new_tokens(names)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(functools.partial(_bump_on_commit, names, next(_STAMPS)))
+    elif _FOLLOWERS:
+        _follow(names)
 
 
 def _bump_on_commit(names: tuple[str, ...], stamp: int) -> None:
@@ -133,6 +153,8 @@ def _bump_on_commit(names: tuple[str, ...], stamp: int) -> None:
         now = next(_STAMPS)
         for name in due:
             done[name] = now
+        if _FOLLOWERS:
+            _follow(due)
 
 
 # The table: which models appear on pages cached under which namespaces -------------------------
