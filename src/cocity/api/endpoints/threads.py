@@ -48,10 +48,9 @@ def _reply(comment: Any) -> dict[str, Any]:
     }
 
 
-def _comment(comment: Any) -> CommentOut:
-    return CommentOut(
-        **_reply(comment), replies=[CommentReplyOut(**_reply(r)) for r in comment.replies.all()]
-    )
+def _comment(comment: Any) -> dict[str, Any]:
+    # A plain dict: the response's schema (CommentPage) validates it once.
+    return {**_reply(comment), "replies": [_reply(r) for r in comment.replies.all()]}
 
 
 def comment_page(target: Any, cursor: str | None, limit: int) -> dict[str, Any]:
