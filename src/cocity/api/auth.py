@@ -110,7 +110,7 @@ class TokenOrVisitor(HttpBearer):
         found = token_for(token)
         if found is None:
             # Wrong tokens count against the caller's address: no guessing at full speed.
-            _throttle(request, client_identity(request))
+            _throttle(request, _address(request))
             return None  # 401
         if "read" not in found.scopes and not any(s.startswith("write:") for s in found.scopes):
             return None
