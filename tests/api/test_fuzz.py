@@ -11,7 +11,8 @@ by those of the objects the lists show (a member's token sees the members-only o
 gets their 404), so the endpoints answer real data under hostile filters.
 
 Deterministic (a fixed seed, no example database) and bounded (``FUZZ_EXAMPLES`` generated
-requests per operation, 20 unless set in the environment).
+requests per operation, 25 unless set in the environment): the 59 operations in 46 s with two
+workers on two cores, 11 s of it creating the test database (2026-12-08, load average 1.4).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from cocity.api.api import schema as api_schema
 
 from .world import World, build_world
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -163,6 +164,12 @@ def test_every_operation_holds_its_schema_under_fuzzing(case, world, real):  # t
         case.validate_response(response, checks=ANSWER_CHECKS, headers=headers)
         if writes and secret == world.read_only["outsider"]:
             assert response.status_code in (400, 401, 403, 404, 422), response.text[:300]
+    # A token that is not one (revoked, mistyped): 401, never read as a visitor.
+    headers = {**(case.headers or {}), "Authorization": "Bearer cct_00000000_not-a-token"}
+    response = case.call(headers=headers)
+    case.validate_response(response, checks=ANSWER_CHECKS, headers=headers)
+    if case.method.upper() == case.operation.method.upper():
+        assert response.status_code in (400, 401, 404), response.text[:300]
     # On real objects: the generated query, the path of something that exists.
     candidates = real.get(case.path) or []
     if candidates and case.path_parameters is not None:
