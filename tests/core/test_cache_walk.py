@@ -643,6 +643,9 @@ def _write_dataset() -> None:
 
 SERVICE_WRITES: dict[str, Callable[[], None] | None] = {
     "accounts.User": _write_user,
+    # Written only with its imported event or library item (open-data import), whose own save
+    # bumps the same namespaces.
+    "api.ImportedRecord": None,
     "commons.CallForCare": _write_call,
     "commons.Commons": _write_commons,
     "commons.Pact": _write_pact,

@@ -6,6 +6,9 @@ class ApiConfig(AppConfig):
     name = "cocity.api"
     label = "api"
     verbose_name = _("API")
+    # The cache table (cocity.core.cache, decision 0007): an imported event or library item
+    # shows its origin on its page.
+    cached_models = {"api.ImportedRecord": ("events", "library")}
 
     def ready(self) -> None:
         # Each capability's endpoints (``cocity/api/endpoints/<capability>.py``) are added to
