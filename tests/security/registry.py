@@ -293,3 +293,26 @@ register_form(
         stored=lambda s, field: "" if User.objects.filter(pk=s.user.pk).exists() else None,
     )
 )
+
+# --- the API: a personal access token's name ---------------------------------------------------
+
+
+def _latest_token_name(scenario: Scenario, field: str) -> Any:
+    from cocity.api.models import ApiToken
+
+    token = ApiToken.objects.filter(user=scenario.user).order_by("-pk").first()
+    return token.name if token is not None else ""
+
+
+register_form(
+    FormCase(
+        name="personal access token",
+        url_name="api_tokens",
+        setup=_person,
+        data=lambda s: {"name": "City website", "scopes": ["read"]},
+        fields=("name",),
+        # The form answers on the page itself (the secret shown once): the list shows the name.
+        rendered_at=lambda s: "/me/tokens/",
+        stored=_latest_token_name,
+    )
+)
