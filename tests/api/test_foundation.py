@@ -140,3 +140,23 @@ def test_cursors_page_through_and_refuse_what_was_not_made_here(topic_factory):
         with pytest.raises(ApiError) as error:
             cursor_page(Topic.objects.all(), cursor=bad, limit=2, order=("-id",))
         assert error.value.status == 400
+
+
+def test_a_repeated_question_gets_the_kept_answer_until_something_changes(
+    api_get, topic_factory, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.COCITY_API_BODY_CACHE = True
+    topic_factory(slug="water", name="Water")
+    with CaptureQueriesContext(connection) as first:
+        one = api_get("/topics")
+    with CaptureQueriesContext(connection) as again:
+        two = api_get("/topics")
+    assert two.content == one.content and two["ETag"] == one["ETag"]
+    assert len(again) < len(first)  # no row read the second time
+    topic_factory(slug="housing", name="Housing")
+    three = api_get("/topics")
+    assert three["ETag"] != one["ETag"]
+    assert "housing" in three.content.decode()

@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import read_auth
+from .http import keep_body
 from .openapi import document_problems
 
 DESCRIPTION = """Everything cocity shows, as JSON: spaces, organisations, places, topics;
@@ -47,6 +48,20 @@ class CocityAPI(NinjaAPI):
         # Kept on the request so ``http.conditional`` can put the ETag on it.
         response = super().create_temporal_response(request)
         request.api_response = response  # type: ignore[attr-defined]
+        return response
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        keep_body(request, response)
         return response
 
     def _get_urls(self) -> list[Any]:
@@ -81,8 +96,44 @@ def _merge_routes(patterns: list[Any]) -> list[Any]:
     return merged
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _unreadable(request: HttpRequest) -> bool:
+    """A NUL in a JSON body or a header (an Idempotency-Key): PostgreSQL refuses NUL in text,
+    so it would be a 500 there; the bad-input middleware reads only forms and addresses."""
+    if any("\x00" in str(v) for k, v in request.META.items() if k.startswith("HTTP_")):
+        return True
+    if (
+        request.method not in ("POST", "PUT", "PATCH", "DELETE")
+        or b"\\u0000" not in (request.body or b"").lower()
+    ):
+        return False
+    import json
+
+    try:
+        return _holds_nul(json.loads(request.body))
+    except ValueError:
+        return False  # not JSON: ninja answers it (422)
+
+
 def _first_allowed(callbacks: list[Any]) -> Any:
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _unreadable(request):
+            return errors.problem(
+                400,
+                _(
+                    "Bad request: the address or the form holds characters that cannot be "
+                    "read (a NUL byte or an invalid encoding)."
+                ),
+            )
         response: HttpResponse | None = None
         allowed: set[str] = set()
         for callback in callbacks:

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from cocity.core.cache import namespace_versions
@@ -31,6 +33,30 @@ def _tag(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
+BODY_KEY = "api-body:{}"
+BODY_SECONDS = CLOCK_SECONDS
+MAX_BODY = 512 * 1024  # larger answers are rendered each time
+
+
+def keep_bodies() -> bool:
+    """Answers are kept under their tag where the page cache is on (Redis: shared by every
+    process; the tag names everything an answer depends on, so a kept one is never stale)."""
+    return bool(getattr(settings, "COCITY_API_BODY_CACHE", False))
+
+
+def keep_body(request: HttpRequest, response: HttpResponse) -> None:
+    """Called by ``CocityAPI.create_response``: keep a conditional read's 200 under its tag."""
+    key = getattr(request, "api_keep_body", None)
+    if key and keep_bodies() and response.status_code == 200 and len(response.content) <= MAX_BODY:
+        cache.set(key, response.content, BODY_SECONDS)
+
+
+def _headers(response: HttpResponse, tag: str) -> None:
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Authorization, Accept-Language, Cookie"
+
+
 def conditional(*namespaces: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a read endpoint: 304 when the caller's ``If-None-Match`` holds the current tag."""
 
@@ -43,12 +69,17 @@ def conditional(*namespaces: str) -> Callable[[Callable[..., Any]], Callable[...
                 not_modified = HttpResponse(status=304)
                 not_modified["ETag"] = tag
                 return not_modified
+            kept = cache.get(BODY_KEY.format(tag)) if keep_bodies() else None
+            if kept is not None:
+                # The same question since nothing it depends on changed: the same answer.
+                again = HttpResponse(kept, content_type="application/json; charset=utf-8")
+                _headers(again, tag)
+                return again
             result = view(request, *args, **kwargs)
             response = getattr(request, "api_response", None)  # ninja's, set by CocityAPI
             if response is not None:
-                response["ETag"] = tag
-                response["Cache-Control"] = "private, no-cache"
-                response["Vary"] = "Authorization, Accept-Language, Cookie"
+                _headers(response, tag)
+                request.api_keep_body = BODY_KEY.format(tag)  # type: ignore[attr-defined]
             return result
 
         wrapper.cocity_conditional = True  # type: ignore[attr-defined]  # documents the 304

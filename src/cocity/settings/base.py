@@ -322,6 +322,10 @@ COCITY_DEEPL_URL = env.str("COCITY_DEEPL_URL", default="https://api-free.deepl.c
 COCITY_DEEPL_API_KEY = env.str("COCITY_DEEPL_API_KEY", default="")
 # The API (cocity/api, docs/api.md): calls per token (or per address without one) and period.
 COCITY_API_RATE = env.str("COCITY_API_RATE", default="600/m")
+# The API's answers kept under their ETag (a repeated question answered without reading rows):
+# on with Redis, as the page cache (one process's memory would serve other processes' stale
+# answers... which the tag prevents, but each process would keep its own copy).
+COCITY_API_BODY_CACHE = env.bool("COCITY_API_BODY_CACHE", default=bool(REDIS_URL))
 # Search (cocity/search/backends, docs/search.md): "database" (default: SQLite FTS5 or PostgreSQL
 # full-text in the main database), "tantivy" (an embedded index in COCITY_SEARCH_DIR, fed by the
 # task worker) or "opensearch" (COCITY_OPENSEARCH_URL, docs/scaling.md).

@@ -67,6 +67,8 @@ COCITY_MAP_TILES_URL = ""
 # the model signals of the cache table (cocity.core.cache); each test gets a key prefix of its
 # own (tests/conftest.py).
 COCITY_PAGE_CACHE = True
+# The API's answers kept under their ETag, as in production with Redis.
+COCITY_API_BODY_CACHE = True
 
 # Tasks run at once inside the test (tests that check the queue itself override this).
 TASKS = {
