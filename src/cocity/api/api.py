@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -111,17 +112,18 @@ def _unreadable(request: HttpRequest) -> bool:
     so it would be a 500 there; the bad-input middleware reads only forms and addresses."""
     if any("\x00" in str(v) for k, v in request.META.items() if k.startswith("HTTP_")):
         return True
-    if (
-        request.method not in ("POST", "PUT", "PATCH", "DELETE")
-        or b"\\u0000" not in (request.body or b"").lower()
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or "json" not in (
+        request.content_type or ""
     ):
-        return False
+        return False  # forms are the bad-input middleware's (which has read their stream)
     import json
 
     try:
+        if b"\\u0000" not in (request.body or b"").lower():
+            return False
         return _holds_nul(json.loads(request.body))
-    except ValueError:
-        return False  # not JSON: ninja answers it (422)
+    except (ValueError, RawPostDataException):
+        return False  # not JSON, or read already: ninja answers it (422)
 
 
 def _first_allowed(callbacks: list[Any]) -> Any:
