@@ -10,18 +10,25 @@ provider or a section of the personal data export that no registered surface cov
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from cocity.accounts import exports
-from cocity.core.testing.corpus import HOSTILE_INPUTS
+from cocity.api.services import token_create
+from cocity.commons import services as commons_services
+from cocity.commons.models import CallForCare
+from cocity.core.testing.corpus import HOSTILE_INPUTS, executable_markup
 from cocity.core.testing.surfaces import (
     MailText,
     Surface,
@@ -44,12 +51,20 @@ from cocity.core.testing.surfaces import (
     storable,
 )
 from cocity.events import services as event_services
-from cocity.events.models import Event
-from cocity.network.models import Territory
+from cocity.events.models import Event, Registration
+from cocity.network.models import Role, Territory
 from cocity.participation import services as participation
+from cocity.participation.models import Comment
+from cocity.plans.models import Idea
+from cocity.pledges.models import ProgressReport
 from cocity.search.registry import providers
 from tests.accounts.test_export import SECTIONS, _one_of_each
-from tests.factories import TerritoryFactory, UserFactory
+from tests.factories import (
+    OrganisationMembershipFactory,
+    SpaceMembershipFactory,
+    TerritoryFactory,
+    UserFactory,
+)
 from tests.security import corpus_worlds as worlds
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +72,11 @@ pytestmark = pytest.mark.django_db
 PAYLOADS = list(HOSTILE_INPUTS)
 
 # Endpoints that answer JSON or files without any text a person wrote.
-NOT_FED = {"healthz": "the health check answers a constant status"}
+NOT_FED = {
+    "healthz": "the health check answers a constant status",
+    "api:openapi-json": "the API's schema, made from the code: no text a person wrote",
+    "api_docs": "the API's documentation page, made from its schema: no text a person wrote",
+}
 
 
 def _surface(name: str, kind: str, **covers: tuple[str, ...]) -> Surface:
@@ -395,6 +414,326 @@ def test_personal_data_export(name: str) -> None:
         if escape(tag) != tag:
             assert not any(escape(tag) in text for text in json_strings(data[section]))
     _read_all(PERSONAL_EXPORT, reader)
+
+
+# --- The API: every endpoint reads the scenes' values back as JSON, every write is fed them ------
+
+API_EVENTS = _surface(
+    "api events", "api",
+    url_names=(
+        "api:event_list", "api:event_detail", "api:series_list", "api:series_detail",
+        "api:space_list", "api:space_detail", "api:me", "api:my_registrations", "api:register",
+        "api:cancel", "api:space_follow", "open_data:index", "open_data:package",
+        "open_data:file",
+    ),
+)  # fmt: skip
+API_PLANS = _surface(
+    "api plans", "api",
+    url_names=(
+        "api:process_list", "api:process_detail", "api:idea_list", "api:idea_detail",
+        "api:action_list", "api:action_detail", "api:action_comments", "api:plan",
+        "api:idea_post", "api:idea_support", "api:idea_comment", "api:idea_comments",
+        "open_data:file",
+    ),
+)  # fmt: skip
+API_COMMONS = _surface(
+    "api commons", "api",
+    url_names=(
+        "api:commons_list", "api:commons_detail", "api:commons_pacts", "api:pact_list",
+        "api:pact_detail", "api:pact_comments", "api:call_list", "api:call_detail",
+    ),
+)  # fmt: skip
+API_PLEDGES = _surface(
+    "api pledges", "api",
+    url_names=(
+        "api:frameworks", "api:framework", "api:principle", "api:campaigns", "api:campaign",
+        "api:pledges", "api:pledge", "api:reports", "api:report_file", "api:organisation_list",
+        "api:organisation_detail", "api:organisation_follow",
+    ),
+)  # fmt: skip
+API_LIBRARY = _surface(
+    "api library", "api",
+    url_names=(
+        "api:item_list", "api:item_detail", "api:topic_list", "api:topic_detail",
+        "api:search_everything", "open_data:file",
+    ),
+)  # fmt: skip
+API_INSIGHTS = _surface(
+    "api insights", "api",
+    url_names=(
+        "api:cities", "api:city", "api:datasets", "api:dataset", "api:units",
+        "api:equity_report", "api:place_list", "api:place_detail",
+    ),
+)  # fmt: skip
+API_TOKENS = _surface("api token pages", "api", url_names=("api_tokens", "api_token_revoke"))
+
+
+class ApiReader(Reader):
+    """A client of the API: without a token (a visitor), or with one of ``user``'s."""
+
+    def __init__(self, user: Any = None, scopes: tuple[str, ...] = ("read",)) -> None:
+        super().__init__()
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            _token, secret = token_create(user=user, name="corpus", scopes=scopes)
+            self.headers["Authorization"] = f"Bearer {secret}"
+
+    def json(self, name: str, query: dict[str, str] | None = None, **kwargs: Any) -> set[str]:
+        """Every string of a JSON answer (valid JSON, a 200)."""
+        self.read.add(name)
+        response = self.client.get(reverse(name, kwargs=kwargs), query or {}, headers=self.headers)
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        return set(json_strings(json_body(response)))
+
+    def write(self, name: str, body: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """A POST: a 2xx with JSON, or a 4xx problem+json; never a server error. The answer's
+        JSON, or None when refused."""
+        self.read.add(name)
+        response = self.client.post(
+            reverse(name, kwargs=kwargs), data=json.dumps(body or {}),
+            content_type="application/json", headers=self.headers,
+        )  # fmt: skip
+        assert response.status_code < 500, f"{name}: {response.status_code}"
+        data = json.loads(response.content.decode("utf-8"))
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/problem+json"), name
+            return None
+        assert "json" in response["Content-Type"], name
+        return data
+
+
+@pytest.fixture
+def open_data(settings: Any, tmp_path: Any) -> None:
+    settings.COCITY_OPEN_DATA_DIR = str(tmp_path / "open-data")
+
+
+def _open_data(reader: Reader, space: Any, kind: str, *planted: str) -> None:
+    """The space's open-data package: its CSV defused, its JSON the values as stored."""
+    assert_defused(csv_rows(reader.get("open_data:file", "spaces", space.slug, f"{kind}.csv")),
+                   *planted)  # fmt: skip
+    data = json_body(reader.get("open_data:file", "spaces", space.slug, f"{kind}.json"))
+    strings = set(json_strings(data))
+    for text in planted:
+        assert text in strings, f"{kind}.json: {text[:60]!r}"
+
+
+def _page_inert(reader: Reader, name: str, *args: Any) -> str:
+    html = reader.get(name, *args).content.decode()
+    assert not executable_markup(html, settings.STATIC_URL), name
+    return html
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_events(name: str, open_data: None) -> None:
+    payload = HOSTILE_INPUTS[name]
+    value = storable(payload)
+    scene = worlds.event_scene(value)
+    event, space = scene.event, scene.event.space
+    visitor = ApiReader()
+    strings = visitor.json("api:event_list", {"space": space.slug})
+    assert {scene.title, scene.summary} <= strings
+    strings = visitor.json("api:event_detail", slug=event.slug)
+    assert {scene.title, scene.summary, event.venue_name, scene.track.name} <= strings
+    assert event.description in strings
+    strings = visitor.json("api:series_list", {"space": space.slug})
+    assert scene.series.name in strings
+    strings = visitor.json("api:series_detail", slug=scene.series.slug)
+    assert {scene.series.name, scene.series.summary} <= strings
+    assert space.name in visitor.json("api:space_list")
+    assert space.name in visitor.json("api:space_detail", slug=space.slug)
+
+    confirmed = ApiReader(scene.confirmed)
+    confirmed.json("api:me")
+    assert scene.title in confirmed.json("api:my_registrations")
+
+    # The writes: the value as a question's answer, then cancelling; following the space.
+    person = UserFactory()
+    writer = ApiReader(person, ("read", "write:events", "write:network"))
+    question = event.questions.get()
+    before = Registration.objects.filter(user=person).count()
+    done = writer.write(
+        "api:register", {"answers": {str(question.pk): payload}}, slug=event.slug,
+        track_id=scene.track.pk,
+    )  # fmt: skip
+    if done is None:  # refused (too long, a NUL byte): nothing kept; cancel another one
+        assert Registration.objects.filter(user=person).count() == before
+        canceller = ApiReader(scene.confirmed, ("read", "write:events"))
+        done = {"id": Registration.objects.get(event=event, user=scene.confirmed).pk}
+    else:
+        canceller = writer
+    assert canceller.write("api:cancel", registration_id=done["id"]) is not None
+    assert writer.write("api:space_follow", slug=space.slug) is not None
+
+    # Open data: the space's package, its events as CSV (defused) and JSON (exact).
+    _page_inert(visitor, "open_data:index")
+    _page_inert(visitor, "open_data:package", "spaces", space.slug)
+    _open_data(visitor, space, "events", scene.title)
+    _read_all(API_EVENTS, visitor, confirmed, writer, canceller)
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_plans(name: str, open_data: None) -> None:
+    payload = HOSTILE_INPUTS[name]
+    value = storable(payload)
+    scene = worlds.plan_scene(value)
+    process, idea, action = scene["process"], scene["idea"], scene["action"]
+    comment = participation.comment_create(
+        target=action, author=UserFactory(), body=value, counter=None
+    )
+    slug = process.slug
+    visitor = ApiReader()
+    assert process.title in visitor.json("api:process_list", {"space": process.space.slug})
+    assert process.title in visitor.json("api:process_detail", slug=slug)
+    assert idea.title in visitor.json("api:idea_list", slug=slug)
+    assert {idea.title, idea.body} <= visitor.json("api:idea_detail", slug=slug, idea_id=idea.pk)
+    assert action.title in visitor.json("api:action_list", slug=slug)
+    strings = visitor.json("api:action_detail", slug=slug, action_id=action.pk)
+    assert {action.title, action.description, action.deliverables} <= strings
+    strings = visitor.json("api:action_comments", slug=slug, action_id=action.pk)
+    assert comment.body in strings
+    assert action.title in visitor.json("api:plan", slug=slug)
+
+    # The writes: an idea and a comment whose texts are the payload, a support.
+    person = UserFactory()
+    SpaceMembershipFactory(space=process.space, user=person, role=Role.MEMBER)
+    writer = ApiReader(person, ("read", "write:plans"))
+    ideas = Idea.objects.count()
+    posted = writer.write("api:idea_post", {"title": payload[:1000], "body": payload}, slug=slug)
+    if posted is None:
+        assert Idea.objects.count() == ideas
+    else:
+        stored = Idea.objects.get(pk=posted["id"])
+        strings = writer.json("api:idea_detail", slug=slug, idea_id=stored.pk)
+        assert {stored.title, stored.body} <= strings
+    writer.write("api:idea_support", slug=slug, idea_id=idea.pk)
+    said = writer.write("api:idea_comment", {"body": payload}, slug=slug, idea_id=idea.pk)
+    strings = writer.json("api:idea_comments", slug=slug, idea_id=idea.pk)
+    if said is not None:
+        assert Comment.objects.get(pk=said["id"]).body in strings
+
+    _open_data(visitor, process.space, "ideas", idea.title)
+    _open_data(visitor, process.space, "actions", action.title, action.description)
+    _read_all(API_PLANS, visitor, writer)
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_commons(name: str) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    scene = worlds.commons_scene(value)
+    w, commons, pact = scene["world"], scene["commons"], scene["pact"]
+    today = timezone.localdate()
+    call = commons_services.call_create(
+        organisation=w.comune, title=worlds.fit(value, CallForCare, "title"),
+        slug=f"call-{pact.pk}", opens_on=today, closes_on=today + timedelta(days=30),
+        commons=[commons], actor=w.officer, description=value,
+    )  # fmt: skip
+    comment = commons_services.comment_add(pact=pact, author=w.resident, body=value)
+    visitor = ApiReader()
+    assert commons.name in visitor.json("api:commons_list")
+    assert {commons.name, commons.description} <= visitor.json(
+        "api:commons_detail", slug=commons.slug
+    )
+    assert pact.title in visitor.json("api:commons_pacts", slug=commons.slug)
+    assert pact.title in visitor.json("api:pact_list")
+    assert {pact.title, pact.objectives} <= visitor.json("api:pact_detail", pact_id=pact.pk)
+    assert comment.body in visitor.json("api:pact_comments", pact_id=pact.pk)
+    assert call.title in visitor.json("api:call_list")
+    assert {call.title, call.description} <= visitor.json("api:call_detail", slug=call.slug)
+    _read_all(API_COMMONS, visitor)
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_pledges(name: str) -> None:
+    payload = HOSTILE_INPUTS[name]
+    value = storable(payload)
+    pledge = worlds.pledge_scene(value)
+    measure = pledge.measures.get()
+    campaign, organisation = pledge.campaign, pledge.organisation
+    framework = campaign.framework
+    visitor = ApiReader()
+    visitor.json("api:frameworks")
+    visitor.json("api:framework", slug=framework.slug)
+    visitor.json("api:principle", slug=framework.slug, code="4")
+    assert campaign.name in visitor.json("api:campaigns")
+    assert campaign.name in visitor.json("api:campaign", slug=campaign.slug)
+    assert pledge.title in visitor.json("api:pledges")
+    strings = visitor.json("api:pledge", pledge_id=pledge.pk)
+    assert {pledge.title, organisation.name, measure.description, measure.department} <= strings
+    assert organisation.name in visitor.json("api:organisation_list")
+    assert organisation.name in visitor.json("api:organisation_detail", slug=organisation.slug)
+
+    # The writes: a progress report whose narrative is the payload; following the organisation.
+    editor = UserFactory()
+    OrganisationMembershipFactory(organisation=organisation, user=editor, role=Role.EDITOR)
+    writer = ApiReader(editor, ("read", "write:pledges", "write:network"))
+    reports = ProgressReport.objects.count()
+    filed = writer.write(
+        "api:report_file",
+        {"measure": measure.pk, "reported_on": str(timezone.localdate()), "spent": "10",
+         "status": "on_track", "narrative": payload, "evidence_url": ""},
+        pledge_id=pledge.pk,
+    )  # fmt: skip
+    if filed is None:
+        assert ProgressReport.objects.count() == reports
+    else:
+        stored = ProgressReport.objects.order_by("-pk").first()
+        assert stored is not None
+        assert stored.narrative in writer.json("api:reports", pledge_id=pledge.pk)
+    writer.json("api:reports", pledge_id=pledge.pk)
+    assert writer.write("api:organisation_follow", slug=organisation.slug) is not None
+    _read_all(API_PLEDGES, visitor, writer)
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_library(name: str, open_data: None) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    scene = worlds.library_item(value)
+    topic = scene.topic
+    topic.name = worlds.fit(value, type(topic), "name")
+    topic.save()
+    visitor = ApiReader()
+    assert scene.title in visitor.json("api:item_list", {"space": scene.space.slug})
+    strings = visitor.json("api:item_detail", item_id=scene.item.pk)
+    assert {scene.title, scene.summary, scene.item.body} <= strings
+    assert topic.name in visitor.json("api:topic_list")
+    assert topic.name in visitor.json("api:topic_detail", slug=topic.slug)
+    assert scene.title in visitor.json("api:search_everything", {"q": worlds.WORD})
+    _open_data(visitor, scene.space, "library_items", scene.title, scene.summary)
+    _read_all(API_LIBRARY, visitor)
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_insights(name: str) -> None:
+    value = storable(HOSTILE_INPUTS[name])
+    dataset = worlds.dataset_scene(value)
+    city = dataset.city
+    area = Territory.objects.filter(
+        code__startswith=f"{city.code}-", kind=Territory.Kind.NEIGHBOURHOOD
+    ).first()
+    assert area is not None and area.parent is not None
+    visitor = ApiReader()
+    visitor.json("api:cities")
+    visitor.json("api:city", code=city.code)
+    assert value[:200] in visitor.json("api:datasets", {"city": city.code})
+    assert value[:200] in visitor.json("api:dataset", dataset_id=dataset.pk)
+    assert value[:200] in visitor.json("api:units", dataset_id=dataset.pk)
+    visitor.json("api:equity_report", dataset_id=dataset.pk)
+    assert area.name in visitor.json("api:place_list", {"parent": area.parent.code})
+    assert area.name in visitor.json("api:place_detail", code=area.code)
+    _read_all(API_INSIGHTS, visitor)
+
+
+@pytest.mark.parametrize("name", PAYLOADS)
+def test_api_token_pages(name: str) -> None:
+    """A token named after the value: its page and its revoking page show the name inert."""
+    person = UserFactory()
+    token, _secret = token_create(user=person, name=storable(HOSTILE_INPUTS[name], 100),
+                                  scopes=["read"])  # fmt: skip
+    reader = Reader(person)
+    for url_name, args in (("api_tokens", ()), ("api_token_revoke", (token.pk,))):
+        html = _page_inert(reader, url_name, *args)
+        assert escape(token.name) in html or squashed(escape(token.name)) in squashed(html)
+    _read_all(API_TOKENS, reader)
 
 
 # --- Every surface is fed the corpus -------------------------------------------------------------

@@ -706,7 +706,9 @@ def write_atomically(target: Path, files: dict[str, bytes]) -> None:
     for name, content in files.items():
         (fresh / name).write_bytes(content)
     os.chmod(fresh, 0o755)  # noqa: S103 - public files, readable by the web server
-    link = target.parent / f".{target.name}.link-{fresh.name}"
+    # The folder's random part only: a name holding the slug twice passes the file system's
+    # 255 bytes for a long slug (up to 200 characters), and the regeneration failed (a 500).
+    link = target.parent / f".{target.name}.link-{fresh.name.rsplit('-', 1)[-1]}"
     os.symlink(fresh.name, link)
     previous = os.readlink(target) if target.is_symlink() else None
     if target.exists() and not target.is_symlink():
