@@ -34,6 +34,10 @@ SCOPES = {
     "write:pledges": "submit progress reports",
 }
 LAST_USED_EVERY = 60  # seconds: the last use is written at most this often per token
+# A token and its person are kept this long in the cache (no query per call); revoking deletes
+# the entry at once; a person made inactive or deleted loses their tokens within this time.
+TOKEN_KEY = "api-token:{}"  # noqa: S105 - a cache key, not a secret
+TOKEN_SECONDS = 30
 
 
 def token_for(raw: str) -> ApiToken | None:
@@ -41,11 +45,16 @@ def token_for(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     prefix = raw[len(TOKEN_PREFIX) :].split("_", 1)[0]
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
+    key = TOKEN_KEY.format(prefix)
+    token = cache.get(key)
+    if token is None:
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_prefix=prefix, revoked_at__isnull=True)
+            .first()
+        )
+        if token is not None:
+            cache.set(key, token, TOKEN_SECONDS)
     if token is None or not hmac.compare_digest(token.key_hash, hash_secret(raw)):
         return None
     if not token.user.is_active:
@@ -83,6 +92,7 @@ def _touch(token: ApiToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        cache.set(TOKEN_KEY.format(token.key_prefix), token, TOKEN_SECONDS)
 
 
 def _address(request: HttpRequest) -> str:

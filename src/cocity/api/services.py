@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cocity.accounts.models import User
 
-from .auth import SCOPES
+from .auth import SCOPES, TOKEN_KEY
 from .errors import ApiError
 from .models import ApiToken, IdempotencyKey, hash_secret
 
@@ -52,6 +53,10 @@ def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+    # Refused from the next call on, whatever a process kept (also after the commit: a call
+    # between the two could have kept it again).
+    cache.delete(TOKEN_KEY.format(token.key_prefix))
+    transaction.on_commit(lambda: cache.delete(TOKEN_KEY.format(token.key_prefix)))
     return token
 
 
