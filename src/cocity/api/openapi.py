@@ -119,9 +119,7 @@ def document_problems(api: NinjaAPI, spec: dict[str, Any]) -> dict[str, Any]:
         for method, details in methods.items():
             operation = operations.get(details.get("operationId", ""))
             auths = list(getattr(operation, "auth_callbacks", None) or [])
-            responses: dict[str, Any] = {
-                str(k): v for k, v in details.get("responses", {}).items()
-            }
+            responses: dict[str, Any] = {str(k): v for k, v in details.get("responses", {}).items()}
             wanted: set[int] = set()
             parameters = details.get("parameters", [])
             names = {p.get("name", "").lower() for p in parameters}
