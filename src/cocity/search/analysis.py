@@ -105,8 +105,8 @@ def highlight(text: str, prefixes: set[str], *, on: str, off: str, size: int = 2
         for found in _WORD.finditer(text):
             raw = found.group()
             # Most words are ruled out by their first letter, without folding them.
-            first = raw[0].lower()
-            if len(raw) < shortest or (first.isascii() and first not in initials):
+            initial = raw[0].lower()
+            if len(raw) < shortest or (initial.isascii() and initial not in initials):
                 continue
             word = fold(raw)
             if len(word) >= shortest and any(word.startswith(p) for p in prefixes):
