@@ -17,7 +17,8 @@ def test_find_register_cancel_and_wait_list_promoted(page: Any, server: Any) -> 
     data = server.seed("events")
     log_in(page, data["first"], data["password"])
     page.goto("/events/")
-    page.locator("main").get_by_label("Search").fill(data["title"])  # not the header's search
+    # The filters' words (not the header's search, nor the list's own search box).
+    page.locator("main #id_q").fill(data["title"])
     page.get_by_role("button", name="Show events").click()
     # The filters answer by htmx on "change" and on "submit": let both swaps land before clicking
     # a result, or the click can hit a link that a late swap replaces.

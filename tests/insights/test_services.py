@@ -152,6 +152,7 @@ def test_large_import_through_the_database_queue_and_a_worker(
     from django_tasks_db.models import DBTaskResult
 
     settings.COCITY_INSIGHTS_ASYNC_ROWS = 3
+    settings.COCITY_OPEN_DATA_ON_WRITE = False  # this queue holds the import's task alone
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }

@@ -5,7 +5,8 @@ each earlier state back (the words in the box, the chip, the results); the libra
 searches only the library. No sideways scrolling at 320 px, no serious axe violation, and
 screenshots of the page at 320 and 1280 px in English and French in /tmp/shots-search/.
 
-The live server, Chromium and axe come from ``tests/browser/conftest.py``."""
+The live server, Chromium and axe are the fixtures of ``tests/browser/conftest.py`` (one
+Playwright per test process: a module importing them would start a second one)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 - the fixtures this module uses
-    REPO,
-    axe_page,
-    axe_source,
-    browser,
-    page,
-    server,
-)
+from tests.browser.conftest import REPO
 from tests.browser.test_accessibility import AXE_TAGS, BLOCKING, RUN_AXE_JS
 
 pytestmark = pytest.mark.browser
@@ -34,7 +28,7 @@ SHOTS = Path("/tmp/shots-search")  # noqa: S108 - screenshots to look at, not se
 
 
 @pytest.fixture(scope="module")
-def data(server: Any) -> dict[str, Any]:  # noqa: F811
+def data(server: Any) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-m", "tests.search.browser_seed"],
         env=server.env,
@@ -49,7 +43,7 @@ def data(server: Any) -> dict[str, Any]:  # noqa: F811
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def _ask(page: Any, words: str) -> None:  # noqa: F811
+def _ask(page: Any, words: str) -> None:
     """Type the words in the page's search box and press Enter (htmx swaps the results in and
     pushes the address)."""
     box = page.get_by_role("searchbox", name="Search for")
@@ -59,12 +53,12 @@ def _ask(page: Any, words: str) -> None:  # noqa: F811
     page.wait_for_url(re.compile(r"q=" + re.escape(words)))
 
 
-def _hits(page: Any) -> str:  # noqa: F811
+def _hits(page: Any) -> str:
     return str(page.locator("#search-results").inner_text())
 
 
 def test_find_refine_remove_go_back_and_search_within_the_library(
-    page: Any,  # noqa: F811
+    page: Any,
     data: dict[str, Any],
 ) -> None:
     page.goto("/search/")
@@ -127,9 +121,9 @@ def test_find_refine_remove_go_back_and_search_within_the_library(
     assert data["event"] in _hits(page)
 
 
-def test_search_works_without_javascript(browser: Any, server: Any, data: dict) -> None:  # noqa: F811
+def test_search_works_without_javascript(browser: Any, server: Any, data: dict) -> None:
     context = browser.new_context(base_url=server.url, java_script_enabled=False)
-    page = context.new_page()  # noqa: F811
+    page = context.new_page()
     page.goto("/library/")
     page.get_by_role("searchbox", name="Search the library").fill("logements")
     page.get_by_role("searchbox", name="Search the library").press("Enter")
@@ -146,9 +140,9 @@ def test_search_works_without_javascript(browser: Any, server: Any, data: dict) 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
 @pytest.mark.parametrize("width", [320, 1280])
 def test_the_page_fits_and_is_accessible(
-    browser: Any,  # noqa: F811
-    server: Any,  # noqa: F811
-    axe_source: str,  # noqa: F811
+    browser: Any,
+    server: Any,
+    axe_source: str,
     data: dict[str, Any],
     language: str,
     width: int,
@@ -157,7 +151,7 @@ def test_the_page_fits_and_is_accessible(
         base_url=server.url, bypass_csp=True, viewport={"width": width, "height": 900}
     )
     context.add_cookies([{"name": "cocity_language", "value": language, "url": server.url}])
-    page = context.new_page()  # noqa: F811
+    page = context.new_page()
     # Two filters (one a value nobody indexed) and the library scope: three chips.
     page.goto(f"/search/?q=housing&topic=housing-{data['tag']}&year=1999&within=library")
     assert page.locator(".chip").count() == 3
