@@ -40,7 +40,7 @@ def test_rebuilds_from_the_objects_and_drops_what_is_gone(editorial, publish, us
     assert not Document.objects.filter(title="Orphan").exists()
     found = search(user=user_factory(), raw_query="logement", filters={})
     assert [h["document"].title for h in found.hits] == ["Logements partagés"]
-    assert "#1 database done index 1/1 (100%)" in _run("--status")
+    assert f"#{run.pk} database done index 1/1 (100%)" in _run("--status")
 
 
 def test_in_the_background(editorial, publish, django_capture_on_commit_callbacks):
