@@ -22,3 +22,17 @@ def _iso_day(value: Any) -> Any:
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
+
+
+MAX_ADDRESS_TEXT = 200  # longest slug or code a filter or path accepts
+
+
+def address_text(value: str | None) -> str:
+    """A slug or code from the address: '' when absent; one that cannot exist is not found
+    (longer than any slug or code, or holding NUL, which PostgreSQL refuses in a query)."""
+    from django.http import Http404
+
+    value = (value or "").strip()
+    if len(value) > MAX_ADDRESS_TEXT or "\x00" in value:
+        raise Http404
+    return value

@@ -12,7 +12,7 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from cocity.insights.models import DataSet
 from cocity.network.models import Territory
 from cocity.network.selectors.hubs import hub_scope_from_query
 
+from ..fields import address_text
 from ..http import conditional
 from ..pagination import cursor_page
 
@@ -42,7 +43,6 @@ EQUITY_NAMESPACES = (
     "participation",
 )
 EQUITY_SECONDS = 300  # the equity report of a data set, kept this long between its writes
-MAX_TEXT = 200
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -216,15 +216,8 @@ class DataSetFilters(Schema):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _text(value: str | None) -> str:
-    value = (value or "").strip()
-    if len(value) > MAX_TEXT or "\x00" in value:
-        raise Http404
-    return value
-
-
 def _city_or_404(code: str) -> Territory:
-    return get_object_or_404(Territory, code=_text(code).upper(), kind="city")
+    return get_object_or_404(Territory, code=address_text(code).upper(), kind="city")
 
 
 def _city_ref(city: Territory) -> CityRef:
@@ -379,7 +372,7 @@ def _datasets(request: HttpRequest, filters: DataSetFilters) -> QuerySet[DataSet
     if filters.city is not None:
         return rows.filter(city=_city_or_404(filters.city))
     params = {
-        k: _text(v)
+        k: address_text(v)
         for k, v in filters.dict().items()
         if k in ("space", "organisation", "place") and v
     }

@@ -34,6 +34,7 @@ from cocity.pledges.models import (
 )
 
 from ..errors import ApiError
+from ..fields import address_text
 from ..http import conditional
 from ..pagination import cursor_page
 
@@ -304,14 +305,6 @@ class HubFilters(Schema):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _text(value: str | None) -> str:
-    """A slug or code from the address: '' when absent; one that cannot exist is not found."""
-    value = (value or "").strip()
-    if len(value) > MAX_TEXT or "\x00" in value:
-        raise Http404
-    return value
-
-
 def _money(value: Decimal | str) -> str:
     return str(value)
 
@@ -329,7 +322,7 @@ def _framework_ref(framework: Framework) -> FrameworkRef:
 
 
 def _hub(request: HttpRequest, filters: HubFilters) -> Any:
-    params = {k: _text(v) for k, v in filters.dict().items() if v}
+    params = {k: address_text(v) for k, v in filters.dict().items() if v}
     return hub_scope_from_query(user=request.user, params=params) if params else None
 
 
@@ -452,7 +445,9 @@ def frameworks(request: HttpRequest, cursor: str | None = None, limit: int = 50)
 )
 @conditional(*NAMESPACES)
 def framework(request: HttpRequest, slug: str) -> Any:
-    found = get_object_or_404(Framework.objects.select_related("organisation"), slug=_text(slug))
+    found = get_object_or_404(
+        Framework.objects.select_related("organisation"), slug=address_text(slug)
+    )
     items = selectors.framework_items(found)
     codes = {item.pk: item.code for item in items}
     return {
@@ -473,8 +468,8 @@ def framework(request: HttpRequest, slug: str) -> Any:
 def principle(request: HttpRequest, slug: str, code: str) -> Any:
     item = get_object_or_404(
         FrameworkItem.objects.select_related("framework", "parent"),
-        framework__slug=_text(slug),
-        code=_text(code),
+        framework__slug=address_text(slug),
+        code=address_text(code),
     )
     totals = selectors.principle_totals(item)
     return {
@@ -516,7 +511,7 @@ class TotalsQuery(Schema):
 )
 @conditional(*NAMESPACES)
 def campaign(request: HttpRequest, slug: str, totals_query: Query[TotalsQuery]) -> Any:
-    found = get_object_or_404(selectors.campaigns_for_page(), slug=_text(slug))
+    found = get_object_or_404(selectors.campaigns_for_page(), slug=address_text(slug))
     asked = {k: v for k, v in totals_query.dict().items() if v}
     form = TotalsForm(asked)
     if asked and not form.is_valid():
@@ -627,9 +622,13 @@ class PledgeFilters(HubFilters):
 def _pledges(request: HttpRequest, filters: PledgeFilters) -> QuerySet[Pledge]:
     rows = selectors.pledge_list(request.user)
     if filters.campaign is not None:
-        rows = rows.filter(campaign=get_object_or_404(Campaign, slug=_text(filters.campaign)))
+        rows = rows.filter(
+            campaign=get_object_or_404(Campaign, slug=address_text(filters.campaign))
+        )
     if filters.by is not None:
-        rows = rows.filter(organisation=get_object_or_404(Organisation, slug=_text(filters.by)))
+        rows = rows.filter(
+            organisation=get_object_or_404(Organisation, slug=address_text(filters.by))
+        )
     if filters.principle is not None or filters.framework is not None:
         if not filters.principle or not filters.framework:
             raise ApiError(
@@ -644,8 +643,8 @@ def _pledges(request: HttpRequest, filters: PledgeFilters) -> QuerySet[Pledge]:
             )
         item = get_object_or_404(
             FrameworkItem,
-            framework__slug=_text(filters.framework),
-            code=_text(filters.principle),
+            framework__slug=address_text(filters.framework),
+            code=address_text(filters.principle),
         )
         rows = rows.filter(principles=item)
     scope = _hub(request, filters)
